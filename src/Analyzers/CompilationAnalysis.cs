@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Graph;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzers
+{
+    /// <summary>
+    /// The whole pipeline for one compilation: annotations -> per-method dataflow -> summaries -> events and order graph -> rules.
+    /// Computed once, lazily, on the first request from any document; each document then reports its own share, so a cycle whose
+    /// halves sit in two files shows in both while the user types.
+    /// </summary>
+    internal sealed class CompilationAnalysis
+    {
+        private readonly Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> _byTree;
+
+        private CompilationAnalysis(Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> byTree, RuleContext? context)
+        {
+            _byTree = byTree;
+            Context = context;
+        }
+
+        /// <summary>The shared analysis (for tools such as the graph writer); null when nothing was analysed.</summary>
+        public RuleContext? Context { get; }
+
+        public ImmutableArray<Diagnostic> DiagnosticsFor(SyntaxTree tree)
+            => _byTree.TryGetValue(tree, out var list) ? list : ImmutableArray<Diagnostic>.Empty;
+
+        public IEnumerable<Diagnostic> AllDiagnostics => _byTree.OrderBy(p => p.Key.FilePath, StringComparer.Ordinal).SelectMany(p => p.Value);
+
+        public static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, CancellationToken cancellationToken)
+        {
+            var model = new AnnotationModel(compilation);
+            var declared = DeclaredOrder.Build(compilation, model);
+            var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
+
+            foreach (var tree in compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
+                var semanticModel = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                AnalyzeTree(semanticModel, model, facts, cancellationToken);
+            }
+
+            var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
+            var events = BuildEvents(facts, summaries);
+            var context = new RuleContext(model, declared, facts, summaries, events, settings);
+
+            HeldContractRules.Run(context);
+            FinalDropRules.Run(context);
+            LockOrderRules.Run(context);
+            CycleRules.Run(context);
+            GuardedByRules.Run(context);
+
+            var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
+            var byTree = all
+                .Where(d => d.Location.SourceTree is not null)
+                .GroupBy(d => d.Location.SourceTree!)
+                .ToDictionary(
+                    g => g.Key,
+                    g => g.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
+                          .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
+                          .ToImmutableArray());
+            return new CompilationAnalysis(byTree, context);
+        }
+
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        {
+            var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
+            foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                switch (node)
+                {
+                    case BaseTypeDeclarationSyntax or DelegateDeclarationSyntax:
+                    case VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax }:
+                    case PropertyDeclarationSyntax or IndexerDeclarationSyntax:
+                        if (semanticModel.GetDeclaredSymbol(node, cancellationToken) is { } member)
+                        {
+                            model.CheckMemberAnnotations(member);
+                        }
+
+                        if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
+                            && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
+                        {
+                            AnalyzeBody(semanticModel, arrow, getter, model, facts, cancellationToken);
+                        }
+
+                        break;
+                    case BaseMethodDeclarationSyntax method:
+                        if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
+                        {
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, facts, cancellationToken);
+                        }
+
+                        break;
+                    case AccessorDeclarationSyntax accessor:
+                        if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
+                        {
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, facts, cancellationToken);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        {
+            var contract = model.GetContract(method);
+            if (contract.IsLockPrimitive || facts.ContainsKey(method))
+            {
+                return;
+            }
+
+            var hasBody = declaration switch
+            {
+                BaseMethodDeclarationSyntax m => m.Body is not null || m.ExpressionBody is not null,
+                AccessorDeclarationSyntax a => a.Body is not null || a.ExpressionBody is not null,
+                ArrowExpressionClauseSyntax => true,
+                _ => false,
+            };
+            if (!hasBody)
+            {
+                return;
+            }
+
+            var operation = semanticModel.GetOperation(declaration, cancellationToken);
+            var cfg = operation switch
+            {
+                IMethodBodyOperation body => ControlFlowGraph.Create(body, cancellationToken),
+                IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor, cancellationToken),
+                IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block, cancellationToken),
+                _ => null,
+            };
+            if (cfg is null || operation!.HasErrors(semanticModel.Compilation, cancellationToken) && cfg.Blocks.Length == 0)
+            {
+                return;
+            }
+
+            AnalyzeGraph(cfg, method, model, facts, cancellationToken);
+        }
+
+        /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        {
+            var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
+            work.Push((root, rootMethod));
+            while (work.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (cfg, method) = work.Pop();
+                if (facts.ContainsKey(method))
+                {
+                    continue;
+                }
+
+                facts[method] = LockFlowWalker.Analyze(model, cfg, method, cancellationToken);
+
+                foreach (var local in cfg.LocalFunctions)
+                {
+                    work.Push((cfg.GetLocalFunctionControlFlowGraph(local, cancellationToken), local));
+                }
+
+                foreach (var block in cfg.Blocks)
+                {
+                    foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                    {
+                        foreach (var lambda in ValueResolver.Descendants(op).OfType<IFlowAnonymousFunctionOperation>())
+                        {
+                            work.Push((cfg.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol));
+                        }
+                    }
+                }
+            }
+        }
+
+        private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries)
+        {
+            var events = new List<LockEvent>();
+            foreach (var methodFacts in facts.Values.OrderBy(f => f.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
+                         .ThenBy(f => f.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
+            {
+                foreach (var acquisition in methodFacts.Acquisitions)
+                {
+                    var path = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
+                        ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, acquisition.MayHeld, null, null));
+                }
+
+                foreach (var call in methodFacts.Calls)
+                {
+                    foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call.Target))
+                    {
+                        var path = LockSummaries.Extend(callee, call, calleePath);
+                        events.Add(new LockEvent(methodFacts.Method, call.Site, path, LockEvent.Effective(call.MayHeld, calleePath.Dropped), call, callee));
+                    }
+                }
+            }
+
+            return events;
+        }
+    }
+
+    internal static class OperationExtensions
+    {
+        public static bool HasErrors(this IOperation operation, Compilation compilation, CancellationToken cancellationToken)
+            => operation.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+    }
+}

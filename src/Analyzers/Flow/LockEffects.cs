@@ -1,0 +1,236 @@
+using System.Collections.Generic;
+using System.Linq;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    internal enum EffectKind
+    {
+        Acquire,
+        Release,
+
+        /// <summary>Acquires only where the call's bool result equals the success value.</summary>
+        TryAcquire,
+
+        /// <summary>Acquires now and returns a guard whose disposal releases.</summary>
+        GuardAcquire,
+
+        /// <summary>Waits for the readers of the lock (SRCU synchronize).</summary>
+        Wait,
+    }
+
+    /// <summary>What one call does to one lock.</summary>
+    internal sealed class LockEffect
+    {
+        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true)
+        {
+            Kind = kind;
+            Key = key;
+            Recursive = recursive;
+            TakenFlag = takenFlag;
+            SuccessValue = successValue;
+        }
+
+        public EffectKind Kind { get; }
+
+        public HeldKey Key { get; }
+
+        public bool Recursive { get; }
+
+        /// <summary>The <c>ref bool</c> argument that records whether the lock was taken.</summary>
+        public IOperation? TakenFlag { get; }
+
+        public bool SuccessValue { get; }
+    }
+
+    /// <summary>Classifies calls into lock effects: annotated primitives first, then the BCL locks with their real re-entrancy.</summary>
+    internal static class LockEffects
+    {
+        public static IReadOnlyList<LockEffect> Classify(IInvocationOperation call, AnnotationModel model, ValueResolver values)
+        {
+            var method = call.TargetMethod;
+            var contract = model.GetEffectiveContract(method);
+            if (contract.IsLockPrimitive)
+            {
+                return FromContract(call, contract, model, values);
+            }
+
+            return FromBcl(call, model, values);
+        }
+
+        /// <summary>Resolves a contract path against a call site: the lock class and the instance in the caller's frame.</summary>
+        public static (LockClass Class, string? Instance) Resolve(BoundLock target, IOperation call, ValueResolver values, IMethodSymbol callee)
+        {
+            IOperation? root = target.Root switch
+            {
+                PathRoot.This => ValueResolver.ReceiverOf(call),
+                PathRoot.Parameter => ValueResolver.ArgumentFor(call, target.Parameter!),
+                PathRoot.Return => call,
+                _ => null,
+            };
+
+            var fixedClass = target.FixedClass;
+            if (target.Root == PathRoot.Static)
+            {
+                return (fixedClass!, target.OwnFramePath);
+            }
+
+            if (target.Root == PathRoot.Return)
+            {
+                return (fixedClass ?? values.ClassOf(call), null);
+            }
+
+            var rootPath = root is null ? null : values.PathOf(root);
+            var lockClass = fixedClass ?? (root is not null ? values.ClassOf(root) : LockClass.ForType(callee.ContainingType));
+            return (lockClass, target.Rebase(rootPath));
+        }
+
+        private static IReadOnlyList<LockEffect> FromContract(IInvocationOperation call, MethodContract contract, AnnotationModel model, ValueResolver values)
+        {
+            var effects = new List<LockEffect>();
+            var guard = model.LockTypes.IsScopedGuard(call.TargetMethod.ReturnType);
+            foreach (var entry in contract.Acquires)
+            {
+                var key = KeyOf(entry, call, values);
+                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class)));
+            }
+
+            foreach (var entry in contract.TryAcquires)
+            {
+                var key = KeyOf(entry, call, values);
+                effects.Add(new LockEffect(EffectKind.TryAcquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), successValue: entry.SuccessValue ?? true));
+            }
+
+            foreach (var entry in contract.Releases)
+            {
+                effects.Add(new LockEffect(EffectKind.Release, KeyOf(entry, call, values), recursive: false));
+            }
+
+            foreach (var entry in contract.Waits)
+            {
+                var key = KeyOf(entry, call, values);
+                effects.Add(new LockEffect(EffectKind.Wait, new HeldKey(key.Class, key.Instance, LockMode.Wait), recursive: false));
+            }
+
+            return effects;
+        }
+
+        private static HeldKey KeyOf(LockContractEntry entry, IOperation call, ValueResolver values)
+        {
+            var (lockClass, instance) = Resolve(entry.Target, call, values, ((IInvocationOperation)call).TargetMethod);
+            return new HeldKey(lockClass.WithSubclass(entry.Subclass), instance, entry.Mode);
+        }
+
+        private static IReadOnlyList<LockEffect> FromBcl(IInvocationOperation call, AnnotationModel model, ValueResolver values)
+        {
+            var method = call.TargetMethod;
+            var known = model.Known;
+            var type = method.ContainingType;
+            var none = System.Array.Empty<LockEffect>();
+            var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean
+                || (method.ReturnType is INamedTypeSymbol { Name: "Task", TypeArguments.Length: 1 } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
+
+            if (LockTypes.Is(type, known.Monitor))
+            {
+                if (call.Arguments.Length == 0)
+                {
+                    return none;
+                }
+
+                var target = call.Arguments.First(a => a.Parameter?.Ordinal == 0).Value;
+                var key = new HeldKey(values.ClassOf(target), values.PathOf(target), LockMode.Exclusive);
+                var flag = call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value;
+                return method.Name switch
+                {
+                    "Enter" => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
+                    "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
+                    "TryEnter" => new[] { new LockEffect(EffectKind.TryAcquire, key, recursive: true) },
+                    "Exit" => new[] { new LockEffect(EffectKind.Release, key, recursive: true) },
+                    _ => none,
+                };
+            }
+
+            var receiver = call.Instance;
+            if (receiver is null)
+            {
+                return none;
+            }
+
+            var receiverKey = new HeldKey(values.ClassOf(receiver), values.PathOf(receiver), LockMode.Exclusive);
+            var member = (values.Unwrap(receiver) as IMemberReferenceOperation)?.Member;
+
+            if (LockTypes.Is(type, known.ThreadingLock))
+            {
+                return method.Name switch
+                {
+                    "Enter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
+                    "TryEnter" => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: true) },
+                    "EnterScope" => new[] { new LockEffect(EffectKind.GuardAcquire, receiverKey, recursive: true) },
+                    "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
+                    _ => none,
+                };
+            }
+
+            if (LockTypes.Is(type, known.SemaphoreSlim))
+            {
+                if (member is null || !model.LockTypes.IsMutexSemaphore(member))
+                {
+                    return none;
+                }
+
+                return method.Name switch
+                {
+                    "Wait" or "WaitAsync" when returnsBool => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: false) },
+                    "Wait" or "WaitAsync" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false) },
+                    "Release" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
+                    _ => none,
+                };
+            }
+
+            if (LockTypes.Is(type, known.ReaderWriterLockSlim))
+            {
+                var recursive = member is not null && model.LockTypes.IsRecursiveReaderWriterLock(member);
+                LockEffect Effect(EffectKind kind, LockMode mode) => new(kind, new HeldKey(receiverKey.Class, receiverKey.Instance, mode), recursive);
+                return method.Name switch
+                {
+                    "EnterReadLock" => new[] { Effect(EffectKind.Acquire, LockMode.Shared) },
+                    "EnterUpgradeableReadLock" => new[] { Effect(EffectKind.Acquire, LockMode.Upgradeable) },
+                    "EnterWriteLock" => new[] { Effect(EffectKind.Acquire, LockMode.Exclusive) },
+                    "TryEnterReadLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Shared) },
+                    "TryEnterUpgradeableReadLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Upgradeable) },
+                    "TryEnterWriteLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Exclusive) },
+                    "ExitReadLock" => new[] { Effect(EffectKind.Release, LockMode.Shared) },
+                    "ExitUpgradeableReadLock" => new[] { Effect(EffectKind.Release, LockMode.Upgradeable) },
+                    "ExitWriteLock" => new[] { Effect(EffectKind.Release, LockMode.Exclusive) },
+                    _ => none,
+                };
+            }
+
+            if (LockTypes.Is(receiver.Type, known.Mutex) || (LockTypes.Is(type, known.Mutex) && method.Name == "ReleaseMutex"))
+            {
+                return method.Name switch
+                {
+                    "WaitOne" when call.Arguments.Length == 0 => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
+                    "WaitOne" => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: true) },
+                    "ReleaseMutex" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
+                    _ => none,
+                };
+            }
+
+            if (LockTypes.Is(type, known.SpinLock))
+            {
+                var flag = call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value;
+                return method.Name switch
+                {
+                    "Enter" or "TryEnter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag) },
+                    "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
+                    _ => none,
+                };
+            }
+
+            return none;
+        }
+    }
+}

@@ -1,0 +1,754 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    /// <summary>
+    /// The held-lock dataflow of one method: a forward worklist over Roslyn's <see cref="ControlFlowGraph"/>, may-held (union) and
+    /// must-held (intersection) at every point, <c>finally</c> regions run on every branch that leaves through them, catch handlers
+    /// entered with what the try held, branches on try-acquire results and taken flags split the state.
+    /// Facts are accumulated per operation across visits; the transfer is monotone, so the accumulation is the fixpoint.
+    /// </summary>
+    internal sealed class LockFlowWalker
+    {
+        private const int MaxVisitsPerBlock = 64;
+
+        private readonly AnnotationModel _model;
+        private readonly ControlFlowGraph _cfg;
+        private readonly IMethodSymbol _method;
+        private readonly CancellationToken _cancellationToken;
+        private readonly ValueResolver _values;
+        private readonly LockState _entry;
+
+        private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
+        private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
+
+        private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
+        private readonly Dictionary<IOperation, CallAccumulator> _calls = new();
+        private readonly Dictionary<IOperation, (HeldKey Key, Location Site, string Text, bool EverHeld)> _releases = new();
+        private readonly Dictionary<(HeldKey, Location), LeakFact> _leaks = new();
+        private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
+
+        private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            _model = model;
+            _cfg = cfg;
+            _method = method;
+            _cancellationToken = cancellationToken;
+            _values = new ValueResolver(cfg, method);
+            _entry = EntryState(model, method);
+        }
+
+        public static MethodLockFacts Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        {
+            var walker = new LockFlowWalker(model, cfg, method, cancellationToken);
+            walker.Run();
+            return walker.Facts();
+        }
+
+        /// <summary>A <c>[Requires]</c> method is analysed with its locks held from entry.</summary>
+        public static LockState EntryState(AnnotationModel model, IMethodSymbol method)
+        {
+            var state = LockState.Empty;
+            var location = method.Locations.FirstOrDefault() ?? Location.None;
+            foreach (var requirement in model.GetEffectiveContract(method).Requires)
+            {
+                var target = requirement.Target;
+                var lockClass = target.FixedClass ?? (target.Root == PathRoot.Parameter
+                    ? LockClass.ForLocal(target.Parameter!, method)
+                    : LockClass.ForType(method.ContainingType));
+                var key = new HeldKey(lockClass, target.OwnFramePath, requirement.Mode);
+                state = state.Acquire(key, model.LockTypes.IsAnnotatedRecursive(lockClass), location, fromEntry: true);
+            }
+
+            return state;
+        }
+
+        private void Run()
+        {
+            if (_cfg.Blocks.Length == 0)
+            {
+                return;
+            }
+
+            RunBlocks(0, _entry, _cfg.Root);
+        }
+
+        /// <summary>Runs the blocks of <paramref name="bounds"/> from <paramref name="entryOrdinal"/>; returns the join of the states leaving it through the end of a finally.</summary>
+        private LockState? RunBlocks(int entryOrdinal, LockState entryState, ControlFlowRegion bounds)
+        {
+            var inStates = new Dictionary<int, LockState> { [entryOrdinal] = entryState };
+            var visits = new Dictionary<int, int>();
+            var work = new SortedSet<int> { entryOrdinal };
+            LockState? regionOut = null;
+
+            while (work.Count > 0)
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                var ordinal = work.Min;
+                work.Remove(ordinal);
+                visits.TryGetValue(ordinal, out var count);
+                if (count >= MaxVisitsPerBlock)
+                {
+                    continue;
+                }
+
+                visits[ordinal] = count + 1;
+                var block = _cfg.Blocks[ordinal];
+                var state = inStates[ordinal];
+                var before = state;
+
+                foreach (var operation in block.Operations)
+                {
+                    state = Transfer(operation, state);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    state = Transfer(block.BranchValue, state);
+                }
+
+                PropagateToHandlers(block, before, state, Enqueue);
+
+                if (block.ConditionalSuccessor is { } conditional)
+                {
+                    var (whenTrue, whenFalse) = SplitOnBranch(block.BranchValue, state);
+                    var conditionalState = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
+                    var fallThroughState = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
+                    Follow(block, conditional, conditionalState, Enqueue, ref regionOut);
+                    Follow(block, block.FallThroughSuccessor, fallThroughState, Enqueue, ref regionOut);
+                }
+                else
+                {
+                    Follow(block, block.FallThroughSuccessor, state, Enqueue, ref regionOut);
+                }
+            }
+
+            return regionOut;
+
+            void Enqueue(int target, LockState incoming)
+            {
+                if (target < bounds.FirstBlockOrdinal || target > bounds.LastBlockOrdinal)
+                {
+                    return;
+                }
+
+                inStates.TryGetValue(target, out var existing);
+                var joined = LockState.Join(existing, incoming);
+                if (existing is null || !existing.Equals(joined))
+                {
+                    inStates[target] = joined;
+                    work.Add(target);
+                }
+            }
+        }
+
+        private delegate void EnqueueAction(int target, LockState state);
+
+        private void Follow(BasicBlock from, ControlFlowBranch? branch, LockState state, System.Action<int, LockState> enqueue, ref LockState? regionOut)
+        {
+            if (branch is null)
+            {
+                return;
+            }
+
+            foreach (var finallyRegion in branch.FinallyRegions)
+            {
+                var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
+                if (after is null)
+                {
+                    return;
+                }
+
+                state = after;
+            }
+
+            switch (branch.Semantics)
+            {
+                case ControlFlowBranchSemantics.Regular:
+                    if (branch.Destination is { } destination)
+                    {
+                        if (destination.Kind == BasicBlockKind.Exit)
+                        {
+                            RecordExit(state, "when it returns");
+                        }
+                        else
+                        {
+                            enqueue(destination.Ordinal, state);
+                        }
+                    }
+
+                    break;
+                case ControlFlowBranchSemantics.Return:
+                    RecordExit(state, "when it returns");
+                    break;
+                case ControlFlowBranchSemantics.Throw:
+                case ControlFlowBranchSemantics.Rethrow:
+                    Throw(from, state);
+                    break;
+                case ControlFlowBranchSemantics.StructuredExceptionHandling:
+                    regionOut = LockState.Join(regionOut, state);
+                    break;
+            }
+        }
+
+        /// <summary>An explicit throw leaves through every enclosing finally, unless a catch-all handler takes it.</summary>
+        private void Throw(BasicBlock from, LockState state)
+        {
+            for (var region = from.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
+                {
+                    continue;
+                }
+
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    var finallyRegion = parent.NestedRegions.Last();
+                    var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
+                    if (after is null)
+                    {
+                        return;
+                    }
+
+                    state = after;
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch && parent.NestedRegions.Any(IsCatchAll))
+                {
+                    return;
+                }
+            }
+
+            var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            RecordExit(state, line is null ? "when it throws" : "when it throws at line " + line);
+        }
+
+        private static bool IsCatchAll(ControlFlowRegion handler)
+            => handler.Kind == ControlFlowRegionKind.Catch
+               && (handler.ExceptionType is null || handler.ExceptionType.SpecialType == SpecialType.System_Object
+                   || handler.ExceptionType.ToDisplayString() == "System.Exception");
+
+        /// <summary>A catch handler may be entered from any point of its try: it starts with what the try's blocks held before and after.</summary>
+        private static void PropagateToHandlers(BasicBlock block, LockState before, LockState after, System.Action<int, LockState> enqueue)
+        {
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } parent)
+                {
+                    continue;
+                }
+
+                foreach (var handler in parent.NestedRegions.Skip(1))
+                {
+                    enqueue(handler.FirstBlockOrdinal, LockState.Join(before, after));
+                }
+            }
+        }
+
+        private void RecordExit(LockState state, string exit)
+        {
+            foreach (var held in state.May)
+            {
+                if (!held.FromEntry)
+                {
+                    var key = (held.Key, held.AcquiredAt);
+                    if (!_leaks.ContainsKey(key))
+                    {
+                        _leaks[key] = new LeakFact(held, exit);
+                    }
+                }
+            }
+        }
+
+        private (LockState WhenTrue, LockState WhenFalse) SplitOnBranch(IOperation? condition, LockState state)
+        {
+            if (condition is null)
+            {
+                return (state, state);
+            }
+
+            var negate = false;
+            var value = condition;
+            for (var guard = 0; guard < 16; guard++)
+            {
+                if (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+                {
+                    negate = !negate;
+                    value = not.Operand;
+                }
+                else if (value is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
+                {
+                    value = value.ChildOperations.First();
+                }
+                else
+                {
+                    break;
+                }
+            }
+
+            var (whenTrue, whenFalse) = SplitOnValue(value, state);
+            return negate ? (whenFalse, whenTrue) : (whenTrue, whenFalse);
+        }
+
+        private (LockState WhenTrue, LockState WhenFalse) SplitOnValue(IOperation value, LockState state)
+        {
+            var unwrapped = Strip(_values.Unwrap(value));
+            if (_pendingTries.TryGetValue(unwrapped, out var pending))
+            {
+                var acquired = AcquireAt(unwrapped, pending.Effect, pending.Site, state);
+                return pending.Effect.SuccessValue ? (acquired, state) : (state, acquired);
+            }
+
+            if (value is IIsNullOperation isNull && _values.TieKeyOf(isNull.Operand) is { } guardKey
+                && state.Ties.TryGetValue(guardKey, out var guardTie) && guardTie.Kind == TieKind.Guard)
+            {
+                return (state.Remove(guardTie.Key), state);
+            }
+
+            if (_values.TieKeyOf(value) is { } tieKey && state.Ties.TryGetValue(tieKey, out var tie))
+            {
+                switch (tie.Kind)
+                {
+                    case TieKind.TakenFlag:
+                        return (state, state.Remove(tie.Key));
+                    case TieKind.TryResult:
+                        var effect = new LockEffect(EffectKind.Acquire, tie.Key, tie.Recursive);
+                        var acquired = state.Acquire(tie.Key, tie.Recursive, tie.Site);
+                        return tie.SuccessValue ? (acquired, state) : (state, acquired);
+                }
+            }
+
+            return (state, state);
+        }
+
+        private static IOperation Strip(IOperation op)
+        {
+            while (op is IAwaitOperation or IConversionOperation)
+            {
+                op = op.ChildOperations.First();
+            }
+
+            return op;
+        }
+
+        private LockState Transfer(IOperation root, LockState state)
+        {
+            foreach (var op in PostOrder(root))
+            {
+                state = TransferOne(op, state);
+            }
+
+            return state;
+        }
+
+        private static IEnumerable<IOperation> PostOrder(IOperation root)
+        {
+            var stack = new Stack<(IOperation Op, bool Expanded)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
+            {
+                var (op, expanded) = stack.Pop();
+                if (expanded || op is IFlowAnonymousFunctionOperation)
+                {
+                    yield return op;
+                    continue;
+                }
+
+                stack.Push((op, true));
+                var children = op.ChildOperations.ToList();
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    stack.Push((children[i], false));
+                }
+            }
+        }
+
+        private LockState TransferOne(IOperation op, LockState state)
+        {
+            switch (op)
+            {
+                case IInvocationOperation invocation:
+                    return Invocation(invocation, state);
+                case IObjectCreationOperation creation when creation.Constructor is { } constructor:
+                    RecordCall(creation, constructor, state);
+                    return state;
+                case IPropertyReferenceOperation property:
+                    foreach (var accessor in Accessors(property))
+                    {
+                        RecordCall(property, accessor, state);
+                    }
+
+                    RecordGuarded(property, property.Property, property.Instance, state);
+                    return state;
+                case IFieldReferenceOperation field:
+                    RecordGuarded(field, field.Field, field.Instance, state);
+                    return state;
+                case ISimpleAssignmentOperation assignment:
+                    return TieValue(assignment.Target, assignment.Value, state);
+                case IFlowCaptureOperation capture:
+                    return TieCapture(capture, state);
+                default:
+                    return state;
+            }
+        }
+
+        private LockState Invocation(IInvocationOperation invocation, LockState state)
+        {
+            var effects = LockEffects.Classify(invocation, _model, _values);
+            if (effects.Count == 0)
+            {
+                if (invocation.TargetMethod.Name == "Dispose" && invocation.Instance is { } disposed
+                    && _values.TieKeyOf(disposed) is { } key && state.Ties.TryGetValue(key, out var tie) && tie.Kind == TieKind.Guard)
+                {
+                    return ReleaseAt(invocation, tie.Key, state);
+                }
+
+                RecordCall(invocation, invocation.TargetMethod, state);
+                return state;
+            }
+
+            var site = SiteOf(invocation);
+            foreach (var effect in effects)
+            {
+                switch (effect.Kind)
+                {
+                    case EffectKind.Acquire:
+                        state = AcquireAt(invocation, effect, site, state);
+                        if (effect.TakenFlag is not null && _values.TieKeyOf(effect.TakenFlag) is { } flag)
+                        {
+                            state = state.WithTie(flag, new Tie(TieKind.TakenFlag, effect.Key, effect.Recursive, site));
+                        }
+
+                        break;
+                    case EffectKind.GuardAcquire:
+                        state = AcquireAt(invocation, effect, site, state);
+                        _pendingGuards[invocation] = effect;
+                        break;
+                    case EffectKind.TryAcquire:
+                        _pendingTries[invocation] = (effect, site);
+                        break;
+                    case EffectKind.Release:
+                        state = ReleaseAt(invocation, effect.Key, state);
+                        break;
+                    case EffectKind.Wait:
+                        RecordAcquire(invocation, effect, site, state);
+                        break;
+                }
+            }
+
+            return state;
+        }
+
+        private LockState TieValue(IOperation target, IOperation value, LockState state)
+        {
+            if (_values.TieKeyOf(target) is not { } key)
+            {
+                return state;
+            }
+
+            var source = Strip(_values.Unwrap(value));
+            if (_pendingGuards.TryGetValue(source, out var guard))
+            {
+                return state.WithTie(key, new Tie(TieKind.Guard, guard.Key, guard.Recursive, SiteOf(source)));
+            }
+
+            if (_pendingTries.TryGetValue(source, out var pending))
+            {
+                return state.WithTie(key, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue));
+            }
+
+            return state;
+        }
+
+        private LockState TieCapture(IFlowCaptureOperation capture, LockState state)
+        {
+            var source = Strip(_values.Unwrap(capture.Value));
+            if (_pendingGuards.TryGetValue(source, out var guard))
+            {
+                return state.WithTie(capture.Id, new Tie(TieKind.Guard, guard.Key, guard.Recursive, SiteOf(source)));
+            }
+
+            return state;
+        }
+
+        private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)
+        {
+            RecordAcquire(op, effect, site, state);
+            return state.Acquire(effect.Key, effect.Recursive, site);
+        }
+
+        private LockState ReleaseAt(IOperation op, HeldKey key, LockState state)
+        {
+            var after = state.Release(key, out var released);
+            _releases.TryGetValue(op, out var previous);
+            _releases[op] = (key, SiteOf(op), Describe(op), previous.EverHeld || released is not null);
+            return after;
+        }
+
+        private void RecordAcquire(IOperation op, LockEffect effect, Location site, LockState state)
+        {
+            if (!_acquisitions.TryGetValue(op, out var accumulator))
+            {
+                _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, Describe(op));
+            }
+
+            accumulator.Add(state, EntryLocksReleased(state));
+        }
+
+        private void RecordCall(IOperation op, IMethodSymbol target, LockState state)
+        {
+            if (!_calls.TryGetValue(op, out var accumulator))
+            {
+                var contract = _model.GetEffectiveContract(target);
+                var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
+                var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
+                _calls[op] = accumulator = new CallAccumulator(op, target, op.Syntax.GetLocation(), required, excluded);
+            }
+
+            accumulator.Add(state, EntryLocksReleased(state));
+        }
+
+        private HeldKey ResolveKey(BoundLock target, IOperation call, IMethodSymbol callee, LockMode mode)
+        {
+            var (lockClass, instance) = LockEffects.Resolve(target, call, _values, callee);
+            return new HeldKey(lockClass, instance, mode);
+        }
+
+        private ImmutableHashSet<LockClass> EntryLocksReleased(LockState state)
+        {
+            var released = ImmutableHashSet<LockClass>.Empty;
+            foreach (var entry in _entry.Held.Values)
+            {
+                if (!state.Held.TryGetValue(entry.Key, out var now) || !now.Must)
+                {
+                    released = released.Add(entry.Class);
+                }
+            }
+
+            return released;
+        }
+
+        private void RecordGuarded(IOperation access, ISymbol member, IOperation? instance, LockState state)
+        {
+            var guard = _model.GetGuard(member);
+            if (guard is null)
+            {
+                return;
+            }
+
+            // The object under construction is not yet shared: its constructors are exempt, and so are initialisers of fresh objects.
+            var receiver = instance is null ? null : _values.Unwrap(instance);
+            if (receiver is IInstanceReferenceOperation && _method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor
+                && SymbolEqualityComparer.Default.Equals(_method.ContainingType, member.ContainingType))
+            {
+                return;
+            }
+
+            if (instance is null && member.IsStatic && _method.MethodKind == MethodKind.StaticConstructor)
+            {
+                return;
+            }
+
+            if (receiver is IObjectCreationOperation or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
+            {
+                return;
+            }
+
+            var rootPath = guard.Root == PathRoot.Static ? null : instance is null ? null : _values.PathOf(instance);
+            var required = guard.Rebase(rootPath);
+            if (!_guarded.TryGetValue(access, out var accumulator))
+            {
+                _guarded[access] = accumulator = new GuardAccumulator(member, guard, required, IsWrite(access), access.Syntax.GetLocation());
+            }
+
+            accumulator.Add(state);
+        }
+
+        private static bool IsWrite(IOperation access)
+        {
+            var parent = access.Parent;
+            return parent switch
+            {
+                ISimpleAssignmentOperation a => a.Target == access,
+                ICompoundAssignmentOperation a => a.Target == access,
+                ICoalesceAssignmentOperation a => a.Target == access,
+                IIncrementOrDecrementOperation => true,
+                IArgumentOperation arg => arg.Parameter?.RefKind is RefKind.Ref or RefKind.Out,
+                IDeconstructionAssignmentOperation => true,
+                _ => false,
+            };
+        }
+
+        private static IEnumerable<IMethodSymbol> Accessors(IPropertyReferenceOperation property)
+        {
+            var symbol = property.Property;
+            var parent = property.Parent;
+            var isWrite = parent is ISimpleAssignmentOperation a && a.Target == property;
+            var isCompound = parent is ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation;
+            if ((!isWrite || isCompound) && symbol.GetMethod is { } getter)
+            {
+                yield return getter;
+            }
+
+            if ((isWrite || isCompound) && symbol.SetMethod is { } setter)
+            {
+                yield return setter;
+            }
+        }
+
+        /// <summary>Where an acquisition is reported: the call, or for a lowered <c>lock</c> statement its expression.</summary>
+        private Location SiteOf(IOperation op)
+        {
+            if (op.IsImplicit && op is IInvocationOperation invocation && invocation.Arguments.Length > 0)
+            {
+                return _values.Unwrap(invocation.Arguments[0].Value).Syntax.GetLocation();
+            }
+
+            return op.Syntax.GetLocation();
+        }
+
+        private string Describe(IOperation op)
+        {
+            if (op.IsImplicit && op is IInvocationOperation invocation && invocation.Arguments.Length > 0)
+            {
+                return "lock (" + _values.Unwrap(invocation.Arguments[0].Value).Syntax + ")";
+            }
+
+            return op.Syntax.ToString();
+        }
+
+        private MethodLockFacts Facts()
+        {
+            static IEnumerable<KeyValuePair<IOperation, T>> Ordered<T>(Dictionary<IOperation, T> map)
+                => map.OrderBy(p => p.Key.Syntax.SpanStart).ThenBy(p => p.Key.Syntax.Span.Length);
+
+            return new MethodLockFacts(
+                _method,
+                Ordered(_acquisitions).Select(p => p.Value.ToFact()).ToImmutableArray(),
+                Ordered(_calls).Select(p => p.Value.ToFact()).ToImmutableArray(),
+                Ordered(_releases).Where(p => !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
+                _leaks.Values.OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key).ToImmutableArray(),
+                Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray());
+        }
+
+        private sealed class AcquireAccumulator
+        {
+            private readonly HeldKey _key;
+            private readonly bool _recursive;
+            private readonly Location _site;
+            private readonly string _text;
+            private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
+            private ImmutableHashSet<LockClass> _entryReleased = ImmutableHashSet<LockClass>.Empty;
+
+            public AcquireAccumulator(HeldKey key, bool recursive, Location site, string text)
+            {
+                _key = key;
+                _recursive = recursive;
+                _site = site;
+                _text = text;
+            }
+
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
+            {
+                foreach (var held in state.May)
+                {
+                    if (!_may.ContainsKey(held.Key))
+                    {
+                        _may[held.Key] = held;
+                    }
+                }
+
+                _entryReleased = _entryReleased.Union(entryReleased);
+            }
+
+            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _may.Values.ToImmutableArray(), _entryReleased);
+        }
+
+        private sealed class CallAccumulator
+        {
+            private readonly IOperation _operation;
+            private readonly IMethodSymbol _target;
+            private readonly Location _site;
+            private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
+            private SortedDictionary<HeldKey, HeldLock>? _must;
+            private ImmutableHashSet<LockClass> _entryReleased = ImmutableHashSet<LockClass>.Empty;
+            private readonly ImmutableArray<HeldKey> _required;
+            private readonly ImmutableArray<HeldKey> _excluded;
+
+            public CallAccumulator(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+            {
+                _required = required;
+                _excluded = excluded;
+                _operation = operation;
+                _target = target;
+                _site = site;
+            }
+
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
+            {
+                foreach (var held in state.May)
+                {
+                    if (!_may.ContainsKey(held.Key))
+                    {
+                        _may[held.Key] = held;
+                    }
+                }
+
+                var must = new SortedDictionary<HeldKey, HeldLock>();
+                foreach (var held in state.Must)
+                {
+                    if (_must is null || _must.ContainsKey(held.Key))
+                    {
+                        must[held.Key] = held;
+                    }
+                }
+
+                _must = must;
+                _entryReleased = _entryReleased.Union(entryReleased);
+            }
+
+            public CallFact ToFact() => new(_operation, _target, _site, _may.Values.ToImmutableArray(), (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray(), _entryReleased, _required, _excluded);
+        }
+
+        private sealed class GuardAccumulator
+        {
+            private readonly ISymbol _member;
+            private readonly BoundLock _guard;
+            private readonly string? _required;
+            private readonly bool _isWrite;
+            private readonly Location _site;
+            private SortedDictionary<HeldKey, HeldLock>? _must;
+
+            public GuardAccumulator(ISymbol member, BoundLock guard, string? required, bool isWrite, Location site)
+            {
+                _member = member;
+                _guard = guard;
+                _required = required;
+                _isWrite = isWrite;
+                _site = site;
+            }
+
+            public void Add(LockState state)
+            {
+                var must = new SortedDictionary<HeldKey, HeldLock>();
+                foreach (var held in state.Must)
+                {
+                    if (_must is null || _must.ContainsKey(held.Key))
+                    {
+                        must[held.Key] = held;
+                    }
+                }
+
+                _must = must;
+            }
+
+            public GuardedAccessFact ToFact() => new(_member, _guard, _required, _isWrite, _site, (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray());
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    /// <summary>Which lock, which instance (a path in the method's frame, when known) and how.</summary>
+    internal readonly struct HeldKey : IEquatable<HeldKey>, IComparable<HeldKey>
+    {
+        public HeldKey(LockClass lockClass, string? instance, LockMode mode)
+        {
+            Class = lockClass;
+            Instance = instance;
+            Mode = mode;
+        }
+
+        public LockClass Class { get; }
+
+        public string? Instance { get; }
+
+        public LockMode Mode { get; }
+
+        public bool Equals(HeldKey other)
+            => Class.Equals(other.Class) && string.Equals(Instance, other.Instance, StringComparison.Ordinal) && Mode == other.Mode;
+
+        public override bool Equals(object? obj) => obj is HeldKey other && Equals(other);
+
+        public override int GetHashCode() => (Class.GetHashCode() * 397) ^ (Instance is null ? 0 : StringComparer.Ordinal.GetHashCode(Instance)) ^ (int)Mode;
+
+        public int CompareTo(HeldKey other)
+        {
+            var c = Class.CompareTo(other.Class);
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(Instance, other.Instance);
+            }
+
+            return c != 0 ? c : Mode.CompareTo(other.Mode);
+        }
+
+        /// <summary>What a user reads: the instance path when known, else the lock class.</summary>
+        public string Display => Instance ?? Class.Name;
+    }
+
+    /// <summary>One held lock at a program point. Immutable.</summary>
+    internal sealed class HeldLock
+    {
+        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry)
+        {
+            Key = key;
+            Recursive = recursive;
+            AcquiredAt = acquiredAt;
+            Depth = depth;
+            Must = must;
+            FromEntry = fromEntry;
+        }
+
+        public HeldKey Key { get; }
+
+        public LockClass Class => Key.Class;
+
+        /// <summary>The acquisition is re-entrant (<c>lock</c>, <c>Monitor</c>, <c>Mutex</c>, <c>[Recursive]</c>).</summary>
+        public bool Recursive { get; }
+
+        public Location AcquiredAt { get; }
+
+        /// <summary>Nesting depth of a re-entrant hold, saturating at 2 so loops reach a fixpoint.</summary>
+        public int Depth { get; }
+
+        /// <summary>Held on every path to this point (Clang's must-held), not only on some.</summary>
+        public bool Must { get; }
+
+        /// <summary>Held on entry through <c>[Requires]</c>: not this method's to release.</summary>
+        public bool FromEntry { get; }
+
+        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null)
+            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry);
+    }
+
+    internal enum TieKind
+    {
+        /// <summary>A <c>ref bool lockTaken</c> flag: false means the lock was not taken.</summary>
+        TakenFlag,
+
+        /// <summary>A scoped guard: disposing it releases the lock; null means nothing was acquired.</summary>
+        Guard,
+
+        /// <summary>A stored try-acquire result: the lock is held where the value equals the success value.</summary>
+        TryResult,
+    }
+
+    /// <summary>What a local or flow capture says about a lock.</summary>
+    internal sealed class Tie
+    {
+        public Tie(TieKind kind, HeldKey key, bool recursive, Location site, bool successValue = true)
+        {
+            Kind = kind;
+            Key = key;
+            Recursive = recursive;
+            Site = site;
+            SuccessValue = successValue;
+        }
+
+        public TieKind Kind { get; }
+
+        public HeldKey Key { get; }
+
+        public bool Recursive { get; }
+
+        public Location Site { get; }
+
+        public bool SuccessValue { get; }
+    }
+
+    /// <summary>The held-lock state at a program point: held locks plus the values tied to them (taken flags, guards).</summary>
+    internal sealed class LockState : IEquatable<LockState>
+    {
+        public static readonly LockState Empty = new(ImmutableSortedDictionary<HeldKey, HeldLock>.Empty, ImmutableDictionary<object, Tie>.Empty);
+
+        public LockState(ImmutableSortedDictionary<HeldKey, HeldLock> held, ImmutableDictionary<object, Tie> ties)
+        {
+            Held = held;
+            Ties = ties;
+        }
+
+        public ImmutableSortedDictionary<HeldKey, HeldLock> Held { get; }
+
+        /// <summary>A local or flow capture (a <c>lockTaken</c> flag, a scoped guard, a stored try-result) mapped to the lock it stands for.</summary>
+        public ImmutableDictionary<object, Tie> Ties { get; }
+
+        public IEnumerable<HeldLock> May => Held.Values;
+
+        public IEnumerable<HeldLock> Must => Held.Values.Where(h => h.Must);
+
+        public LockState WithHeld(ImmutableSortedDictionary<HeldKey, HeldLock> held) => new(held, Ties);
+
+        public LockState WithTie(object value, Tie tie) => new(Held, Ties.SetItem(value, tie));
+
+        public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false)
+        {
+            if (Held.TryGetValue(key, out var existing))
+            {
+                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1))));
+            }
+
+            return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry)));
+        }
+
+        /// <summary>Releases the best match for <paramref name="key"/>; returns null in <paramref name="released"/> when nothing matching is held.</summary>
+        public LockState Release(HeldKey key, out HeldLock? released)
+        {
+            released = FindForRelease(key);
+            if (released is null)
+            {
+                return this;
+            }
+
+            var remaining = released.Depth > 1 ? Held.SetItem(released.Key, released.With(depth: released.Depth - 1)) : Held.Remove(released.Key);
+            return WithHeld(remaining);
+        }
+
+        public LockState Remove(HeldKey key) => Held.ContainsKey(key) ? WithHeld(Held.Remove(key)) : this;
+
+        public static LockState Join(LockState? a, LockState b)
+        {
+            if (a is null)
+            {
+                return b;
+            }
+
+            var builder = ImmutableSortedDictionary.CreateBuilder<HeldKey, HeldLock>();
+            foreach (var pair in a.Held)
+            {
+                if (b.Held.TryGetValue(pair.Key, out var other))
+                {
+                    var first = Earlier(pair.Value.AcquiredAt, other.AcquiredAt);
+                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first);
+                }
+                else
+                {
+                    builder[pair.Key] = pair.Value.With(must: false);
+                }
+            }
+
+            foreach (var pair in b.Held)
+            {
+                if (!a.Held.ContainsKey(pair.Key))
+                {
+                    builder[pair.Key] = pair.Value.With(must: false);
+                }
+            }
+
+            var ties = a.Ties;
+            foreach (var pair in b.Ties)
+            {
+                if (!ties.ContainsKey(pair.Key))
+                {
+                    ties = ties.Add(pair.Key, pair.Value);
+                }
+            }
+
+            return new LockState(builder.ToImmutable(), ties);
+        }
+
+        public bool Equals(LockState? other)
+        {
+            if (other is null || other.Held.Count != Held.Count || other.Ties.Count != Ties.Count)
+            {
+                return false;
+            }
+
+            foreach (var pair in Held)
+            {
+                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth)
+                {
+                    return false;
+                }
+            }
+
+            return Ties.Keys.All(other.Ties.ContainsKey);
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as LockState);
+
+        public override int GetHashCode() => Held.Count;
+
+        private static Location Earlier(Location a, Location b)
+        {
+            var c = string.CompareOrdinal(a.SourceTree?.FilePath, b.SourceTree?.FilePath);
+            return c < 0 || (c == 0 && a.SourceSpan.Start <= b.SourceSpan.Start) ? a : b;
+        }
+
+        private HeldLock? FindForRelease(HeldKey key)
+        {
+            if (Held.TryGetValue(key, out var exact))
+            {
+                return exact;
+            }
+
+            // An unknown instance on either side matches by lock class; an upgradeable hold is released by its own exit only.
+            return Held.Values.FirstOrDefault(h => h.Class.Key == key.Class.Key && h.Key.Mode == key.Mode
+                && (h.Key.Instance is null || key.Instance is null || h.Key.Instance == key.Instance));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    /// <summary>A lock acquired (or waited for) directly in the method body.</summary>
+    internal sealed class AcquireFact
+    {
+        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased)
+        {
+            EntryLocksReleased = entryLocksReleased;
+            Key = key;
+            Recursive = recursive;
+            Site = site;
+            Description = description;
+            MayHeld = mayHeld;
+        }
+
+        public HeldKey Key { get; }
+
+        public bool Recursive { get; }
+
+        public Location Site { get; }
+
+        /// <summary>The acquiring expression as written, e.g. <c>kvm.Lock.Lock()</c>.</summary>
+        public string Description { get; }
+
+        public ImmutableArray<HeldLock> MayHeld { get; }
+
+        /// <summary>Entry locks (<c>[Requires]</c>) released before this acquisition.</summary>
+        public ImmutableHashSet<LockClass> EntryLocksReleased { get; }
+    }
+
+    /// <summary>A call to another method, with the locks held around it.</summary>
+    internal sealed class CallFact
+    {
+        public CallFact(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+        {
+            Required = required;
+            Excluded = excluded;
+            Operation = operation;
+            Target = target;
+            Site = site;
+            MayHeld = mayHeld;
+            MustHeld = mustHeld;
+            EntryLocksReleased = entryLocksReleased;
+        }
+
+        public IOperation Operation { get; }
+
+        public IMethodSymbol Target { get; }
+
+        public Location Site { get; }
+
+        public ImmutableArray<HeldLock> MayHeld { get; }
+
+        public ImmutableArray<HeldLock> MustHeld { get; }
+
+        /// <summary>Locks this method held on entry (<c>[Requires]</c>) but has released before this call: callers' holds of them do not reach the callee.</summary>
+        public ImmutableHashSet<LockClass> EntryLocksReleased { get; }
+
+        /// <summary>The callee's <c>[Requires]</c> locks, resolved in this method's frame.</summary>
+        public ImmutableArray<HeldKey> Required { get; }
+
+        /// <summary>The callee's <c>[Excludes]</c> locks, resolved in this method's frame.</summary>
+        public ImmutableArray<HeldKey> Excluded { get; }
+    }
+
+    /// <summary>A release of a lock that is held on no path to it.</summary>
+    internal sealed class UnheldReleaseFact
+    {
+        public UnheldReleaseFact(HeldKey key, Location site, string description)
+        {
+            Key = key;
+            Site = site;
+            Description = description;
+        }
+
+        public HeldKey Key { get; }
+
+        public Location Site { get; }
+
+        public string Description { get; }
+    }
+
+    /// <summary>A lock still held when the method returns or throws.</summary>
+    internal sealed class LeakFact
+    {
+        public LeakFact(HeldLock held, string exit)
+        {
+            Held = held;
+            Exit = exit;
+        }
+
+        public HeldLock Held { get; }
+
+        public string Exit { get; }
+    }
+
+    /// <summary>A read or write of a <c>[GuardedBy]</c> member with the locks held on every path to it.</summary>
+    internal sealed class GuardedAccessFact
+    {
+        public GuardedAccessFact(ISymbol member, BoundLock guard, string? requiredInstance, bool isWrite, Location site, ImmutableArray<HeldLock> mustHeld)
+        {
+            Member = member;
+            Guard = guard;
+            RequiredInstance = requiredInstance;
+            IsWrite = isWrite;
+            Site = site;
+            MustHeld = mustHeld;
+        }
+
+        public ISymbol Member { get; }
+
+        public BoundLock Guard { get; }
+
+        public string? RequiredInstance { get; }
+
+        public bool IsWrite { get; }
+
+        public Location Site { get; }
+
+        public ImmutableArray<HeldLock> MustHeld { get; }
+    }
+
+    /// <summary>Everything the held-lock dataflow learned about one method body.</summary>
+    internal sealed class MethodLockFacts
+    {
+        public MethodLockFacts(
+            IMethodSymbol method,
+            ImmutableArray<AcquireFact> acquisitions,
+            ImmutableArray<CallFact> calls,
+            ImmutableArray<UnheldReleaseFact> unheldReleases,
+            ImmutableArray<LeakFact> leaks,
+            ImmutableArray<GuardedAccessFact> guardedAccesses)
+        {
+            Method = method;
+            Acquisitions = acquisitions;
+            Calls = calls;
+            UnheldReleases = unheldReleases;
+            Leaks = leaks;
+            GuardedAccesses = guardedAccesses;
+        }
+
+        public IMethodSymbol Method { get; }
+
+        public ImmutableArray<AcquireFact> Acquisitions { get; }
+
+        public ImmutableArray<CallFact> Calls { get; }
+
+        public ImmutableArray<UnheldReleaseFact> UnheldReleases { get; }
+
+        public ImmutableArray<LeakFact> Leaks { get; }
+
+        public ImmutableArray<GuardedAccessFact> GuardedAccesses { get; }
+    }
+}

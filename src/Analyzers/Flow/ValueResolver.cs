@@ -1,0 +1,207 @@
+using System.Collections.Generic;
+using System.Linq;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    /// <summary>
+    /// Sees through the CFG's flow captures and single-assignment locals to the expression a value came from, and names that
+    /// value as an instance path (<c>this.Lock</c>, <c>group.GroupLock</c>, <c>Ns.MatrixDev.Lock</c>) and as a lock class.
+    /// </summary>
+    internal sealed class ValueResolver
+    {
+        private readonly Dictionary<CaptureId, IOperation> _captures = new();
+        private readonly Dictionary<ILocalSymbol, IOperation?> _localDefinitions = new(SymbolEqualityComparer.Default);
+        private readonly ISymbol _owner;
+
+        public ValueResolver(ControlFlowGraph cfg, ISymbol owner)
+        {
+            _owner = owner;
+            foreach (var block in cfg.Blocks)
+            {
+                foreach (var root in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                {
+                    foreach (var op in Descendants(root))
+                    {
+                        switch (op)
+                        {
+                            case IFlowCaptureOperation capture when !_captures.ContainsKey(capture.Id):
+                                _captures[capture.Id] = capture.Value;
+                                break;
+                            case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
+                                _localDefinitions[local.Local] = _localDefinitions.ContainsKey(local.Local) ? null : assignment.Value;
+                                break;
+                            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
+                                _localDefinitions[local.Local] = null;
+                                break;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Pre-order descendants, not entering lambdas (their bodies run later, as their own methods).</summary>
+        public static IEnumerable<IOperation> Descendants(IOperation root)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var op = stack.Pop();
+                yield return op;
+                if (op is IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation)
+                {
+                    continue;
+                }
+
+                var children = op.ChildOperations.ToList();
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    stack.Push(children[i]);
+                }
+            }
+        }
+
+        /// <summary>Strips conversions, parentheses and flow captures.</summary>
+        public IOperation Unwrap(IOperation op)
+        {
+            for (var guard = 0; guard < 64; guard++)
+            {
+                switch (op)
+                {
+                    case IConversionOperation conversion:
+                        op = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        op = parenthesized.Operand;
+                        continue;
+                    case IFlowCaptureReferenceOperation reference when _captures.TryGetValue(reference.Id, out var value):
+                        op = value;
+                        continue;
+                }
+
+                return op;
+            }
+
+            return op;
+        }
+
+        /// <summary>The tie key of a value: its local, or its flow capture.</summary>
+        public object? TieKeyOf(IOperation op)
+        {
+            while (op is IConversionOperation or IParenthesizedOperation)
+            {
+                op = op is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)op).Operand;
+            }
+
+            return op switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IFlowCaptureReferenceOperation capture => capture.Id,
+                _ => null,
+            };
+        }
+
+        /// <summary>The value as a path in this method's frame, or null when it cannot be named.</summary>
+        public string? PathOf(IOperation? op)
+        {
+            for (var guard = 0; op is not null && guard < 32; guard++)
+            {
+                op = Unwrap(op);
+                switch (op)
+                {
+                    case IInstanceReferenceOperation:
+                        return "this";
+                    case IParameterReferenceOperation p:
+                        return p.Parameter.Name;
+                    case ILocalReferenceOperation l:
+                        if (_localDefinitions.TryGetValue(l.Local, out var definition) && definition is not null
+                            && Unwrap(definition) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation)
+                        {
+                            op = definition;
+                            continue;
+                        }
+
+                        return l.Local.Name;
+                    case IMemberReferenceOperation member when member is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 }:
+                        if (member.Member.IsStatic)
+                        {
+                            return member.Member.ContainingType.ToDisplayString() + "." + member.Member.Name;
+                        }
+
+                        var inner = PathOf(member.Instance);
+                        return inner is null ? null : inner + "." + member.Member.Name;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The lock class of a locked value: the member it reads, the enclosing type for <c>this</c>, else the variable.</summary>
+        public LockClass ClassOf(IOperation op)
+        {
+            op = Unwrap(op);
+            switch (op)
+            {
+                case IFieldReferenceOperation f:
+                    return LockClass.ForMember(f.Field.OriginalDefinition);
+                case IPropertyReferenceOperation p:
+                    return LockClass.ForMember(p.Property.OriginalDefinition);
+                case IInstanceReferenceOperation instance when instance.Type is INamedTypeSymbol type:
+                    return LockClass.ForType(type.OriginalDefinition);
+                case ILocalReferenceOperation l:
+                    if (_localDefinitions.TryGetValue(l.Local, out var definition) && definition is not null
+                        && Unwrap(definition) is IFieldReferenceOperation or IPropertyReferenceOperation)
+                    {
+                        return ClassOf(definition);
+                    }
+
+                    return LockClass.ForLocal(l.Local, _owner);
+                case IParameterReferenceOperation p:
+                    return LockClass.ForLocal(p.Parameter, _owner);
+                case IInvocationOperation call:
+                    return new LockClass("call:" + call.TargetMethod.OriginalDefinition.ToDisplayString(), call.TargetMethod.Name + "()", call.TargetMethod.OriginalDefinition);
+                default:
+                    return op.Type is INamedTypeSymbol named ? LockClass.ForType(named.OriginalDefinition) : new LockClass("expr:" + op.Syntax, op.Syntax.ToString(), null);
+            }
+        }
+
+        /// <summary>The receiver, or the argument bound to <paramref name="parameter"/>, of a call.</summary>
+        public static IOperation? ArgumentFor(IOperation call, IParameterSymbol parameter)
+        {
+            var arguments = call switch
+            {
+                IInvocationOperation i => i.Arguments,
+                IObjectCreationOperation o => o.Arguments,
+                IPropertyReferenceOperation p => p.Arguments,
+                _ => default,
+            };
+            if (arguments.IsDefault)
+            {
+                return null;
+            }
+
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is not null && argument.Parameter.Ordinal == parameter.Ordinal)
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+
+        public static IOperation? ReceiverOf(IOperation call) => call switch
+        {
+            IInvocationOperation i => i.Instance,
+            IPropertyReferenceOperation p => p.Instance,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Generic;
+using System.Linq;
+using LockDiscipline.Analyzers.Model;
+
+namespace LockDiscipline.Analyzers.Graph
+{
+    /// <summary>The compilation-wide lock-order graph: lock classes as nodes, held -> acquired edges with every witness.</summary>
+    internal sealed class OrderGraph
+    {
+        private readonly SortedDictionary<LockClass, SortedDictionary<LockClass, List<EdgeWitness>>> _edges = new();
+
+        public void Add(LockClass from, LockClass to, EdgeWitness witness)
+        {
+            if (!_edges.TryGetValue(from, out var targets))
+            {
+                _edges[from] = targets = new SortedDictionary<LockClass, List<EdgeWitness>>();
+            }
+
+            if (!targets.TryGetValue(to, out var witnesses))
+            {
+                targets[to] = witnesses = new List<EdgeWitness>();
+            }
+
+            witnesses.Add(witness);
+        }
+
+        public IEnumerable<(LockClass From, LockClass To, IReadOnlyList<EdgeWitness> Witnesses)> Edges
+            => _edges.SelectMany(e => e.Value.Select(t => (e.Key, t.Key, (IReadOnlyList<EdgeWitness>)t.Value)));
+
+        public IReadOnlyList<EdgeWitness> Witnesses(LockClass from, LockClass to)
+            => _edges.TryGetValue(from, out var targets) && targets.TryGetValue(to, out var list) ? list : new List<EdgeWitness>();
+
+        /// <summary>Reader edges: the shared holder of <paramref name="readLock"/> acquires <paramref name="inner"/> in its read section.</summary>
+        public EdgeWitness? ReaderWitness(LockClass readLock, LockClass inner)
+            => Witnesses(readLock, inner).FirstOrDefault(w => w.FromShared && w.Kind != EdgeKind.Wait);
+
+        /// <summary>Strongly connected component id of each node (Tarjan, iterative).</summary>
+        public Dictionary<LockClass, int> StronglyConnectedComponents()
+        {
+            var index = new Dictionary<LockClass, int>();
+            var low = new Dictionary<LockClass, int>();
+            var onStack = new HashSet<LockClass>();
+            var stack = new Stack<LockClass>();
+            var component = new Dictionary<LockClass, int>();
+            var next = 0;
+            var componentCount = 0;
+
+            foreach (var start in _edges.Keys)
+            {
+                if (index.ContainsKey(start))
+                {
+                    continue;
+                }
+
+                var work = new Stack<(LockClass Node, IEnumerator<LockClass> Successors)>();
+                Visit(start);
+                while (work.Count > 0)
+                {
+                    var (node, successors) = work.Peek();
+                    if (successors.MoveNext())
+                    {
+                        var successor = successors.Current;
+                        if (!index.ContainsKey(successor))
+                        {
+                            Visit(successor);
+                        }
+                        else if (onStack.Contains(successor))
+                        {
+                            low[node] = System.Math.Min(low[node], index[successor]);
+                        }
+
+                        continue;
+                    }
+
+                    work.Pop();
+                    if (work.Count > 0)
+                    {
+                        var parent = work.Peek().Node;
+                        low[parent] = System.Math.Min(low[parent], low[node]);
+                    }
+
+                    if (low[node] == index[node])
+                    {
+                        LockClass member;
+                        do
+                        {
+                            member = stack.Pop();
+                            onStack.Remove(member);
+                            component[member] = componentCount;
+                        }
+                        while (!member.Equals(node));
+                        componentCount++;
+                    }
+                }
+
+                void Visit(LockClass node)
+                {
+                    index[node] = low[node] = next++;
+                    stack.Push(node);
+                    onStack.Add(node);
+                    var successors = _edges.TryGetValue(node, out var targets) ? targets.Keys.ToList() : new List<LockClass>();
+                    work.Push((node, successors.GetEnumerator()));
+                }
+            }
+
+            return component;
+        }
+
+        /// <summary>The shortest path <paramref name="from"/> ⇝ <paramref name="to"/> (breadth-first, successors in name order), as nodes.</summary>
+        public List<LockClass>? ShortestPath(LockClass from, LockClass to)
+        {
+            var previous = new Dictionary<LockClass, LockClass> { [from] = from };
+            var queue = new Queue<LockClass>();
+            queue.Enqueue(from);
+            while (queue.Count > 0)
+            {
+                var node = queue.Dequeue();
+                if (node.Equals(to))
+                {
+                    var path = new List<LockClass> { to };
+                    for (var n = to; !n.Equals(from); n = previous[n])
+                    {
+                        path.Add(previous[n]);
+                    }
+
+                    path.Reverse();
+                    return path;
+                }
+
+                if (!_edges.TryGetValue(node, out var targets))
+                {
+                    continue;
+                }
+
+                foreach (var successor in targets.Keys)
+                {
+                    if (!previous.ContainsKey(successor))
+                    {
+                        previous[successor] = node;
+                        queue.Enqueue(successor);
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+}

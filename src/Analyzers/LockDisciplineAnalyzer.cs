@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Immutable;
+using System.Threading;
+using LockDiscipline.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace LockDiscipline.Analyzers
+{
+    /// <summary>
+    /// The one entry point. The compilation-wide analysis is built lazily on the first document's request (thread-safe, cached per
+    /// compilation, not cached when cancelled) and each document reports its own diagnostics from a semantic-model action, so
+    /// every rule, cycles included, shows live in the IDE.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class LockDisciplineAnalyzer : DiagnosticAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.LD0001_BadAnnotationArgument,
+            Descriptors.LD0002_ContradictoryLockOrder,
+            Descriptors.LD1001_DeclaredOrderInversion,
+            Descriptors.LD1002_InferredCycle,
+            Descriptors.LD1003_RecursiveAcquisition,
+            Descriptors.LD1004_AcquiredUnderLeafLock,
+            Descriptors.LD1005_WaitForReadersUnderReaderLock,
+            Descriptors.LD1006_RequiresNotHeld,
+            Descriptors.LD1007_ExcludedLockHeld,
+            Descriptors.LD1008_UnbalancedLock,
+            Descriptors.LD1009_GuardedMemberAccess,
+            Descriptors.LD2001_ReferenceLeak,
+            Descriptors.LD2002_DoubleDrop,
+            Descriptors.LD2003_UseAfterDrop,
+            Descriptors.LD2004_FinalDropUnderLock,
+            Descriptors.LD2005_DropOfUnownedReference);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var settings = ReadSettings(start.Options.AnalyzerConfigOptionsProvider);
+                var holder = new AnalysisHolder();
+                start.RegisterSemanticModelAction(modelContext =>
+                {
+                    var analysis = holder.Get(modelContext.SemanticModel.Compilation, settings, modelContext.CancellationToken);
+                    foreach (var diagnostic in analysis.DiagnosticsFor(modelContext.SemanticModel.SyntaxTree))
+                    {
+                        if (!modelContext.FilterSpan.HasValue || modelContext.FilterSpan.Value.IntersectsWith(diagnostic.Location.SourceSpan))
+                        {
+                            modelContext.ReportDiagnostic(diagnostic);
+                        }
+                    }
+                });
+            });
+        }
+
+        internal static AnalyzerSettings ReadSettings(AnalyzerConfigOptionsProvider provider)
+        {
+            var options = provider.GlobalOptions;
+            var depth = options.TryGetValue("lockdiscipline.max_call_depth", out var d) && int.TryParse(d, out var parsed) && parsed > 0 ? parsed : AnalyzerSettings.Default.MaxCallDepth;
+            var cycles = !options.TryGetValue("lockdiscipline.report_inferred_cycles", out var c) || !string.Equals(c.Trim(), "false", StringComparison.OrdinalIgnoreCase);
+            var exceptions = options.TryGetValue("lockdiscipline.exceptions_from_calls", out var e) && string.Equals(e.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            return new AnalyzerSettings(depth, cycles, exceptions);
+        }
+
+        private sealed class AnalysisHolder
+        {
+            private readonly object _gate = new();
+            private CompilationAnalysis? _analysis;
+
+            public CompilationAnalysis Get(Compilation compilation, AnalyzerSettings settings, CancellationToken cancellationToken)
+            {
+                lock (_gate)
+                {
+                    if (_analysis is null)
+                    {
+                        try
+                        {
+                            _analysis = CompilationAnalysis.Run(compilation, settings, cancellationToken);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            throw new InvalidOperationException($"LockDiscipline failed while analysing '{compilation.AssemblyName}': {ex.Message}", ex);
+                        }
+                    }
+
+                    return _analysis;
+                }
+            }
+        }
+    }
+}

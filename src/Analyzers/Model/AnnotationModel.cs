@@ -1,0 +1,436 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>
+    /// What each symbol's annotations mean, bound once per compilation and cached. Binding errors become LD0001 diagnostics,
+    /// collected here and reported by the tree that holds the attribute.
+    /// </summary>
+    internal sealed class AnnotationModel
+    {
+        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, BoundLock?> _guards = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _holdsRef = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentBag<Diagnostic> _bindingErrors = new();
+        private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = new(SymbolEqualityComparer.Default);
+
+        public AnnotationModel(Compilation compilation)
+        {
+            Known = KnownSymbols.Create(compilation);
+            LockTypes = new LockTypes(Known);
+            Binder = new PathBinder(compilation, LockTypes);
+        }
+
+        public KnownSymbols Known { get; }
+
+        public LockTypes LockTypes { get; }
+
+        public PathBinder Binder { get; }
+
+        public IEnumerable<Diagnostic> BindingErrors => _bindingErrors;
+
+        public MethodContract GetContract(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            return _contracts.GetOrAdd(method, m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
+        }
+
+        /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
+        public MethodContract GetEffectiveContract(IMethodSymbol method)
+        {
+            var own = GetContract(method);
+            if (own.HasLockEffect || own.IsRefPrimitive || !own.Requires.IsEmpty || !own.Excludes.IsEmpty || own.ReturnsRef)
+            {
+                return own;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                var inherited = GetContract(overridden);
+                if (inherited != MethodContract.Empty)
+                {
+                    return inherited;
+                }
+            }
+
+            foreach (var iface in method.ContainingType?.AllInterfaces ?? ImmutableArray<INamedTypeSymbol>.Empty)
+            {
+                foreach (var member in iface.GetMembers().OfType<IMethodSymbol>())
+                {
+                    var impl = method.ContainingType!.FindImplementationForInterfaceMember(member);
+                    if (SymbolEqualityComparer.Default.Equals(impl?.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        var inherited = GetContract(member);
+                        if (inherited != MethodContract.Empty)
+                        {
+                            return inherited;
+                        }
+                    }
+                }
+            }
+
+            return own;
+        }
+
+        /// <summary>The lock a <c>[GuardedBy]</c> member needs, bound in the member's type.</summary>
+        public BoundLock? GetGuard(ISymbol member)
+            => _guards.GetOrAdd(member.OriginalDefinition, m =>
+            {
+                var attribute = m.GetAttributes().FirstOrDefault(a => KnownSymbols.IsAttribute(a, null, "GuardedByAttribute"));
+                if (attribute is null)
+                {
+                    return null;
+                }
+
+                var path = attribute.ConstructorArguments.FirstOrDefault().Value as string;
+                var bound = Binder.BindLockPath(path ?? string.Empty, m, out var error);
+                if (bound is not null && bound.Root == PathRoot.This && bound.Members.IsEmpty)
+                {
+                    error = "binds to the object itself, which is not a lock";
+                    bound = null;
+                }
+
+                if (error is not null && m.Locations.Any(l => l.IsInSource))
+                {
+                    Report(attribute, 0, path ?? string.Empty, "GuardedBy", error);
+                }
+
+                return bound;
+            });
+
+        public bool HoldsRef(ISymbol member)
+            => _holdsRef.GetOrAdd(member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, "HoldsRefAttribute")));
+
+        /// <summary>Checks the member-level attributes of a source field, property or type once (LD0001 for the wrong kind).</summary>
+        public void CheckMemberAnnotations(ISymbol member)
+        {
+            if (!_checkedMembers.TryAdd(member, 0))
+            {
+                return;
+            }
+
+            if (member is IFieldSymbol or IPropertySymbol)
+            {
+                GetGuard(member);
+                var type = PathBinder.MemberType(member);
+                foreach (var attribute in member.GetAttributes())
+                {
+                    var name = attribute.AttributeClass?.Name;
+                    if (name is "LeafLockAttribute" or "RecursiveAttribute" && KnownSymbols.IsAttribute(attribute, null, name!)
+                        && (type is null || !LockTypes.IsLockType(type)))
+                    {
+                        ReportAttribute(attribute, name!.Replace("Attribute", string.Empty),
+                            $"is on '{member.Name}' of type '{type?.ToDisplayString()}', which is not a lock");
+                    }
+                }
+            }
+        }
+
+        private MethodContract BindContract(IMethodSymbol method, bool reportErrors)
+        {
+            var acquires = ImmutableArray.CreateBuilder<LockContractEntry>();
+            var releases = ImmutableArray.CreateBuilder<LockContractEntry>();
+            var tries = ImmutableArray.CreateBuilder<LockContractEntry>();
+            var waits = ImmutableArray.CreateBuilder<LockContractEntry>();
+            var requires = ImmutableArray.CreateBuilder<LockContractEntry>();
+            var excludes = ImmutableArray.CreateBuilder<BoundLock>();
+            var mayClasses = ImmutableArray.CreateBuilder<LockClass>();
+            var mayPaths = ImmutableArray.CreateBuilder<BoundLock>();
+            var consumes = ImmutableArray.CreateBuilder<IParameterSymbol>();
+            RefTarget? takes = null, drops = null;
+            bool? takesWhen = null;
+            var notFinal = false;
+            var returnsRef = false;
+            var any = false;
+
+            foreach (var attribute in method.GetAttributes())
+            {
+                var cls = attribute.AttributeClass;
+                if (cls is null || cls.ContainingNamespace?.ToDisplayString() != "LockDiscipline")
+                {
+                    continue;
+                }
+
+                var shortName = cls.Name.Replace("Attribute", string.Empty);
+                switch (cls.Name)
+                {
+                    case "AcquiresAttribute":
+                    case "ReleasesAttribute":
+                    case "WaitsForReadersAttribute":
+                    {
+                        any = true;
+                        var path = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+                        var bound = Bind(path, 0);
+                        if (bound is not null)
+                        {
+                            var shared = Named<bool>(attribute, "Shared");
+                            var mode = cls.Name == "WaitsForReadersAttribute" ? LockMode.Wait : shared ? LockMode.Shared : LockMode.Exclusive;
+                            var entry = new LockContractEntry(bound, mode, Named<int>(attribute, "Subclass"), null);
+                            (cls.Name == "AcquiresAttribute" ? acquires : cls.Name == "ReleasesAttribute" ? releases : waits).Add(entry);
+                        }
+
+                        break;
+                    }
+
+                    case "TryAcquiresAttribute":
+                    {
+                        any = true;
+                        var success = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is true;
+                        var path = attribute.ConstructorArguments.Length > 1 ? attribute.ConstructorArguments[1].Value as string : null;
+                        if (method.ReturnType.SpecialType != SpecialType.System_Boolean)
+                        {
+                            Error(0, "true/false", "is on a method that does not return bool");
+                            break;
+                        }
+
+                        var bound = Bind(path, 1);
+                        if (bound is not null)
+                        {
+                            var mode = Named<bool>(attribute, "Shared") ? LockMode.Shared : LockMode.Exclusive;
+                            tries.Add(new LockContractEntry(bound, mode, Named<int>(attribute, "Subclass"), success));
+                        }
+
+                        break;
+                    }
+
+                    case "RequiresAttribute":
+                    case "ExcludesAttribute":
+                    {
+                        any = true;
+                        var shared = Named<bool>(attribute, "Shared");
+                        var paths = StringArray(attribute);
+                        for (var i = 0; i < paths.Length; i++)
+                        {
+                            var bound = Bind(paths[i], i, requireNonEmpty: true);
+                            if (bound is null)
+                            {
+                                continue;
+                            }
+
+                            if (cls.Name == "RequiresAttribute")
+                            {
+                                requires.Add(new LockContractEntry(bound, shared ? LockMode.Shared : LockMode.Exclusive, 0, null));
+                            }
+                            else
+                            {
+                                excludes.Add(bound);
+                            }
+                        }
+
+                        break;
+                    }
+
+                    case "MayAcquireAttribute":
+                    {
+                        any = true;
+                        var names = StringArray(attribute);
+                        for (var i = 0; i < names.Length; i++)
+                        {
+                            var name = names[i];
+                            var bound = Binder.BindLockPath(name, method, out var pathError);
+                            if (bound is not null && !(bound.Root == PathRoot.This && bound.Members.IsEmpty))
+                            {
+                                mayPaths.Add(bound);
+                                continue;
+                            }
+
+                            var lockClass = Binder.BindClassName(name, out var classError);
+                            if (lockClass is not null)
+                            {
+                                mayClasses.Add(lockClass);
+                            }
+                            else
+                            {
+                                Error(i, name, name.Contains("/") ? classError! : (pathError ?? classError)!);
+                            }
+                        }
+
+                        break;
+                    }
+
+                    case "TakesRefAttribute":
+                    case "DropsRefAttribute":
+                    {
+                        any = true;
+                        var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
+                        RefTarget? target;
+                        if (name is not null)
+                        {
+                            var parameter = Binder.BindParameter(name, method, out var error);
+                            target = parameter is null ? null : new RefTarget(parameter);
+                            if (error is not null)
+                            {
+                                Error(0, name, error);
+                            }
+                        }
+                        else if (method.IsStatic)
+                        {
+                            target = method.Parameters.Length > 0 ? new RefTarget(method.Parameters[0]) : null;
+                            if (target is null)
+                            {
+                                ReportAttribute(attribute, shortName, "is on a static method with no parameter to count");
+                            }
+                        }
+                        else
+                        {
+                            target = new RefTarget(null);
+                        }
+
+                        if (cls.Name == "TakesRefAttribute")
+                        {
+                            takes = target;
+                            if (attribute.NamedArguments.Any(a => a.Key == "WhenReturns"))
+                            {
+                                takesWhen = Named<bool>(attribute, "WhenReturns");
+                                if (method.ReturnType.SpecialType != SpecialType.System_Boolean)
+                                {
+                                    ReportAttribute(attribute, shortName, "has WhenReturns on a method that does not return bool");
+                                    takesWhen = null;
+                                }
+                            }
+                        }
+                        else
+                        {
+                            drops = target;
+                            notFinal = Named<bool>(attribute, "NotFinal");
+                        }
+
+                        break;
+                    }
+
+                    case "ReturnsRefAttribute":
+                        any = true;
+                        returnsRef = true;
+                        if (method.ReturnsVoid || method.ReturnType.IsValueType)
+                        {
+                            ReportAttribute(attribute, shortName, "is on a method that returns no object");
+                        }
+
+                        break;
+                }
+
+                BoundLock? Bind(string? path, int argumentIndex, bool requireNonEmpty = false)
+                {
+                    if (requireNonEmpty && string.IsNullOrEmpty(path))
+                    {
+                        Error(argumentIndex, path ?? string.Empty, "binds to nothing: the path is empty");
+                        return null;
+                    }
+
+                    var bound = Binder.BindLockPath(path, method, out var error);
+                    if (error is not null)
+                    {
+                        Error(argumentIndex, path ?? string.Empty, error);
+                    }
+
+                    return bound;
+                }
+
+                void Error(int argumentIndex, string argument, string message)
+                {
+                    if (reportErrors)
+                    {
+                        Report(attribute, argumentIndex, argument, shortName, message);
+                    }
+                }
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, "ConsumesRefAttribute")))
+                {
+                    any = true;
+                    consumes.Add(parameter);
+                }
+            }
+
+            if (!any)
+            {
+                return MethodContract.Empty;
+            }
+
+            return new MethodContract
+            {
+                Acquires = acquires.ToImmutable(),
+                Releases = releases.ToImmutable(),
+                TryAcquires = tries.ToImmutable(),
+                Waits = waits.ToImmutable(),
+                Requires = requires.ToImmutable(),
+                Excludes = excludes.ToImmutable(),
+                MayAcquireClasses = mayClasses.ToImmutable(),
+                MayAcquirePaths = mayPaths.ToImmutable(),
+                TakesRef = takes,
+                TakesRefWhenReturns = takesWhen,
+                DropsRef = drops,
+                DropsRefNotFinal = notFinal,
+                ReturnsRef = returnsRef,
+                ConsumesRef = consumes.ToImmutable(),
+            };
+        }
+
+        /// <summary>Reports LD0001 at the attribute's positional argument <paramref name="argumentIndex"/> (an element of a params array counts).</summary>
+        public void Report(AttributeData attribute, int argumentIndex, string argument, string attributeName, string message)
+        {
+            var location = ArgumentLocation(attribute, argumentIndex);
+            if (location is not null)
+            {
+                _bindingErrors.Add(Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, location, argument, attributeName, message));
+            }
+        }
+
+        public void ReportAttribute(AttributeData attribute, string attributeName, string message)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
+            {
+                _bindingErrors.Add(Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, syntax.GetLocation(), attributeName, attributeName, message));
+            }
+        }
+
+        public static Location? ArgumentLocation(AttributeData attribute, int argumentIndex)
+        {
+            if (attribute.ApplicationSyntaxReference?.GetSyntax() is not AttributeSyntax syntax)
+            {
+                return null;
+            }
+
+            var positional = syntax.ArgumentList?.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+            if (positional is null || positional.Count == 0)
+            {
+                return syntax.GetLocation();
+            }
+
+            return positional[System.Math.Min(argumentIndex, positional.Count - 1)].Expression.GetLocation();
+        }
+
+        private static T Named<T>(AttributeData attribute, string name)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key == name && pair.Value.Value is T value)
+                {
+                    return value;
+                }
+            }
+
+            return default!;
+        }
+
+        private static string[] StringArray(AttributeData attribute)
+        {
+            if (attribute.ConstructorArguments.Length == 0)
+            {
+                return new string[0];
+            }
+
+            var first = attribute.ConstructorArguments[0];
+            return first.Kind == TypedConstantKind.Array
+                ? first.Values.Select(v => v.Value as string ?? string.Empty).ToArray()
+                : new[] { first.Value as string ?? string.Empty };
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>Which types and members are locks, and how they behave (recursion, leaf, reader side).</summary>
+    internal sealed class LockTypes
+    {
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _isLockType = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
+
+        public LockTypes(KnownSymbols known) => Known = known;
+
+        public KnownSymbols Known { get; }
+
+        public bool IsLockType(ITypeSymbol type) => _isLockType.GetOrAdd(type, ComputeIsLockType);
+
+        public bool IsBclLock(ITypeSymbol? type)
+            => type is not null && (Is(type, Known.ThreadingLock) || Is(type, Known.SemaphoreSlim) || Is(type, Known.ReaderWriterLockSlim)
+                || Is(type, Known.Mutex) || Is(type, Known.SpinLock));
+
+        public bool HasAttribute(ISymbol symbol, string simpleName)
+            => symbol.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, simpleName));
+
+        public bool TypeHasAttribute(ITypeSymbol? type, string simpleName)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (HasAttribute(t, simpleName))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public bool IsLeaf(LockClass lockClass)
+            => lockClass.Symbol is IFieldSymbol or IPropertySymbol && HasAttribute(lockClass.Symbol, "LeafLockAttribute");
+
+        public bool ReaderNeverBlocks(LockClass lockClass)
+            => TypeHasAttribute(PathBinder.MemberType(lockClass.Symbol!) ?? lockClass.Symbol as ITypeSymbol, "ReaderNeverBlocksAttribute");
+
+        /// <summary>Annotated re-entrancy: <c>[Recursive]</c> on the lock member or on its type.</summary>
+        public bool IsAnnotatedRecursive(LockClass lockClass)
+        {
+            var symbol = lockClass.Symbol;
+            if (symbol is null)
+            {
+                return false;
+            }
+
+            if (symbol is IFieldSymbol or IPropertySymbol && HasAttribute(symbol, "RecursiveAttribute"))
+            {
+                return true;
+            }
+
+            return TypeHasAttribute(PathBinder.MemberType(symbol) ?? symbol as ITypeSymbol, "RecursiveAttribute");
+        }
+
+        public bool IsScopedGuard(ITypeSymbol? type) => TypeHasAttribute(type, "ScopedLockAttribute");
+
+        /// <summary>A <c>SemaphoreSlim</c> is a lock only when created with an initial count of one.</summary>
+        public bool IsMutexSemaphore(ISymbol member) => _semaphoreIsMutex.GetOrAdd(member, m => CreationArguments(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
+
+        /// <summary>A <c>ReaderWriterLockSlim</c> is recursive only when created with <c>LockRecursionPolicy.SupportsRecursion</c>.</summary>
+        public bool IsRecursiveReaderWriterLock(ISymbol member)
+            => _rwlockIsRecursive.GetOrAdd(member, m => CreationArguments(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
+
+        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
+            => type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
+
+        private bool ComputeIsLockType(ITypeSymbol type)
+        {
+            if (type.SpecialType == SpecialType.System_Object || IsBclLock(type))
+            {
+                return true;
+            }
+
+            if (TypeHasAttribute(type, "ReaderNeverBlocksAttribute") || TypeHasAttribute(type, "RecursiveAttribute"))
+            {
+                return true;
+            }
+
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                foreach (var method in t.GetMembers().OfType<IMethodSymbol>())
+                {
+                    foreach (var attribute in method.GetAttributes())
+                    {
+                        var name = attribute.AttributeClass?.Name;
+                        if (name is "AcquiresAttribute" or "TryAcquiresAttribute" or "ReleasesAttribute" or "WaitsForReadersAttribute"
+                            && attribute.AttributeClass!.ContainingNamespace?.ToDisplayString() == "LockDiscipline"
+                            && !HasPathArgument(attribute))
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static bool HasPathArgument(AttributeData attribute)
+            => attribute.ConstructorArguments.Any(a => a.Value is string s && s.Length > 0 && s != "this");
+
+        private static bool IsLiteral(ExpressionSyntax? expression, int value)
+            => expression is LiteralExpressionSyntax literal && literal.Token.Value is int i && i == value;
+
+        /// <summary>The argument lists of every <c>new T(...)</c> assigned to the member in its declaration or in its type's constructors.</summary>
+        private static System.Collections.Generic.IEnumerable<ExpressionSyntax[]> CreationArguments(ISymbol member)
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var node = reference.GetSyntax();
+                var initializer = node switch
+                {
+                    VariableDeclaratorSyntax v => v.Initializer?.Value,
+                    PropertyDeclarationSyntax p => p.Initializer?.Value,
+                    _ => null,
+                };
+                if (Creation(initializer) is { } args)
+                {
+                    yield return args;
+                }
+            }
+
+            foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
+            {
+                foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left switch
+                    {
+                        IdentifierNameSyntax id => id.Identifier.ValueText,
+                        MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
+                        _ => null,
+                    };
+                    if (target == member.Name && Creation(assignment.Right) is { } args)
+                    {
+                        yield return args;
+                    }
+                }
+            }
+        }
+
+        private static ExpressionSyntax[]? Creation(ExpressionSyntax? expression) => expression switch
+        {
+            ObjectCreationExpressionSyntax o => o.ArgumentList?.Arguments.Select(a => a.Expression).ToArray() ?? new ExpressionSyntax[0],
+            ImplicitObjectCreationExpressionSyntax o => o.ArgumentList.Arguments.Select(a => a.Expression).ToArray(),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using System.Collections.Generic;
+using System.Linq;
+using LockDiscipline.Analyzers.Graph;
+using LockDiscipline.Analyzers.Model;
+
+namespace LockDiscipline.Analyzers.Rules
+{
+    /// <summary>
+    /// LD1002: cycles in the inferred order graph (lockdep's circular dependency), reported at every witness of every edge of the
+    /// shortest cycle through it. LD1005: a wait for readers while holding a lock that some read section takes. A cycle that
+    /// contains an inverted, leaf or wait edge is left to LD1001, LD1004 or LD1005.
+    /// </summary>
+    internal static class CycleRules
+    {
+        public static void Run(RuleContext context)
+        {
+            ReportWaitsUnderReaderLocks(context);
+            if (context.Settings.ReportInferredCycles)
+            {
+                ReportCycles(context);
+            }
+        }
+
+        private static void ReportWaitsUnderReaderLocks(RuleContext context)
+        {
+            foreach (var e in context.Events.Where(e => e.Mode == LockMode.Wait))
+            {
+                foreach (var held in e.Held)
+                {
+                    var reader = context.Graph.ReaderWitness(e.Class, held.Class);
+                    if (reader is null)
+                    {
+                        continue;
+                    }
+
+                    var readerChain = reader.Event.Path.Steps.Length > 1 ? " via " + reader.Event.Path.Chain : string.Empty;
+                    var locations = e.ChainLocations.Add(held.AcquiredAt).Add(reader.Event.Site).AddRange(reader.Event.ChainLocations);
+                    context.Report(Descriptors.LD1005_WaitForReadersUnderReaderLock, e.Site, locations,
+                        e.Class.Name, held.Class.Name, RuleContext.Where(reader.Event.Site) + " in " + reader.Event.Method.Name + readerChain, e.ChainSuffix);
+                    break;
+                }
+            }
+        }
+
+        private static void ReportCycles(RuleContext context)
+        {
+            var graph = context.Graph;
+            var components = graph.StronglyConnectedComponents();
+            foreach (var (from, to, witnesses) in graph.Edges.ToList())
+            {
+                if (from.Equals(to) || !components.TryGetValue(from, out var a) || !components.TryGetValue(to, out var b) || a != b)
+                {
+                    continue;
+                }
+
+                var back = graph.ShortestPath(to, from);
+                if (back is null)
+                {
+                    continue;
+                }
+
+                var cycle = new List<LockClass> { from };
+                cycle.AddRange(back);
+                var edges = Enumerable.Range(0, cycle.Count - 1).Select(i => (From: cycle[i], To: cycle[i + 1])).ToList();
+                if (edges.Any(edge => graph.Witnesses(edge.From, edge.To).Any(w => w.Kind != EdgeKind.Plain)))
+                {
+                    continue;
+                }
+
+                var cycleText = string.Join(" -> ", cycle.Select(c => c.Name));
+                var others = edges.Skip(1).Select(edge => graph.Witnesses(edge.From, edge.To)[0]).ToList();
+                var elsewhere = string.Join("; ", others.Select(w =>
+                    $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {w.Event.Method.Name}{w.Event.ChainSuffix}"));
+                foreach (var witness in witnesses)
+                {
+                    var e = witness.Event;
+                    var locations = e.ChainLocations.Add(witness.Held.AcquiredAt).AddRange(others.Select(o => o.Event.Site));
+                    context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, cycleText, e.Class.Name, witness.Held.Class.Name, e.ChainSuffix, elsewhere);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Linq;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
+
+namespace LockDiscipline.Analyzers.Rules
+{
+    /// <summary>
+    /// LD1006 (a <c>[Requires]</c> lock not held on every path to the call: must-held, as Clang), LD1007 (an <c>[Excludes]</c> lock
+    /// held on some path: may-held), LD1008 (a lock left held on some path out, or released where it is held on no path).
+    /// </summary>
+    internal static class HeldContractRules
+    {
+        public static void Run(RuleContext context)
+        {
+            foreach (var facts in context.Facts.Values)
+            {
+                foreach (var call in facts.Calls)
+                {
+                    var callee = call.Target.OriginalDefinition.Name;
+                    foreach (var required in call.Required)
+                    {
+                        if (call.MustHeld.Any(h => Satisfies(h, required)))
+                        {
+                            continue;
+                        }
+
+                        context.Report(Descriptors.LD1006_RequiresNotHeld, call.Site, NearMatches(call, required).Select(h => h.AcquiredAt),
+                            callee, required.Display, Hint(call, required));
+                    }
+
+                    foreach (var excluded in call.Excluded)
+                    {
+                        var held = call.MayHeld.FirstOrDefault(h => h.Class.Key == excluded.Class.Key && SameInstance(h.Key.Instance, excluded.Instance));
+                        if (held is null)
+                        {
+                            continue;
+                        }
+
+                        context.RecursionCoveredSites.Add(call.Site);
+                        context.Report(Descriptors.LD1007_ExcludedLockHeld, call.Site, new[] { held.AcquiredAt },
+                            callee, held.Key.Display, " (acquired at " + RuleContext.Where(held.AcquiredAt) + ")");
+                    }
+                }
+
+                foreach (var leak in facts.Leaks)
+                {
+                    var held = leak.Held;
+                    context.Report(Descriptors.LD1008_UnbalancedLock, held.AcquiredAt, null,
+                        $"'{held.Key.Display}' is acquired here and is still held on some path out of '{facts.Method.Name}' ({leak.Exit})");
+                }
+
+                foreach (var release in facts.UnheldReleases)
+                {
+                    context.Report(Descriptors.LD1008_UnbalancedLock, release.Site, null,
+                        $"'{release.Key.Display}' is released here but is not held on any path to this point");
+                }
+            }
+        }
+
+        public static bool Satisfies(HeldLock held, HeldKey required)
+            => held.Class.Key == required.Class.Key
+               && SameInstance(held.Key.Instance, required.Instance)
+               && (required.Mode == LockMode.Shared || held.Key.Mode != LockMode.Shared);
+
+        public static bool SameInstance(string? a, string? b) => a is null || b is null || a == b;
+
+        private static IEnumerable<HeldLock> NearMatches(CallFact call, HeldKey required)
+            => call.MayHeld.Where(h => h.Class.Key == required.Class.Key).Take(1);
+
+        private static string Hint(CallFact call, HeldKey required)
+        {
+            var maybe = call.MayHeld.FirstOrDefault(h => Satisfies(h, required));
+            if (maybe is not null)
+            {
+                return " (it is held on some paths only)";
+            }
+
+            var near = call.MayHeld.FirstOrDefault(h => h.Class.Key == required.Class.Key);
+            if (near is null)
+            {
+                return string.Empty;
+            }
+
+            return near.Key.Mode == LockMode.Shared && required.Mode != LockMode.Shared
+                ? " exclusively (found a shared hold of '" + near.Key.Display + "')"
+                : " (found '" + near.Key.Display + "' held instead)";
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Linq;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Graph;
+using LockDiscipline.Analyzers.Model;
+
+namespace LockDiscipline.Analyzers.Rules
+{
+    /// <summary>
+    /// LD1001 (declared order inverted), LD1003 (recursive acquisition), LD1004 (under a leaf lock) at each acquisition event, and the
+    /// order edges every event adds to the compilation-wide graph.
+    /// </summary>
+    internal static class LockOrderRules
+    {
+        public static void Run(RuleContext context)
+        {
+            foreach (var e in context.Events)
+            {
+                var readerNeverBlocks = context.Model.LockTypes.ReaderNeverBlocks(e.Class);
+                foreach (var held in e.Held.GroupBy(h => h.Class).Select(g => g.First()))
+                {
+                    if (held.Class.Equals(e.Class))
+                    {
+                        if (!IsAllowedReentry(held, e, readerNeverBlocks) && !context.RecursionCoveredSites.Contains(e.Site))
+                        {
+                            context.Report(Descriptors.LD1003_RecursiveAcquisition, e.Site, e.ChainLocations.Add(held.AcquiredAt),
+                                e.Class.Name, RuleContext.Where(held.AcquiredAt), e.ChainSuffix);
+                        }
+
+                        continue;
+                    }
+
+                    if (e.Mode == LockMode.Shared && readerNeverBlocks)
+                    {
+                        continue;
+                    }
+
+                    var kind = e.Mode == LockMode.Wait ? EdgeKind.Wait : EdgeKind.Plain;
+                    if (e.Mode != LockMode.Wait && context.Model.LockTypes.IsLeaf(held.Class))
+                    {
+                        kind = EdgeKind.UnderLeaf;
+                        context.Report(Descriptors.LD1004_AcquiredUnderLeafLock, e.Site, e.ChainLocations.Add(held.AcquiredAt), e.Class.Name, held.Class.Name, e.ChainSuffix);
+                    }
+                    else if (context.Declared.IsDeclaredOutside(e.Class, held.Class))
+                    {
+                        kind = EdgeKind.Inversion;
+                        context.Report(Descriptors.LD1001_DeclaredOrderInversion, e.Site, e.ChainLocations.Add(held.AcquiredAt), e.Class.Name, held.Class.Name, e.ChainSuffix);
+                    }
+
+                    context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind));
+                }
+            }
+        }
+
+        private static bool IsAllowedReentry(HeldLock held, LockEvent e, bool readerNeverBlocks)
+        {
+            if (held.Recursive && e.Path.Recursive)
+            {
+                return true;
+            }
+
+            if (held.Key.Mode == LockMode.Upgradeable && e.Mode == LockMode.Exclusive)
+            {
+                return true;
+            }
+
+            return readerNeverBlocks && e.Mode == LockMode.Shared;
+        }
+    }
+}

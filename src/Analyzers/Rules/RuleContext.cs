@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Graph;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Summaries;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Rules
+{
+    /// <summary>What every rule reads: the bound annotations, per-method facts, summaries, events and the order graph.</summary>
+    internal sealed class RuleContext
+    {
+        private readonly HashSet<(string, Location, string)> _reported = new();
+        private readonly List<Diagnostic> _diagnostics = new();
+
+        public RuleContext(AnnotationModel model, DeclaredOrder declared, IReadOnlyDictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, IReadOnlyList<LockEvent> events, AnalyzerSettings settings)
+        {
+            Model = model;
+            Declared = declared;
+            Facts = facts;
+            Summaries = summaries;
+            Events = events;
+            Settings = settings;
+        }
+
+        public AnnotationModel Model { get; }
+
+        public DeclaredOrder Declared { get; }
+
+        public IReadOnlyDictionary<IMethodSymbol, MethodLockFacts> Facts { get; }
+
+        public LockSummaries Summaries { get; }
+
+        public IReadOnlyList<LockEvent> Events { get; }
+
+        public AnalyzerSettings Settings { get; }
+
+        public OrderGraph Graph { get; } = new OrderGraph();
+
+        /// <summary>Call sites where a more specific rule (LD2004, LD1007) already names the lock, so LD1003 stays quiet.</summary>
+        public HashSet<Location> RecursionCoveredSites { get; } = new();
+
+        public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+
+        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)
+        {
+            var diagnostic = Diagnostic.Create(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct(), arguments);
+            if (_reported.Add((descriptor.Id, location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
+            {
+                _diagnostics.Add(diagnostic);
+            }
+        }
+
+        public static string Where(Location location)
+        {
+            var span = location.GetLineSpan();
+            return System.IO.Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Options read from .editorconfig (global options), with typed defaults.</summary>
+    internal sealed class AnalyzerSettings
+    {
+        public static readonly AnalyzerSettings Default = new(32, true, false);
+
+        public AnalyzerSettings(int maxCallDepth, bool reportInferredCycles, bool exceptionsFromCalls)
+        {
+            MaxCallDepth = maxCallDepth;
+            ReportInferredCycles = reportInferredCycles;
+            ExceptionsFromCalls = exceptionsFromCalls;
+        }
+
+        /// <summary><c>lockdiscipline.max_call_depth</c>: how many calls deep acquisitions are followed.</summary>
+        public int MaxCallDepth { get; }
+
+        /// <summary><c>lockdiscipline.report_inferred_cycles</c>: whether LD1002 is reported.</summary>
+        public bool ReportInferredCycles { get; }
+
+        /// <summary><c>lockdiscipline.exceptions_from_calls</c>: whether an exception from any call is a path for LD2001.</summary>
+        public bool ExceptionsFromCalls { get; }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Summaries
+{
+    /// <summary>One step of a call chain: the callee's name (or the acquiring expression) and where it happens.</summary>
+    internal sealed class ChainStep
+    {
+        public ChainStep(string name, Location site)
+        {
+            Name = name;
+            Site = site;
+        }
+
+        public string Name { get; }
+
+        public Location Site { get; }
+    }
+
+    /// <summary>A lock a method may acquire, with the chain from the method's body down to the acquisition.</summary>
+    internal sealed class AcquisitionPath
+    {
+        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped)
+        {
+            Class = lockClass;
+            Mode = mode;
+            Recursive = recursive;
+            Steps = steps;
+            Dropped = dropped;
+        }
+
+        public LockClass Class { get; }
+
+        public LockMode Mode { get; }
+
+        public bool Recursive { get; }
+
+        public ImmutableArray<ChainStep> Steps { get; }
+
+        /// <summary>Locks held by callers that the chain releases before this acquisition (drop-and-retake, seed 004's fix).</summary>
+        public ImmutableHashSet<LockClass> Dropped { get; }
+
+        public string Chain => string.Join(" -> ", Steps.Select(s => s.Name));
+    }
+
+    /// <summary>
+    /// Per-method may-acquire summaries over the compilation's call graph, computed once by a worklist fixpoint (recursion in the
+    /// call graph converges; chains are bounded by <see cref="MaxDepth"/>). Virtual and interface calls reach every implementation.
+    /// </summary>
+    internal sealed class LockSummaries
+    {
+        private readonly Dictionary<IMethodSymbol, MethodLockFacts> _facts;
+        private readonly AnnotationModel _model;
+        private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<IMethodSymbol, Dictionary<(LockClass, LockMode), AcquisitionPath>> _summaries = new(SymbolEqualityComparer.Default);
+
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, int maxDepth, CancellationToken cancellationToken)
+        {
+            _model = model;
+            _facts = facts;
+            MaxDepth = maxDepth;
+            IndexImplementations();
+            Compute(cancellationToken);
+        }
+
+        public int MaxDepth { get; }
+
+        /// <summary>The source methods a call to <paramref name="target"/> may run: the method itself and every override or implementation.</summary>
+        public IReadOnlyList<IMethodSymbol> Targets(IMethodSymbol target)
+        {
+            target = target.OriginalDefinition;
+            var result = new List<IMethodSymbol>();
+            if (_facts.ContainsKey(target))
+            {
+                result.Add(target);
+            }
+
+            if (_implementations.TryGetValue(target, out var implementations))
+            {
+                result.AddRange(implementations.Where(i => !SymbolEqualityComparer.Default.Equals(i, target)));
+            }
+
+            return result;
+        }
+
+        /// <summary>What a call to <paramref name="target"/> may acquire: the summaries of its bodies plus its <c>[MayAcquire]</c>.</summary>
+        public IEnumerable<(IMethodSymbol Callee, AcquisitionPath Path)> MayAcquireThrough(IMethodSymbol target)
+        {
+            var seen = new HashSet<(LockClass, LockMode)>();
+            foreach (var callee in Targets(target))
+            {
+                foreach (var path in Summary(callee))
+                {
+                    if (seen.Add((path.Class, path.Mode)))
+                    {
+                        yield return (callee, path);
+                    }
+                }
+            }
+
+            foreach (var path in DeclaredMayAcquire(target.OriginalDefinition))
+            {
+                if (seen.Add((path.Class, path.Mode)))
+                {
+                    yield return (target.OriginalDefinition, path);
+                }
+            }
+        }
+
+        public IEnumerable<AcquisitionPath> Summary(IMethodSymbol method)
+            => _summaries.TryGetValue(method.OriginalDefinition, out var map)
+                ? map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode)
+                : Enumerable.Empty<AcquisitionPath>();
+
+        private IEnumerable<AcquisitionPath> DeclaredMayAcquire(IMethodSymbol method)
+        {
+            var contract = _model.GetEffectiveContract(method);
+            var site = method.Locations.FirstOrDefault() ?? Location.None;
+            foreach (var lockClass in contract.MayAcquireClasses)
+            {
+                yield return new AcquisitionPath(lockClass, LockMode.Exclusive, false, ImmutableArray.Create(new ChainStep(lockClass.Name + " [MayAcquire]", site)), ImmutableHashSet<LockClass>.Empty);
+            }
+
+            foreach (var path in contract.MayAcquirePaths)
+            {
+                if (path.FixedClass is { } lockClass)
+                {
+                    yield return new AcquisitionPath(lockClass, LockMode.Exclusive, false, ImmutableArray.Create(new ChainStep(lockClass.Name + " [MayAcquire]", site)), ImmutableHashSet<LockClass>.Empty);
+                }
+            }
+        }
+
+        private void IndexImplementations()
+        {
+            foreach (var method in _facts.Keys)
+            {
+                for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    Add(overridden.OriginalDefinition, method);
+                }
+
+                var type = method.ContainingType;
+                if (type is null || method.MethodKind is MethodKind.LocalFunction or MethodKind.AnonymousFunction)
+                {
+                    continue;
+                }
+
+                foreach (var iface in type.AllInterfaces)
+                {
+                    foreach (var member in iface.GetMembers(method.Name).OfType<IMethodSymbol>())
+                    {
+                        var implementation = type.FindImplementationForInterfaceMember(member) as IMethodSymbol;
+                        if (SymbolEqualityComparer.Default.Equals(implementation?.OriginalDefinition, method))
+                        {
+                            Add(member.OriginalDefinition, method);
+                        }
+                    }
+                }
+            }
+
+            foreach (var list in _implementations.Values)
+            {
+                list.Sort((a, b) => string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString()));
+            }
+
+            void Add(IMethodSymbol member, IMethodSymbol implementation)
+            {
+                if (!_implementations.TryGetValue(member, out var list))
+                {
+                    _implementations[member] = list = new List<IMethodSymbol>();
+                }
+
+                if (!list.Contains(implementation, SymbolEqualityComparer.Default))
+                {
+                    list.Add(implementation);
+                }
+            }
+        }
+
+        private void Compute(CancellationToken cancellationToken)
+        {
+            var callers = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, CallFact Call)>>(SymbolEqualityComparer.Default);
+            var ordered = _facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal).ToList();
+            var queue = new Queue<IMethodSymbol>();
+            var queued = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
+            foreach (var method in ordered)
+            {
+                var map = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
+                foreach (var acquisition in _facts[method].Acquisitions)
+                {
+                    var key = (acquisition.Key.Class, acquisition.Key.Mode);
+                    if (!map.ContainsKey(key))
+                    {
+                        map[key] = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
+                            ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
+                    }
+                }
+
+                foreach (var call in _facts[method].Calls)
+                {
+                    foreach (var path in DeclaredMayAcquire(call.Target.OriginalDefinition))
+                    {
+                        var key = (path.Class, path.Mode);
+                        if (!map.ContainsKey(key))
+                        {
+                            map[key] = Extend(call.Target.OriginalDefinition, call, path);
+                        }
+                    }
+
+                    foreach (var callee in Targets(call.Target))
+                    {
+                        if (!callers.TryGetValue(callee, out var list))
+                        {
+                            callers[callee] = list = new List<(IMethodSymbol, CallFact)>();
+                        }
+
+                        list.Add((method, call));
+                    }
+                }
+
+                _summaries[method] = map;
+                queue.Enqueue(method);
+                queued.Add(method);
+            }
+
+            while (queue.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var callee = queue.Dequeue();
+                queued.Remove(callee);
+                if (!callers.TryGetValue(callee, out var callSites))
+                {
+                    continue;
+                }
+
+                var calleeSummary = _summaries[callee].Values.OrderBy(p => p.Class).ThenBy(p => p.Mode).ToList();
+                foreach (var (caller, call) in callSites)
+                {
+                    var callerSummary = _summaries[caller];
+                    var changed = false;
+                    foreach (var path in calleeSummary)
+                    {
+                        var key = (path.Class, path.Mode);
+                        if (path.Steps.Length >= MaxDepth || callerSummary.ContainsKey(key))
+                        {
+                            continue;
+                        }
+
+                        callerSummary[key] = Extend(callee, call, path);
+                        changed = true;
+                    }
+
+                    if (changed && queued.Add(caller))
+                    {
+                        queue.Enqueue(caller);
+                    }
+                }
+            }
+        }
+
+        public static AcquisitionPath Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
+            => new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased));
+
+        public static string CalleeName(IMethodSymbol method) => method.MethodKind switch
+        {
+            MethodKind.Constructor => "new " + method.ContainingType.Name,
+            MethodKind.PropertyGet or MethodKind.PropertySet => method.AssociatedSymbol?.Name ?? method.Name,
+            _ => method.Name,
+        };
+
+        private static string SortKey(IMethodSymbol method)
+        {
+            var location = method.Locations.FirstOrDefault();
+            return (location?.SourceTree?.FilePath ?? string.Empty) + ":" + (location?.SourceSpan.Start ?? 0).ToString("D9", System.Globalization.CultureInfo.InvariantCulture) + ":" + method.ToDisplayString();
+        }
+    }
+}
