@@ -44,6 +44,7 @@ namespace LockDiscipline.Analyzers
             var model = new AnnotationModel(compilation);
             var declared = DeclaredOrder.Build(compilation, model);
             var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
+            var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
 
             foreach (var tree in compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal))
             {
@@ -51,7 +52,7 @@ namespace LockDiscipline.Analyzers
 #pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                AnalyzeTree(semanticModel, model, facts, cancellationToken);
+                AnalyzeTree(semanticModel, model, facts, refFindings, cancellationToken);
             }
 
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
@@ -63,6 +64,7 @@ namespace LockDiscipline.Analyzers
             LockOrderRules.Run(context);
             CycleRules.Run(context);
             GuardedByRules.Run(context);
+            RefCountRules.Run(context, refFindings.Values);
 
             var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
             var byTree = all
@@ -76,7 +78,7 @@ namespace LockDiscipline.Analyzers
             return new CompilationAnalysis(byTree, context);
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -95,21 +97,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, facts, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, facts, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, facts, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, facts, refFindings, cancellationToken);
                         }
 
                         break;
@@ -117,7 +119,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             if (contract.IsLockPrimitive || facts.ContainsKey(method))
@@ -150,11 +152,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, facts, cancellationToken);
+            AnalyzeGraph(cfg, method, model, facts, refFindings, cancellationToken);
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -167,7 +169,12 @@ namespace LockDiscipline.Analyzers
                     continue;
                 }
 
-                facts[method] = LockFlowWalker.Analyze(model, cfg, method, cancellationToken);
+                var lockFacts = LockFlowWalker.Analyze(model, cfg, method, cancellationToken);
+                facts[method] = lockFacts;
+                if (NeedsOwnershipAnalysis(model, method, lockFacts))
+                {
+                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, cancellationToken);
+                }
 
                 foreach (var local in cfg.LocalFunctions)
                 {
@@ -185,6 +192,22 @@ namespace LockDiscipline.Analyzers
                     }
                 }
             }
+        }
+
+        /// <summary>Cheap pre-filter: only bodies that call a reference-counting method or own a consumed parameter are walked.</summary>
+        private static bool NeedsOwnershipAnalysis(AnnotationModel model, IMethodSymbol method, MethodLockFacts lockFacts)
+        {
+            var own = model.GetEffectiveContract(method);
+            if (own.IsRefPrimitive)
+            {
+                return false;
+            }
+
+            return !own.ConsumesRef.IsEmpty || lockFacts.Calls.Any(c =>
+            {
+                var contract = model.GetEffectiveContract(c.Target);
+                return contract.IsRefPrimitive || contract.ReturnsRef || !contract.ConsumesRef.IsEmpty;
+            }) || lockFacts.Method.ContainingType?.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && model.HoldsRef(m)) == true;
         }
 
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries)

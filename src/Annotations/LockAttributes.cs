@@ -3,7 +3,7 @@ using System;
 namespace LockDiscipline
 {
     /// <summary>
-    /// The method acquires a lock: <c>this</c> when no path is given, otherwise the lock at <paramref name="path"/>
+    /// The method acquires a lock: <c>this</c> when no path is given, otherwise the lock at the given path
     /// (a member-access path such as <c>"group.GroupLock"</c>, <c>"Lock"</c> or <c>"MatrixDev.Lock"</c>, or <c>"return"</c>).
     /// The body is the primitive's implementation and is not checked against this contract.
     /// </summary>
@@ -174,7 +174,7 @@ namespace LockDiscipline
     }
 
     /// <summary>
-    /// The member may be read only while the lock at <paramref name="path"/> is held (shared is enough) and written only while it is
+    /// The member may be read only while the lock at the given path is held (shared is enough) and written only while it is
     /// held exclusively (Clang <c>GUARDED_BY</c>). Constructors of the containing object are exempt.
     /// </summary>
     [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = true)]

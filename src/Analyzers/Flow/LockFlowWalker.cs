@@ -15,14 +15,10 @@ namespace LockDiscipline.Analyzers.Flow
     /// entered with what the try held, branches on try-acquire results and taken flags split the state.
     /// Facts are accumulated per operation across visits; the transfer is monotone, so the accumulation is the fixpoint.
     /// </summary>
-    internal sealed class LockFlowWalker
+    internal sealed class LockFlowWalker : ForwardDataflow<LockState>
     {
-        private const int MaxVisitsPerBlock = 64;
-
         private readonly AnnotationModel _model;
-        private readonly ControlFlowGraph _cfg;
         private readonly IMethodSymbol _method;
-        private readonly CancellationToken _cancellationToken;
         private readonly ValueResolver _values;
         private readonly LockState _entry;
 
@@ -36,11 +32,10 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
 
         private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+            : base(cfg, cancellationToken)
         {
             _model = model;
-            _cfg = cfg;
             _method = method;
-            _cancellationToken = cancellationToken;
             _values = new ValueResolver(cfg, method);
             _entry = EntryState(model, method);
         }
@@ -70,186 +65,17 @@ namespace LockDiscipline.Analyzers.Flow
             return state;
         }
 
-        private void Run()
-        {
-            if (_cfg.Blocks.Length == 0)
-            {
-                return;
-            }
+        private void Run() => RunMethod(_entry);
 
-            RunBlocks(0, _entry, _cfg.Root);
-        }
+        protected override LockState Join(LockState? a, LockState b) => LockState.Join(a, b);
 
-        /// <summary>Runs the blocks of <paramref name="bounds"/> from <paramref name="entryOrdinal"/>; returns the join of the states leaving it through the end of a finally.</summary>
-        private LockState? RunBlocks(int entryOrdinal, LockState entryState, ControlFlowRegion bounds)
-        {
-            var inStates = new Dictionary<int, LockState> { [entryOrdinal] = entryState };
-            var visits = new Dictionary<int, int>();
-            var work = new SortedSet<int> { entryOrdinal };
-            LockState? regionOut = null;
+        protected override bool Same(LockState a, LockState b) => a.Equals(b);
 
-            while (work.Count > 0)
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                var ordinal = work.Min;
-                work.Remove(ordinal);
-                visits.TryGetValue(ordinal, out var count);
-                if (count >= MaxVisitsPerBlock)
-                {
-                    continue;
-                }
+        protected override LockState Transfer(IOperation operation, LockState state) => TransferOne(operation, state);
 
-                visits[ordinal] = count + 1;
-                var block = _cfg.Blocks[ordinal];
-                var state = inStates[ordinal];
-                var before = state;
+        protected override (LockState WhenTrue, LockState WhenFalse) Split(IOperation? condition, LockState state) => SplitOnBranch(condition, state);
 
-                foreach (var operation in block.Operations)
-                {
-                    state = Transfer(operation, state);
-                }
-
-                if (block.BranchValue is not null)
-                {
-                    state = Transfer(block.BranchValue, state);
-                }
-
-                PropagateToHandlers(block, before, state, Enqueue);
-
-                if (block.ConditionalSuccessor is { } conditional)
-                {
-                    var (whenTrue, whenFalse) = SplitOnBranch(block.BranchValue, state);
-                    var conditionalState = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenTrue : whenFalse;
-                    var fallThroughState = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
-                    Follow(block, conditional, conditionalState, Enqueue, ref regionOut);
-                    Follow(block, block.FallThroughSuccessor, fallThroughState, Enqueue, ref regionOut);
-                }
-                else
-                {
-                    Follow(block, block.FallThroughSuccessor, state, Enqueue, ref regionOut);
-                }
-            }
-
-            return regionOut;
-
-            void Enqueue(int target, LockState incoming)
-            {
-                if (target < bounds.FirstBlockOrdinal || target > bounds.LastBlockOrdinal)
-                {
-                    return;
-                }
-
-                inStates.TryGetValue(target, out var existing);
-                var joined = LockState.Join(existing, incoming);
-                if (existing is null || !existing.Equals(joined))
-                {
-                    inStates[target] = joined;
-                    work.Add(target);
-                }
-            }
-        }
-
-        private delegate void EnqueueAction(int target, LockState state);
-
-        private void Follow(BasicBlock from, ControlFlowBranch? branch, LockState state, System.Action<int, LockState> enqueue, ref LockState? regionOut)
-        {
-            if (branch is null)
-            {
-                return;
-            }
-
-            foreach (var finallyRegion in branch.FinallyRegions)
-            {
-                var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
-                if (after is null)
-                {
-                    return;
-                }
-
-                state = after;
-            }
-
-            switch (branch.Semantics)
-            {
-                case ControlFlowBranchSemantics.Regular:
-                    if (branch.Destination is { } destination)
-                    {
-                        if (destination.Kind == BasicBlockKind.Exit)
-                        {
-                            RecordExit(state, "when it returns");
-                        }
-                        else
-                        {
-                            enqueue(destination.Ordinal, state);
-                        }
-                    }
-
-                    break;
-                case ControlFlowBranchSemantics.Return:
-                    RecordExit(state, "when it returns");
-                    break;
-                case ControlFlowBranchSemantics.Throw:
-                case ControlFlowBranchSemantics.Rethrow:
-                    Throw(from, state);
-                    break;
-                case ControlFlowBranchSemantics.StructuredExceptionHandling:
-                    regionOut = LockState.Join(regionOut, state);
-                    break;
-            }
-        }
-
-        /// <summary>An explicit throw leaves through every enclosing finally, unless a catch-all handler takes it.</summary>
-        private void Throw(BasicBlock from, LockState state)
-        {
-            for (var region = from.EnclosingRegion; region is not null; region = region.EnclosingRegion)
-            {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
-                {
-                    continue;
-                }
-
-                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
-                {
-                    var finallyRegion = parent.NestedRegions.Last();
-                    var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
-                    if (after is null)
-                    {
-                        return;
-                    }
-
-                    state = after;
-                }
-                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch && parent.NestedRegions.Any(IsCatchAll))
-                {
-                    return;
-                }
-            }
-
-            var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-            RecordExit(state, line is null ? "when it throws" : "when it throws at line " + line);
-        }
-
-        private static bool IsCatchAll(ControlFlowRegion handler)
-            => handler.Kind == ControlFlowRegionKind.Catch
-               && (handler.ExceptionType is null || handler.ExceptionType.SpecialType == SpecialType.System_Object
-                   || handler.ExceptionType.ToDisplayString() == "System.Exception");
-
-        /// <summary>A catch handler may be entered from any point of its try: it starts with what the try's blocks held before and after.</summary>
-        private static void PropagateToHandlers(BasicBlock block, LockState before, LockState after, System.Action<int, LockState> enqueue)
-        {
-            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
-            {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } parent)
-                {
-                    continue;
-                }
-
-                foreach (var handler in parent.NestedRegions.Skip(1))
-                {
-                    enqueue(handler.FirstBlockOrdinal, LockState.Join(before, after));
-                }
-            }
-        }
+        protected override void OnExit(LockState state, string exit, BasicBlock from) => RecordExit(state, exit);
 
         private void RecordExit(LockState state, string exit)
         {
@@ -335,38 +161,6 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             return op;
-        }
-
-        private LockState Transfer(IOperation root, LockState state)
-        {
-            foreach (var op in PostOrder(root))
-            {
-                state = TransferOne(op, state);
-            }
-
-            return state;
-        }
-
-        private static IEnumerable<IOperation> PostOrder(IOperation root)
-        {
-            var stack = new Stack<(IOperation Op, bool Expanded)>();
-            stack.Push((root, false));
-            while (stack.Count > 0)
-            {
-                var (op, expanded) = stack.Pop();
-                if (expanded || op is IFlowAnonymousFunctionOperation)
-                {
-                    yield return op;
-                    continue;
-                }
-
-                stack.Push((op, true));
-                var children = op.ChildOperations.ToList();
-                for (var i = children.Count - 1; i >= 0; i--)
-                {
-                    stack.Push((children[i], false));
-                }
-            }
         }
 
         private LockState TransferOne(IOperation op, LockState state)

@@ -42,7 +42,7 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         /// <summary>What a user reads: the instance path when known, else the lock class.</summary>
-        public string Display => Instance ?? Class.Name;
+        public string Display => Instance is null ? Class.Name : Instance.StartsWith("this.", StringComparison.Ordinal) ? Instance.Substring(5) : Instance;
     }
 
     /// <summary>One held lock at a program point. Immutable.</summary>

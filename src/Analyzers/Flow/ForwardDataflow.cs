@@ -1,0 +1,246 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace LockDiscipline.Analyzers.Flow
+{
+    /// <summary>
+    /// A forward worklist dataflow over Roslyn's <see cref="ControlFlowGraph"/>, shared by the held-lock and ownership analyses:
+    /// blocks in ordinal order to a fixpoint (bounded visits per block), <c>finally</c> regions run on every branch that leaves
+    /// through them, catch handlers entered with what their try held before and after each block, conditional branches split by
+    /// the analysis, explicit throws leave through enclosing finallys unless a catch-all takes them.
+    /// </summary>
+    internal abstract class ForwardDataflow<TState>
+        where TState : class
+    {
+        private const int MaxVisitsPerBlock = 64;
+
+        protected ForwardDataflow(ControlFlowGraph cfg, CancellationToken cancellationToken)
+        {
+            Cfg = cfg;
+            CancellationToken = cancellationToken;
+        }
+
+        protected ControlFlowGraph Cfg { get; }
+
+        protected CancellationToken CancellationToken { get; }
+
+        protected abstract TState Join(TState? a, TState b);
+
+        protected abstract bool Same(TState a, TState b);
+
+        /// <summary>One operation, visited after its operands (post-order, lambdas not entered).</summary>
+        protected abstract TState Transfer(IOperation operation, TState state);
+
+        /// <summary>The states on the true and false edges of a branch on <paramref name="condition"/>.</summary>
+        protected abstract (TState WhenTrue, TState WhenFalse) Split(IOperation? condition, TState state);
+
+        /// <summary>The method is left with <paramref name="state"/>; <paramref name="exit"/> says how, for messages.</summary>
+        protected abstract void OnExit(TState state, string exit, BasicBlock from);
+
+        protected void RunMethod(TState entry)
+        {
+            if (Cfg.Blocks.Length > 0)
+            {
+                RunBlocks(0, entry, Cfg.Root);
+            }
+        }
+
+        /// <summary>Runs the blocks of <paramref name="bounds"/> from <paramref name="entryOrdinal"/>; returns the join of the states leaving through the end of a finally.</summary>
+        private TState? RunBlocks(int entryOrdinal, TState entryState, ControlFlowRegion bounds)
+        {
+            var inStates = new Dictionary<int, TState> { [entryOrdinal] = entryState };
+            var visits = new Dictionary<int, int>();
+            var work = new SortedSet<int> { entryOrdinal };
+            TState? regionOut = null;
+
+            while (work.Count > 0)
+            {
+                CancellationToken.ThrowIfCancellationRequested();
+                var ordinal = work.Min;
+                work.Remove(ordinal);
+                visits.TryGetValue(ordinal, out var count);
+                if (count >= MaxVisitsPerBlock)
+                {
+                    continue;
+                }
+
+                visits[ordinal] = count + 1;
+                var block = Cfg.Blocks[ordinal];
+                var state = inStates[ordinal];
+                var before = state;
+
+                foreach (var operation in block.Operations)
+                {
+                    state = TransferTree(operation, state);
+                }
+
+                if (block.BranchValue is not null)
+                {
+                    state = TransferTree(block.BranchValue, state);
+                }
+
+                PropagateToHandlers(block, Join(before, state), Enqueue);
+
+                if (block.ConditionalSuccessor is { } conditional)
+                {
+                    var (whenTrue, whenFalse) = Split(block.BranchValue, state);
+                    var onTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
+                    Follow(block, conditional, onTrue ? whenTrue : whenFalse, Enqueue, ref regionOut);
+                    Follow(block, block.FallThroughSuccessor, onTrue ? whenFalse : whenTrue, Enqueue, ref regionOut);
+                }
+                else
+                {
+                    Follow(block, block.FallThroughSuccessor, state, Enqueue, ref regionOut);
+                }
+            }
+
+            return regionOut;
+
+            void Enqueue(int target, TState incoming)
+            {
+                if (target < bounds.FirstBlockOrdinal || target > bounds.LastBlockOrdinal)
+                {
+                    return;
+                }
+
+                inStates.TryGetValue(target, out var existing);
+                var joined = Join(existing, incoming);
+                if (existing is null || !Same(existing, joined))
+                {
+                    inStates[target] = joined;
+                    work.Add(target);
+                }
+            }
+        }
+
+        private TState TransferTree(IOperation root, TState state)
+        {
+            foreach (var op in PostOrder(root))
+            {
+                state = Transfer(op, state);
+            }
+
+            return state;
+        }
+
+        private void Follow(BasicBlock from, ControlFlowBranch? branch, TState state, System.Action<int, TState> enqueue, ref TState? regionOut)
+        {
+            if (branch is null)
+            {
+                return;
+            }
+
+            foreach (var finallyRegion in branch.FinallyRegions)
+            {
+                var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
+                if (after is null)
+                {
+                    return;
+                }
+
+                state = after;
+            }
+
+            switch (branch.Semantics)
+            {
+                case ControlFlowBranchSemantics.Regular when branch.Destination is { } destination:
+                    if (destination.Kind == BasicBlockKind.Exit)
+                    {
+                        OnExit(state, "when it returns", from);
+                    }
+                    else
+                    {
+                        enqueue(destination.Ordinal, state);
+                    }
+
+                    break;
+                case ControlFlowBranchSemantics.Return:
+                    OnExit(state, "when it returns", from);
+                    break;
+                case ControlFlowBranchSemantics.Throw:
+                case ControlFlowBranchSemantics.Rethrow:
+                    Throw(from, state);
+                    break;
+                case ControlFlowBranchSemantics.StructuredExceptionHandling:
+                    regionOut = Join(regionOut, state);
+                    break;
+            }
+        }
+
+        private void Throw(BasicBlock from, TState state)
+        {
+            for (var region = from.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
+                {
+                    continue;
+                }
+
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
+                {
+                    var finallyRegion = parent.NestedRegions.Last();
+                    var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
+                    if (after is null)
+                    {
+                        return;
+                    }
+
+                    state = after;
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch && parent.NestedRegions.Any(IsCatchAll))
+                {
+                    return;
+                }
+            }
+
+            var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            OnExit(state, line is null ? "when it throws" : "when it throws at line " + line, from);
+        }
+
+        private static bool IsCatchAll(ControlFlowRegion handler)
+            => handler.Kind == ControlFlowRegionKind.Catch
+               && (handler.ExceptionType is null || handler.ExceptionType.SpecialType == SpecialType.System_Object
+                   || handler.ExceptionType.ToDisplayString() == "System.Exception");
+
+        private static void PropagateToHandlers(BasicBlock block, TState state, System.Action<int, TState> enqueue)
+        {
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } parent)
+                {
+                    continue;
+                }
+
+                foreach (var handler in parent.NestedRegions.Skip(1))
+                {
+                    enqueue(handler.FirstBlockOrdinal, state);
+                }
+            }
+        }
+
+        private static IEnumerable<IOperation> PostOrder(IOperation root)
+        {
+            var stack = new Stack<(IOperation Op, bool Expanded)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
+            {
+                var (op, expanded) = stack.Pop();
+                if (expanded || op is IFlowAnonymousFunctionOperation)
+                {
+                    yield return op;
+                    continue;
+                }
+
+                stack.Push((op, true));
+                var children = op.ChildOperations.ToList();
+                for (var i = children.Count - 1; i >= 0; i--)
+                {
+                    stack.Push((children[i], false));
+                }
+            }
+        }
+    }
+}
