@@ -74,6 +74,12 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected override void OnExit(RefState state, string exit, BasicBlock from)
         {
+            // The CFG carries `return value;` as the block's branch value: returning a reference hands it on.
+            if (from.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && from.BranchValue is { } returned)
+            {
+                state = HandOn(returned, state);
+            }
+
             foreach (var info in state.Refs.Values)
             {
                 if ((info.Status & RefStatus.Owned) != 0 && _leakReported.Add(info.Id))
@@ -346,7 +352,8 @@ namespace LockDiscipline.Analyzers.Flow
             var call = parent is IArgumentOperation argument ? argument.Parent : parent;
             if (parent is ISimpleAssignmentOperation assignment && assignment.Target == reference
                 || parent is IBinaryOperation or IIsNullOperation or IIsPatternOperation
-                || call is IInvocationOperation invocation && _model.GetEffectiveContract(invocation.TargetMethod).DropsRef is not null
+                || call is IInvocationOperation invocation && _model.GetEffectiveContract(invocation.TargetMethod) is { } contract
+                   && (contract.DropsRef is not null || contract.TakesRef is not null)
                 || KeyOf(reference) is not { } key)
             {
                 return;
