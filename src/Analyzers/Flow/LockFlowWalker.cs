@@ -81,7 +81,8 @@ namespace LockDiscipline.Analyzers.Flow
         {
             foreach (var held in state.May)
             {
-                if (!held.FromEntry)
+                // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit.
+                if (!held.FromEntry && !_entry.Held.ContainsKey(held.Key))
                 {
                     var key = (held.Key, held.AcquiredAt);
                     if (!_leaks.ContainsKey(key))
