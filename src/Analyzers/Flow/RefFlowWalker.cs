@@ -217,7 +217,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             if (contract.DropsRef is { } drops && TargetOf(call, drops) is { } dropped)
             {
-                state = Drop(call, dropped, state);
+                state = Drop(call, dropped, state, contract.DropsRefNotFinal);
             }
 
             if (contract.ReturnsRef && !IsHandedOn(call))
@@ -238,10 +238,11 @@ namespace LockDiscipline.Analyzers.Flow
         private RefState Take(IInvocationOperation call, object key, RefState state, bool mayBeNull)
         {
             var id = IdOf(call);
-            return state.Add(new RefInfo(id, RefStatus.Owned, call.Syntax.GetLocation(), call.TargetMethod.Name, null, mayBeNull), key);
+            var stacked = state.IdsOf(key).Any(other => other != id && state.Refs.TryGetValue(other, out var info) && (info.Status & RefStatus.Owned) != 0);
+            return state.Add(new RefInfo(id, RefStatus.Owned, call.Syntax.GetLocation(), call.TargetMethod.Name, null, mayBeNull, stacked), key);
         }
 
-        private RefState Drop(IInvocationOperation call, IOperation target, RefState state)
+        private RefState Drop(IInvocationOperation call, IOperation target, RefState state, bool notFinal)
         {
             var key = KeyOf(target);
             var name = call.TargetMethod.Name;
@@ -257,7 +258,19 @@ namespace LockDiscipline.Analyzers.Flow
                     Add(Descriptors.LD2002_DoubleDrop, call.Syntax.GetLocation(), ImmutableArray.Create(earlier), name, display, RuleWhere(earlier));
                 }
 
-                return state.Set(owned.With(RefStatus.Dropped, call.Syntax.GetLocation()));
+                var site = call.Syntax.GetLocation();
+                state = state.Set(owned.With(RefStatus.Dropped, site, notFinal));
+
+                // References the variable holds on other paths (get-or-create) are the same reference seen from another branch.
+                if (!owned.Stacked)
+                {
+                    foreach (var alternative in infos.Where(i => i.Id != owned.Id && !i.Stacked && (i.Status & RefStatus.Owned) != 0))
+                    {
+                        state = state.Set(alternative.With(RefStatus.Dropped, site, notFinal));
+                    }
+                }
+
+                return state;
             }
 
             var dropped = infos.FirstOrDefault(i => (i.Status & RefStatus.Dropped) != 0);
@@ -361,7 +374,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             foreach (var id in state.IdsOf(key))
             {
-                if (state.Refs.TryGetValue(id, out var info) && info.Status == RefStatus.Dropped && info.DroppedAt is { } droppedAt
+                if (state.Refs.TryGetValue(id, out var info) && info.Status == RefStatus.Dropped && !info.AliveAfterDrop && info.DroppedAt is { } droppedAt
                     && !droppedAt.SourceSpan.Contains(reference.Syntax.Span) && _useReported.Add(id))
                 {
                     Add(Descriptors.LD2003_UseAfterDrop, reference.Syntax.GetLocation(), ImmutableArray.Create(droppedAt), reference.Syntax.ToString(), RuleWhere(droppedAt));
@@ -410,6 +423,18 @@ namespace LockDiscipline.Analyzers.Flow
 
         private static bool IsStored(IOperation call)
         {
+            // The CFG carries `return Get();` as a parentless branch value: it is returned, not discarded.
+            if (call.Parent is null)
+            {
+                var syntax = call.Syntax.Parent;
+                while (syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedExpressionSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.CastExpressionSyntax)
+                {
+                    syntax = syntax.Parent;
+                }
+
+                return syntax is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ArrowExpressionClauseSyntax;
+            }
+
             var parent = call.Parent;
             while (parent is IConversionOperation or IParenthesizedOperation or IAwaitOperation)
             {

@@ -23,8 +23,10 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>One reference this method knows of: where it was taken and what may have happened to it.</summary>
     internal sealed class RefInfo
     {
-        public RefInfo(int id, RefStatus status, Location takenAt, string takenBy, Location? droppedAt, bool mayBeNull)
+        public RefInfo(int id, RefStatus status, Location takenAt, string takenBy, Location? droppedAt, bool mayBeNull, bool stacked = false, bool aliveAfterDrop = false)
         {
+            Stacked = stacked;
+            AliveAfterDrop = aliveAfterDrop;
             Id = id;
             Status = status;
             TakenAt = takenAt;
@@ -46,8 +48,14 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>From a <c>[ReturnsRef]</c> get that returns null for "no reference".</summary>
         public bool MayBeNull { get; }
 
-        public RefInfo With(RefStatus status, Location? droppedAt = null)
-            => new(Id, status, TakenAt, TakenBy, droppedAt ?? DroppedAt, MayBeNull);
+        /// <summary>Taken on an object this method already held a reference to, on the same path (two gets, two puts).</summary>
+        public bool Stacked { get; }
+
+        /// <summary>Dropped with <c>NotFinal</c>: the object is guaranteed alive, so later uses are fine.</summary>
+        public bool AliveAfterDrop { get; }
+
+        public RefInfo With(RefStatus status, Location? droppedAt = null, bool? aliveAfterDrop = null)
+            => new(Id, status, TakenAt, TakenBy, droppedAt ?? DroppedAt, MayBeNull, Stacked, aliveAfterDrop ?? AliveAfterDrop);
     }
 
     /// <summary>Ownership state: the references and which variables (locals, parameters, captures, member paths) hold them. Copies alias.</summary>

@@ -34,8 +34,8 @@ namespace LockDiscipline.Analyzers.Graph
         public EdgeWitness? ReaderWitness(LockClass readLock, LockClass inner)
             => Witnesses(readLock, inner).FirstOrDefault(w => w.FromShared && w.Kind != EdgeKind.Wait);
 
-        /// <summary>Strongly connected component id of each node (Tarjan, iterative).</summary>
-        public Dictionary<LockClass, int> StronglyConnectedComponents()
+        /// <summary>Strongly connected component id of each node over the edges <paramref name="include"/> keeps (Tarjan, iterative).</summary>
+        public Dictionary<LockClass, int> StronglyConnectedComponents(System.Func<IReadOnlyList<EdgeWitness>, bool> include)
         {
             var index = new Dictionary<LockClass, int>();
             var low = new Dictionary<LockClass, int>();
@@ -98,7 +98,7 @@ namespace LockDiscipline.Analyzers.Graph
                     index[node] = low[node] = next++;
                     stack.Push(node);
                     onStack.Add(node);
-                    var successors = _edges.TryGetValue(node, out var targets) ? targets.Keys.ToList() : new List<LockClass>();
+                    var successors = _edges.TryGetValue(node, out var targets) ? targets.Where(t => include(t.Value)).Select(t => t.Key).ToList() : new List<LockClass>();
                     work.Push((node, successors.GetEnumerator()));
                 }
             }
@@ -106,8 +106,8 @@ namespace LockDiscipline.Analyzers.Graph
             return component;
         }
 
-        /// <summary>The shortest path <paramref name="from"/> ⇝ <paramref name="to"/> (breadth-first, successors in name order), as nodes.</summary>
-        public List<LockClass>? ShortestPath(LockClass from, LockClass to)
+        /// <summary>The shortest path <paramref name="from"/> to <paramref name="to"/> over the kept edges (breadth-first, successors in name order), as nodes.</summary>
+        public List<LockClass>? ShortestPath(LockClass from, LockClass to, System.Func<IReadOnlyList<EdgeWitness>, bool> include)
         {
             var previous = new Dictionary<LockClass, LockClass> { [from] = from };
             var queue = new Queue<LockClass>();
@@ -132,7 +132,7 @@ namespace LockDiscipline.Analyzers.Graph
                     continue;
                 }
 
-                foreach (var successor in targets.Keys)
+                foreach (var successor in targets.Where(t => include(t.Value)).Select(t => t.Key))
                 {
                     if (!previous.ContainsKey(successor))
                     {

@@ -12,6 +12,8 @@ namespace LockDiscipline.Analyzers.Rules
     /// </summary>
     internal static class CycleRules
     {
+        private static bool IsPlain(IReadOnlyList<EdgeWitness> witnesses) => witnesses.All(w => w.Kind == EdgeKind.Plain);
+
         public static void Run(RuleContext context)
         {
             ReportWaitsUnderReaderLocks(context);
@@ -44,16 +46,18 @@ namespace LockDiscipline.Analyzers.Rules
 
         private static void ReportCycles(RuleContext context)
         {
+            // Only plain edges form an LD1002 cycle: an inverted, leaf or wait edge is already reported by its own rule, and a
+            // cycle through one must not hide a plain cycle among the same locks.
             var graph = context.Graph;
-            var components = graph.StronglyConnectedComponents();
+            var components = graph.StronglyConnectedComponents(IsPlain);
             foreach (var (from, to, witnesses) in graph.Edges.ToList())
             {
-                if (from.Equals(to) || !components.TryGetValue(from, out var a) || !components.TryGetValue(to, out var b) || a != b)
+                if (from.Equals(to) || !IsPlain(witnesses) || !components.TryGetValue(from, out var a) || !components.TryGetValue(to, out var b) || a != b)
                 {
                     continue;
                 }
 
-                var back = graph.ShortestPath(to, from);
+                var back = graph.ShortestPath(to, from, IsPlain);
                 if (back is null)
                 {
                     continue;
@@ -62,10 +66,6 @@ namespace LockDiscipline.Analyzers.Rules
                 var cycle = new List<LockClass> { from };
                 cycle.AddRange(back);
                 var edges = Enumerable.Range(0, cycle.Count - 1).Select(i => (From: cycle[i], To: cycle[i + 1])).ToList();
-                if (edges.Any(edge => graph.Witnesses(edge.From, edge.To).Any(w => w.Kind != EdgeKind.Plain)))
-                {
-                    continue;
-                }
 
                 var cycleText = string.Join(" -> ", cycle.Select(c => c.Name));
                 var others = edges.Skip(1).Select(edge => graph.Witnesses(edge.From, edge.To)[0]).ToList();
