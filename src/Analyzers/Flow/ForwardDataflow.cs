@@ -149,7 +149,7 @@ namespace LockDiscipline.Analyzers.Flow
                 case ControlFlowBranchSemantics.Regular when branch.Destination is { } destination:
                     if (destination.Kind == BasicBlockKind.Exit)
                     {
-                        OnExit(state, "when it returns", from);
+                        OnExit(state, DescribeReturn(from), from);
                     }
                     else
                     {
@@ -158,7 +158,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                     break;
                 case ControlFlowBranchSemantics.Return:
-                    OnExit(state, "when it returns", from);
+                    OnExit(state, DescribeReturn(from), from);
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
@@ -169,6 +169,26 @@ namespace LockDiscipline.Analyzers.Flow
                     break;
             }
         }
+
+        /// <summary>Names the exit a path takes, for messages: the return's line when the block has one.</summary>
+        private static string DescribeReturn(BasicBlock from)
+        {
+            if (from.BranchValue is { } value)
+            {
+                return "when it returns at line " + Line(value.Syntax);
+            }
+
+            var last = from.Operations.LastOrDefault();
+            if (last?.Syntax.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block && block.Statements.LastOrDefault() is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax explicitReturn
+                && explicitReturn.SpanStart > last.Syntax.SpanStart)
+            {
+                return "when it returns at line " + Line(explicitReturn);
+            }
+
+            return last is null ? "when it returns" : "when it returns after line " + Line(last.Syntax);
+        }
+
+        private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
         private void Throw(BasicBlock from, TState state)
         {

@@ -33,7 +33,7 @@ public class F
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 25, 7, 34).WithMessage("'mu' is acquired here and is still held on some path out of 'Leak' (when it returns)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 25, 7, 34).WithMessage("'mu' is acquired here and is still held on some path out of 'Leak' (when it returns at line 7)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 27, 8, 36).WithMessage("'mu' is acquired here and is still held on some path out of 'Throws' (when it throws at line 8)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 21, 10, 32).WithMessage("'mu' is released here but is not held on any path to this point"));
     }

@@ -49,11 +49,11 @@ public class User {
                 Verify.Diagnostic("LD2004").WithSpan("File1.cs", 20, 54, 20, 61).WithSpan("File1.cs", 7, 34, 7, 45).WithSpan("File1.cs", 8, 22, 8, 31).WithSpan("File1.cs", 9, 20, 9, 34).WithSpan("File1.cs", 15, 32, 15, 48).WithSpan("File1.cs", 20, 34, 20, 52).WithMessage("'Put' may drop the final reference while 'g.GroupLock' is held (acquired at File1.cs:20), and its release path acquires 'g.GroupLock': Put -> DestroyVm -> Devices -> SetKvm -> GroupLock.Lock()"),
                 Verify.Diagnostic("LD2005").WithSpan("File1.cs", 20, 54, 20, 61).WithMessage("'Put' drops a reference to 'k' that this method does not own"),
                 Verify.Diagnostic("LD2005").WithSpan("File1.cs", 21, 77, 21, 84).WithMessage("'Put' drops a reference to 'k' that this method does not own"),
-                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 22, 30, 22, 37).WithMessage("The reference taken by 'Get' is neither dropped nor handed on along a path out of 'Leak' (when it returns)"),
+                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 22, 30, 22, 37).WithMessage("The reference taken by 'Get' is neither dropped nor handed on along a path out of 'Leak' (when it returns at line 22)"),
                 Verify.Diagnostic("LD2002").WithSpan("File1.cs", 25, 42, 25, 49).WithSpan("File1.cs", 25, 33, 25, 40).WithMessage("'Put' drops the reference held in 'k' a second time on this path (first dropped at File1.cs:25)"),
                 Verify.Diagnostic("LD2003").WithSpan("File1.cs", 26, 82, 26, 83).WithSpan("File1.cs", 26, 68, 26, 80).WithMessage("'g' is used after this method dropped its reference at File1.cs:26"),
                 Verify.Diagnostic("LD2005").WithSpan("File1.cs", 27, 28, 27, 40).WithMessage("'PutGroup' drops a reference to 'g' that this method does not own"),
-                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 30, 31, 30, 45).WithMessage("The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'LookupLeak' (when it returns)"));
+                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 30, 31, 30, 45).WithMessage("The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'LookupLeak' (when it returns at line 30)"));
 
         [Fact]
         public Task BalancedTransferredAndConditionalReferencesAreClean()
