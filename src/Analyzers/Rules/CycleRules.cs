@@ -71,11 +71,15 @@ namespace LockDiscipline.Analyzers.Rules
                 var others = edges.Skip(1).Select(edge => graph.Witnesses(edge.From, edge.To)[0]).ToList();
                 var elsewhere = string.Join("; ", others.Select(w =>
                     $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {w.Event.Method.Name}{w.Event.ChainSuffix}"));
+                // A fix reorders the minority side of a two-lock cycle (ties broken by name), so applying every fix leaves no cycle.
+                var reverse = graph.Witnesses(to, from).Count;
+                var flipHere = cycle.Count == 3 && (witnesses.Count < reverse || (witnesses.Count == reverse && string.CompareOrdinal(from.Name, to.Name) > 0));
                 foreach (var witness in witnesses)
                 {
                     var e = witness.Event;
                     var locations = e.ChainLocations.Add(witness.Held.AcquiredAt).AddRange(others.Select(o => o.Event.Site));
-                    context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, cycleText, e.Class.Name, witness.Held.Class.Name, e.ChainSuffix, elsewhere);
+                    var properties = FixProperties.For(witness.Held.AcquiredAt, e.Site, e.Call is null && flipHere);
+                    context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, properties, cycleText, e.Class.Name, witness.Held.Class.Name, e.ChainSuffix, elsewhere);
                 }
             }
         }

@@ -32,7 +32,7 @@ namespace LockDiscipline.Analyzers.Rules
                 }
 
                 context.RecursionCoveredSites.Add(e.Site);
-                context.Report(Descriptors.LD2004_FinalDropUnderLock, e.Site, e.ChainLocations.Add(held.AcquiredAt),
+                context.Report(Descriptors.LD2004_FinalDropUnderLock, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.For(held.AcquiredAt, e.Site, reorderable: false),
                     e.Call.Target.Name, held.Key.Display, RuleContext.Where(held.AcquiredAt), e.Path.Chain);
             }
         }

@@ -45,8 +45,12 @@ namespace LockDiscipline.Analyzers.Rules
         public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
 
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)
+            => Report(descriptor, location, additional, null, arguments);
+
+        /// <summary>Reports with the facts a code fix needs (<see cref="FixProperties"/>), so fixes read them instead of re-deriving them.</summary>
+        public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments)
         {
-            var diagnostic = Diagnostic.Create(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct(), arguments);
+            var diagnostic = Diagnostic.Create(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct(), properties, arguments);
             if (_reported.Add((descriptor.Id, location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
             {
                 _diagnostics.Add(diagnostic);
@@ -57,6 +61,41 @@ namespace LockDiscipline.Analyzers.Rules
         {
             var span = location.GetLineSpan();
             return System.IO.Path.GetFileName(span.Path) + ":" + (span.StartLinePosition.Line + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Diagnostic property keys shared with the code fixes.</summary>
+    public static class FixProperties
+    {
+        /// <summary>Span (<c>start,length</c>) of the acquisition of the held lock the finding is about, in the same document.</summary>
+        public const string HeldAt = "HeldAt";
+
+        /// <summary>"true" when swapping the two acquisitions is the fix: both happen in the method itself and this is the edge to reverse.</summary>
+        public const string Reorderable = "Reorderable";
+
+        public static ImmutableDictionary<string, string?> For(Location heldAt, Location site, bool reorderable)
+        {
+            var builder = ImmutableDictionary.CreateBuilder<string, string?>();
+            if (heldAt.SourceTree == site.SourceTree)
+            {
+                builder[HeldAt] = heldAt.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + heldAt.SourceSpan.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            builder[Reorderable] = reorderable ? "true" : "false";
+            return builder.ToImmutable();
+        }
+
+        public static Microsoft.CodeAnalysis.Text.TextSpan? ParseHeldAt(ImmutableDictionary<string, string?> properties)
+        {
+            if (!properties.TryGetValue(HeldAt, out var value) || value is null)
+            {
+                return null;
+            }
+
+            var parts = value.Split(',');
+            return parts.Length == 2 && int.TryParse(parts[0], out var start) && int.TryParse(parts[1], out var length)
+                ? new Microsoft.CodeAnalysis.Text.TextSpan(start, length)
+                : null;
         }
     }
 

@@ -34,6 +34,46 @@ namespace LockDiscipline.Tests.Verifiers
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>Runs a code fix over the prelude plus <paramref name="source"/>; <paramref name="fixedSource"/> equal to the source means no fix is offered.</summary>
+        public static async Task CodeFixAsync<TFix>(string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, bool fixAll = false)
+            where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
+        {
+            var test = new FixTest<TFix>();
+            test.TestState.Sources.Add(("File0.cs", Rules.Prelude.Primitives));
+            test.TestState.Sources.Add(("File1.cs", source));
+            test.ExpectedDiagnostics.AddRange(expected);
+            test.FixedState.Sources.Add(("File0.cs", Rules.Prelude.Primitives));
+            test.FixedState.Sources.Add(("File1.cs", fixedSource));
+            test.FixedState.ExpectedDiagnostics.AddRange(remaining ?? new DiagnosticResult[0]);
+            if (remaining is not null && remaining.Length > 0 && fixedSource == source)
+            {
+                test.FixedState.MarkupHandling = MarkupMode.Allow;
+            }
+
+            if (fixAll)
+            {
+                test.BatchFixedState.Sources.Add(("File0.cs", Rules.Prelude.Primitives));
+                test.BatchFixedState.Sources.Add(("File1.cs", fixedSource));
+                test.BatchFixedState.ExpectedDiagnostics.AddRange(remaining ?? new DiagnosticResult[0]);
+            }
+            else
+            {
+                test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllCheck;
+            }
+
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        public sealed class FixTest<TFix> : Microsoft.CodeAnalysis.CSharp.Testing.CSharpCodeFixTest<LockDisciplineAnalyzer, TFix, DefaultVerifier>
+            where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
+        {
+            public FixTest()
+            {
+                ReferenceAssemblies = Net80;
+                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
+            }
+        }
+
         public sealed class Test : CSharpAnalyzerTest<LockDisciplineAnalyzer, DefaultVerifier>
         {
             public Test()
