@@ -207,7 +207,7 @@ namespace LockDiscipline.Analyzers
             {
                 var contract = model.GetEffectiveContract(c.Target);
                 return contract.IsRefPrimitive || contract.ReturnsRef || !contract.ConsumesRef.IsEmpty;
-            }) || lockFacts.Method.ContainingType?.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && model.HoldsRef(m)) == true;
+            }) || (lockFacts.Method.ContainingType is { } type && model.TypeHoldsRefs(type));
         }
 
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries)
@@ -225,10 +225,19 @@ namespace LockDiscipline.Analyzers
 
                 foreach (var call in methodFacts.Calls)
                 {
+                    // Only what happens under a held lock can break an order, a leaf, a wait or a final drop.
+                    if (call.MayHeld.IsEmpty)
+                    {
+                        continue;
+                    }
+
                     foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call.Target))
                     {
-                        var path = LockSummaries.Extend(callee, call, calleePath);
-                        events.Add(new LockEvent(methodFacts.Method, call.Site, path, LockEvent.Effective(call.MayHeld, calleePath.Dropped), call, callee));
+                        var held = LockEvent.Effective(call.MayHeld, calleePath.Dropped);
+                        if (!held.IsEmpty)
+                        {
+                            events.Add(new LockEvent(methodFacts.Method, call.Site, LockSummaries.Extend(callee, call, calleePath), held, call, callee));
+                        }
                     }
                 }
             }

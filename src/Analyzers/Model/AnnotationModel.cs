@@ -14,6 +14,8 @@ namespace LockDiscipline.Analyzers.Model
     internal sealed class AnnotationModel
     {
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _effectiveContracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, BoundLock?> _guards = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _holdsRef = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentBag<Diagnostic> _bindingErrors = new();
@@ -42,6 +44,9 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
+            => _effectiveContracts.GetOrAdd(method.OriginalDefinition, BindEffectiveContract);
+
+        private MethodContract BindEffectiveContract(IMethodSymbol method)
         {
             var own = GetContract(method);
             if (own.HasLockEffect || own.IsRefPrimitive || !own.Requires.IsEmpty || !own.Excludes.IsEmpty || own.ReturnsRef)
@@ -102,6 +107,10 @@ namespace LockDiscipline.Analyzers.Model
 
                 return bound;
             });
+
+        /// <summary>Whether any field or property of the type is <c>[HoldsRef]</c>.</summary>
+        public bool TypeHoldsRefs(ITypeSymbol type)
+            => _typeHoldsRefs.GetOrAdd(type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
 
         public bool HoldsRef(ISymbol member)
             => _holdsRef.GetOrAdd(member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, "HoldsRefAttribute")));

@@ -57,7 +57,7 @@ namespace LockDiscipline.Analyzers.Summaries
         private readonly Dictionary<IMethodSymbol, MethodLockFacts> _facts;
         private readonly AnnotationModel _model;
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<IMethodSymbol, Dictionary<(LockClass, LockMode), AcquisitionPath>> _summaries = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<SummaryNode, Dictionary<(LockClass, LockMode), AcquisitionPath>> _summaries = new();
 
         public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, int maxDepth, CancellationToken cancellationToken)
         {
@@ -70,36 +70,32 @@ namespace LockDiscipline.Analyzers.Summaries
 
         public int MaxDepth { get; }
 
-        /// <summary>The source methods a call to <paramref name="target"/> may run: the method itself and every override or implementation.</summary>
-        public IReadOnlyList<IMethodSymbol> Targets(IMethodSymbol target)
+        /// <summary>
+        /// The summary node a call to <paramref name="target"/> reads: for a virtual or interface member with implementations in the
+        /// compilation, one dispatch node that joins them all (so N call sites and M implementations cost N + M, not N * M);
+        /// otherwise the method's own body.
+        /// </summary>
+        private SummaryNode? NodeFor(IMethodSymbol target)
         {
             target = target.OriginalDefinition;
-            var result = new List<IMethodSymbol>();
-            if (_facts.ContainsKey(target))
+            if (_implementations.ContainsKey(target))
             {
-                result.Add(target);
+                return new SummaryNode(target, dispatch: true);
             }
 
-            if (_implementations.TryGetValue(target, out var implementations))
-            {
-                result.AddRange(implementations.Where(i => !SymbolEqualityComparer.Default.Equals(i, target)));
-            }
-
-            return result;
+            return _facts.ContainsKey(target) ? new SummaryNode(target, dispatch: false) : null;
         }
 
         /// <summary>What a call to <paramref name="target"/> may acquire: the summaries of its bodies plus its <c>[MayAcquire]</c>.</summary>
         public IEnumerable<(IMethodSymbol Callee, AcquisitionPath Path)> MayAcquireThrough(IMethodSymbol target)
         {
             var seen = new HashSet<(LockClass, LockMode)>();
-            foreach (var callee in Targets(target))
+            if (NodeFor(target) is { } node && _summaries.TryGetValue(node, out var map))
             {
-                foreach (var path in Summary(callee))
+                foreach (var path in map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode))
                 {
-                    if (seen.Add((path.Class, path.Mode)))
-                    {
-                        yield return (callee, path);
-                    }
+                    seen.Add((path.Class, path.Mode));
+                    yield return (target.OriginalDefinition, path);
                 }
             }
 
@@ -113,7 +109,7 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         public IEnumerable<AcquisitionPath> Summary(IMethodSymbol method)
-            => _summaries.TryGetValue(method.OriginalDefinition, out var map)
+            => _summaries.TryGetValue(new SummaryNode(method.OriginalDefinition, dispatch: false), out var map)
                 ? map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode)
                 : Enumerable.Empty<AcquisitionPath>();
 
@@ -184,13 +180,25 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private void Compute(CancellationToken cancellationToken)
         {
-            var callers = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, CallFact Call)>>(SymbolEqualityComparer.Default);
+            // Who reads each node's summary: a caller through a call site (adds a step), or a dispatch node (adds none).
+            var readers = new Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>>();
             var ordered = _facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal).ToList();
-            var queue = new Queue<IMethodSymbol>();
-            var queued = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var queue = new Queue<SummaryNode>();
+            var queued = new HashSet<SummaryNode>();
+
+            void AddReader(SummaryNode node, SummaryNode reader, CallFact? call)
+            {
+                if (!readers.TryGetValue(node, out var list))
+                {
+                    readers[node] = list = new List<(SummaryNode, CallFact?)>();
+                }
+
+                list.Add((reader, call));
+            }
 
             foreach (var method in ordered)
             {
+                var node = new SummaryNode(method, dispatch: false);
                 var map = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
                 foreach (var acquisition in _facts[method].Acquisitions)
                 {
@@ -213,55 +221,80 @@ namespace LockDiscipline.Analyzers.Summaries
                         }
                     }
 
-                    foreach (var callee in Targets(call.Target))
+                    if (NodeFor(call.Target) is { } callee)
                     {
-                        if (!callers.TryGetValue(callee, out var list))
-                        {
-                            callers[callee] = list = new List<(IMethodSymbol, CallFact)>();
-                        }
-
-                        list.Add((method, call));
+                        AddReader(callee, node, call);
                     }
                 }
 
-                _summaries[method] = map;
-                queue.Enqueue(method);
-                queued.Add(method);
+                _summaries[node] = map;
+                queue.Enqueue(node);
+                queued.Add(node);
+            }
+
+            foreach (var pair in _implementations.OrderBy(p => p.Key.ToDisplayString(), System.StringComparer.Ordinal))
+            {
+                var dispatch = new SummaryNode(pair.Key, dispatch: true);
+                _summaries[dispatch] = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
+                foreach (var implementation in pair.Value.Append(pair.Key).Where(_facts.ContainsKey))
+                {
+                    AddReader(new SummaryNode(implementation, dispatch: false), dispatch, null);
+                }
             }
 
             while (queue.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var callee = queue.Dequeue();
-                queued.Remove(callee);
-                if (!callers.TryGetValue(callee, out var callSites))
+                var node = queue.Dequeue();
+                queued.Remove(node);
+                if (!readers.TryGetValue(node, out var nodeReaders))
                 {
                     continue;
                 }
 
-                var calleeSummary = _summaries[callee].Values.OrderBy(p => p.Class).ThenBy(p => p.Mode).ToList();
-                foreach (var (caller, call) in callSites)
+                var summary = _summaries[node].Values.OrderBy(p => p.Class).ThenBy(p => p.Mode).ToList();
+                foreach (var (reader, call) in nodeReaders)
                 {
-                    var callerSummary = _summaries[caller];
+                    var readerSummary = _summaries[reader];
                     var changed = false;
-                    foreach (var path in calleeSummary)
+                    foreach (var path in summary)
                     {
                         var key = (path.Class, path.Mode);
-                        if (path.Steps.Length >= MaxDepth || callerSummary.ContainsKey(key))
+                        if (readerSummary.ContainsKey(key) || (call is not null && path.Steps.Length >= MaxDepth))
                         {
                             continue;
                         }
 
-                        callerSummary[key] = Extend(callee, call, path);
+                        readerSummary[key] = call is null ? path : Extend(node.Method, call, path);
                         changed = true;
                     }
 
-                    if (changed && queued.Add(caller))
+                    if (changed && queued.Add(reader))
                     {
-                        queue.Enqueue(caller);
+                        queue.Enqueue(reader);
                     }
                 }
             }
+        }
+
+        /// <summary>A method body, or the dispatch of a virtual or interface member to all its implementations.</summary>
+        private readonly struct SummaryNode : System.IEquatable<SummaryNode>
+        {
+            public SummaryNode(IMethodSymbol method, bool dispatch)
+            {
+                Method = method;
+                Dispatch = dispatch;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            public bool Dispatch { get; }
+
+            public bool Equals(SummaryNode other) => Dispatch == other.Dispatch && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+
+            public override bool Equals(object? obj) => obj is SummaryNode other && Equals(other);
+
+            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Method) * 2 + (Dispatch ? 1 : 0);
         }
 
         public static AcquisitionPath Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)

@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using LockDiscipline.Tests.Verifiers;
+using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 
 namespace LockDiscipline.Tests.Rules
@@ -36,5 +37,197 @@ public class F
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 25, 7, 34).WithMessage("'mu' is acquired here and is still held on some path out of 'Leak' (when it returns at line 7)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 27, 8, 36).WithMessage("'mu' is acquired here and is still held on some path out of 'Throws' (when it throws at line 8)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 21, 10, 32).WithMessage("'mu' is released here but is not held on any path to this point"));
+
+        [Fact]
+        public Task ReportsLeaksOnEarlyReturnsOfEveryLockKind()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using System.Threading;
+using System.Threading.Tasks;
+using Mutex = Prims.Mutex;
+public class Svc
+{
+    Mutex mu = new Mutex(); SemaphoreSlim sem = new SemaphoreSlim(1, 1); ReaderWriterLockSlim rw = new ReaderWriterLockSlim(); object gate = new object();
+    void Nested(bool a, bool b) { mu.Lock(); if (a) { if (b) return; } mu.Unlock(); }
+    async Task Async(bool c) { await sem.WaitAsync(); if (c) return; await Task.Yield(); sem.Release(); }
+    void Read(bool c) { rw.EnterReadLock(); if (c) return; rw.ExitReadLock(); }
+    void MonitorNoFinally(bool c) { Monitor.Enter(gate); if (c) return; Monitor.Exit(gate); }
+    int Prop { get { mu.Lock(); return 1; } }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 35, 7, 44).WithMessage("'mu' is acquired here and is still held on some path out of 'Nested' (when it returns at line 7)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 38, 8, 53).WithMessage("'sem' is acquired here and is still held on some path out of 'Async' (when it returns at line 8)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 25, 9, 43).WithMessage("'rw' is acquired here and is still held on some path out of 'Read' (when it returns at line 9)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 37, 10, 56).WithMessage("'gate' is acquired here and is still held on some path out of 'MonitorNoFinally' (when it returns at line 10)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'get_Prop' (when it returns at line 11)"));
+
+        [Fact]
+        public Task ReportsReleasesOfLocksThatAreNotHeld()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using System.Threading;
+using System.Threading.Tasks;
+using Mutex = Prims.Mutex;
+public class Svc
+{
+    Mutex mu = new Mutex(); SemaphoreSlim sem = new SemaphoreSlim(1, 1); ReaderWriterLockSlim rw = new ReaderWriterLockSlim(); object gate = new object();
+    void WrongExit() { rw.EnterReadLock(); rw.ExitWriteLock(); }
+    void ExitUnheld() { Monitor.Exit(gate); }
+    void SemUnheld() { sem.Release(); }
+    void TwiceUnlock() { mu.Lock(); mu.Unlock(); mu.Unlock(); }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 42).WithMessage("'rw' is acquired here and is still held on some path out of 'WrongExit' (when it returns after line 7)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 44, 7, 62).WithMessage("'rw' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 25, 8, 43).WithMessage("'gate' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 24, 9, 37).WithMessage("'sem' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 50, 10, 61).WithMessage("'mu' is released here but is not held on any path to this point"));
+
+        [Fact]
+        public Task ReportsBothHalvesOfAnUnannotatedReleaseHelper()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using Prims;
+public class Svc
+{
+    Mutex mu = new Mutex();
+    void Take() { mu.Lock(); ReleaseHelper(); }
+    void ReleaseHelper() { mu.Unlock(); }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 5, 19, 5, 28).WithMessage("'mu' is acquired here and is still held on some path out of 'Take' (when it returns after line 5)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 28, 6, 39).WithMessage("'mu' is released here but is not held on any path to this point"));
+
+        [Fact]
+        public Task ReportsTryAcquiresFalseLeak()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+public class Flag { [TryAcquires(false)] public bool Busy() => false; [Releases] public void Done() { } }
+public class Job
+{
+    Flag f = new Flag();
+    void Ok() { if (f.Busy()) return; f.Done(); }
+    void Leak() { if (!f.Busy()) return; }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 32).WithMessage("'f' is acquired here and is still held on some path out of 'Leak' (when it returns at line 7)"));
+
+        [Fact]
+        public Task ReportsScopedGuardThatIsNeverDisposed()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[ScopedLock]
+public sealed class Guard : System.IDisposable { public void Dispose() { } }
+public class Owner
+{
+    public Mutex Mu = new Mutex();
+    [Acquires(""Mu"")] public Guard Enter() { Mu.Lock(); return new Guard(); }
+}
+public class Svc
+{
+    Owner o = new Owner();
+    void Decl(bool c) { using var g = o.Enter(); if (c) return; Work(); }
+    void Forgot() { var g = o.Enter(); Work(); }
+    void Work() { }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 14, 29, 14, 38).WithMessage("'o.Mu' is acquired here and is still held on some path out of 'Forgot' (when it returns after line 14)"));
+
+        [Fact]
+        public Task BalancedPatternsAreClean()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using System.Threading;
+using System.Threading.Tasks;
+using LockDiscipline;
+using Mutex = Prims.Mutex;
+[ScopedLock]
+public struct Guard : System.IDisposable { public void Dispose() { } }
+public class Owner
+{
+    public Mutex Mu = new Mutex();
+    [Acquires(""Mu"")] public Guard Enter() { Mu.Lock(); return new Guard(); }
+    [Acquires(""Mu"")] public void LockAll() { Mu.Lock(); }
+    [Releases(""Mu"")] public void UnlockAll() { Mu.Unlock(); }
+}
+public class Svc
+{
+    Owner o = new Owner(); SemaphoreSlim sem = new SemaphoreSlim(1, 1); ReaderWriterLockSlim rw = new ReaderWriterLockSlim(); object gate = new object();
+    void Scoped() { using (o.Enter()) { } }
+    void Wrapped() { o.LockAll(); o.UnlockAll(); }
+    void Lock() { lock (gate) { return; } }
+    async Task Async(bool c) { await sem.WaitAsync(); try { if (c) return; await Task.Delay(1); } finally { sem.Release(); } }
+    void Rw() { rw.EnterReadLock(); try { } finally { rw.ExitReadLock(); } rw.EnterWriteLock(); try { } finally { rw.ExitWriteLock(); } }
+    void MonitorRef() { bool taken = false; try { Monitor.Enter(gate, ref taken); } finally { if (taken) Monitor.Exit(gate); } }
+    void Try() { if (o.Mu.TryLock()) { o.Mu.Unlock(); } }
+    void TryEarly() { if (!o.Mu.TryLock()) return; o.Mu.Unlock(); }
+    void TryFlag() { var ok = o.Mu.TryLock(); if (ok) o.Mu.Unlock(); }
+    void Loop(int n) { for (var i = 0; i < n; i++) { o.Mu.Lock(); if (i == 3) { o.Mu.Unlock(); break; } o.Mu.Unlock(); } }
+    bool SemTry() { if (!sem.Wait(0)) return false; sem.Release(); return true; }
+    void Throws(bool c) { o.Mu.Lock(); try { if (c) throw new System.InvalidOperationException(); } finally { o.Mu.Unlock(); } }
+}
+",
+                });
+
+        [Fact]
+        public Task BalancedControlFlowIsClean()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using Prims;
+public class Svc
+{
+    Mutex mu = new Mutex();
+    void Loop() { while (true) { mu.Lock(); if (Done()) { mu.Unlock(); break; } mu.Unlock(); } }
+    void Goto(bool c) { mu.Lock(); if (c) goto end; Work(); end: mu.Unlock(); }
+    void Catch() { mu.Lock(); try { Work(); } catch { mu.Unlock(); throw; } mu.Unlock(); }
+    void Foreach(int[] xs) { foreach (var x in xs) { lock (this) { mu.Lock(); mu.Unlock(); } } }
+    void Switch(int k) { switch (k) { case 0: mu.Lock(); break; default: return; } mu.Unlock(); }
+    void Recurse(int n) { if (n > 0) Recurse(n - 1); mu.Lock(); mu.Unlock(); }
+    bool Done() => true; void Work() { }
+}
+",
+                });
+
+        [Fact(Skip = "analyzer bug: [Acquires] on a constructor (allowed by the attribute's AttributeUsage) is ignored: a [ScopedLock] guard created with new acquires nothing, so a guard that is never disposed is not reported")]
+        public Task ReportsGuardFromAcquiringConstructorThatIsNeverDisposed()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[ScopedLock]
+public sealed class Guard : System.IDisposable { [Acquires(""m"")] public Guard(Mutex m) { } public void Dispose() { } }
+public class Svc
+{
+    Mutex mu = new Mutex();
+    void Scoped() { using (new Guard(mu)) { } }
+    void Forgot() { var g = new Guard(mu); }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 29, 9, 42).WithMessage("'mu' is acquired here and is still held on some path out of 'Forgot' (when it returns after line 9)"));
     }
 }

@@ -1,0 +1,249 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace LockDiscipline.Benchmarks
+{
+    /// <summary>
+    /// Writes a deterministic C# project of about the requested number of lines: classes with annotated and BCL locks, call chains
+    /// up to ten deep across files, interfaces with several implementations, get/put pairs, and a known number of planted
+    /// inversions (LD1001) and leaks (LD2001), so a benchmark run also checks the findings.
+    /// Usage: Generator OUTDIR LINES ANALYZERS_DIR
+    /// </summary>
+    public static class Program
+    {
+        private const int ClassesPerFile = 5;
+        private const int ChainLength = 10;
+        private const int HandlersPerInterface = 8;
+
+        public static int Main(string[] args)
+        {
+            if (args.Length != 3 || !int.TryParse(args[1], out var lines))
+            {
+                Console.Error.WriteLine("usage: Generator OUTDIR LINES ANALYZERS_DIR");
+                return 2;
+            }
+
+            var output = Path.GetFullPath(args[0]);
+            var analyzers = Path.GetFullPath(args[2]);
+            Directory.CreateDirectory(output);
+            foreach (var old in Directory.GetFiles(output, "*.cs"))
+            {
+                File.Delete(old);
+            }
+
+            var classes = Math.Max(ChainLength, lines / 100);
+            var planted = Math.Max(1, classes / 50);
+            File.WriteAllText(Path.Combine(output, "Corpus.csproj"), Project(analyzers));
+            File.WriteAllText(Path.Combine(output, ".editorconfig"), EditorConfig);
+            File.WriteAllText(Path.Combine(output, "Primitives.cs"), Primitives(classes, planted));
+            var total = 0;
+            for (var file = 0; file * ClassesPerFile < classes; file++)
+            {
+                var text = new StringBuilder();
+                text.AppendLine("using System;\nusing System.IO;\nusing System.Threading;\nusing LockDiscipline;\n\nnamespace Corpus\n{");
+                for (var c = file * ClassesPerFile; c < Math.Min(classes, (file + 1) * ClassesPerFile); c++)
+                {
+                    text.Append(Class(c, classes, c % 50 == 0 && c / 50 < planted));
+                }
+
+                text.AppendLine("}");
+                var source = text.ToString();
+                total += source.Split('\n').Length;
+                File.WriteAllText(Path.Combine(output, "File" + file.ToString("D4", CultureInfo.InvariantCulture) + ".cs"), source);
+            }
+
+            Console.WriteLine($"{total} lines, {classes} classes, {planted} planted inversions, {planted} planted leaks");
+            File.WriteAllText(Path.Combine(output, "expected.txt"), $"LD1001 {planted}\nLD2001 {planted}\n");
+            return 0;
+        }
+
+        private const string EditorConfig = @"root = true
+[*.cs]
+dotnet_analyzer_diagnostic.category-Reliability.severity = none
+dotnet_diagnostic.CA2000.severity = warning
+";
+
+        private static string Project(string analyzers) => $@"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>disable</Nullable>
+    <ImplicitUsings>disable</ImplicitUsings>
+    <EnableNETAnalyzers Condition=""'$(WithCA2000)' != 'true'"">false</EnableNETAnalyzers>
+    <EnableNETAnalyzers Condition=""'$(WithCA2000)' == 'true'"">true</EnableNETAnalyzers>
+    <AnalysisMode Condition=""'$(WithCA2000)' == 'true'"">None</AnalysisMode>
+    <NoWarn>$(NoWarn);CS0169;CS0414;CS0649</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <Reference Include=""LockDiscipline.Annotations"" HintPath=""{analyzers}/LockDiscipline.Annotations.dll"" />
+    <Analyzer Include=""{analyzers}/LockDiscipline.Analyzers.dll"" Condition=""'$(WithLockDiscipline)' == 'true'"" />
+  </ItemGroup>
+</Project>
+";
+
+        private static string Primitives(int classes, int planted)
+        {
+            var text = new StringBuilder();
+            text.AppendLine("using LockDiscipline;");
+            for (var p = 0; p < planted; p++)
+            {
+                var c = p * 50;
+                text.AppendLine($"[assembly: LockOrder(\"Corpus.C{c}.Outer\", \"Corpus.C{c}.Inner\")]");
+            }
+
+            text.AppendLine(@"namespace Corpus
+{
+    public sealed class Mutex
+    {
+        private readonly System.Threading.SemaphoreSlim _gate = new System.Threading.SemaphoreSlim(1, 1);
+        [Acquires] public void Lock() => _gate.Wait();
+        [Releases] public void Unlock() => _gate.Release();
+        [TryAcquires(true)] public bool TryLock() => _gate.Wait(0);
+    }
+
+    public sealed class Counted
+    {
+        private int _refs = 1;
+        [TakesRef] public void Get() => System.Threading.Interlocked.Increment(ref _refs);
+        [DropsRef] public void Put() => System.Threading.Interlocked.Decrement(ref _refs);
+        [ReturnsRef] public static Counted Lookup(int id) => id < 0 ? null : new Counted();
+    }
+
+}");
+            for (var group = 0; group * HandlersPerInterface < classes; group++)
+            {
+                text.AppendLine($"namespace Corpus {{ public interface IHandler{group} {{ int Handle(int value); }} }}");
+            }
+
+            return text.ToString();
+        }
+
+        private static string Class(int c, int classes, bool plant)
+        {
+            var next = (c + 1) % classes;
+            var depth = c % ChainLength;
+            var callNext = depth < ChainLength - 1 ? $"new C{next}().Step{next}(value - 1)" : "value";
+            var impl = c % 3;
+            var handler = "IHandler" + (c / HandlersPerInterface).ToString(CultureInfo.InvariantCulture);
+            var plantedInversion = plant
+                ? $@"
+        public void Inverted()
+        {{
+            Inner.Lock();
+            TakeOuter();
+            Inner.Unlock();
+        }}
+
+        private void TakeOuter()
+        {{
+            Outer.Lock();
+            Outer.Unlock();
+        }}
+
+        public void Leaky(bool fail)
+        {{
+            var item = Counted.Lookup({c});
+            if (item == null) return;
+            if (fail) return;
+            item.Put();
+        }}
+"
+                : string.Empty;
+            return $@"
+    public sealed class C{c} : {handler}
+    {{
+        public Mutex Outer = new Mutex();
+        public Mutex Inner = new Mutex();
+        private readonly object _gate = new object();
+        private readonly SemaphoreSlim _sem = new SemaphoreSlim(1, 1);
+        private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+        private int _count;
+        private Counted _shared = new Counted();
+
+        public int Step{c}(int value)
+        {{
+            if (value <= 0)
+            {{
+                return 0;
+            }}
+
+            Outer.Lock();
+            try
+            {{
+                Inner.Lock();
+                _count += value;
+                Inner.Unlock();
+                return {callNext};
+            }}
+            finally
+            {{
+                Outer.Unlock();
+            }}
+        }}
+
+        public int Handle(int value)
+        {{
+            lock (_gate)
+            {{
+                _count += value * {impl + 1};
+            }}
+
+            return _count;
+        }}
+
+        public void Dispatch({handler} handler, int value)
+        {{
+            _sem.Wait();
+            try
+            {{
+                handler.Handle(value);
+            }}
+            finally
+            {{
+                _sem.Release();
+            }}
+        }}
+
+        public int Read()
+        {{
+            _rw.EnterReadLock();
+            var result = _count;
+            _rw.ExitReadLock();
+            return result;
+        }}
+
+        public void Touch(int id)
+        {{
+            _shared.Get();
+            using (var stream = new MemoryStream())
+            {{
+                stream.WriteByte((byte)id);
+            }}
+
+            var item = Counted.Lookup(id);
+            if (item != null)
+            {{
+                item.Put();
+            }}
+
+            _shared.Put();
+        }}
+
+        public bool TryWork()
+        {{
+            if (!Inner.TryLock())
+            {{
+                return false;
+            }}
+
+            _count++;
+            Inner.Unlock();
+            return true;
+        }}
+{plantedInversion}    }}
+";
+        }
+    }
+}
