@@ -216,7 +216,8 @@ namespace LockDiscipline.Analyzers
             foreach (var methodFacts in facts.Values.OrderBy(f => f.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
                          .ThenBy(f => f.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
             {
-                foreach (var acquisition in methodFacts.Acquisitions)
+                // A try-acquisition never waits: like lockdep, it adds no dependency and cannot deadlock on itself.
+                foreach (var acquisition in methodFacts.Acquisitions.Where(a => !a.IsTry))
                 {
                     var path = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
                         ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);

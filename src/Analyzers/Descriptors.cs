@@ -50,7 +50,7 @@ namespace LockDiscipline.Analyzers
 
         public static readonly DiagnosticDescriptor LD1005_WaitForReadersUnderReaderLock = Create(
             "LD1005", "Waiting for readers while holding a lock a reader takes",
-            "Waiting for readers of '{0}' while holding '{1}' deadlocks: a read section of '{0}' acquires '{1}' at {2}{3}",
+            "Waiting for readers of '{0}' while holding '{1}' deadlocks: {2}{3}",
             OrderCategory, DiagnosticSeverity.Error,
             "synchronize_srcu-like waits block until every reader leaves; a reader that needs a lock the waiter holds never leaves.");
 

@@ -24,8 +24,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>What one call does to one lock.</summary>
     internal sealed class LockEffect
     {
-        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true)
+        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true, bool isTry = false)
         {
+            IsTry = isTry || kind == EffectKind.TryAcquire;
             Kind = kind;
             Key = key;
             Recursive = recursive;
@@ -43,6 +44,9 @@ namespace LockDiscipline.Analyzers.Flow
         public IOperation? TakenFlag { get; }
 
         public bool SuccessValue { get; }
+
+        /// <summary>A try-acquisition never waits, so (as in lockdep) it adds no order dependency and cannot self-deadlock.</summary>
+        public bool IsTry { get; }
     }
 
     /// <summary>Classifies calls into lock effects: annotated primitives first, then the BCL locks with their real re-entrancy.</summary>
@@ -145,7 +149,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
-                    "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
+                    "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag, isTry: true) },
                     "TryEnter" => new[] { new LockEffect(EffectKind.TryAcquire, key, recursive: true) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, key, recursive: true) },
                     _ => none,
@@ -224,7 +228,8 @@ namespace LockDiscipline.Analyzers.Flow
                 var flag = call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value;
                 return method.Name switch
                 {
-                    "Enter" or "TryEnter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag) },
+                    "Enter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag) },
+                    "TryEnter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag, isTry: true) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
                     _ => none,
                 };

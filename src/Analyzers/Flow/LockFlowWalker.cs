@@ -290,7 +290,7 @@ namespace LockDiscipline.Analyzers.Flow
         {
             if (!_acquisitions.TryGetValue(op, out var accumulator))
             {
-                _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, Describe(op));
+                _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, Describe(op), effect.IsTry);
             }
 
             accumulator.Add(state, EntryLocksReleased(state));
@@ -441,8 +441,11 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
             private ImmutableHashSet<LockClass> _entryReleased = ImmutableHashSet<LockClass>.Empty;
 
-            public AcquireAccumulator(HeldKey key, bool recursive, Location site, string text)
+            private readonly bool _isTry;
+
+            public AcquireAccumulator(HeldKey key, bool recursive, Location site, string text, bool isTry)
             {
+                _isTry = isTry;
                 _key = key;
                 _recursive = recursive;
                 _site = site;
@@ -462,7 +465,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _entryReleased = _entryReleased.Union(entryReleased);
             }
 
-            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _may.Values.ToImmutableArray(), _entryReleased);
+            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _may.Values.ToImmutableArray(), _entryReleased, _isTry);
         }
 
         private sealed class CallAccumulator

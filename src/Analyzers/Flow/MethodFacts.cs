@@ -8,8 +8,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A lock acquired (or waited for) directly in the method body.</summary>
     internal sealed class AcquireFact
     {
-        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased)
+        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry)
         {
+            IsTry = isTry;
             EntryLocksReleased = entryLocksReleased;
             Key = key;
             Recursive = recursive;
@@ -31,6 +32,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>Entry locks (<c>[Requires]</c>) released before this acquisition.</summary>
         public ImmutableHashSet<LockClass> EntryLocksReleased { get; }
+
+        /// <summary>A try-acquisition: it never waits.</summary>
+        public bool IsTry { get; }
     }
 
     /// <summary>A call to another method, with the locks held around it.</summary>

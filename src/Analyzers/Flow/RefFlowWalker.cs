@@ -84,7 +84,7 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 if ((info.Status & RefStatus.Owned) != 0 && _leakReported.Add(info.Id))
                 {
-                    Add(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, info.TakenBy, "along a path out of '" + _method.Name + "' (" + exit + ")");
+                    Add(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, info.TakenBy, "along a path out of '" + Summaries.LockSummaries.CalleeName(_method) + "' (" + exit + ")");
                 }
             }
         }

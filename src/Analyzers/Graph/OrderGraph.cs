@@ -30,9 +30,10 @@ namespace LockDiscipline.Analyzers.Graph
         public IReadOnlyList<EdgeWitness> Witnesses(LockClass from, LockClass to)
             => _edges.TryGetValue(from, out var targets) && targets.TryGetValue(to, out var list) ? list : new List<EdgeWitness>();
 
-        /// <summary>Reader edges: the shared holder of <paramref name="readLock"/> acquires <paramref name="inner"/> in its read section.</summary>
-        public EdgeWitness? ReaderWitness(LockClass readLock, LockClass inner)
-            => Witnesses(readLock, inner).FirstOrDefault(w => w.FromShared && w.Kind != EdgeKind.Wait);
+        public IEnumerable<(LockClass To, IReadOnlyList<EdgeWitness> Witnesses)> Successors(LockClass from)
+            => _edges.TryGetValue(from, out var targets)
+                ? targets.Select(t => (t.Key, (IReadOnlyList<EdgeWitness>)t.Value))
+                : Enumerable.Empty<(LockClass, IReadOnlyList<EdgeWitness>)>();
 
         /// <summary>Strongly connected component id of each node over the edges <paramref name="include"/> keeps (Tarjan, iterative).</summary>
         public Dictionary<LockClass, int> StronglyConnectedComponents(System.Func<IReadOnlyList<EdgeWitness>, bool> include)

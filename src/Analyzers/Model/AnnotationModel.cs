@@ -18,7 +18,7 @@ namespace LockDiscipline.Analyzers.Model
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, BoundLock?> _guards = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _holdsRef = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentBag<Diagnostic> _bindingErrors = new();
+        private readonly ConcurrentDictionary<(Location, string), Diagnostic> _bindingErrors = new();
         private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = new(SymbolEqualityComparer.Default);
 
         public AnnotationModel(Compilation compilation)
@@ -34,7 +34,7 @@ namespace LockDiscipline.Analyzers.Model
 
         public PathBinder Binder { get; }
 
-        public IEnumerable<Diagnostic> BindingErrors => _bindingErrors;
+        public IEnumerable<Diagnostic> BindingErrors => _bindingErrors.Values;
 
         public MethodContract GetContract(IMethodSymbol method)
         {
@@ -123,6 +123,11 @@ namespace LockDiscipline.Analyzers.Model
                 return;
             }
 
+            if (member is INamedTypeSymbol { TypeKind: TypeKind.Delegate, DelegateInvokeMethod: { } invoke })
+            {
+                GetContract(invoke);
+            }
+
             if (member is IFieldSymbol or IPropertySymbol)
             {
                 GetGuard(member);
@@ -157,7 +162,7 @@ namespace LockDiscipline.Analyzers.Model
             var returnsRef = false;
             var any = false;
 
-            foreach (var attribute in method.GetAttributes())
+            foreach (var attribute in AttributesOf(method))
             {
                 var cls = attribute.AttributeClass;
                 if (cls is null || cls.ContainingNamespace?.ToDisplayString() != "LockDiscipline")
@@ -382,13 +387,29 @@ namespace LockDiscipline.Analyzers.Model
             };
         }
 
+        /// <summary>
+        /// A method's own attributes, plus those of the property an accessor belongs to and of the delegate type an <c>Invoke</c>
+        /// belongs to: <c>[Requires]</c>, <c>[Excludes]</c> and <c>[MayAcquire]</c> may stand there.
+        /// </summary>
+        private static IEnumerable<AttributeData> AttributesOf(IMethodSymbol method)
+        {
+            var own = method.GetAttributes();
+            return method.MethodKind switch
+            {
+                MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is { } property => own.Concat(property.GetAttributes()),
+                MethodKind.DelegateInvoke => own.Concat(method.ContainingType.GetAttributes()),
+                _ => own,
+            };
+        }
+
         /// <summary>Reports LD0001 at the attribute's positional argument <paramref name="argumentIndex"/> (an element of a params array counts).</summary>
         public void Report(AttributeData attribute, int argumentIndex, string argument, string attributeName, string message)
         {
             var location = ArgumentLocation(attribute, argumentIndex);
             if (location is not null)
             {
-                _bindingErrors.Add(Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, location, argument, attributeName, message));
+                var diagnostic = Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, location, argument, attributeName, message);
+                _bindingErrors.TryAdd((location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)), diagnostic);
             }
         }
 
@@ -396,7 +417,8 @@ namespace LockDiscipline.Analyzers.Model
         {
             if (attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax syntax)
             {
-                _bindingErrors.Add(Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, syntax.GetLocation(), attributeName, attributeName, message));
+                var diagnostic = Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, syntax.GetLocation(), attributeName, attributeName, message);
+                _bindingErrors.TryAdd((syntax.GetLocation(), diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)), diagnostic);
             }
         }
 

@@ -29,19 +29,50 @@ namespace LockDiscipline.Analyzers.Rules
             {
                 foreach (var held in e.Held)
                 {
-                    var reader = context.Graph.ReaderWitness(e.Class, held.Class);
-                    if (reader is null)
+                    if (FindReaderPath(context.Graph, e.Class, held.Class) is not { } found)
                     {
                         continue;
                     }
 
+                    var (reader, onward) = found;
                     var readerChain = reader.Event.Path.Steps.Length > 1 ? " via " + reader.Event.Path.Chain : string.Empty;
-                    var locations = e.ChainLocations.Add(held.AcquiredAt).Add(reader.Event.Site).AddRange(reader.Event.ChainLocations);
-                    context.Report(Descriptors.LD1005_WaitForReadersUnderReaderLock, e.Site, locations,
-                        e.Class.Name, held.Class.Name, RuleContext.Where(reader.Event.Site) + " in " + reader.Event.Method.Name + readerChain, e.ChainSuffix);
+                    var story = $"a read section of '{e.Class.Name}' acquires '{onward[0].Name}' at {RuleContext.Where(reader.Event.Site)} in {reader.Event.Method.Name}{readerChain}";
+                    var onwardWitnesses = Enumerable.Range(0, onward.Count - 1).Select(i => context.Graph.Witnesses(onward[i], onward[i + 1])[0]).ToList();
+                    foreach (var w in onwardWitnesses)
+                    {
+                        story += $", and '{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {w.Event.Method.Name}{w.Event.ChainSuffix}";
+                    }
+
+                    var locations = e.ChainLocations.Add(held.AcquiredAt).Add(reader.Event.Site).AddRange(reader.Event.ChainLocations).AddRange(onwardWitnesses.Select(w => w.Event.Site));
+                    context.Report(Descriptors.LD1005_WaitForReadersUnderReaderLock, e.Site, locations, e.Class.Name, held.Class.Name, story, e.ChainSuffix);
                     break;
                 }
             }
+        }
+
+        /// <summary>
+        /// A read section of <paramref name="readLock"/> that acquires <paramref name="held"/>, directly or by taking a lock from
+        /// which plain order edges lead to it: the reader then waits, directly or transitively, for the waiter's lock.
+        /// </summary>
+        private static (EdgeWitness Reader, List<LockClass> Onward)? FindReaderPath(OrderGraph graph, LockClass readLock, LockClass held)
+        {
+            (EdgeWitness, List<LockClass>)? best = null;
+            foreach (var (inner, witnesses) in graph.Successors(readLock))
+            {
+                var reader = witnesses.FirstOrDefault(w => w.FromShared && w.Kind != EdgeKind.Wait);
+                if (reader is null)
+                {
+                    continue;
+                }
+
+                var onward = inner.Equals(held) ? new List<LockClass> { inner } : graph.ShortestPath(inner, held, IsPlain);
+                if (onward is not null && (best is null || onward.Count < best.Value.Item2.Count))
+                {
+                    best = (reader, onward);
+                }
+            }
+
+            return best;
         }
 
         private static void ReportCycles(RuleContext context)

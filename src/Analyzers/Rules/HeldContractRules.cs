@@ -17,7 +17,7 @@ namespace LockDiscipline.Analyzers.Rules
             {
                 foreach (var call in facts.Calls)
                 {
-                    var callee = call.Target.OriginalDefinition.Name;
+                    var callee = Summaries.LockSummaries.CalleeName(call.Target.OriginalDefinition);
                     foreach (var required in call.Required)
                     {
                         if (call.MustHeld.Any(h => Satisfies(h, required)))
@@ -47,7 +47,7 @@ namespace LockDiscipline.Analyzers.Rules
                 {
                     var held = leak.Held;
                     context.Report(Descriptors.LD1008_UnbalancedLock, held.AcquiredAt, null,
-                        $"'{held.Key.Display}' is acquired here and is still held on some path out of '{facts.Method.Name}' ({leak.Exit})");
+                        $"'{held.Key.Display}' is acquired here and is still held on some path out of '{Summaries.LockSummaries.CalleeName(facts.Method)}' ({leak.Exit})");
                 }
 
                 foreach (var release in facts.UnheldReleases)

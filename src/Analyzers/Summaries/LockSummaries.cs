@@ -116,7 +116,7 @@ namespace LockDiscipline.Analyzers.Summaries
         private IEnumerable<AcquisitionPath> DeclaredMayAcquire(IMethodSymbol method)
         {
             var contract = _model.GetEffectiveContract(method);
-            var site = method.Locations.FirstOrDefault() ?? Location.None;
+            var site = DeclarationSite(method);
             foreach (var lockClass in contract.MayAcquireClasses)
             {
                 yield return new AcquisitionPath(lockClass, LockMode.Exclusive, false, ImmutableArray.Create(new ChainStep(lockClass.Name + " [MayAcquire]", site)), ImmutableHashSet<LockClass>.Empty);
@@ -200,7 +200,7 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 var node = new SummaryNode(method, dispatch: false);
                 var map = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
-                foreach (var acquisition in _facts[method].Acquisitions)
+                foreach (var acquisition in _facts[method].Acquisitions.Where(a => !a.IsTry))
                 {
                     var key = (acquisition.Key.Class, acquisition.Key.Mode);
                     if (!map.ContainsKey(key))
@@ -300,12 +300,27 @@ namespace LockDiscipline.Analyzers.Summaries
         public static AcquisitionPath Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
             => new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased));
 
+        /// <summary>How a method is named in messages and chains: <c>new T</c>, the property, the delegate type, else its name.</summary>
         public static string CalleeName(IMethodSymbol method) => method.MethodKind switch
         {
-            MethodKind.Constructor => "new " + method.ContainingType.Name,
+            MethodKind.Constructor or MethodKind.StaticConstructor => "new " + method.ContainingType.Name,
             MethodKind.PropertyGet or MethodKind.PropertySet => method.AssociatedSymbol?.Name ?? method.Name,
+            MethodKind.DelegateInvoke => method.ContainingType.Name,
+            MethodKind.AnonymousFunction => "lambda in " + (method.ContainingSymbol?.Name ?? "?"),
             _ => method.Name,
         };
+
+        /// <summary>Where a bodiless member's <c>[MayAcquire]</c> step points: the property or delegate it is declared on.</summary>
+        private static Location DeclarationSite(IMethodSymbol method)
+        {
+            ISymbol owner = method.MethodKind switch
+            {
+                MethodKind.PropertyGet or MethodKind.PropertySet when method.AssociatedSymbol is { } property => property,
+                MethodKind.DelegateInvoke => method.ContainingType,
+                _ => method,
+            };
+            return owner.Locations.FirstOrDefault() ?? Location.None;
+        }
 
         private static string SortKey(IMethodSymbol method)
         {

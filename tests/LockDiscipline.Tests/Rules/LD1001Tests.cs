@@ -329,7 +329,7 @@ public class Flow
 ",
                 });
 
-        [Fact(Skip = "analyzer bug: a TryLock/TryAcquires acquisition never waits, so (as in lockdep, which adds no dependency for a trylock) it cannot invert an order; LD1001 is reported on the canonical trylock back-off")]
+        [Fact]
         public Task TryLockBackOffAgainstTheDeclaredOrderIsClean()
             => Verify.AnalyzerAsync(
                 new[]

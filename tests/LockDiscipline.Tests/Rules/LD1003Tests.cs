@@ -373,7 +373,7 @@ public class Clean
 ",
                 });
 
-        [Fact(Skip = "analyzer bug: [MayAcquire] on a delegate type is ignored when the delegate is invoked (the contract names delegate targets as a use of [MayAcquire]); expected chain text is a proposal")]
+        [Fact]
         public Task ReportsDelegateInvocationWhoseTypeMayAcquireTheHeldLock()
             => Verify.AnalyzerAsync(
                 new[]
@@ -392,7 +392,7 @@ public class Host
                 },
                 Verify.Diagnostic("LD1003").WithSpan("File1.cs", 8, 35, 8, 39).WithSpan("File1.cs", 4, 45, 4, 53).WithSpan("File1.cs", 8, 20, 8, 33).WithMessage("'Reg.Mu' is acquired while already held (taken at File1.cs:8) and it is not recursive (via Callback -> Reg.Mu [MayAcquire])"));
 
-        [Fact(Skip = "analyzer bug: [MayAcquire] on an abstract property (allowed by the attribute's AttributeUsage) is ignored when the property is read; expected chain text is a proposal")]
+        [Fact]
         public Task ReportsPropertyThatMayAcquireTheHeldLock()
             => Verify.AnalyzerAsync(
                 new[]

@@ -62,7 +62,7 @@ public class Svc
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 38, 8, 53).WithMessage("'sem' is acquired here and is still held on some path out of 'Async' (when it returns at line 8)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 25, 9, 43).WithMessage("'rw' is acquired here and is still held on some path out of 'Read' (when it returns at line 9)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 37, 10, 56).WithMessage("'gate' is acquired here and is still held on some path out of 'MonitorNoFinally' (when it returns at line 10)"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'get_Prop' (when it returns at line 11)"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'Prop' (when it returns at line 11)"));
 
         [Fact]
         public Task ReportsReleasesOfLocksThatAreNotHeld()
