@@ -17,6 +17,8 @@ namespace LockDiscipline.Benchmarks
         private const int ClassesPerFile = 5;
         private const int ChainLength = 10;
         private const int HandlersPerInterface = 8;
+        private const int PlainPerLockClass = 3;
+        private const int PlantEvery = 12;
 
         public static int Main(string[] args)
         {
@@ -34,8 +36,10 @@ namespace LockDiscipline.Benchmarks
                 File.Delete(old);
             }
 
-            var classes = Math.Max(ChainLength, lines / 100);
-            var planted = Math.Max(1, classes / 50);
+            // About a quarter of the code takes locks; the rest is ordinary logic, as in a real service or driver stack.
+            var classes = Math.Max(ChainLength, lines / 400);
+            var plainClasses = classes * PlainPerLockClass;
+            var planted = Math.Max(1, (classes + PlantEvery - 1) / PlantEvery);
             File.WriteAllText(Path.Combine(output, "Corpus.csproj"), Project(analyzers));
             File.WriteAllText(Path.Combine(output, ".editorconfig"), EditorConfig);
             File.WriteAllText(Path.Combine(output, "Primitives.cs"), Primitives(classes, planted));
@@ -46,7 +50,11 @@ namespace LockDiscipline.Benchmarks
                 text.AppendLine("using System;\nusing System.IO;\nusing System.Threading;\nusing LockDiscipline;\n\nnamespace Corpus\n{");
                 for (var c = file * ClassesPerFile; c < Math.Min(classes, (file + 1) * ClassesPerFile); c++)
                 {
-                    text.Append(Class(c, classes, c % 50 == 0 && c / 50 < planted));
+                    text.Append(Class(c, classes, c % PlantEvery == 0));
+                    for (var p = 0; p < PlainPerLockClass; p++)
+                    {
+                        text.Append(PlainClass(c * PlainPerLockClass + p, plainClasses));
+                    }
                 }
 
                 text.AppendLine("}");
@@ -89,7 +97,7 @@ dotnet_diagnostic.CA2000.severity = warning
             text.AppendLine("using LockDiscipline;");
             for (var p = 0; p < planted; p++)
             {
-                var c = p * 50;
+                var c = p * PlantEvery;
                 text.AppendLine($"[assembly: LockOrder(\"Corpus.C{c}.Outer\", \"Corpus.C{c}.Inner\")]");
             }
 
@@ -118,6 +126,107 @@ dotnet_diagnostic.CA2000.severity = warning
             }
 
             return text.ToString();
+        }
+
+        private static string PlainClass(int p, int count)
+        {
+            var next = (p + 1) % count;
+            return $@"
+    public sealed class Plain{p}
+    {{
+        private readonly System.Collections.Generic.List<int> _values = new System.Collections.Generic.List<int>();
+        private readonly System.Collections.Generic.Dictionary<string, int> _index = new System.Collections.Generic.Dictionary<string, int>();
+        public string Name {{ get; set; }} = ""plain{p}"";
+
+        public int Add(int value)
+        {{
+            _values.Add(value);
+            _index[Name + value] = _values.Count;
+            return _values.Count;
+        }}
+
+        public int Sum()
+        {{
+            var total = 0;
+            foreach (var value in _values)
+            {{
+                total += value % 7 == 0 ? value * 2 : value;
+            }}
+
+            return total;
+        }}
+
+        public string Describe(int depth)
+        {{
+            var text = new System.Text.StringBuilder();
+            text.Append(Name).Append(':').Append(Sum());
+            if (depth > 0)
+            {{
+                text.Append(new Plain{next}().Describe(depth - 1));
+            }}
+
+            return text.ToString();
+        }}
+
+        public int Lookup(string key)
+        {{
+            if (string.IsNullOrEmpty(key))
+            {{
+                return -1;
+            }}
+
+            return _index.TryGetValue(key, out var found) ? found : 0;
+        }}
+
+        public int[] Top(int count)
+        {{
+            var copy = _values.ToArray();
+            Array.Sort(copy);
+            Array.Reverse(copy);
+            var result = new int[Math.Min(count, copy.Length)];
+            Array.Copy(copy, result, result.Length);
+            return result;
+        }}
+
+        public double Average()
+        {{
+            if (_values.Count == 0)
+            {{
+                return 0;
+            }}
+
+            double sum = 0;
+            for (var i = 0; i < _values.Count; i++)
+            {{
+                sum += _values[i];
+            }}
+
+            return sum / _values.Count;
+        }}
+
+        public bool Validate(string input, out string error)
+        {{
+            error = null;
+            if (input == null)
+            {{
+                error = ""missing"";
+                return false;
+            }}
+
+            switch (input.Length)
+            {{
+                case 0:
+                    error = ""empty"";
+                    return false;
+                case > 64:
+                    error = ""too long"";
+                    return false;
+                default:
+                    return true;
+            }}
+        }}
+    }}
+";
         }
 
         private static string Class(int c, int classes, bool plant)

@@ -46,13 +46,15 @@ namespace LockDiscipline.Analyzers
             var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
             var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
 
-            foreach (var tree in compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal))
+            var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
+            var relevance = RelevanceFilter.Build(trees, cancellationToken);
+            foreach (var tree in trees)
             {
                 cancellationToken.ThrowIfCancellationRequested();
 #pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                AnalyzeTree(semanticModel, model, facts, refFindings, cancellationToken);
+                AnalyzeTree(semanticModel, model, relevance, facts, refFindings, cancellationToken);
             }
 
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
@@ -78,7 +80,7 @@ namespace LockDiscipline.Analyzers
             return new CompilationAnalysis(byTree, context);
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -97,21 +99,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, facts, refFindings, cancellationToken);
                         }
 
                         break;
@@ -119,7 +121,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             if (contract.IsLockPrimitive || facts.ContainsKey(method))
@@ -134,7 +136,7 @@ namespace LockDiscipline.Analyzers
                 ArrowExpressionClauseSyntax => true,
                 _ => false,
             };
-            if (!hasBody)
+            if (!hasBody || !relevance.IsRelevant(declaration))
             {
                 return;
             }

@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>
+    /// The cheap pre-filter in front of the dataflow (as CA2000 has): from syntax alone, the bodies that could matter. A body matters
+    /// when it has a <c>lock</c> statement, carries one of our attributes, or names something that matters: a BCL lock method, an
+    /// annotated member, or another body that matters (a fixpoint over simple names, an over-approximation of the call graph).
+    /// Every other body is never bound, so code with no locking pays nothing for it.
+    /// </summary>
+    internal sealed class RelevanceFilter
+    {
+        private static readonly HashSet<string> BclLockMethods = new(StringComparer.Ordinal)
+        {
+            "Enter", "Exit", "TryEnter", "EnterScope", "Wait", "WaitAsync", "Release", "WaitOne", "ReleaseMutex",
+            "EnterReadLock", "ExitReadLock", "EnterWriteLock", "ExitWriteLock", "EnterUpgradeableReadLock", "ExitUpgradeableReadLock",
+            "TryEnterReadLock", "TryEnterWriteLock", "TryEnterUpgradeableReadLock",
+        };
+
+        private static readonly HashSet<string> OurAttributes = new(StringComparer.Ordinal)
+        {
+            "Acquires", "Releases", "TryAcquires", "WaitsForReaders", "ReaderNeverBlocks", "Recursive", "ScopedLock", "LeafLock",
+            "Requires", "Excludes", "MayAcquire", "GuardedBy", "TakesRef", "DropsRef", "ReturnsRef", "ConsumesRef", "HoldsRef",
+        };
+
+        // Calls the compiler inserts for these statements, so a body using them names the members they call.
+        private static readonly string[] ImplicitCallNames = { "Dispose", "DisposeAsync", "GetEnumerator", "MoveNext", "Current", "GetAwaiter", "GetResult" };
+
+        // Keyed by tree and span, not by node: red nodes under large lists are held weakly and may be recreated.
+        private readonly HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)> _relevant = new();
+
+        private RelevanceFilter()
+        {
+        }
+
+        public bool IsRelevant(SyntaxNode body) => _relevant.Contains((body.SyntaxTree, body.Span));
+
+        public static RelevanceFilter Build(IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
+        {
+            var filter = new RelevanceFilter();
+            var relevantNames = new HashSet<string>(BclLockMethods, StringComparer.Ordinal);
+            var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+
+            foreach (var tree in trees)
+            {
+                var root = tree.GetRoot(cancellationToken);
+
+                // One walk over declarations (never into bodies) finds both the attributes and the bodies.
+                foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (node is AttributeSyntax attribute)
+                    {
+                        if (OurAttributes.Contains(AttributeName(attribute)) && NameOfAnnotated(attribute) is { } annotated)
+                        {
+                            relevantNames.Add(annotated);
+                        }
+
+                        continue;
+                    }
+
+                    if (BodyOwner(node) is not { } owner)
+                    {
+                        continue;
+                    }
+
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    var intrinsic = HasOurAttribute(node);
+                    foreach (var inner in BodyParts(node).SelectMany(part => part.DescendantNodesAndSelf()))
+                    {
+                        switch (inner)
+                        {
+                            case SimpleNameSyntax name:
+                                names.Add(name.Identifier.ValueText);
+                                break;
+                            case LockStatementSyntax:
+                                intrinsic = true;
+                                break;
+                            case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
+                                names.UnionWith(ImplicitCallNames);
+                                break;
+                        }
+                    }
+
+                    bodies.Add((node, owner, names, intrinsic));
+                }
+            }
+
+            // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
+            var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            for (var i = 0; i < bodies.Count; i++)
+            {
+                foreach (var name in bodies[i].Names)
+                {
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<int>();
+                    }
+
+                    list.Add(i);
+                }
+            }
+
+            var work = new Queue<int>();
+            var marked = new bool[bodies.Count];
+            void Mark(int i)
+            {
+                if (!marked[i])
+                {
+                    marked[i] = true;
+                    work.Enqueue(i);
+                }
+            }
+
+            for (var i = 0; i < bodies.Count; i++)
+            {
+                if (bodies[i].Intrinsic || bodies[i].Names.Overlaps(relevantNames))
+                {
+                    Mark(i);
+                }
+            }
+
+            var expanded = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var name in relevantNames)
+            {
+                expanded.Add(name);
+            }
+
+            while (work.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var i = work.Dequeue();
+                filter._relevant.Add((bodies[i].Body.SyntaxTree, bodies[i].Body.Span));
+                if (bodies[i].OwnName is { } own && expanded.Add(own) && byName.TryGetValue(own, out var readers))
+                {
+                    foreach (var reader in readers)
+                    {
+                        Mark(reader);
+                    }
+                }
+            }
+
+            return filter;
+        }
+
+        private static IEnumerable<SyntaxNode> BodyParts(SyntaxNode node) => node switch
+        {
+            BaseMethodDeclarationSyntax m => new SyntaxNode?[] { (m as ConstructorDeclarationSyntax)?.Initializer, m.Body, m.ExpressionBody }.OfType<SyntaxNode>(),
+            AccessorDeclarationSyntax a => new SyntaxNode?[] { a.Body, a.ExpressionBody }.OfType<SyntaxNode>(),
+            _ => new[] { node },
+        };
+
+        /// <summary>The name by which callers reach a body: the method, the constructor's type, the property; null for none.</summary>
+        private static string? BodyOwner(SyntaxNode node) => node switch
+        {
+            MethodDeclarationSyntax m => m.Identifier.ValueText,
+            ConstructorDeclarationSyntax c => c.Identifier.ValueText,
+            DestructorDeclarationSyntax d => d.Identifier.ValueText,
+            BaseMethodDeclarationSyntax => string.Empty,
+            AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax p } => p.Identifier.ValueText,
+            AccessorDeclarationSyntax { Parent.Parent: EventDeclarationSyntax e } => e.Identifier.ValueText,
+            AccessorDeclarationSyntax { Parent.Parent: IndexerDeclarationSyntax } => string.Empty,
+            ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax p } => p.Identifier.ValueText,
+            ArrowExpressionClauseSyntax { Parent: IndexerDeclarationSyntax } => string.Empty,
+            _ => null,
+        };
+
+        private static bool HasOurAttribute(SyntaxNode node)
+        {
+            var lists = node switch
+            {
+                BaseMethodDeclarationSyntax m => m.AttributeLists.Concat(m.ParameterList.Parameters.SelectMany(p => p.AttributeLists)),
+                AccessorDeclarationSyntax a => a.AttributeLists.Concat((a.Parent?.Parent as BasePropertyDeclarationSyntax)?.AttributeLists ?? default),
+                ArrowExpressionClauseSyntax { Parent: BasePropertyDeclarationSyntax p } => p.AttributeLists,
+                _ => Enumerable.Empty<AttributeListSyntax>(),
+            };
+            return lists.SelectMany(l => l.Attributes).Any(a => OurAttributes.Contains(AttributeName(a)));
+        }
+
+        private static string AttributeName(AttributeSyntax attribute)
+        {
+            var name = attribute.Name switch
+            {
+                QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+                AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+                SimpleNameSyntax s => s.Identifier.ValueText,
+                _ => attribute.Name.ToString(),
+            };
+            return name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name;
+        }
+
+        /// <summary>The simple name of what an attribute annotates (for a parameter, its method).</summary>
+        private static string? NameOfAnnotated(AttributeSyntax attribute)
+        {
+            var target = attribute.Parent?.Parent;
+            if (target is ParameterSyntax { Parent.Parent: BaseMethodDeclarationSyntax method })
+            {
+                target = method;
+            }
+
+            return target switch
+            {
+                MethodDeclarationSyntax m => m.Identifier.ValueText,
+                ConstructorDeclarationSyntax c => c.Identifier.ValueText,
+                PropertyDeclarationSyntax p => p.Identifier.ValueText,
+                EventDeclarationSyntax e => e.Identifier.ValueText,
+                BaseTypeDeclarationSyntax t => t.Identifier.ValueText,
+                DelegateDeclarationSyntax d => d.Identifier.ValueText,
+                FieldDeclarationSyntax f => f.Declaration.Variables.FirstOrDefault()?.Identifier.ValueText,
+                AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax p } => p.Identifier.ValueText,
+                _ => null,
+            };
+        }
+    }
+}
