@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Running;
+using LockDiscipline.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace LockDiscipline.Benchmarks
+{
+    /// <summary>
+    /// What the IDE asks after an edit: one document's semantic diagnostics in a generated compilation.
+    /// <see cref="OneDocumentWarm"/> reuses the analysis of the compilation (the state is warm); <see cref="OneDocumentAfterEdit"/>
+    /// starts from a new compilation, as an edit makes one, so it includes building the compilation-wide analysis.
+    /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000).
+    /// </summary>
+    [MemoryDiagnoser]
+    [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+    public class DocumentLatency
+    {
+        private CSharpCompilation _compilation = null!;
+        private CompilationWithAnalyzers _warm = null!;
+        private SemanticModel _document = null!;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            var lines = int.TryParse(Environment.GetEnvironmentVariable("LOCKDISCIPLINE_LINES"), out var n) ? n : 200_000;
+            var folder = Path.Combine(Path.GetTempPath(), "lockdiscipline-ide-" + lines);
+            Program.Main(new[] { folder, lines.ToString(System.Globalization.CultureInfo.InvariantCulture), AppContext.BaseDirectory });
+            var trees = Directory.GetFiles(folder, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: f)).ToList();
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) == "netstandard.dll")
+                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+                .Append(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
+            _compilation = CSharpCompilation.Create("Corpus", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            _warm = With(_compilation);
+            _document = _compilation.GetSemanticModel(trees[trees.Count / 2]);
+            _warm.GetAnalyzerSemanticDiagnosticsAsync(_document, null, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        [Benchmark]
+        public Task<ImmutableArray<Diagnostic>> OneDocumentWarm()
+            => _warm.GetAnalyzerSemanticDiagnosticsAsync(_document, null, CancellationToken.None);
+
+        [Benchmark]
+        public Task<ImmutableArray<Diagnostic>> OneDocumentAfterEdit()
+        {
+            var edited = _compilation.Clone();
+            var tree = edited.SyntaxTrees.First(t => t.FilePath == _document.SyntaxTree.FilePath);
+            return With(edited).GetAnalyzerSemanticDiagnosticsAsync(edited.GetSemanticModel(tree), null, CancellationToken.None);
+        }
+
+        private static CompilationWithAnalyzers With(Compilation compilation)
+            => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()));
+
+        public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(DocumentLatency).Assembly).Run(args);
+    }
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using LockDiscipline.Analyzers;
+using LockDiscipline.Tests.KernelModel;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Xunit;
+
+namespace LockDiscipline.Tests.Robustness
+{
+    /// <summary>
+    /// Broken and hostile input never makes the analyzer throw (AD0001 is release-blocking). CI runs a fixed sample; set
+    /// LOCKDISCIPLINE_FUZZ=full to run every cut of every KernelModel file.
+    /// </summary>
+    public class RobustnessTests
+    {
+        private static readonly bool Full = Environment.GetEnvironmentVariable("LOCKDISCIPLINE_FUZZ") == "full";
+
+        public static IEnumerable<object[]> ModelFiles()
+            => Directory.GetFiles(Path.Combine(KernelModelCompilation.RepoRoot(), "src", "KernelModel"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => new object[] { Path.GetRelativePath(KernelModelCompilation.RepoRoot(), f) });
+
+        [Theory]
+        [MemberData(nameof(ModelFiles))]
+        public async Task TruncatedAtStatementBoundariesAndTokensDeletedNeverThrows(string relativePath)
+        {
+            var baseline = KernelModelCompilation.Create(seedBugs: true);
+            var path = relativePath.Replace('\\', '/').Substring("src/KernelModel/".Length);
+            var original = baseline.SyntaxTrees.Single(t => t.FilePath == path);
+            var text = original.GetText().ToString();
+            var root = original.GetRoot();
+
+            var cuts = root.DescendantNodes().OfType<StatementSyntax>().Select(s => s.Span.End).Distinct().OrderBy(p => p).ToList();
+            var tokens = root.DescendantTokens().Where(t => !t.IsKind(SyntaxKind.EndOfFileToken)).ToList();
+            var variants = new List<string>();
+            var stride = Full ? 1 : Math.Max(1, cuts.Count / 2);
+            for (var i = 0; i < cuts.Count; i += stride)
+            {
+                variants.Add(text.Substring(0, cuts[i]));
+            }
+
+            var random = new Random(relativePath.Length * 7919 + cuts.Count);
+            for (var i = 0; i < (Full ? tokens.Count : Math.Min(2, tokens.Count)); i++)
+            {
+                var token = Full ? tokens[i] : tokens[random.Next(tokens.Count)];
+                variants.Add(text.Remove(token.SpanStart, token.Span.Length));
+            }
+
+            foreach (var variant in variants)
+            {
+                var tree = CSharpSyntaxTree.ParseText(variant, (CSharpParseOptions)original.Options, path);
+                await AssertNoAnalyzerException(baseline.ReplaceSyntaxTree(original, tree));
+            }
+        }
+
+        [Fact]
+        public async Task TenThousandMethodCallChainAndDeepNestingDoNotOverflow()
+        {
+            var chain = new System.Text.StringBuilder("using Prims;\npublic class Chain\n{\n    Mutex a = new Mutex(); Mutex b = new Mutex();\n");
+            chain.AppendLine("    void Start() { a.Lock(); M0(); a.Unlock(); }");
+            for (var i = 0; i < 10_000; i++)
+            {
+                chain.AppendLine($"    void M{i}() {{ M{i + 1}(); }}");
+            }
+
+            chain.AppendLine("    void M10000() { b.Lock(); b.Unlock(); }");
+            chain.AppendLine("    void Other() { b.Lock(); a.Lock(); a.Unlock(); b.Unlock(); }");
+            chain.Append("    int Deep(int x) { return ");
+            chain.Append(string.Concat(Enumerable.Repeat("(x + ", 300))).Append('1').Append(new string(')', 300)).AppendLine("; }");
+            chain.Append("    void Nest(bool c) { ");
+            chain.Append(string.Concat(Enumerable.Repeat("if (c) { ", 200))).Append("a.Lock(); a.Unlock();").Append(new string('}', 200)).AppendLine(" }");
+            chain.AppendLine("}");
+
+            var compilation = CSharpCompilation.Create(
+                "Deep",
+                new[] { CSharpSyntaxTree.ParseText(Rules.Prelude.Primitives), CSharpSyntaxTree.ParseText(chain.ToString()) },
+                KernelModelCompilation.Create(seedBugs: false).References,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var diagnostics = await AssertNoAnalyzerException(compilation);
+
+            // The default depth (32 calls) does not reach the 10,001-deep acquisition: no cycle, and no crash either.
+            Assert.DoesNotContain(diagnostics, d => d.Id == "LD1002");
+        }
+
+        private static async Task<ImmutableArray<Diagnostic>> AssertNoAnalyzerException(Compilation compilation)
+        {
+            var exceptions = new List<Exception>();
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+                (exception, analyzer, diagnostic) => exceptions.Add(exception),
+                concurrentAnalysis: false,
+                logAnalyzerExecutionTime: false);
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), options);
+            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Empty(exceptions);
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+            return diagnostics;
+        }
+    }
+}
