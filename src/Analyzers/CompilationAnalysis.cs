@@ -54,7 +54,7 @@ namespace LockDiscipline.Analyzers
 #pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                AnalyzeTree(semanticModel, model, relevance, facts, refFindings, cancellationToken);
+                AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, cancellationToken);
             }
 
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
@@ -80,7 +80,7 @@ namespace LockDiscipline.Analyzers
             return new CompilationAnalysis(byTree, context);
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -99,21 +99,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, cancellationToken);
                         }
 
                         break;
@@ -121,7 +121,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             if (contract.IsLockPrimitive || facts.ContainsKey(method))
@@ -154,11 +154,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, facts, refFindings, cancellationToken);
+            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, cancellationToken);
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -175,7 +175,7 @@ namespace LockDiscipline.Analyzers
                 facts[method] = lockFacts;
                 if (NeedsOwnershipAnalysis(model, method, lockFacts))
                 {
-                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, cancellationToken);
+                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken);
                 }
 
                 foreach (var local in cfg.LocalFunctions)

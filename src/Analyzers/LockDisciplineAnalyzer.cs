@@ -77,7 +77,8 @@ namespace LockDiscipline.Analyzers
                     {
                         try
                         {
-                            _analysis = CompilationAnalysis.Run(compilation, settings, cancellationToken);
+                            _analysis = AnalysisCache.TryGet(compilation, settings) ?? CompilationAnalysis.Run(compilation, settings, cancellationToken);
+                            AnalysisCache.Set(compilation, settings, _analysis);
                         }
                         catch (Exception ex) when (ex is not OperationCanceledException)
                         {

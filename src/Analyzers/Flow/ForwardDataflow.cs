@@ -27,6 +27,18 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected CancellationToken CancellationToken { get; }
 
+        /// <summary>The block whose operations are being transferred.</summary>
+        protected BasicBlock? CurrentBlock { get; private set; }
+
+        /// <summary>Leaves the method as an exception from the current point would: through enclosing finallys, unless caught.</summary>
+        protected void ThrowFromCurrentBlock(TState state, string exit)
+        {
+            if (CurrentBlock is { } block)
+            {
+                Throw(block, state, exit);
+            }
+        }
+
         protected abstract TState Join(TState? a, TState b);
 
         protected abstract bool Same(TState a, TState b);
@@ -71,6 +83,8 @@ namespace LockDiscipline.Analyzers.Flow
                 var block = Cfg.Blocks[ordinal];
                 var state = inStates[ordinal];
                 var before = state;
+                var outer = CurrentBlock;
+                CurrentBlock = block;
 
                 foreach (var operation in block.Operations)
                 {
@@ -81,6 +95,8 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     state = TransferTree(block.BranchValue, state);
                 }
+
+                CurrentBlock = outer;
 
                 PropagateToHandlers(block, Join(before, state), Enqueue);
 
@@ -162,7 +178,8 @@ namespace LockDiscipline.Analyzers.Flow
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
-                    Throw(from, state);
+                    var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                    Throw(from, state, line is null ? "when it throws" : "when it throws at line " + line);
                     break;
                 case ControlFlowBranchSemantics.StructuredExceptionHandling:
                     regionOut = Join(regionOut, state);
@@ -190,7 +207,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 
-        private void Throw(BasicBlock from, TState state)
+        private void Throw(BasicBlock from, TState state, string exit)
         {
             for (var region = from.EnclosingRegion; region is not null; region = region.EnclosingRegion)
             {
@@ -216,8 +233,7 @@ namespace LockDiscipline.Analyzers.Flow
                 }
             }
 
-            var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-            OnExit(state, line is null ? "when it throws" : "when it throws at line " + line, from);
+            OnExit(state, exit, from);
         }
 
         private static bool IsCatchAll(ControlFlowRegion handler)

@@ -46,17 +46,20 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly HashSet<int> _leakReported = new();
         private readonly HashSet<int> _useReported = new();
 
-        private RefFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        private readonly bool _exceptionsFromCalls;
+
+        private RefFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, bool exceptionsFromCalls, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
         {
+            _exceptionsFromCalls = exceptionsFromCalls;
             _model = model;
             _method = method;
             _values = new ValueResolver(cfg, method);
         }
 
-        public static ImmutableArray<RefFinding> Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        public static ImmutableArray<RefFinding> Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, bool exceptionsFromCalls, CancellationToken cancellationToken)
         {
-            var walker = new RefFlowWalker(model, cfg, method, cancellationToken);
+            var walker = new RefFlowWalker(model, cfg, method, exceptionsFromCalls, cancellationToken);
             var entry = RefState.Empty;
             foreach (var parameter in model.GetEffectiveContract(method).ConsumesRef)
             {
@@ -190,6 +193,12 @@ namespace LockDiscipline.Analyzers.Flow
         private RefState Invocation(IInvocationOperation call, RefState state)
         {
             var contract = _model.GetEffectiveContract(call.TargetMethod);
+
+            // Opt-in (lockdiscipline.exceptions_from_calls): any other call may throw, and the references owned before it leak then.
+            if (_exceptionsFromCalls && !contract.IsRefPrimitive && !contract.ReturnsRef)
+            {
+                ThrowFromCurrentBlock(state, "if '" + Summaries.LockSummaries.CalleeName(call.TargetMethod) + "' throws at line " + (call.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1));
+            }
 
             foreach (var argument in call.Arguments)
             {

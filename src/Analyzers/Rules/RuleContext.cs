@@ -119,5 +119,10 @@ namespace LockDiscipline.Analyzers.Rules
 
         /// <summary><c>lockdiscipline.exceptions_from_calls</c>: whether an exception from any call is a path for LD2001.</summary>
         public bool ExceptionsFromCalls { get; }
+
+        public override bool Equals(object? obj)
+            => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles && other.ExceptionsFromCalls == ExceptionsFromCalls;
+
+        public override int GetHashCode() => MaxCallDepth * 4 + (ReportInferredCycles ? 2 : 0) + (ExceptionsFromCalls ? 1 : 0);
     }
 }

@@ -1,84 +1,217 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
 using Xunit;
 
 namespace LockDiscipline.Tests.EndToEnd
 {
-    /// <summary>Day one for a user: pack, reference the package from a local folder only, build clean code and code with a bad annotation.</summary>
+    /// <summary>
+    /// Day one for a user: the package as <c>dotnet pack</c> writes it, referenced from a local folder only by a fresh
+    /// console project, built clean, then built with a bad annotation. One pack serves every test of the class.
+    /// </summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class PackageEndToEndTests : IDisposable
+    public sealed class PackageEndToEndTests : IClassFixture<PackedPackage>
     {
-        private readonly string _work = Path.Combine(Path.GetTempPath(), "ld-e2e-" + Guid.NewGuid().ToString("N"));
+        private static readonly Regex AnyLockDisciplineDiagnostic = new Regex(@"\b(error|warning|info|hidden) LD\d{4}\b");
 
-        [Fact]
-        public void PackedPackageReportsLD0001AtTheArgumentAndBuildsCleanCodeClean()
-        {
-            var repo = RepoRoot();
-            var packages = Path.Combine(_work, "pkgs");
-            var pack = Run("dotnet", $"pack \"{Path.Combine(repo, "src", "Package")}\" -c Release -o \"{packages}\"", repo);
-            Assert.True(pack.ExitCode == 0, pack.Output);
-            Assert.True(File.Exists(Path.Combine(packages, "LockDiscipline.0.1.0.nupkg")), pack.Output);
+        private const string CleanProgram = @"using LockDiscipline;
 
-            var app = Path.Combine(_work, "app");
-            Directory.CreateDirectory(app);
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key=""local"" value=""{packages}"" />
-  </packageSources>
-</configuration>");
-            File.WriteAllText(Path.Combine(app, "App.csproj"), $@"<Project Sdk=""Microsoft.NET.Sdk"">
-  <PropertyGroup>
-    <OutputType>Exe</OutputType>
-    <TargetFramework>net10.0</TargetFramework>
-    <RestorePackagesPath>{Path.Combine(_work, "packages")}</RestorePackagesPath>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include=""LockDiscipline"" Version=""0.1.0"" />
-  </ItemGroup>
-</Project>");
-            File.WriteAllText(Path.Combine(app, "Program.cs"), @"using LockDiscipline;
+var account = new Account();
+account.Deposit(5);
+System.Console.WriteLine(account.Read());
 
-var m = new Mu();
-m.Lock();
-m.Unlock();
-
-public sealed class Mu
+public sealed class Mutex
 {
-    [Acquires] public void Lock() { }
-    [Releases] public void Unlock() { }
-}
-");
-            var clean = Run("dotnet", "build", app);
-            Assert.True(clean.ExitCode == 0, clean.Output);
-            Assert.DoesNotContain(" LD", clean.Output);
+    private readonly object _gate = new object();
 
-            File.WriteAllText(Path.Combine(app, "Bad.cs"), @"using LockDiscipline;
+    [Acquires] public void Lock() => System.Threading.Monitor.Enter(_gate);
+
+    [Releases] public void Unlock() => System.Threading.Monitor.Exit(_gate);
+}
+
+public sealed class Account
+{
+    public readonly Mutex Mu = new Mutex();
+
+    [GuardedBy(""Mu"")] private int _balance;
+
+    public void Deposit(int amount)
+    {
+        Mu.Lock();
+        try
+        {
+            _balance += amount;
+        }
+        finally
+        {
+            Mu.Unlock();
+        }
+    }
+
+    public int Read()
+    {
+        Mu.Lock();
+        try
+        {
+            return _balance;
+        }
+        finally
+        {
+            Mu.Unlock();
+        }
+    }
+}
+";
+
+        private const string BadAnnotation = @"using LockDiscipline;
 
 public sealed class Bad
 {
     [Acquires(""nope"")] public void Lock() { }
 }
+";
+
+        private readonly PackedPackage _package;
+
+        public PackageEndToEndTests(PackedPackage package) => _package = package;
+
+        [Fact]
+        public void PackageHoldsTheAnalyzersTheCodeFixesAndTheAnnotationsAndNoDependency()
+        {
+            _package.AssertPacked();
+            using var zip = ZipFile.OpenRead(_package.Nupkg);
+            var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+            Assert.Contains("analyzers/dotnet/cs/LockDiscipline.Analyzers.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/LockDiscipline.CodeFixes.dll", entries);
+            Assert.Contains("lib/netstandard2.0/LockDiscipline.Annotations.dll", entries);
+            Assert.Contains("lib/netstandard2.0/LockDiscipline.Annotations.xml", entries);
+            Assert.Equal(
+                new[] { "analyzers/dotnet/cs/LockDiscipline.Analyzers.dll", "analyzers/dotnet/cs/LockDiscipline.CodeFixes.dll", "lib/netstandard2.0/LockDiscipline.Annotations.dll" },
+                entries.Where(e => e.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e, StringComparer.Ordinal));
+
+            using var nuspec = new StreamReader(zip.GetEntry("LockDiscipline.nuspec")!.Open());
+            var text = nuspec.ReadToEnd();
+            Assert.Contains("<id>LockDiscipline</id>", text);
+            Assert.Contains("<version>" + PackedPackage.Version + "</version>", text);
+            Assert.DoesNotContain("<dependency ", text);
+            Assert.DoesNotContain("Microsoft.CodeAnalysis", text);
+        }
+
+        [Fact]
+        public void CleanCodeBuildsWithoutAnyDiagnosticOfOurs()
+        {
+            _package.AssertPacked();
+            var app = _package.CreateApp("clean", ("Program.cs", CleanProgram));
+            var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--disable-build-servers");
+            Assert.True(build.ExitCode == 0, build.Output);
+            Assert.DoesNotMatch(AnyLockDisciplineDiagnostic, build.Output);
+        }
+
+        [Fact]
+        public void BadAnnotationFailsTheBuildWithLD0001AtTheArgument()
+        {
+            _package.AssertPacked();
+            var app = _package.CreateApp("bad", ("Program.cs", CleanProgram), ("Bad.cs", BadAnnotation));
+            var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--disable-build-servers");
+            Assert.True(build.ExitCode != 0, build.Output);
+
+            // Line 5, column 15: the "nope" literal inside [Acquires(...)].
+            Assert.Matches(new Regex(@"Bad\.cs\(5,15\): error LD0001: 'nope' in \[Acquires\]"), build.Output);
+            var ours = AnyLockDisciplineDiagnostic.Matches(build.Output).Select(m => m.Value).Distinct().ToArray();
+            Assert.Equal(new[] { "error LD0001" }, ours);
+        }
+    }
+
+    /// <summary>Packs the repository once into a fresh temporary folder; each app restores into a fresh packages folder there.</summary>
+    public sealed class PackedPackage : IDisposable
+    {
+        public const string Version = "0.1.0";
+
+        private readonly ProcessResult _pack;
+
+        public PackedPackage()
+        {
+            RepoRoot = FindRepoRoot();
+            Work = Path.Combine(Path.GetTempPath(), "ld-e2e-" + Guid.NewGuid().ToString("N"));
+            Packages = Path.Combine(Work, "pkgs");
+            RestoreCache = Path.Combine(Work, "packages");
+            Directory.CreateDirectory(Packages);
+            Nupkg = Path.Combine(Packages, "LockDiscipline." + Version + ".nupkg");
+            _pack = ProcessRunner.Run(
+                RepoRoot,
+                TimeSpan.FromMinutes(10),
+                "dotnet", "pack", Path.Combine(RepoRoot, "src", "Package"), "-c", "Release", "-o", Packages, "--disable-build-servers");
+        }
+
+        public string RepoRoot { get; }
+
+        public string Work { get; }
+
+        /// <summary>The local folder the package is packed into: the apps' only package source.</summary>
+        public string Packages { get; }
+
+        /// <summary>The apps' global packages folder: fresh, so no package from an earlier run is used.</summary>
+        public string RestoreCache { get; }
+
+        public string Nupkg { get; }
+
+        public void AssertPacked()
+        {
+            Assert.True(_pack.ExitCode == 0, "dotnet pack failed:\n" + _pack.Output);
+            Assert.True(File.Exists(Nupkg), Nupkg + " was not written:\n" + _pack.Output);
+        }
+
+        public string CreateApp(string name, params (string File, string Text)[] files)
+        {
+            var app = Path.Combine(Work, name);
+            Directory.CreateDirectory(app);
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $@"<?xml version=""1.0"" encoding=""utf-8""?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key=""local"" value=""{Packages}"" />
+  </packageSources>
+</configuration>
 ");
-            var bad = Run("dotnet", "build --no-restore", app);
-            Assert.NotEqual(0, bad.ExitCode);
-            Assert.Contains("Bad.cs(5,15): error LD0001: 'nope' in [Acquires] binds to nothing", bad.Output);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), $@"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <RestorePackagesPath>{RestoreCache}</RestorePackagesPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include=""LockDiscipline"" Version=""{Version}"" />
+  </ItemGroup>
+</Project>
+");
+            foreach (var (file, text) in files)
+            {
+                File.WriteAllText(Path.Combine(app, file), text);
+            }
+
+            return app;
         }
 
         public void Dispose()
         {
             try
             {
-                Directory.Delete(_work, recursive: true);
+                Directory.Delete(Work, recursive: true);
             }
             catch (IOException)
             {
             }
+            catch (UnauthorizedAccessException)
+            {
+            }
         }
 
-        private static string RepoRoot()
+        private static string FindRepoRoot()
         {
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             {
@@ -90,28 +223,68 @@ public sealed class Bad
 
             throw new InvalidOperationException("Analyzers.sln not found above " + AppContext.BaseDirectory);
         }
+    }
 
-        private static (int ExitCode, string Output) Run(string file, string arguments, string directory)
+    public readonly record struct ProcessResult(int ExitCode, string Output);
+
+    internal static class ProcessRunner
+    {
+        /// <summary>Runs a command to completion or kills its process tree at <paramref name="timeout"/>; output is stdout then stderr.</summary>
+        public static ProcessResult Run(string directory, TimeSpan timeout, string file, params string[] arguments)
         {
-            var start = new ProcessStartInfo(file, arguments)
+            var start = new ProcessStartInfo(file)
             {
                 WorkingDirectory = directory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            start.Environment["MSBUILDNOINPROCNODE"] = "1";
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(300_000))
+            foreach (var argument in arguments)
             {
-                process.Kill(entireProcessTree: true);
-                return (-1, "timed out: " + file + " " + arguments);
+                start.ArgumentList.Add(argument);
             }
 
-            return (process.ExitCode, stdout.Result + stderr.Result);
+            // A build started from inside `dotnet test` must not inherit the outer MSBuild's paths.
+            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                start.Environment.Remove(key);
+            }
+
+            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+            start.Environment["DOTNET_NOLOGO"] = "1";
+            start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+
+            var command = file + " " + string.Join(" ", arguments);
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + command);
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit((int)timeout.TotalMilliseconds))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+                return new ProcessResult(-1, "timed out after " + timeout + ": " + command + "\n" + Drain(stdout, stderr));
+            }
+
+            process.WaitForExit();
+            return new ProcessResult(process.ExitCode, command + "\n" + Drain(stdout, stderr));
+        }
+
+        private static string Drain(Task<string> stdout, Task<string> stderr)
+        {
+            // A leftover grandchild holding the pipes must not hang the test.
+            Task.WaitAll(new Task[] { stdout, stderr }, TimeSpan.FromSeconds(30));
+            var parts = new List<string>();
+            if (stdout.IsCompletedSuccessfully)
+            {
+                parts.Add(stdout.Result);
+            }
+
+            if (stderr.IsCompletedSuccessfully)
+            {
+                parts.Add(stderr.Result);
+            }
+
+            return string.Join("\n", parts);
         }
     }
 }

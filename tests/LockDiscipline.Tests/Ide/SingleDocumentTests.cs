@@ -81,6 +81,33 @@ public class Deep
             Assert.Equal(expected, diagnostics.Count(d => d.Location.GetLineSpan().StartLinePosition.Line + 1 == 5));
         }
 
+        [Theory]
+        [InlineData(null, new string[0])]
+        [InlineData("true", new[] { "LD2001 File(8,9): The reference taken by 'Get' is neither dropped nor handed on along a path out of 'Unsafe' (if 'Work' throws at line 8)" })]
+        public async Task ExceptionsFromCallsArePathsOnlyWhenOptedIn(string? value, string[] expected)
+        {
+            const string Source = @"using LockDiscipline;
+public class Kvm { [TakesRef] public void Get() { } [DropsRef] public void Put() { } }
+public class User
+{
+    static void Work() { }
+    void Unsafe(Kvm k)
+    {
+        k.Get(); Work(); k.Put();
+    }
+    void Safe(Kvm k)
+    {
+        k.Get();
+        try { Work(); } finally { k.Put(); }
+    }
+}";
+            var compilation = Create(("File", Source));
+            var options = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty, new SingleOption("lockdiscipline.exceptions_from_calls", value ?? "false"));
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), options);
+            var diagnostics = await withAnalyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Equal(expected, diagnostics.Select(d => $"{d.Id} {d.Location.SourceTree!.FilePath}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): {d.GetMessage()}").ToArray());
+        }
+
         [Fact]
         public async Task CancellationIsHonouredWithoutAnalyzerException()
         {

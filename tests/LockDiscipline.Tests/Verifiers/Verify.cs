@@ -1,4 +1,3 @@
-using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using LockDiscipline.Analyzers;
@@ -12,10 +11,7 @@ namespace LockDiscipline.Tests.Verifiers
     public static class Verify
     {
         /// <summary>Resolved from the package the test project downloads at restore; nothing is fetched while tests run.</summary>
-        public static readonly ReferenceAssemblies Net80 = new ReferenceAssemblies(
-            "net8.0",
-            new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.28"),
-            Path.Combine("ref", "net8.0"));
+        public static readonly ReferenceAssemblies Net80 = TestReferences.Net80;
 
         public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<LockDisciplineAnalyzer, DefaultVerifier>.Diagnostic(id);
 
@@ -70,7 +66,7 @@ namespace LockDiscipline.Tests.Verifiers
             public FixTest()
             {
                 ReferenceAssemblies = Net80;
-                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
+                TestState.AdditionalReferences.Add(TestReferences.Annotations);
             }
         }
 
@@ -79,7 +75,7 @@ namespace LockDiscipline.Tests.Verifiers
             public Test()
             {
                 ReferenceAssemblies = Net80;
-                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
+                TestState.AdditionalReferences.Add(TestReferences.Annotations);
             }
         }
     }
