@@ -58,17 +58,48 @@ namespace LockDiscipline.Benchmarks
         public Task<ImmutableArray<Diagnostic>> OneDocumentWarm()
             => _warm.GetAnalyzerSemanticDiagnosticsAsync(_document, null, CancellationToken.None);
 
+        /// <summary>The same request with an analyzer that does nothing: what the driver itself costs (binding the document).</summary>
+        [IterationSetup(Target = nameof(OneDocumentEmptyAnalyzer))]
+        public void WarmEmpty()
+        {
+            _warm = _compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer()));
+            _warm.GetAnalyzerSemanticDiagnosticsAsync(_other, null, CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        [Benchmark(Baseline = true)]
+        [InvocationCount(1)]
+        public Task<ImmutableArray<Diagnostic>> OneDocumentEmptyAnalyzer()
+            => _warm.GetAnalyzerSemanticDiagnosticsAsync(_document, null, CancellationToken.None);
+
         [Benchmark]
         [InvocationCount(1)]
         public Task<ImmutableArray<Diagnostic>> OneDocumentAfterEdit()
         {
-            var edited = _compilation.Clone();
-            var tree = edited.SyntaxTrees.First(t => t.FilePath == _document.SyntaxTree.FilePath);
-            return With(edited).GetAnalyzerSemanticDiagnosticsAsync(edited.GetSemanticModel(tree), null, CancellationToken.None);
+            // A real edit: the document gets new text, so the compilation-wide analysis is rebuilt.
+            var tree = _document.SyntaxTree;
+            var text = tree.GetText();
+            var editedTree = tree.WithChangedText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(text.Length, 0), "\n// edit " + Guid.NewGuid() + "\n")));
+            var edited = _compilation.ReplaceSyntaxTree(tree, editedTree);
+            return With(edited).GetAnalyzerSemanticDiagnosticsAsync(edited.GetSemanticModel(editedTree), null, CancellationToken.None);
         }
 
         private static CompilationWithAnalyzers With(Compilation compilation)
             => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()));
+
+        [DiagnosticAnalyzer(LanguageNames.CSharp)]
+        private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+        {
+            private static readonly DiagnosticDescriptor Rule = new("EMPTY0001", "Empty", "Empty", "Empty", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+            public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
+
+            public override void Initialize(AnalysisContext context)
+            {
+                context.EnableConcurrentExecution();
+                context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+                context.RegisterSemanticModelAction(_ => { });
+            }
+        }
 
         public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(DocumentLatency).Assembly).Run(args);
     }

@@ -92,7 +92,9 @@ public sealed class Bad
             Assert.Contains("lib/netstandard2.0/LockDiscipline.Annotations.xml", entries);
             Assert.Equal(
                 new[] { "analyzers/dotnet/cs/LockDiscipline.Analyzers.dll", "analyzers/dotnet/cs/LockDiscipline.CodeFixes.dll", "lib/netstandard2.0/LockDiscipline.Annotations.dll" },
-                entries.Where(e => e.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e, StringComparer.Ordinal));
+                entries.Where(e => e.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !e.StartsWith("tools/", StringComparison.Ordinal)).OrderBy(e => e, StringComparer.Ordinal));
+            Assert.Contains("build/LockDiscipline.targets", entries);
+            Assert.Contains("tools/net10.0/LockDiscipline.GraphTool.dll", entries);
 
             using var nuspec = new StreamReader(zip.GetEntry("LockDiscipline.nuspec")!.Open());
             var text = nuspec.ReadToEnd();
@@ -124,6 +126,50 @@ public sealed class Bad
             Assert.Matches(new Regex(@"Bad\.cs\(5,15\): error LD0001: 'nope' in \[Acquires\]"), build.Output);
             var ours = AnyLockDisciplineDiagnostic.Matches(build.Output).Select(m => m.Value).Distinct().ToArray();
             Assert.Equal(new[] { "error LD0001" }, ours);
+        }
+    }
+
+    /// <summary>What a user's CI and tools read: the SARIF log with the chain, and the lock-order graph.</summary>
+    [Trait("Category", "EndToEnd")]
+    public sealed class PackageOutputsEndToEndTests : IClassFixture<PackedPackage>
+    {
+        private const string Chain = @"using LockDiscipline;
+
+[assembly: LockOrder(""Outer.Gate"", ""Inner.Gate"")]
+
+public sealed class Mu { [Acquires] public void Lock() { } [Releases] public void Unlock() { } }
+public sealed class Outer { public static Mu Gate = new Mu(); }
+public sealed class Inner
+{
+    public static Mu Gate = new Mu();
+    public static void Work() { Gate.Lock(); Helper(); Gate.Unlock(); }
+    private static void Helper() { Outer.Gate.Lock(); Outer.Gate.Unlock(); }
+}
+";
+
+        private readonly PackedPackage _package;
+
+        public PackageOutputsEndToEndTests(PackedPackage package) => _package = package;
+
+        [Fact]
+        public void SarifCarriesTheChainAndTheGraphPropertyWritesTheGraph()
+        {
+            _package.AssertPacked();
+            var app = _package.CreateApp("outputs", ("Program.cs", "Inner.Work();\n"), ("Chain.cs", Chain));
+            var sarif = Path.Combine(app, "build.sarif");
+            var graph = Path.Combine(app, "graph.dot");
+            var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--disable-build-servers", "-p:ErrorLog=" + sarif + "%2Cversion=2.1", "-p:LockDisciplineGraph=graph.dot");
+            Assert.True(build.ExitCode != 0, build.Output);
+            Assert.Contains("Chain.cs(10,46): error LD1001: Lock-order inversion: 'Outer.Gate' is acquired while 'Inner.Gate' is held, but [LockOrder] declares 'Outer.Gate' outside 'Inner.Gate' (via Helper -> Outer.Gate.Lock())", build.Output);
+
+            var log = File.ReadAllText(sarif);
+            Assert.Contains("\"ruleId\": \"LD1001\"", log);
+            Assert.Contains("\"relatedLocations\"", log);
+            Assert.Contains("\"startLine\": 11", log);
+
+            var dot = File.ReadAllText(graph);
+            Assert.Contains("\"Outer.Gate\" -> \"Inner.Gate\" [style=dashed, color=blue, label=\"declared\"];", dot);
+            Assert.Contains(dot.Split('\n'), l => l.StartsWith("  \"Inner.Gate\" -> \"Outer.Gate\"", StringComparison.Ordinal) && l.Contains("color=red"));
         }
     }
 
