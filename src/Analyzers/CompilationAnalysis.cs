@@ -45,6 +45,7 @@ namespace LockDiscipline.Analyzers
             var declared = DeclaredOrder.Build(compilation, model);
             var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
             var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
+            var ownershipGraphs = new Dictionary<IMethodSymbol, ControlFlowGraph>(SymbolEqualityComparer.Default);
 
             var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
             var relevance = RelevanceFilter.Build(trees, cancellationToken);
@@ -54,9 +55,10 @@ namespace LockDiscipline.Analyzers
 #pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
-                AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, cancellationToken);
+                AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             }
 
+            InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
             var events = BuildEvents(facts, summaries);
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
@@ -80,7 +82,7 @@ namespace LockDiscipline.Analyzers
             return new CompilationAnalysis(byTree, context);
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -99,21 +101,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
                         }
 
                         break;
@@ -121,7 +123,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             if (contract.IsLockPrimitive || facts.ContainsKey(method))
@@ -154,11 +156,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, cancellationToken);
+            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -175,7 +177,17 @@ namespace LockDiscipline.Analyzers
                 facts[method] = lockFacts;
                 if (NeedsOwnershipAnalysis(model, method, lockFacts))
                 {
-                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken);
+                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken, out var returnsOwned);
+                    ownershipGraphs[method] = cfg;
+                    if (returnsOwned)
+                    {
+                        model.InferReturnsRef(method);
+                    }
+                }
+                else if (lockFacts.Calls.Any(c => c.Target.ReturnType.IsReferenceType && c.Target.Locations.Any(l => l.IsInSource)))
+                {
+                    // Kept in case a callee turns out to return a reference (an inferred [ReturnsRef]).
+                    ownershipGraphs[method] = cfg;
                 }
 
                 foreach (var local in cfg.LocalFunctions)
@@ -193,6 +205,45 @@ namespace LockDiscipline.Analyzers
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// An unannotated method that returns a reference it got is summarised as <c>[ReturnsRef]</c>; its callers' ownership is
+        /// then analysed again, to a fixpoint (wrappers of wrappers), bounded by the call depth.
+        /// </summary>
+        private static void InferReturnedReferences(AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        {
+            var callers = facts.Values
+                .SelectMany(f => f.Calls.Select(c => (Caller: f.Method, Callee: c.Target.OriginalDefinition)))
+                .GroupBy(p => p.Callee, SymbolEqualityComparer.Default)
+                .ToDictionary(g => (IMethodSymbol)g.Key!, g => g.Select(p => p.Caller).Distinct(SymbolEqualityComparer.Default).Cast<IMethodSymbol>().ToList(), SymbolEqualityComparer.Default);
+            var changed = ownershipGraphs.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef).ToList();
+            for (var round = 0; round < settings.MaxCallDepth && changed.Count > 0; round++)
+            {
+                var next = new List<IMethodSymbol>();
+                foreach (var caller in changed.SelectMany(m => callers.TryGetValue(m, out var list) ? list : new List<IMethodSymbol>()).Distinct(SymbolEqualityComparer.Default).Cast<IMethodSymbol>()
+                             .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!facts.TryGetValue(caller, out var callerFacts) || model.GetEffectiveContract(caller).IsRefPrimitive)
+                    {
+                        continue;
+                    }
+
+                    if (!ownershipGraphs.TryGetValue(caller, out var cfg))
+                    {
+                        continue;
+                    }
+
+                    refFindings[caller] = RefFlowWalker.Analyze(model, cfg, caller, settings.ExceptionsFromCalls, cancellationToken, out var returnsOwned);
+                    if (returnsOwned && model.InferReturnsRef(caller))
+                    {
+                        next.Add(caller);
+                    }
+                }
+
+                changed = next;
             }
         }
 

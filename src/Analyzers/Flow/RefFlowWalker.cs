@@ -48,6 +48,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         private readonly bool _exceptionsFromCalls;
 
+        /// <summary>Some path returns a reference this method owned: callers own it now (an inferred <c>[ReturnsRef]</c>).</summary>
+        private bool ReturnsOwnedReference { get; set; }
+
         private RefFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, bool exceptionsFromCalls, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
         {
@@ -58,6 +61,9 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         public static ImmutableArray<RefFinding> Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, bool exceptionsFromCalls, CancellationToken cancellationToken)
+            => Analyze(model, cfg, method, exceptionsFromCalls, cancellationToken, out _);
+
+        public static ImmutableArray<RefFinding> Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, bool exceptionsFromCalls, CancellationToken cancellationToken, out bool returnsOwnedReference)
         {
             var walker = new RefFlowWalker(model, cfg, method, exceptionsFromCalls, cancellationToken);
             var entry = RefState.Empty;
@@ -68,6 +74,7 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             walker.RunMethod(entry);
+            returnsOwnedReference = walker.ReturnsOwnedReference;
             return walker._findings.Values.OrderBy(f => f.Site.SourceSpan.Start).ThenBy(f => f.Descriptor.Id, System.StringComparer.Ordinal).ToImmutableArray();
         }
 
@@ -80,6 +87,12 @@ namespace LockDiscipline.Analyzers.Flow
             // The CFG carries `return value;` as the block's branch value: returning a reference hands it on.
             if (from.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && from.BranchValue is { } returned)
             {
+                var ownsReturned = KeyOf(returned) is { } key && state.IdsOf(key).Any(id => state.Refs.TryGetValue(id, out var info) && (info.Status & RefStatus.Owned) != 0);
+                if (ownsReturned || (_values.Unwrap(returned) is IInvocationOperation get && _model.ReturnsRef(get.TargetMethod)))
+                {
+                    ReturnsOwnedReference = true;
+                }
+
                 state = HandOn(returned, state);
             }
 
@@ -195,7 +208,7 @@ namespace LockDiscipline.Analyzers.Flow
             var contract = _model.GetEffectiveContract(call.TargetMethod);
 
             // Opt-in (lockdiscipline.exceptions_from_calls): any other call may throw, and the references owned before it leak then.
-            if (_exceptionsFromCalls && !contract.IsRefPrimitive && !contract.ReturnsRef)
+            if (_exceptionsFromCalls && !contract.IsRefPrimitive && !_model.ReturnsRef(call.TargetMethod))
             {
                 ThrowFromCurrentBlock(state, "if '" + Summaries.LockSummaries.CalleeName(call.TargetMethod) + "' throws at line " + (call.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1));
             }
@@ -229,7 +242,7 @@ namespace LockDiscipline.Analyzers.Flow
                 state = Drop(call, dropped, state, contract.DropsRefNotFinal);
             }
 
-            if (contract.ReturnsRef && !IsHandedOn(call))
+            if (_model.ReturnsRef(call.TargetMethod) && !IsHandedOn(call))
             {
                 // The result is bound when it is stored; one that is never stored is leaked here and now.
                 if (!IsStored(call))
@@ -344,7 +357,7 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             var source = _values.Unwrap(value);
-            if (source is IInvocationOperation call && _model.GetEffectiveContract(call.TargetMethod).ReturnsRef)
+            if (source is IInvocationOperation call && _model.ReturnsRef(call.TargetMethod))
             {
                 var id = IdOf(call);
                 var info = new RefInfo(id, RefStatus.Owned, call.Syntax.GetLocation(), call.TargetMethod.Name, null, mayBeNull: true);

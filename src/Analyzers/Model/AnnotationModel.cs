@@ -16,6 +16,7 @@ namespace LockDiscipline.Analyzers.Model
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _effectiveContracts = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, byte> _inferredReturnsRef = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, BoundLock?> _guards = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _holdsRef = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<(Location, string), Diagnostic> _bindingErrors = new();
@@ -107,6 +108,17 @@ namespace LockDiscipline.Analyzers.Model
 
                 return bound;
             });
+
+        /// <summary>
+        /// The method returns a reference the caller owns, by annotation or because its body returns one it got from a get
+        /// (an unannotated wrapper around <c>vfio_group_get_device</c> is summarised like it).
+        /// </summary>
+        public bool ReturnsRef(IMethodSymbol method)
+            => GetEffectiveContract(method).ReturnsRef || _inferredReturnsRef.ContainsKey(method.OriginalDefinition);
+
+        /// <summary>Records an inferred <c>[ReturnsRef]</c>; returns false when it was already known.</summary>
+        public bool InferReturnsRef(IMethodSymbol method)
+            => !GetEffectiveContract(method).ReturnsRef && _inferredReturnsRef.TryAdd(method.OriginalDefinition, 0);
 
         /// <summary>Whether any field or property of the type is <c>[HoldsRef]</c>.</summary>
         public bool TypeHoldsRefs(ITypeSymbol type)
