@@ -190,20 +190,44 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Names the exit a path takes, for messages: the return's line when the block has one.</summary>
         private static string DescribeReturn(BasicBlock from)
         {
+            if (ReturnStatementOf(from) is { } explicitReturn)
+            {
+                return "when it returns at line " + Line(explicitReturn);
+            }
+
             if (from.BranchValue is { } value)
             {
                 return "when it returns at line " + Line(value.Syntax);
             }
 
             var last = from.Operations.LastOrDefault();
-            if (last?.Syntax.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block && block.Statements.LastOrDefault() is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax explicitReturn
-                && explicitReturn.SpanStart > last.Syntax.SpanStart)
-            {
-                return "when it returns at line " + Line(explicitReturn);
-            }
-
             return last is null ? "when it returns" : "when it returns after line " + Line(last.Syntax);
         }
+
+        /// <summary>The <c>return</c> statement a block leaves the method through, when it has one in the source.</summary>
+        protected static Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax? ReturnStatementOf(BasicBlock from)
+        {
+            if (from.BranchValue is { } value)
+            {
+                // `return x;` carries x as the branch value; `if (c) return;` branches on c straight to the exit.
+                return value.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax>()
+                    ?? (value.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax branch ? ReturnIn(branch.Statement) ?? ReturnIn(branch.Else?.Statement) : null);
+            }
+
+            var last = from.Operations.LastOrDefault();
+            return last?.Syntax.Parent?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block
+                   && block.Statements.LastOrDefault() is Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax explicitReturn
+                   && explicitReturn.SpanStart > last.Syntax.SpanStart
+                ? explicitReturn
+                : null;
+        }
+
+        private static Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax? ReturnIn(SyntaxNode? statement) => statement switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax r => r,
+            Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax { Statements.Count: 1 } b => b.Statements[0] as Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax,
+            _ => null,
+        };
 
         private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
 

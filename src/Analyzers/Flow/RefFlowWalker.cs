@@ -13,7 +13,13 @@ namespace LockDiscipline.Analyzers.Flow
     internal sealed class RefFinding
     {
         public RefFinding(DiagnosticDescriptor descriptor, Location site, ImmutableArray<Location> related, params object[] arguments)
+            : this(descriptor, site, related, null, arguments)
         {
+        }
+
+        public RefFinding(DiagnosticDescriptor descriptor, Location site, ImmutableArray<Location> related, ImmutableDictionary<string, string?>? properties, params object[] arguments)
+        {
+            Properties = properties;
             Descriptor = descriptor;
             Site = site;
             Related = related;
@@ -27,6 +33,19 @@ namespace LockDiscipline.Analyzers.Flow
         public ImmutableArray<Location> Related { get; }
 
         public object[] Arguments { get; }
+
+        /// <summary>What a code fix needs (<see cref="LeakFixProperties"/>), or null.</summary>
+        public ImmutableDictionary<string, string?>? Properties { get; }
+    }
+
+    /// <summary>Diagnostic property keys of LD2001, shared with the fix that drops the reference on the leaking return.</summary>
+    public static class LeakFixProperties
+    {
+        /// <summary>Span (<c>start,length</c>) of the <c>return</c> statement the reference leaks through.</summary>
+        public const string ReturnAt = "ReturnAt";
+
+        /// <summary>The local or parameter that holds the reference there.</summary>
+        public const string Holder = "Holder";
     }
 
     /// <summary>
@@ -100,9 +119,29 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 if ((info.Status & RefStatus.Owned) != 0 && _leakReported.Add(info.Id))
                 {
-                    Add(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, info.TakenBy, "along a path out of '" + Summaries.LockSummaries.CalleeName(_method) + "' (" + exit + ")");
+                    var key = (Descriptors.LD2001_ReferenceLeak.Id, info.TakenAt);
+                    if (!_findings.ContainsKey(key))
+                    {
+                        _findings[key] = new RefFinding(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, LeakProperties(state, info, from),
+                            info.TakenBy, "along a path out of '" + Summaries.LockSummaries.CalleeName(_method) + "' (" + exit + ")");
+                    }
                 }
             }
+        }
+
+        /// <summary>The leaking <c>return</c> and the variable holding the reference there, when both are in the source.</summary>
+        private static ImmutableDictionary<string, string?>? LeakProperties(RefState state, RefInfo info, BasicBlock from)
+        {
+            var holder = state.Vars.Where(v => v.Value.Contains(info.Id)).Select(v => v.Key).OfType<ISymbol>()
+                .Where(s => s is ILocalSymbol or IParameterSymbol).Select(s => s.Name).OrderBy(n => n, System.StringComparer.Ordinal).FirstOrDefault();
+            if (holder is null || ReturnStatementOf(from) is not { } returnStatement || returnStatement.SyntaxTree != info.TakenAt.SourceTree)
+            {
+                return null;
+            }
+
+            return ImmutableDictionary<string, string?>.Empty
+                .Add(LeakFixProperties.ReturnAt, returnStatement.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + returnStatement.Span.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add(LeakFixProperties.Holder, holder);
         }
 
         protected override RefState Transfer(IOperation operation, RefState state)

@@ -177,6 +177,52 @@ public class C
         }
 
         [Fact]
+        public Task DropsTheReferenceOnTheLeakingEarlyReturn()
+            => Verify.CodeFixAsync<DropOnLeakingReturnCodeFix>(
+                @"using LockDiscipline;
+public class Group
+{
+    [ReturnsRef] public static Group Lookup(int id) => null;
+    [DropsRef] public void Put() { }
+}
+public class Unbind
+{
+    void Remove(int id, bool fail)
+    {
+        var group = Group.Lookup(id);
+        if (group == null)
+            return;
+        if (fail)
+            return;
+        group.Put();
+    }
+}
+",
+                new[] { At("LD2001", 11, 21, 37, "The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'Remove' (when it returns at line 15)") },
+                @"using LockDiscipline;
+public class Group
+{
+    [ReturnsRef] public static Group Lookup(int id) => null;
+    [DropsRef] public void Put() { }
+}
+public class Unbind
+{
+    void Remove(int id, bool fail)
+    {
+        var group = Group.Lookup(id);
+        if (group == null)
+            return;
+        if (fail)
+        {
+            group?.Put();
+            return;
+        }
+        group.Put();
+    }
+}
+");
+
+        [Fact]
         public Task SwapsAdjacentAcquisitionsIntoTheDeclaredOrder()
             => Verify.CodeFixAsync<ReorderLocksCodeFix>(
                 @"using LockDiscipline;

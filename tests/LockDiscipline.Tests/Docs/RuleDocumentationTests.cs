@@ -1,16 +1,22 @@
 using System;
+using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
 using LockDiscipline.Analyzers;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace LockDiscipline.Tests.Docs
 {
     /// <summary>
     /// Every diagnostic the analyzer supports has a page under docs/rules that its help link points at, that names it and its
-    /// default severity, and a row in the docs/rules/README.md index. One test case per rule ID.
+    /// default severity, and a row in the docs/rules/README.md index; the page's example compiles, its bad code produces exactly
+    /// the diagnostics the page shows and its fixed code none. One test case per rule ID.
     /// </summary>
     public class RuleDocumentationTests
     {
@@ -88,6 +94,32 @@ namespace LockDiscipline.Tests.Docs
                 cells);
         }
 
+        /// <summary>
+        /// The page's "## Example" section: the first <c>csharp</c> block (the bad code, compiled as Example.cs) must produce exactly
+        /// the lines of the first <c>text</c> block, and the second <c>csharp</c> block (the fix) no LockDiscipline diagnostic.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(RuleIds))]
+        public async Task ExampleProducesExactlyTheDocumentedDiagnostics(string id)
+        {
+            var path = RulePagePath(id);
+            Assert.True(File.Exists(path), $"{id}: missing rule page {path}");
+            var text = File.ReadAllText(path).Replace("\r\n", "\n");
+
+            var example = Regex.Match(text, @"^## Example[ \t]*\n(.*?)(?=^## |\z)", RegexOptions.Multiline | RegexOptions.Singleline);
+            Assert.True(example.Success, $"{id}: the page has no '## Example' section");
+            var code = Blocks(example.Groups[1].Value, "csharp");
+            var output = Blocks(example.Groups[1].Value, "text");
+            Assert.True(code.Length >= 2, $"{id}: the example needs a bad and a fixed csharp block");
+            Assert.True(output.Length >= 1, $"{id}: the example needs a text block with the diagnostics of the bad code");
+
+            var expected = output[0].Split('\n').Where(l => l.Trim().Length > 0).ToArray();
+            Assert.NotEmpty(expected);
+            Assert.All(expected, line => Assert.Contains($" {id}: ", line, StringComparison.Ordinal));
+            Assert.Equal(expected, await AnalyzeAsync(id, code[0]));
+            Assert.Empty(await AnalyzeAsync(id, code[1]));
+        }
+
         [Fact]
         public void EveryRulePageBelongsToASupportedDiagnostic()
         {
@@ -95,7 +127,7 @@ namespace LockDiscipline.Tests.Docs
             var pages = Directory.GetFiles(Path.Combine(RepoRootPath.Value, "docs", "rules"), "LD*.md")
                 .Select(p => Path.GetFileNameWithoutExtension(p)!)
                 .ToList();
-            Assert.Empty(pages.Where(p => !ids.Contains(p)));
+            Assert.DoesNotContain(pages, p => !ids.Contains(p));
         }
 
         private static DiagnosticDescriptor Descriptor(string id)
@@ -105,6 +137,34 @@ namespace LockDiscipline.Tests.Docs
 
         private static string[] Lines(string path)
             => File.ReadAllText(path).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+        private static string[] Blocks(string markdown, string language)
+            => Regex.Matches(markdown, @"^```" + language + @"[ \t]*\n(.*?)^```[ \t]*$", RegexOptions.Multiline | RegexOptions.Singleline)
+                .Select(m => m.Groups[1].Value)
+                .ToArray();
+
+        /// <summary>Compiles one example as Example.cs against the framework and the annotations; returns its LD diagnostics as the build prints them.</summary>
+        private static async Task<string[]> AnalyzeAsync(string id, string source)
+        {
+            var tree = CSharpSyntaxTree.ParseText(source, path: "Example.cs");
+            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) == "netstandard.dll")
+                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+                .Append(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
+            var compilation = CSharpCompilation.Create("Docs" + id, new[] { tree }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
+            Assert.True(errors.Length == 0, $"{id}: the example does not compile:\n" + string.Join("\n", errors));
+
+            var diagnostics = await compilation
+                .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()))
+                .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            return diagnostics
+                .Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal))
+                .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
+                .Select(d => d.ToString())
+                .ToArray();
+        }
 
         private static string FindRepoRoot()
         {
