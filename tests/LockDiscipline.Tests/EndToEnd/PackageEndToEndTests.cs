@@ -173,6 +173,85 @@ public sealed class Inner
         }
     }
 
+    /// <summary>The code fixes as a user's tooling applies them: <c>dotnet format analyzers</c> with the packed package.</summary>
+    [Trait("Category", "EndToEnd")]
+    public sealed class DotnetFormatEndToEndTests : IClassFixture<PackedPackage>
+    {
+        private const string Before = @"using LockDiscipline;
+
+public sealed class Mutex
+{
+    [Acquires] public void Lock() { }
+    [Releases] public void Unlock() { }
+}
+
+public sealed class Kvm
+{
+    [DropsRef] public void PutKvm() => Group.Current.SetKvm();
+}
+
+public sealed class Group
+{
+    public static Group Current = new Group();
+    public Mutex GroupLock = new Mutex();
+    public void SetKvm() { GroupLock.Lock(); GroupLock.Unlock(); }
+}
+
+public sealed class Device
+{
+    public Group Group = new Group();
+    public int OpenCount;
+    [HoldsRef] public Kvm? Kvm;
+
+    public void Close()
+    {
+        Group.GroupLock.Lock();
+        if (--OpenCount == 0)
+        {
+            var kvm = Kvm;
+            Kvm = null;
+            kvm?.PutKvm();
+        }
+        Group.GroupLock.Unlock();
+    }
+}
+";
+
+        private readonly PackedPackage _package;
+
+        public DotnetFormatEndToEndTests(PackedPackage package) => _package = package;
+
+        [Fact]
+        public void DotnetFormatMovesTheFinalPutAfterTheUnlock()
+        {
+            _package.AssertPacked();
+            var app = _package.CreateApp("format", ("Vfio.cs", "#nullable enable\n" + Before), ("Program.cs", "new Device().Close();\n"));
+            var restore = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "restore");
+            Assert.True(restore.ExitCode == 0, restore.Output);
+            var format = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "format", "analyzers", "--diagnostics", "LD2004", "--severity", "error", "--no-restore");
+            Assert.True(format.ExitCode == 0, format.Output);
+
+            var after = File.ReadAllText(Path.Combine(app, "Vfio.cs")).Replace("\r\n", "\n");
+            Assert.StartsWith("#nullable enable\n", after);
+            Assert.Contains(@"    public void Close()
+    {
+        Kvm? kvmToDrop = null;
+        Group.GroupLock.Lock();
+        if (--OpenCount == 0)
+        {
+            var kvm = Kvm;
+            Kvm = null;
+            kvmToDrop = kvm;
+        }
+        Group.GroupLock.Unlock();
+        kvmToDrop?.PutKvm();
+    }", after);
+
+            var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--no-restore", "--disable-build-servers");
+            Assert.True(build.ExitCode == 0, build.Output);
+        }
+    }
+
     /// <summary>Packs the repository once into a fresh temporary folder; each app restores into a fresh packages folder there.</summary>
     public sealed class PackedPackage : IDisposable
     {
