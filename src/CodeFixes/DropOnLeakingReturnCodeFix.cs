@@ -17,34 +17,22 @@ namespace LockDiscipline.CodeFixes
     /// <c>[DropsRef]</c> method of the reference's type. Offered only when the analyzer named that return and the variable.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DropOnLeakingReturnCodeFix)), Shared]
-    public sealed class DropOnLeakingReturnCodeFix : CodeFixProvider
+    public sealed class DropOnLeakingReturnCodeFix : DiagnosticCodeFix
     {
         public const string EquivalenceKey = "LD2001.DropOnLeakingReturn";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("LD2001");
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan)
             {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Plan(root, model, diagnostic, context.CancellationToken) is { } plan)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            $"Drop the reference in '{plan.Holder}' before this return",
-                            _ => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, plan))),
-                            EquivalenceKey),
-                        diagnostic);
-                }
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        $"Drop the reference in '{plan.Holder}' before this return",
+                        _ => Task.FromResult(context.Document.WithSyntaxRoot(Apply(root, plan))),
+                        EquivalenceKey),
+                    diagnostic);
             }
         }
 

@@ -17,34 +17,22 @@ namespace LockDiscipline.CodeFixes
     /// Offered only when the release is a later statement of the block that acquired the lock and the drop is not inside a loop there.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MoveDropAfterReleaseCodeFix)), Shared]
-    public sealed class MoveDropAfterReleaseCodeFix : CodeFixProvider
+    public sealed class MoveDropAfterReleaseCodeFix : DiagnosticCodeFix
     {
         public const string EquivalenceKey = "LD2004.MoveDropAfterRelease";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("LD2004");
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (Plan(root, model, diagnostic, context.CancellationToken) is not null)
             {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (Plan(root, model, diagnostic, context.CancellationToken) is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Drop the reference after releasing the lock",
-                            ct => ApplyAsync(context.Document, diagnostic, ct),
-                            EquivalenceKey),
-                        diagnostic);
-                }
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Drop the reference after releasing the lock",
+                        ct => ApplyAsync(context.Document, diagnostic, ct),
+                        EquivalenceKey),
+                    diagnostic);
             }
         }
 

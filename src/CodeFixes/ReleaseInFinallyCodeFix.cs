@@ -16,53 +16,41 @@ namespace LockDiscipline.CodeFixes
     /// dispose a <c>[ScopedLock]</c> guard with <c>using</c>. Offered only where the matching release is a later statement of the same block.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseInFinallyCodeFix)), Shared]
-    public sealed class ReleaseInFinallyCodeFix : CodeFixProvider
+    public sealed class ReleaseInFinallyCodeFix : DiagnosticCodeFix
     {
         public const string TryFinallyKey = "LD1008.ReleaseInFinally";
         public const string UsingKey = "LD1008.UsingGuard";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("LD1008");
 
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            var call = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
+            if (call is null || LockStatements.IsRelease(call, model))
             {
                 return;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            if (call.Parent is EqualsValueClauseSyntax { Parent.Parent.Parent: LocalDeclarationStatementSyntax declaration }
+                && declaration.UsingKeyword.IsKind(SyntaxKind.None) && declaration.Parent is BlockSyntax)
             {
-                var call = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>();
-                if (call is null || LockStatements.IsRelease(call, model))
-                {
-                    continue;
-                }
+                context.RegisterCodeFix(
+                    CodeAction.Create("Dispose the guard with 'using'", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
+                        declaration,
+                        declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                            .WithLeadingTrivia(declaration.GetLeadingTrivia())
+                            .WithDeclaration(declaration.Declaration.WithLeadingTrivia())))), UsingKey),
+                    diagnostic);
+                return;
+            }
 
-                if (call.Parent is EqualsValueClauseSyntax { Parent.Parent.Parent: LocalDeclarationStatementSyntax declaration }
-                    && declaration.UsingKeyword.IsKind(SyntaxKind.None) && declaration.Parent is BlockSyntax)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Dispose the guard with 'using'", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
-                            declaration,
-                            declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                                .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                                .WithDeclaration(declaration.Declaration.WithLeadingTrivia())))), UsingKey),
-                        diagnostic);
-                    continue;
-                }
-
-                if (LockStatements.StatementOf(call) is { Parent: BlockSyntax block } acquire
-                    && LockStatements.LockExpressionText(call, model) is { } lockText
-                    && LockStatements.FindRelease(block, acquire, lockText, model) is { } release)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Release the lock in a finally block", _ => Task.FromResult(context.Document.WithSyntaxRoot(Wrap(root, block, acquire, release))), TryFinallyKey),
-                        diagnostic);
-                }
+            if (LockStatements.StatementOf(call) is { Parent: BlockSyntax block } acquire
+                && LockStatements.LockExpressionText(call, model) is { } lockText
+                && LockStatements.FindRelease(block, acquire, lockText, model) is { } release)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Release the lock in a finally block", _ => Task.FromResult(context.Document.WithSyntaxRoot(Wrap(root, block, acquire, release))), TryFinallyKey),
+                    diagnostic);
             }
         }
 

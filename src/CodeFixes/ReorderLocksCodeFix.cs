@@ -17,40 +17,28 @@ namespace LockDiscipline.CodeFixes
     /// adjacent in the reverse order. An acquisition inside a callee gets no fix.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReorderLocksCodeFix)), Shared]
-    public sealed class ReorderLocksCodeFix : CodeFixProvider
+    public sealed class ReorderLocksCodeFix : DiagnosticCodeFix
     {
         public const string EquivalenceKey = "LD1001.ReorderLocks";
 
         public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("LD1001", "LD1002");
 
-        public override FixAllProvider? GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        protected override void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (!diagnostic.Properties.TryGetValue(FixProperties.Reorderable, out var reorderable) || reorderable != "true"
+                || FixProperties.ParseHeldAt(diagnostic.Properties) is not { } heldAt)
             {
                 return;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            var inner = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            var outer = root.FindNode(heldAt, getInnermostNodeForTie: true);
+            var fixedRoot = SwapLockStatements(root, outer, inner) ?? SwapCalls(root, model, outer, inner);
+            if (fixedRoot is not null)
             {
-                if (!diagnostic.Properties.TryGetValue(FixProperties.Reorderable, out var reorderable) || reorderable != "true"
-                    || FixProperties.ParseHeldAt(diagnostic.Properties) is not { } heldAt)
-                {
-                    continue;
-                }
-
-                var inner = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-                var outer = root.FindNode(heldAt, getInnermostNodeForTie: true);
-                var fixedRoot = SwapLockStatements(root, outer, inner) ?? SwapCalls(root, model, outer, inner);
-                if (fixedRoot is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Swap the two acquisitions into the lock order", _ => Task.FromResult(context.Document.WithSyntaxRoot(fixedRoot)), EquivalenceKey),
-                        diagnostic);
-                }
+                context.RegisterCodeFix(
+                    CodeAction.Create("Swap the two acquisitions into the lock order", _ => Task.FromResult(context.Document.WithSyntaxRoot(fixedRoot)), EquivalenceKey),
+                    diagnostic);
             }
         }
 

@@ -432,61 +432,20 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray());
         }
 
-        private sealed class AcquireAccumulator
+        /// <summary>
+        /// The locks held at one operation over every visit of the fixpoint: may-held is the union and must-held the intersection,
+        /// which (the transfer being monotone) is the fixpoint's state there.
+        /// </summary>
+        private sealed class HeldAccumulator
         {
-            private readonly HeldKey _key;
-            private readonly bool _recursive;
-            private readonly Location _site;
-            private readonly string _text;
-            private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
-            private ImmutableHashSet<LockClass> _entryReleased = ImmutableHashSet<LockClass>.Empty;
-
-            private readonly bool _isTry;
-
-            public AcquireAccumulator(HeldKey key, bool recursive, Location site, string text, bool isTry)
-            {
-                _isTry = isTry;
-                _key = key;
-                _recursive = recursive;
-                _site = site;
-                _text = text;
-            }
-
-            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
-            {
-                foreach (var held in state.May)
-                {
-                    if (!_may.ContainsKey(held.Key))
-                    {
-                        _may[held.Key] = held;
-                    }
-                }
-
-                _entryReleased = _entryReleased.Union(entryReleased);
-            }
-
-            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _may.Values.ToImmutableArray(), _entryReleased, _isTry);
-        }
-
-        private sealed class CallAccumulator
-        {
-            private readonly IOperation _operation;
-            private readonly IMethodSymbol _target;
-            private readonly Location _site;
             private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
             private SortedDictionary<HeldKey, HeldLock>? _must;
-            private ImmutableHashSet<LockClass> _entryReleased = ImmutableHashSet<LockClass>.Empty;
-            private readonly ImmutableArray<HeldKey> _required;
-            private readonly ImmutableArray<HeldKey> _excluded;
 
-            public CallAccumulator(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
-            {
-                _required = required;
-                _excluded = excluded;
-                _operation = operation;
-                _target = target;
-                _site = site;
-            }
+            public ImmutableHashSet<LockClass> EntryReleased { get; private set; } = ImmutableHashSet<LockClass>.Empty;
+
+            public ImmutableArray<HeldLock> May => _may.Values.ToImmutableArray();
+
+            public ImmutableArray<HeldLock> Must => (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray();
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
             {
@@ -508,10 +467,54 @@ namespace LockDiscipline.Analyzers.Flow
                 }
 
                 _must = must;
-                _entryReleased = _entryReleased.Union(entryReleased);
+                EntryReleased = EntryReleased.Union(entryReleased);
+            }
+        }
+
+        private sealed class AcquireAccumulator
+        {
+            private readonly HeldKey _key;
+            private readonly bool _recursive;
+            private readonly Location _site;
+            private readonly string _text;
+            private readonly bool _isTry;
+            private readonly HeldAccumulator _held = new();
+
+            public AcquireAccumulator(HeldKey key, bool recursive, Location site, string text, bool isTry)
+            {
+                _key = key;
+                _recursive = recursive;
+                _site = site;
+                _text = text;
+                _isTry = isTry;
             }
 
-            public CallFact ToFact() => new(_operation, _target, _site, _may.Values.ToImmutableArray(), (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray(), _entryReleased, _required, _excluded);
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
+
+            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry);
+        }
+
+        private sealed class CallAccumulator
+        {
+            private readonly IOperation _operation;
+            private readonly IMethodSymbol _target;
+            private readonly Location _site;
+            private readonly ImmutableArray<HeldKey> _required;
+            private readonly ImmutableArray<HeldKey> _excluded;
+            private readonly HeldAccumulator _held = new();
+
+            public CallAccumulator(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+            {
+                _operation = operation;
+                _target = target;
+                _site = site;
+                _required = required;
+                _excluded = excluded;
+            }
+
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
+
+            public CallFact ToFact() => new(_operation, _target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded);
         }
 
         private sealed class GuardAccumulator
@@ -521,7 +524,7 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly string? _required;
             private readonly bool _isWrite;
             private readonly Location _site;
-            private SortedDictionary<HeldKey, HeldLock>? _must;
+            private readonly HeldAccumulator _held = new();
 
             public GuardAccumulator(ISymbol member, BoundLock guard, string? required, bool isWrite, Location site)
             {
@@ -532,21 +535,9 @@ namespace LockDiscipline.Analyzers.Flow
                 _site = site;
             }
 
-            public void Add(LockState state)
-            {
-                var must = new SortedDictionary<HeldKey, HeldLock>();
-                foreach (var held in state.Must)
-                {
-                    if (_must is null || _must.ContainsKey(held.Key))
-                    {
-                        must[held.Key] = held;
-                    }
-                }
+            public void Add(LockState state) => _held.Add(state, ImmutableHashSet<LockClass>.Empty);
 
-                _must = must;
-            }
-
-            public GuardedAccessFact ToFact() => new(_member, _guard, _required, _isWrite, _site, (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray());
+            public GuardedAccessFact ToFact() => new(_member, _guard, _required, _isWrite, _site, _held.Must);
         }
     }
 }

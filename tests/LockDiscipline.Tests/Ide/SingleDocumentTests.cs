@@ -114,7 +114,7 @@ public class User
             var compilation = KernelModelCompilation.Create(seedBugs: true);
             using var cancellation = new CancellationTokenSource();
             cancellation.Cancel();
-            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), options: null, cancellation.Token);
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), options: null);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellation.Token));
         }
 
