@@ -46,6 +46,7 @@ namespace LockDiscipline.Analyzers
             var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
             var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
             var ownershipGraphs = new Dictionary<IMethodSymbol, ControlFlowGraph>(SymbolEqualityComparer.Default);
+            var constructors = new ConstructorFacts();
 
             var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
             var relevance = RelevanceFilter.Build(trees, cancellationToken);
@@ -56,7 +57,13 @@ namespace LockDiscipline.Analyzers
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
                 AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+                foreach (var type in semanticModel.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
+                {
+                    constructors.CollectTypes(semanticModel, type, model, cancellationToken);
+                }
             }
+
+            constructors.FoldInto(facts);
 
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);

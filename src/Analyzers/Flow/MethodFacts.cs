@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 
@@ -40,7 +41,7 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A call to another method, with the locks held around it.</summary>
     internal sealed class CallFact
     {
-        public CallFact(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+        public CallFact(IOperation? operation, IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
         {
             Required = required;
             Excluded = excluded;
@@ -52,7 +53,8 @@ namespace LockDiscipline.Analyzers.Flow
             EntryLocksReleased = entryLocksReleased;
         }
 
-        public IOperation Operation { get; }
+        /// <summary>The call, or null for a call the compiler makes implicitly (an implicit constructor's base call).</summary>
+        public IOperation? Operation { get; }
 
         public IMethodSymbol Target { get; }
 
@@ -159,5 +161,15 @@ namespace LockDiscipline.Analyzers.Flow
         public ImmutableArray<LeakFact> Leaks { get; }
 
         public ImmutableArray<GuardedAccessFact> GuardedAccesses { get; }
+
+        /// <summary>The facts of code that runs as one method: a constructor's body with the initializers it runs.</summary>
+        public static MethodLockFacts Combine(IMethodSymbol method, IReadOnlyList<MethodLockFacts> parts)
+            => new(
+                method,
+                parts.SelectMany(p => p.Acquisitions).ToImmutableArray(),
+                parts.SelectMany(p => p.Calls).ToImmutableArray(),
+                parts.SelectMany(p => p.UnheldReleases).ToImmutableArray(),
+                parts.SelectMany(p => p.Leaks).ToImmutableArray(),
+                parts.SelectMany(p => p.GuardedAccesses).ToImmutableArray());
     }
 }
