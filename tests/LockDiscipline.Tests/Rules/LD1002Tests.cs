@@ -363,7 +363,7 @@ public class C
         [Fact]
         public async Task InferredCyclesCanBeSwitchedOffInEditorConfig()
         {
-            var test = new Verify.Test();
+            var test = new CSharpAnalyzerVerifier<LockDiscipline.Analyzers.LockDisciplineAnalyzer>.Test();
             test.TestState.Sources.Add(("File0.cs", Prelude.Primitives));
             test.TestState.Sources.Add(("File1.cs", @"using Prims;
 public class A { public Mutex Mu = new Mutex(); }

@@ -7,34 +7,29 @@ using Microsoft.CodeAnalysis.Testing;
 
 namespace LockDiscipline.Tests.Verifiers
 {
-    /// <summary>The one verifier every rule test uses: net8.0 reference assemblies from the restored pack, the annotations referenced.</summary>
+    /// <summary>
+    /// The short form the rule and fix tests use for LockDiscipline's own analyzer, on top of the general verifiers
+    /// (<see cref="CSharpAnalyzerVerifier{TAnalyzer}"/>, <see cref="CSharpCodeFixVerifier{TAnalyzer, TCodeFix}"/>): net8.0
+    /// reference assemblies from the restored pack, the annotations referenced, the fix tests with the shared prelude.
+    /// </summary>
     public static class Verify
     {
         /// <summary>Resolved from the package the test project downloads at restore; nothing is fetched while tests run.</summary>
         public static readonly ReferenceAssemblies Net80 = TestReferences.Net80;
 
-        public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<LockDisciplineAnalyzer, DefaultVerifier>.Diagnostic(id);
+        public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<LockDisciplineAnalyzer>.Diagnostic(id);
 
         public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
-            => AnalyzerAsync(new[] { source }, expected);
+            => CSharpAnalyzerVerifier<LockDisciplineAnalyzer>.VerifyAnalyzerAsync(source, expected);
 
-        public static async Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected)
-        {
-            var test = new Test();
-            for (var i = 0; i < sources.Length; i++)
-            {
-                test.TestState.Sources.Add(("File" + i + ".cs", sources[i]));
-            }
-
-            test.ExpectedDiagnostics.AddRange(expected);
-            await test.RunAsync(CancellationToken.None);
-        }
+        public static Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected)
+            => CSharpAnalyzerVerifier<LockDisciplineAnalyzer>.VerifyAnalyzerAsync(sources, expected);
 
         /// <summary>Runs a code fix over the prelude plus <paramref name="source"/>; <paramref name="fixedSource"/> equal to the source means no fix is offered.</summary>
         public static async Task CodeFixAsync<TFix>(string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, bool fixAll = false)
             where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
         {
-            var test = new FixTest<TFix>();
+            var test = new CSharpCodeFixVerifier<LockDisciplineAnalyzer, TFix>.Test();
             test.TestState.Sources.Add(("File0.cs", Rules.Prelude.Primitives));
             test.TestState.Sources.Add(("File1.cs", source));
             test.ExpectedDiagnostics.AddRange(expected);
@@ -58,25 +53,6 @@ namespace LockDiscipline.Tests.Verifiers
             }
 
             await test.RunAsync(CancellationToken.None);
-        }
-
-        public sealed class FixTest<TFix> : Microsoft.CodeAnalysis.CSharp.Testing.CSharpCodeFixTest<LockDisciplineAnalyzer, TFix, DefaultVerifier>
-            where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
-        {
-            public FixTest()
-            {
-                ReferenceAssemblies = Net80;
-                TestState.AdditionalReferences.Add(TestReferences.Annotations);
-            }
-        }
-
-        public sealed class Test : CSharpAnalyzerTest<LockDisciplineAnalyzer, DefaultVerifier>
-        {
-            public Test()
-            {
-                ReferenceAssemblies = Net80;
-                TestState.AdditionalReferences.Add(TestReferences.Annotations);
-            }
         }
     }
 }
