@@ -158,7 +158,7 @@ namespace LockDiscipline.Analyzers
                 IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block, cancellationToken),
                 _ => null,
             };
-            if (cfg is null || operation!.HasErrors(semanticModel.Compilation, cancellationToken) && cfg.Blocks.Length == 0)
+            if (cfg is null)
             {
                 return;
             }
@@ -305,11 +305,5 @@ namespace LockDiscipline.Analyzers
 
             return events;
         }
-    }
-
-    internal static class OperationExtensions
-    {
-        public static bool HasErrors(this IOperation operation, Compilation compilation, CancellationToken cancellationToken)
-            => operation.Syntax.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
     }
 }

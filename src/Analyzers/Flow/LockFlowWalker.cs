@@ -145,7 +145,6 @@ namespace LockDiscipline.Analyzers.Flow
                     case TieKind.TakenFlag:
                         return (state, state.Remove(tie.Key));
                     case TieKind.TryResult:
-                        var effect = new LockEffect(EffectKind.Acquire, tie.Key, tie.Recursive);
                         var acquired = state.Acquire(tie.Key, tie.Recursive, tie.Site);
                         return tie.SuccessValue ? (acquired, state) : (state, acquired);
                 }

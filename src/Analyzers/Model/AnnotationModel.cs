@@ -87,7 +87,7 @@ namespace LockDiscipline.Analyzers.Model
         public BoundLock? GetGuard(ISymbol member)
             => _guards.GetOrAdd(member.OriginalDefinition, m =>
             {
-                var attribute = m.GetAttributes().FirstOrDefault(a => KnownSymbols.IsAttribute(a, null, "GuardedByAttribute"));
+                var attribute = m.GetAttributes().FirstOrDefault(a => KnownSymbols.IsAttribute(a, "GuardedByAttribute"));
                 if (attribute is null)
                 {
                     return null;
@@ -125,7 +125,7 @@ namespace LockDiscipline.Analyzers.Model
             => _typeHoldsRefs.GetOrAdd(type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
 
         public bool HoldsRef(ISymbol member)
-            => _holdsRef.GetOrAdd(member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, "HoldsRefAttribute")));
+            => _holdsRef.GetOrAdd(member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
 
         /// <summary>Checks the member-level attributes of a source field, property or type once (LD0001 for the wrong kind).</summary>
         public void CheckMemberAnnotations(ISymbol member)
@@ -147,7 +147,7 @@ namespace LockDiscipline.Analyzers.Model
                 foreach (var attribute in member.GetAttributes())
                 {
                     var name = attribute.AttributeClass?.Name;
-                    if (name is "LeafLockAttribute" or "RecursiveAttribute" && KnownSymbols.IsAttribute(attribute, null, name!)
+                    if (name is "LeafLockAttribute" or "RecursiveAttribute" && KnownSymbols.IsAttribute(attribute, name!)
                         && (type is null || !LockTypes.IsLockType(type)))
                     {
                         ReportAttribute(attribute, name!.Replace("Attribute", string.Empty),
@@ -368,7 +368,7 @@ namespace LockDiscipline.Analyzers.Model
 
             foreach (var parameter in method.Parameters)
             {
-                if (parameter.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, "ConsumesRefAttribute")))
+                if (parameter.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "ConsumesRefAttribute")))
                 {
                     any = true;
                     consumes.Add(parameter);

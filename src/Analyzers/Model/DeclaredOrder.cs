@@ -16,8 +16,6 @@ namespace LockDiscipline.Analyzers.Model
         {
         }
 
-        public static DeclaredOrder Empty { get; } = new DeclaredOrder();
-
         public ImmutableArray<Diagnostic> Diagnostics { get; private set; } = ImmutableArray<Diagnostic>.Empty;
 
         /// <summary>True when the declarations place <paramref name="outer"/> outside <paramref name="inner"/>.</summary>
@@ -34,7 +32,7 @@ namespace LockDiscipline.Analyzers.Model
 
             foreach (var attribute in compilation.Assembly.GetAttributes())
             {
-                if (!KnownSymbols.IsAttribute(attribute, null, "LockOrderAttribute"))
+                if (!KnownSymbols.IsAttribute(attribute, "LockOrderAttribute"))
                 {
                     continue;
                 }

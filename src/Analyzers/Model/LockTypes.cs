@@ -24,7 +24,7 @@ namespace LockDiscipline.Analyzers.Model
                 || Is(type, Known.Mutex) || Is(type, Known.SpinLock));
 
         public bool HasAttribute(ISymbol symbol, string simpleName)
-            => symbol.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, null, simpleName));
+            => symbol.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, simpleName));
 
         public bool TypeHasAttribute(ITypeSymbol? type, string simpleName)
         {

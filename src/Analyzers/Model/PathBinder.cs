@@ -287,7 +287,7 @@ namespace LockDiscipline.Analyzers.Model
             {
                 if (_typesBySimpleName.Value.TryGetValue(segments[0], out var byName))
                 {
-                    result.AddRange(byName.Where(t => t.ContainingType is null || true));
+                    result.AddRange(byName);
                 }
 
                 return result.Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default).ToList();
