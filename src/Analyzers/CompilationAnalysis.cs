@@ -59,7 +59,7 @@ namespace LockDiscipline.Analyzers
                 AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
                 foreach (var type in semanticModel.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
                 {
-                    constructors.CollectTypes(semanticModel, type, model, cancellationToken);
+                    constructors.CollectTypes(semanticModel, type, model, relevance, cancellationToken);
                 }
             }
 

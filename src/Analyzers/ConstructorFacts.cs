@@ -21,7 +21,7 @@ namespace LockDiscipline.Analyzers
         private readonly Dictionary<INamedTypeSymbol, List<MethodLockFacts>> _initializers = new(SymbolEqualityComparer.Default);
         private readonly HashSet<INamedTypeSymbol> _types = new(SymbolEqualityComparer.Default);
 
-        public void CollectTypes(SemanticModel semanticModel, TypeDeclarationSyntax declaration, AnnotationModel model, CancellationToken cancellationToken)
+        public void CollectTypes(SemanticModel semanticModel, TypeDeclarationSyntax declaration, AnnotationModel model, RelevanceFilter relevance, CancellationToken cancellationToken)
         {
             if (semanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type)
             {
@@ -47,7 +47,8 @@ namespace LockDiscipline.Analyzers
                 };
                 foreach (var initializer in initializers.OfType<EqualsValueClauseSyntax>())
                 {
-                    if (!initializer.Value.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax))
+                    if (!initializer.Value.DescendantNodesAndSelf().Any(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax)
+                        || !relevance.Mentions(initializer.Value))
                     {
                         continue;
                     }

@@ -38,7 +38,14 @@ namespace LockDiscipline.Analyzers.Model
         {
         }
 
+        // Every name that matters once the fixpoint is done.
+        private HashSet<string> _relevantNames = new(StringComparer.Ordinal);
+
         public bool IsRelevant(SyntaxNode body) => _relevant.Contains((body.SyntaxTree, body.Span));
+
+        /// <summary>Whether code outside any body (a field initializer) names something that matters.</summary>
+        public bool Mentions(SyntaxNode node)
+            => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
 
         public static RelevanceFilter Build(IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
         {
@@ -145,6 +152,7 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
+            filter._relevantNames = expanded;
             return filter;
         }
 
