@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -66,15 +67,9 @@ namespace LockDiscipline.CodeFixes
 
         private static (ReturnStatementSyntax Return, string Holder, StatementSyntax Drop)? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            if (!diagnostic.Properties.TryGetValue(LeakFixProperties.ReturnAt, out var at) || at is null
-                || !diagnostic.Properties.TryGetValue(LeakFixProperties.Holder, out var holder) || holder is null)
-            {
-                return null;
-            }
-
-            var parts = at.Split(',');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out var start) || !int.TryParse(parts[1], out var length)
-                || root.FindNode(new Microsoft.CodeAnalysis.Text.TextSpan(start, length)) is not ReturnStatementSyntax returnStatement)
+            if (FixProperties.ParseSpan(diagnostic.Properties, LeakFixProperties.ReturnAt) is not { } at
+                || !diagnostic.Properties.TryGetValue(LeakFixProperties.Holder, out var holder) || holder is null
+                || root.FindNode(at) is not ReturnStatementSyntax returnStatement)
             {
                 return null;
             }

@@ -140,7 +140,7 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             return ImmutableDictionary<string, string?>.Empty
-                .Add(LeakFixProperties.ReturnAt, returnStatement.SpanStart.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + returnStatement.Span.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Add(LeakFixProperties.ReturnAt, Rules.FixProperties.FormatSpan(returnStatement.Span))
                 .Add(LeakFixProperties.Holder, holder);
         }
 

@@ -78,16 +78,23 @@ namespace LockDiscipline.Analyzers.Rules
             var builder = ImmutableDictionary.CreateBuilder<string, string?>();
             if (heldAt.SourceTree == site.SourceTree)
             {
-                builder[HeldAt] = heldAt.SourceSpan.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + heldAt.SourceSpan.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                builder[HeldAt] = FormatSpan(heldAt.SourceSpan);
             }
 
             builder[Reorderable] = reorderable ? "true" : "false";
             return builder.ToImmutable();
         }
 
-        public static Microsoft.CodeAnalysis.Text.TextSpan? ParseHeldAt(ImmutableDictionary<string, string?> properties)
+        public static Microsoft.CodeAnalysis.Text.TextSpan? ParseHeldAt(ImmutableDictionary<string, string?> properties) => ParseSpan(properties, HeldAt);
+
+        /// <summary>A span as a property value, <c>start,length</c>.</summary>
+        public static string FormatSpan(Microsoft.CodeAnalysis.Text.TextSpan span)
+            => span.Start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "," + span.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The span stored under <paramref name="key"/> by <see cref="FormatSpan"/>, or null.</summary>
+        public static Microsoft.CodeAnalysis.Text.TextSpan? ParseSpan(ImmutableDictionary<string, string?> properties, string key)
         {
-            if (!properties.TryGetValue(HeldAt, out var value) || value is null)
+            if (!properties.TryGetValue(key, out var value) || value is null)
             {
                 return null;
             }
