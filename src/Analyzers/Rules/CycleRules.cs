@@ -109,7 +109,7 @@ namespace LockDiscipline.Analyzers.Rules
                 {
                     var e = witness.Event;
                     var locations = e.ChainLocations.Add(witness.Held.AcquiredAt).AddRange(others.Select(o => o.Event.Site));
-                    var properties = FixProperties.For(witness.Held.AcquiredAt, e.Site, e.Call is null && flipHere);
+                    var properties = FixProperties.ForOrderEdge(context, e, witness.Held, e.Call is null && flipHere);
                     context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, properties, cycleText, e.Class.Name, witness.Held.Class.Name, e.ChainSuffix, elsewhere);
                 }
             }

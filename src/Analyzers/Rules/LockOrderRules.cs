@@ -38,12 +38,12 @@ namespace LockDiscipline.Analyzers.Rules
                     if (e.Mode != LockMode.Wait && context.Model.LockTypes.IsLeaf(held.Class))
                     {
                         kind = EdgeKind.UnderLeaf;
-                        context.Report(Descriptors.LD1004_AcquiredUnderLeafLock, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.For(held.AcquiredAt, e.Site, e.Call is null), e.Class.Name, held.Class.Name, e.ChainSuffix);
+                        context.Report(Descriptors.LD1004_AcquiredUnderLeafLock, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.ForOrderEdge(context, e, held, e.Call is null), e.Class.Name, held.Class.Name, e.ChainSuffix);
                     }
                     else if (context.Declared.IsDeclaredOutside(e.Class, held.Class))
                     {
                         kind = EdgeKind.Inversion;
-                        context.Report(Descriptors.LD1001_DeclaredOrderInversion, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.For(held.AcquiredAt, e.Site, e.Call is null), e.Class.Name, held.Class.Name, e.ChainSuffix);
+                        context.Report(Descriptors.LD1001_DeclaredOrderInversion, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.ForOrderEdge(context, e, held, e.Call is null), e.Class.Name, held.Class.Name, e.ChainSuffix);
                     }
 
                     context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind));

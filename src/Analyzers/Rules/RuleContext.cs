@@ -37,6 +37,12 @@ namespace LockDiscipline.Analyzers.Rules
 
         public AnalyzerSettings Settings { get; }
 
+        private ILookup<ISymbol?, LockEvent>? _eventsByMethod;
+
+        /// <summary>The events of one method body, indexed on first use (only code-fix facts need them).</summary>
+        public IEnumerable<LockEvent> EventsIn(IMethodSymbol method)
+            => (_eventsByMethod ??= Events.ToLookup<LockEvent, ISymbol?>(e => e.Method, SymbolEqualityComparer.Default))[method];
+
         public OrderGraph Graph { get; } = new OrderGraph();
 
         /// <summary>Call sites where a more specific rule (LD2004, LD1007) already names the lock, so LD1003 stays quiet.</summary>
@@ -73,7 +79,23 @@ namespace LockDiscipline.Analyzers.Rules
         /// <summary>"true" when swapping the two acquisitions is the fix: both happen in the method itself and this is the edge to reverse.</summary>
         public const string Reorderable = "Reorderable";
 
+        /// <summary>"true" when the held lock is held exactly once on every path to the site, so releasing it there and taking it again is balanced.</summary>
+        public const string HeldEverywhere = "HeldEverywhere";
+
+        /// <summary>
+        /// "true" when the acquisition is direct and nothing else in the held lock's section acquires, waits, drops a reference or
+        /// calls an <c>[Excludes]</c> method outside the acquired lock's own section: taking the acquired lock first, for the whole
+        /// section, adds no order edge, so hoisting it is a correct fix.
+        /// </summary>
+        public const string Hoistable = "Hoistable";
+
+        /// <summary>The path of a lock held from entry through <c>[Requires]</c> (then <see cref="HeldAt"/> is the method's name), as code in the method.</summary>
+        public const string HeldPath = "HeldPath";
+
         public static ImmutableDictionary<string, string?> For(Location heldAt, Location site, bool reorderable)
+            => For(heldAt, site, reorderable, heldEverywhere: false, hoistable: false, heldPath: null);
+
+        public static ImmutableDictionary<string, string?> For(Location heldAt, Location site, bool reorderable, bool heldEverywhere, bool hoistable, string? heldPath)
         {
             var builder = ImmutableDictionary.CreateBuilder<string, string?>();
             if (heldAt.SourceTree == site.SourceTree)
@@ -82,7 +104,52 @@ namespace LockDiscipline.Analyzers.Rules
             }
 
             builder[Reorderable] = reorderable ? "true" : "false";
+            if (heldEverywhere)
+            {
+                builder[HeldEverywhere] = "true";
+            }
+
+            if (hoistable)
+            {
+                builder[Hoistable] = "true";
+            }
+
+            if (heldPath is not null)
+            {
+                builder[HeldPath] = heldPath;
+            }
+
             return builder.ToImmutable();
+        }
+
+        /// <summary>
+        /// The properties of an order finding (LD1001, LD1002, LD1004): <paramref name="held"/> is the lock held at the event's site, and
+        /// <paramref name="reorderable"/> says this direct edge is the one to reverse (a hoist reverses it too).
+        /// </summary>
+        internal static ImmutableDictionary<string, string?> ForOrderEdge(RuleContext context, LockEvent e, HeldLock held, bool reorderable)
+            => For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? held.Key.Display : null);
+
+        /// <summary>
+        /// Whether every acquisition, wait and reference drop (each an event) made under <paramref name="held"/> in this method is made under
+        /// <paramref name="e"/>'s lock too, and no call under <paramref name="held"/> alone excludes a lock.
+        /// </summary>
+        private static bool IsHoistable(RuleContext context, LockEvent e, HeldLock held)
+        {
+            if (e.Call is not null || held.FromEntry)
+            {
+                return false;
+            }
+
+            bool Under(ImmutableArray<HeldLock> locks, Location site) => locks.Any(h => h.AcquiredAt == site);
+
+            var otherEventsOutside = context.EventsIn(e.Method).Any(other => !ReferenceEquals(other, e)
+                && Under(other.Held, held.AcquiredAt) && !Under(other.Held, e.Site));
+            if (otherEventsOutside || !context.Facts.TryGetValue(e.Method, out var facts))
+            {
+                return false;
+            }
+
+            return !facts.Calls.Any(call => !call.Excluded.IsDefaultOrEmpty && Under(call.MayHeld, held.AcquiredAt) && !Under(call.MayHeld, e.Site));
         }
 
         public static Microsoft.CodeAnalysis.Text.TextSpan? ParseHeldAt(ImmutableDictionary<string, string?> properties) => ParseSpan(properties, HeldAt);

@@ -289,29 +289,5 @@ public class C
 }
 ",
                 fixAll: true);
-
-        [Fact]
-        public Task NoSwapWhenWorkRunsBetweenTheAcquisitions()
-        {
-            var source = @"using LockDiscipline;
-using Prims;
-[assembly: LockOrder(""C.B"", ""C.A"")]
-public class C
-{
-    public Mutex A = new Mutex();
-    public Mutex B = new Mutex();
-    int n;
-    void Work()
-    {
-        A.Lock();
-        n++;
-        B.Lock();
-        B.Unlock();
-        A.Unlock();
-    }
-}
-";
-            return Verify.CodeFixAsync<ReorderLocksCodeFix>(source, new[] { At("LD1001", 13, 9, 17, Inversion) }, source, new[] { At("LD1001", 13, 9, 17, Inversion) });
-        }
     }
 }

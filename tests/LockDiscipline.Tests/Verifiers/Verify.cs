@@ -25,11 +25,14 @@ namespace LockDiscipline.Tests.Verifiers
         public static Task AnalyzerAsync(string[] sources, params DiagnosticResult[] expected)
             => CSharpAnalyzerVerifier<LockDisciplineAnalyzer>.VerifyAnalyzerAsync(sources, expected);
 
-        /// <summary>Runs a code fix over the prelude plus <paramref name="source"/>; <paramref name="fixedSource"/> equal to the source means no fix is offered.</summary>
-        public static async Task CodeFixAsync<TFix>(string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, bool fixAll = false)
+        /// <summary>
+        /// Runs a code fix over the prelude plus <paramref name="source"/>; <paramref name="fixedSource"/> equal to the source means no fix
+        /// (with <paramref name="equivalenceKey"/>, no fix of that kind) is offered.
+        /// </summary>
+        public static async Task CodeFixAsync<TFix>(string source, DiagnosticResult[] expected, string fixedSource, DiagnosticResult[]? remaining = null, bool fixAll = false, string? equivalenceKey = null)
             where TFix : Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider, new()
         {
-            var test = new CSharpCodeFixVerifier<LockDisciplineAnalyzer, TFix>.Test();
+            var test = new CSharpCodeFixVerifier<LockDisciplineAnalyzer, TFix>.Test { CodeActionEquivalenceKey = equivalenceKey };
             test.TestState.Sources.Add(("File0.cs", Rules.Prelude.Primitives));
             test.TestState.Sources.Add(("File1.cs", source));
             test.ExpectedDiagnostics.AddRange(expected);
