@@ -201,8 +201,7 @@ namespace LockDiscipline.CodeFixes
                     continue;
                 }
 
-                var parameter = model.GetOperation(argument, cancellationToken) is Microsoft.CodeAnalysis.Operations.IArgumentOperation { Parameter: { } p } ? p.Name : "argument";
-                if (!TryHoist(argument.Expression, parameter, hoisted, locals, taken, model, cancellationToken))
+                if (!TryHoist(argument.Expression, ParameterName(callee, call, argument), hoisted, locals, taken, model, cancellationToken))
                 {
                     return null;
                 }
@@ -215,6 +214,18 @@ namespace LockDiscipline.CodeFixes
                 .OfType<ExtraReference>()
                 .ToList();
             return new FixPlan(statement, callee, heldLock, hoisted, references);
+        }
+
+        /// <summary>The callee's name for the argument, which the local that takes its value is named after.</summary>
+        private static string ParameterName(IMethodSymbol callee, InvocationExpressionSyntax call, ArgumentSyntax argument)
+        {
+            if (argument.NameColon is { } nameColon)
+            {
+                return nameColon.Name.Identifier.ValueText;
+            }
+
+            var index = call.ArgumentList.Arguments.IndexOf(argument);
+            return callee.Parameters.IsEmpty ? "argument" : callee.Parameters[System.Math.Min(index, callee.Parameters.Length - 1)].Name;
         }
 
         /// <summary>The statement that is just this call: <c>F(x);</c>, <c>var r = F(x);</c> or <c>r = F(x);</c> into a local.</summary>

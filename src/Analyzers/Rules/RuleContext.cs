@@ -127,7 +127,14 @@ namespace LockDiscipline.Analyzers.Rules
         /// <paramref name="reorderable"/> says this direct edge is the one to reverse (a hoist reverses it too).
         /// </summary>
         internal static ImmutableDictionary<string, string?> ForOrderEdge(RuleContext context, LockEvent e, HeldLock held, bool reorderable)
-            => For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? held.Key.Display : null);
+            => For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? RequiredPath(context, e, held) : null);
+
+        /// <summary>The <c>[Requires]</c> path as the user wrote it, for a lock held from entry.</summary>
+        private static string RequiredPath(RuleContext context, LockEvent e, HeldLock held)
+            => context.Model.GetEffectiveContract(e.Method).Requires
+                .Where(r => r.Target.OwnFramePath == held.Key.Instance && (r.Target.FixedClass is not { } fixedClass || fixedClass.Equals(held.Class)))
+                .Select(r => r.Target.Text)
+                .FirstOrDefault() ?? held.Key.Display;
 
         /// <summary>
         /// Whether every acquisition, wait and reference drop (each an event) made under <paramref name="held"/> in this method is made under
