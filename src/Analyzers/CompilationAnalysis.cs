@@ -39,27 +39,82 @@ namespace LockDiscipline.Analyzers
 
         public IEnumerable<Diagnostic> AllDiagnostics => _byTree.OrderBy(p => p.Key.FilePath, StringComparer.Ordinal).SelectMany(p => p.Value);
 
+        /// <summary>The analysis on this thread and the thread pool (tools, tests).</summary>
         public static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, CancellationToken cancellationToken)
+            => Run(compilation, settings, new Cooperation(DefaultHelpers), cancellationToken);
+
+        /// <summary>Thread-pool helpers for the parallel steps: one per core beyond the caller's.</summary>
+#pragma warning disable RS1035 // The core count is not a setting: it only sizes the helpers.
+        internal static int DefaultHelpers => Math.Max(0, Environment.ProcessorCount - 1);
+#pragma warning restore RS1035
+
+        /// <summary>
+        /// The analysis, run by every thread that shares <paramref name="cooperation"/>: each makes the same steps, the parallel ones
+        /// (scanning and analysing trees) divided among them, the others done once. All get the same result.
+        /// </summary>
+        public static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, Cooperation cooperation, CancellationToken cancellationToken)
         {
-            var model = new AnnotationModel(compilation);
-            var declared = DeclaredOrder.Build(compilation, model);
+            var step = 0;
+            var setup = cooperation.Once(ref step, () => Setup.Create(compilation), cancellationToken);
+            var trees = setup.Trees;
+            var scans = cooperation.ForEach(ref step, trees.Count, i => RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
+            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken), cancellationToken);
+
+            // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
+            // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
+            var perTree = cooperation.ForEach(ref step, trees.Count, i =>
+            {
+#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
+                var semanticModel = compilation.GetSemanticModel(trees[i]);
+#pragma warning restore RS1030
+                var tree = new TreeFacts(semanticModel);
+                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, cancellationToken);
+                return tree;
+            }, cancellationToken);
+
+            return cooperation.Once(ref step, () => Finish(setup, relevance, perTree, settings, cancellationToken), cancellationToken);
+        }
+
+        /// <summary>What every step reads: the annotations, the declared order, the trees in file order.</summary>
+        private sealed class Setup
+        {
+            private Setup(AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees)
+            {
+                Model = model;
+                Declared = declared;
+                Trees = trees;
+            }
+
+            public AnnotationModel Model { get; }
+
+            public DeclaredOrder Declared { get; }
+
+            public IReadOnlyList<SyntaxTree> Trees { get; }
+
+            public static Setup Create(Compilation compilation)
+            {
+                var model = new AnnotationModel(compilation);
+                return new Setup(model, DeclaredOrder.Build(compilation, model), compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList());
+            }
+        }
+
+        /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
+        private static CompilationAnalysis Finish(Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        {
+            var model = setup.Model;
+            var declared = setup.Declared;
             var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
             var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
             var ownershipGraphs = new Dictionary<IMethodSymbol, ControlFlowGraph>(SymbolEqualityComparer.Default);
             var constructors = new ConstructorFacts();
-
-            var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
-            var relevance = RelevanceFilter.Build(trees, cancellationToken);
-            foreach (var tree in trees)
+            foreach (var tree in perTree)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
-                var semanticModel = compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                AnalyzeTree(semanticModel, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
-                foreach (var type in semanticModel.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
+                MergeFirstWins(facts, tree.Facts);
+                MergeFirstWins(refFindings, tree.RefFindings);
+                MergeFirstWins(ownershipGraphs, tree.OwnershipGraphs);
+                foreach (var type in tree.SemanticModel.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
                 {
-                    constructors.CollectTypes(semanticModel, type, model, relevance, cancellationToken);
+                    constructors.CollectTypes(tree.SemanticModel, type, model, relevance, cancellationToken);
                 }
             }
 
@@ -87,6 +142,31 @@ namespace LockDiscipline.Analyzers
                           .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
                           .ToImmutableArray());
             return new CompilationAnalysis(byTree, context);
+        }
+
+        /// <summary>What one tree's bodies gave, before the merge.</summary>
+        private sealed class TreeFacts
+        {
+            public TreeFacts(SemanticModel semanticModel) => SemanticModel = semanticModel;
+
+            public SemanticModel SemanticModel { get; }
+
+            public Dictionary<IMethodSymbol, MethodLockFacts> Facts { get; } = new(SymbolEqualityComparer.Default);
+
+            public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
+
+            public Dictionary<IMethodSymbol, ControlFlowGraph> OwnershipGraphs { get; } = new(SymbolEqualityComparer.Default);
+        }
+
+        private static void MergeFirstWins<TValue>(Dictionary<IMethodSymbol, TValue> into, Dictionary<IMethodSymbol, TValue> from)
+        {
+            foreach (var pair in from)
+            {
+                if (!into.ContainsKey(pair.Key))
+                {
+                    into.Add(pair.Key, pair.Value);
+                }
+            }
         }
 
         private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)

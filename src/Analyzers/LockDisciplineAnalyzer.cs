@@ -64,29 +64,80 @@ namespace LockDiscipline.Analyzers
             return new AnalyzerSettings(depth, cycles, exceptions);
         }
 
+        /// <summary>
+        /// The compilation's analysis, built once. Callers that arrive while it is being built take part in building it (see
+        /// <see cref="Cooperation"/>) instead of waiting idle.
+        /// </summary>
         private sealed class AnalysisHolder
         {
             private readonly object _gate = new();
             private CompilationAnalysis? _analysis;
+            private Cooperation? _run;
 
             public CompilationAnalysis Get(Compilation compilation, AnalyzerSettings settings, CancellationToken cancellationToken)
             {
-                lock (_gate)
+                while (true)
                 {
-                    if (_analysis is null)
+                    Cooperation run;
+                    lock (_gate)
                     {
-                        try
+                        if (_analysis is not null)
                         {
-                            _analysis = AnalysisCache.TryGet(compilation, settings) ?? CompilationAnalysis.Run(compilation, settings, cancellationToken);
-                            AnalysisCache.Set(compilation, settings, _analysis);
+                            return _analysis;
                         }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
+
+                        if (AnalysisCache.TryGet(compilation, settings) is { } cached)
                         {
-                            throw new InvalidOperationException($"LockDiscipline failed while analysing '{compilation.AssemblyName}': {ex.Message}", ex);
+                            return _analysis = cached;
                         }
+
+                        run = _run ??= new Cooperation(CompilationAnalysis.DefaultHelpers);
                     }
 
-                    return _analysis;
+                    try
+                    {
+                        var analysis = CompilationAnalysis.Run(compilation, settings, run, cancellationToken);
+                        lock (_gate)
+                        {
+                            if (_analysis is null)
+                            {
+                                _analysis = analysis;
+                                AnalysisCache.Set(compilation, settings, analysis);
+                            }
+
+                            return _analysis;
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        lock (_gate)
+                        {
+                            if (_run == run)
+                            {
+                                _run = null;
+                            }
+                        }
+
+                        if (ex is Cooperation.AbandonedException)
+                        {
+                            // Another caller was cancelled part-way; this one was not, so it starts a new run.
+                            continue;
+                        }
+
+                        throw new InvalidOperationException($"LockDiscipline failed while analysing '{compilation.AssemblyName}': {ex.Message}", ex);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        lock (_gate)
+                        {
+                            if (_run == run && run.Failure is not null)
+                            {
+                                _run = null;
+                            }
+                        }
+
+                        throw;
+                    }
                 }
             }
         }

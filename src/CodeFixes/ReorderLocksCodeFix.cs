@@ -78,11 +78,13 @@ namespace LockDiscipline.CodeFixes
 
             var body = inner.Statement.WithLeadingTrivia(inner.GetLeadingTrivia()).WithTrailingTrivia(inner.GetTrailingTrivia());
             var newOuter = outer.ReplaceNode(inner, body);
+            // Stacked on the next line with the outer lock's indentation, or on the same line when the code is written on one line.
             var leading = outer.GetLeadingTrivia();
-            var indentation = leading.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Select(t => SyntaxFactory.TriviaList(t)).LastOrDefault();
-            var newLine = outer.CloseParenToken.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia))
-                ? outer.CloseParenToken.TrailingTrivia
-                : SyntaxFactory.TriviaList(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            var multiLine = outer.CloseParenToken.TrailingTrivia.Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var indentation = multiLine
+                ? leading.Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Select(t => SyntaxFactory.TriviaList(t)).LastOrDefault()
+                : default;
+            var newLine = multiLine ? outer.CloseParenToken.TrailingTrivia : SyntaxFactory.TriviaList(SyntaxFactory.Space);
             var stacked = SyntaxFactory.LockStatement(
                     outer.LockKeyword,
                     outer.OpenParenToken,

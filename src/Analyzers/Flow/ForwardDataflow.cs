@@ -132,11 +132,26 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
+        /// <summary>Transfers every operation of <paramref name="root"/> in post-order (lambdas not entered).</summary>
         private TState TransferTree(IOperation root, TState state)
         {
-            foreach (var op in PostOrder(root))
+            // Not a field: a transfer can run a finally region, which transfers its own trees meanwhile.
+            var stack = new Stack<(IOperation Op, bool Expanded)>();
+            stack.Push((root, false));
+            while (stack.Count > 0)
             {
-                state = Transfer(op, state);
+                var (op, expanded) = stack.Pop();
+                if (expanded || op is IFlowAnonymousFunctionOperation)
+                {
+                    state = Transfer(op, state);
+                    continue;
+                }
+
+                stack.Push((op, true));
+                foreach (var child in op.ChildOperations.Reverse())
+                {
+                    stack.Push((child, false));
+                }
             }
 
             return state;
@@ -277,28 +292,6 @@ namespace LockDiscipline.Analyzers.Flow
                 foreach (var handler in parent.NestedRegions.Skip(1))
                 {
                     enqueue(handler.FirstBlockOrdinal, state);
-                }
-            }
-        }
-
-        private static IEnumerable<IOperation> PostOrder(IOperation root)
-        {
-            var stack = new Stack<(IOperation Op, bool Expanded)>();
-            stack.Push((root, false));
-            while (stack.Count > 0)
-            {
-                var (op, expanded) = stack.Pop();
-                if (expanded || op is IFlowAnonymousFunctionOperation)
-                {
-                    yield return op;
-                    continue;
-                }
-
-                stack.Push((op, true));
-                var children = op.ChildOperations.ToList();
-                for (var i = children.Count - 1; i >= 0; i--)
-                {
-                    stack.Push((children[i], false));
                 }
             }
         }

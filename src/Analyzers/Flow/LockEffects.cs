@@ -130,13 +130,12 @@ namespace LockDiscipline.Analyzers.Flow
         private static IReadOnlyList<LockEffect> FromBcl(IInvocationOperation call, AnnotationModel model, ValueResolver values)
         {
             var method = call.TargetMethod;
-            var known = model.Known;
             var type = method.ContainingType;
             var none = System.Array.Empty<LockEffect>();
             var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean
                 || (method.ReturnType is INamedTypeSymbol { Name: "Task", TypeArguments.Length: 1 } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
 
-            if (LockTypes.Is(type, known.Monitor))
+            if (KnownSymbols.IsThreadingType(type, "Monitor"))
             {
                 if (call.Arguments.Length == 0)
                 {
@@ -165,7 +164,7 @@ namespace LockDiscipline.Analyzers.Flow
             var receiverKey = new HeldKey(values.ClassOf(receiver), values.PathOf(receiver), LockMode.Exclusive);
             var member = (values.Unwrap(receiver) as IMemberReferenceOperation)?.Member;
 
-            if (LockTypes.Is(type, known.ThreadingLock))
+            if (KnownSymbols.IsThreadingType(type, "Lock"))
             {
                 return method.Name switch
                 {
@@ -177,7 +176,7 @@ namespace LockDiscipline.Analyzers.Flow
                 };
             }
 
-            if (LockTypes.Is(type, known.SemaphoreSlim))
+            if (KnownSymbols.IsThreadingType(type, "SemaphoreSlim"))
             {
                 if (member is null || !model.LockTypes.IsMutexSemaphore(member))
                 {
@@ -193,7 +192,7 @@ namespace LockDiscipline.Analyzers.Flow
                 };
             }
 
-            if (LockTypes.Is(type, known.ReaderWriterLockSlim))
+            if (KnownSymbols.IsThreadingType(type, "ReaderWriterLockSlim"))
             {
                 var recursive = member is not null && model.LockTypes.IsRecursiveReaderWriterLock(member);
                 LockEffect Effect(EffectKind kind, LockMode mode) => new(kind, new HeldKey(receiverKey.Class, receiverKey.Instance, mode), recursive);
@@ -212,7 +211,7 @@ namespace LockDiscipline.Analyzers.Flow
                 };
             }
 
-            if (LockTypes.Is(receiver.Type, known.Mutex) || (LockTypes.Is(type, known.Mutex) && method.Name == "ReleaseMutex"))
+            if (KnownSymbols.IsThreadingType(receiver.Type, "Mutex") || (KnownSymbols.IsThreadingType(type, "Mutex") && method.Name == "ReleaseMutex"))
             {
                 return method.Name switch
                 {
@@ -223,7 +222,7 @@ namespace LockDiscipline.Analyzers.Flow
                 };
             }
 
-            if (LockTypes.Is(type, known.SpinLock))
+            if (KnownSymbols.IsThreadingType(type, "SpinLock"))
             {
                 var flag = call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value;
                 return method.Name switch

@@ -57,10 +57,9 @@ namespace LockDiscipline.Analyzers.Flow
                     continue;
                 }
 
-                var children = op.ChildOperations.ToList();
-                for (var i = children.Count - 1; i >= 0; i--)
+                foreach (var child in op.ChildOperations.Reverse())
                 {
-                    stack.Push(children[i]);
+                    stack.Push(child);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -24,12 +25,9 @@ namespace LockDiscipline.Analyzers.Model
 
         public AnnotationModel(Compilation compilation)
         {
-            Known = KnownSymbols.Create(compilation);
-            LockTypes = new LockTypes(Known);
+            LockTypes = new LockTypes();
             Binder = new PathBinder(compilation, LockTypes);
         }
-
-        public KnownSymbols Known { get; }
 
         public LockTypes LockTypes { get; }
 
@@ -40,8 +38,10 @@ namespace LockDiscipline.Analyzers.Model
         public MethodContract GetContract(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            return _contracts.GetOrAdd(method, m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
+            return _contracts.GetOrAdd(method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
         }
+
+        private Func<IMethodSymbol, MethodContract>? _bindContract;
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
@@ -159,6 +159,12 @@ namespace LockDiscipline.Analyzers.Model
 
         private MethodContract BindContract(IMethodSymbol method, bool reportErrors)
         {
+            // Most methods a body calls carry no annotation: answer those without building anything.
+            if (!AttributesOf(method).Any(KnownSymbols.IsOurs) && !method.Parameters.Any(p => p.GetAttributes().Any(KnownSymbols.IsOurs)))
+            {
+                return MethodContract.Empty;
+            }
+
             var acquires = ImmutableArray.CreateBuilder<LockContractEntry>();
             var releases = ImmutableArray.CreateBuilder<LockContractEntry>();
             var tries = ImmutableArray.CreateBuilder<LockContractEntry>();
@@ -177,7 +183,7 @@ namespace LockDiscipline.Analyzers.Model
             foreach (var attribute in AttributesOf(method))
             {
                 var cls = attribute.AttributeClass;
-                if (cls is null || cls.ContainingNamespace?.ToDisplayString() != "LockDiscipline")
+                if (cls is null || !KnownSymbols.IsOurs(attribute))
                 {
                     continue;
                 }

@@ -2,41 +2,27 @@ using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Model
 {
-    /// <summary>The BCL lock types, resolved once per compilation by metadata name; our attributes are matched by name.</summary>
-    internal sealed class KnownSymbols
+    /// <summary>
+    /// The BCL lock types and our attributes, matched by name. Names, not symbols looked up with <c>GetTypeByMetadataName</c>: such a
+    /// lookup searches every referenced assembly, which cost about 5% of a cold analysis, and most compilations use few of them.
+    /// </summary>
+    internal static class KnownSymbols
     {
-        private KnownSymbols(Compilation compilation)
-        {
-            Monitor = compilation.GetTypeByMetadataName("System.Threading.Monitor");
-            ThreadingLock = compilation.GetTypeByMetadataName("System.Threading.Lock");
-            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-            ReaderWriterLockSlim = compilation.GetTypeByMetadataName("System.Threading.ReaderWriterLockSlim");
-            Mutex = compilation.GetTypeByMetadataName("System.Threading.Mutex");
-            SpinLock = compilation.GetTypeByMetadataName("System.Threading.SpinLock");
-        }
-
-        public INamedTypeSymbol? Monitor { get; }
-
-        public INamedTypeSymbol? ThreadingLock { get; }
-
-        public INamedTypeSymbol? SemaphoreSlim { get; }
-
-        public INamedTypeSymbol? ReaderWriterLockSlim { get; }
-
-        public INamedTypeSymbol? Mutex { get; }
-
-        public INamedTypeSymbol? SpinLock { get; }
-
-        public static KnownSymbols Create(Compilation compilation) => new KnownSymbols(compilation);
+        /// <summary>Whether <paramref name="type"/> is <c>System.Threading.</c><paramref name="name"/> (a non-generic type).</summary>
+        public static bool IsThreadingType(ITypeSymbol? type, string name)
+            => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
+                && named.Name == name
+                && named.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         /// <summary>
         /// Matches by name in namespace <c>LockDiscipline</c>, not by symbol, so a project's own internal copies of the attributes
         /// count too (and a project that has both still binds: there the metadata name is ambiguous).
         /// </summary>
         public static bool IsAttribute(AttributeData attribute, string simpleName)
-        {
-            var cls = attribute.AttributeClass;
-            return cls is not null && cls.Name == simpleName && cls.ContainingNamespace?.ToDisplayString() == "LockDiscipline";
-        }
+            => attribute.AttributeClass?.Name == simpleName && IsOurs(attribute);
+
+        /// <summary>Whether the attribute's class is in namespace <c>LockDiscipline</c> (compared without building the name).</summary>
+        public static bool IsOurs(AttributeData attribute)
+            => attribute.AttributeClass?.ContainingNamespace is { Name: "LockDiscipline", ContainingNamespace.IsGlobalNamespace: true };
     }
 }

@@ -13,15 +13,13 @@ namespace LockDiscipline.Analyzers.Model
         private readonly ConcurrentDictionary<ISymbol, bool> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
 
-        public LockTypes(KnownSymbols known) => Known = known;
-
-        public KnownSymbols Known { get; }
-
         public bool IsLockType(ITypeSymbol type) => _isLockType.GetOrAdd(type, ComputeIsLockType);
 
         public bool IsBclLock(ITypeSymbol? type)
-            => type is not null && (Is(type, Known.ThreadingLock) || Is(type, Known.SemaphoreSlim) || Is(type, Known.ReaderWriterLockSlim)
-                || Is(type, Known.Mutex) || Is(type, Known.SpinLock));
+            => type?.OriginalDefinition is { } definition
+                && (KnownSymbols.IsThreadingType(definition, "Lock") || KnownSymbols.IsThreadingType(definition, "SemaphoreSlim")
+                    || KnownSymbols.IsThreadingType(definition, "ReaderWriterLockSlim") || KnownSymbols.IsThreadingType(definition, "Mutex")
+                    || KnownSymbols.IsThreadingType(definition, "SpinLock"));
 
         public bool HasAttribute(ISymbol symbol, string simpleName)
             => symbol.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, simpleName));
@@ -71,9 +69,6 @@ namespace LockDiscipline.Analyzers.Model
         public bool IsRecursiveReaderWriterLock(ISymbol member)
             => _rwlockIsRecursive.GetOrAdd(member, m => CreationArguments(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
 
-        public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known)
-            => type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
-
         private bool ComputeIsLockType(ITypeSymbol type)
         {
             if (type.SpecialType == SpecialType.System_Object || IsBclLock(type))
@@ -94,7 +89,7 @@ namespace LockDiscipline.Analyzers.Model
                     {
                         var name = attribute.AttributeClass?.Name;
                         if (name is "AcquiresAttribute" or "TryAcquiresAttribute" or "ReleasesAttribute" or "WaitsForReadersAttribute"
-                            && attribute.AttributeClass!.ContainingNamespace?.ToDisplayString() == "LockDiscipline"
+                            && KnownSymbols.IsOurs(attribute)
                             && !HasPathArgument(attribute))
                         {
                             return true;

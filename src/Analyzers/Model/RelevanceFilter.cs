@@ -48,54 +48,18 @@ namespace LockDiscipline.Analyzers.Model
             => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
 
         public static RelevanceFilter Build(IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
+            => FromScans(trees.Select(t => ScanTree(t, cancellationToken)).ToList(), cancellationToken);
+
+        /// <summary>The filter from every tree's <see cref="ScanTree"/>, in file order.</summary>
+        public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken)
         {
             var filter = new RelevanceFilter();
             var relevantNames = new HashSet<string>(BclLockMethods, StringComparer.Ordinal);
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
-
-            foreach (var tree in trees)
+            foreach (var scan in scans)
             {
-                var root = tree.GetRoot(cancellationToken);
-
-                // One walk over declarations (never into bodies) finds both the attributes and the bodies.
-                foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (node is AttributeSyntax attribute)
-                    {
-                        if (OurAttributes.Contains(AttributeName(attribute)) && NameOfAnnotated(attribute) is { } annotated)
-                        {
-                            relevantNames.Add(annotated);
-                        }
-
-                        continue;
-                    }
-
-                    if (BodyOwner(node) is not { } owner)
-                    {
-                        continue;
-                    }
-
-                    var names = new HashSet<string>(StringComparer.Ordinal);
-                    var intrinsic = HasOurAttribute(node);
-                    foreach (var inner in BodyParts(node).SelectMany(part => part.DescendantNodesAndSelf()))
-                    {
-                        switch (inner)
-                        {
-                            case SimpleNameSyntax name:
-                                names.Add(name.Identifier.ValueText);
-                                break;
-                            case LockStatementSyntax:
-                                intrinsic = true;
-                                break;
-                            case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
-                                names.UnionWith(ImplicitCallNames);
-                                break;
-                        }
-                    }
-
-                    bodies.Add((node, owner, names, intrinsic));
-                }
+                relevantNames.UnionWith(scan.AnnotatedNames);
+                bodies.AddRange(scan.Bodies);
             }
 
             // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
@@ -154,6 +118,70 @@ namespace LockDiscipline.Analyzers.Model
 
             filter._relevantNames = expanded;
             return filter;
+        }
+
+        /// <summary>One walk over a tree's declarations (never into bodies): the names our attributes annotate, and each body's names.</summary>
+        public static TreeScan ScanTree(SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            var annotatedNames = new List<string>();
+            var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+            var root = tree.GetRoot(cancellationToken);
+
+            // One walk over declarations (never into bodies) finds both the attributes and the bodies.
+            foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (node is AttributeSyntax attribute)
+                {
+                    if (OurAttributes.Contains(AttributeName(attribute)) && NameOfAnnotated(attribute) is { } annotated)
+                    {
+                        annotatedNames.Add(annotated);
+                    }
+
+                    continue;
+                }
+
+                if (BodyOwner(node) is not { } owner)
+                {
+                    continue;
+                }
+
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                var intrinsic = HasOurAttribute(node);
+                foreach (var inner in BodyParts(node).SelectMany(part => part.DescendantNodesAndSelf()))
+                {
+                    switch (inner)
+                    {
+                        case SimpleNameSyntax name:
+                            names.Add(name.Identifier.ValueText);
+                            break;
+                        case LockStatementSyntax:
+                            intrinsic = true;
+                            break;
+                        case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
+                            names.UnionWith(ImplicitCallNames);
+                            break;
+                    }
+                }
+
+                bodies.Add((node, owner, names, intrinsic));
+            }
+
+            return new TreeScan(annotatedNames, bodies);
+        }
+
+        /// <summary>What one tree contributes: the names our attributes annotate, and each body with the names it uses.</summary>
+        internal sealed class TreeScan
+        {
+            public TreeScan(List<string> annotatedNames, List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)> bodies)
+            {
+                AnnotatedNames = annotatedNames;
+                Bodies = bodies;
+            }
+
+            public List<string> AnnotatedNames { get; }
+
+            public List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)> Bodies { get; }
         }
 
         private static IEnumerable<SyntaxNode> BodyParts(SyntaxNode node) => node switch

@@ -121,6 +121,32 @@ public class C
                 equivalenceKey: ReorderLocksCodeFix.HoistEquivalenceKey);
 
         [Fact]
+        public Task HoistsOnOneLineWhenTheCodeIsOnOneLine()
+            => Verify.CodeFixAsync<ReorderLocksCodeFix>(
+                @"using LockDiscipline;
+[assembly: LockOrder(""C.b"", ""C.a"")]
+public class C
+{
+    object a = new object();
+    object b = new object();
+    int n;
+    void M() { lock (a) { n++; lock (b) { n++; } } }
+}
+",
+                new[] { At("LD1001", 8, 38, 39, "Lock-order inversion: 'C.b' is acquired while 'C.a' is held, but [LockOrder] declares 'C.b' outside 'C.a'") },
+                @"using LockDiscipline;
+[assembly: LockOrder(""C.b"", ""C.a"")]
+public class C
+{
+    object a = new object();
+    object b = new object();
+    int n;
+    void M() { lock (b) lock (a) { n++; { n++; } } }
+}
+",
+                equivalenceKey: ReorderLocksCodeFix.HoistEquivalenceKey);
+
+        [Fact]
         public Task NoHoistWhenTheOuterSectionTakesAnotherLock()
         {
             var source = TwoLocks + @"    void Work()

@@ -91,13 +91,14 @@ public class C
 {
     object a = new object();
     object b = new object();
+    object c = new object();
     int n;
-    void M() { lock (a) { n++; lock (b) { n++; } } }
+    void M() { lock (a) { lock (c) { } lock (b) { n++; } } }
 }
 ";
             return VerifyFix.VerifyCodeFixAsync(
                 source,
-                new[] { VerifyFix.Diagnostic("LD1001").WithSpan("File0.cs", 8, 38, 8, 39).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Inversion) },
+                new[] { VerifyFix.Diagnostic("LD1001").WithSpan("File0.cs", 9, 46, 9, 47).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Inversion) },
                 source);
         }
 
