@@ -39,7 +39,7 @@ namespace LockDiscipline.CodeFixes
 
             var inner = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             var outer = root.FindNode(heldAt, getInnermostNodeForTie: true);
-            var fixedRoot = SwapLockStatements(root, outer, inner) ?? SwapCalls(root, model, outer, inner);
+            var fixedRoot = SwapLockStatements(root, outer, inner) ?? SwapUsingGuards(root, outer, inner) ?? SwapCalls(root, model, outer, inner);
             if (fixedRoot is not null)
             {
                 context.RegisterCodeFix(
@@ -158,6 +158,39 @@ namespace LockDiscipline.CodeFixes
                 (original, _) => original == outerExpression
                     ? innerExpression.WithTriviaFrom(outerExpression)
                     : outerExpression.WithTriviaFrom(innerExpression));
+        }
+
+        /// <summary>
+        /// Two <c>[ScopedLock]</c> guards: adjacent <c>using var</c> declarations (swapping them reverses the disposal too), or a
+        /// <c>using (...)</c> statement whose body is only the inner one.
+        /// </summary>
+        private static SyntaxNode? SwapUsingGuards(SyntaxNode root, SyntaxNode outerNode, SyntaxNode innerNode)
+        {
+            if (outerNode.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>() is { UsingKeyword.RawKind: not 0, Parent: BlockSyntax block } outerDeclaration
+                && innerNode.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>() is { UsingKeyword.RawKind: not 0 } innerDeclaration
+                && innerDeclaration.Parent == block
+                && block.Statements.IndexOf(innerDeclaration) == block.Statements.IndexOf(outerDeclaration) + 1)
+            {
+                return root.ReplaceNodes(
+                    new SyntaxNode[] { outerDeclaration, innerDeclaration },
+                    (original, _) => original == outerDeclaration
+                        ? innerDeclaration.WithTriviaFrom(outerDeclaration)
+                        : outerDeclaration.WithTriviaFrom(innerDeclaration));
+            }
+
+            if (outerNode.FirstAncestorOrSelf<UsingStatementSyntax>() is { Expression: { } outerExpression } outerUsing
+                && innerNode.FirstAncestorOrSelf<UsingStatementSyntax>() is { Expression: { } innerExpression } innerUsing
+                && outerExpression.Span.Contains(outerNode.Span) && innerExpression.Span.Contains(innerNode.Span)
+                && (outerUsing.Statement == innerUsing || (outerUsing.Statement is BlockSyntax body && body.Statements.Count == 1 && body.Statements[0] == innerUsing)))
+            {
+                return root.ReplaceNodes(
+                    new SyntaxNode[] { outerExpression, innerExpression },
+                    (original, _) => original == outerExpression
+                        ? innerExpression.WithTriviaFrom(outerExpression)
+                        : outerExpression.WithTriviaFrom(innerExpression));
+            }
+
+            return null;
         }
 
         private static SyntaxNode? SwapCalls(SyntaxNode root, SemanticModel model, SyntaxNode outerNode, SyntaxNode innerNode)

@@ -200,6 +200,100 @@ public class C
             return Verify.CodeFixAsync<ReorderLocksCodeFix>(source, new[] { At("LD1001", 18, 9, 17, Inversion) }, source, new[] { At("LD1001", 18, 9, 17, Inversion) });
         }
 
+        private const string Guards = @"using LockDiscipline;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+[ScopedLock] public struct Guard : System.IDisposable { public void Dispose() { } }
+public class Device { [Acquires] public Guard Lock() => default; }
+public class C
+{
+    public Device A = new Device();
+    public Device B = new Device();
+    int n;
+";
+
+        [Fact]
+        public Task SwapsAdjacentUsingGuardDeclarations()
+            => Verify.CodeFixAsync<ReorderLocksCodeFix>(
+                Guards + @"    void Work()
+    {
+        using var a = A.Lock();
+        using var b = B.Lock();
+        n++;
+    }
+}
+",
+                new[] { At("LD1001", 13, 23, 31, Inversion) },
+                Guards + @"    void Work()
+    {
+        using var b = B.Lock();
+        using var a = A.Lock();
+        n++;
+    }
+}
+");
+
+        [Fact]
+        public Task SwapsNestedUsingStatements()
+            => Verify.CodeFixAsync<ReorderLocksCodeFix>(
+                Guards + @"    void Work()
+    {
+        using (A.Lock())
+        using (B.Lock())
+        {
+            n++;
+        }
+    }
+}
+",
+                new[] { At("LD1001", 13, 16, 24, Inversion) },
+                Guards + @"    void Work()
+    {
+        using (B.Lock())
+        using (A.Lock())
+        {
+            n++;
+        }
+    }
+}
+");
+
+        [Fact]
+        public Task SwapsSemaphoreWaitsWithTheirReleases()
+            => Verify.CodeFixAsync<ReorderLocksCodeFix>(
+                @"using LockDiscipline;
+using System.Threading;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class C
+{
+    readonly SemaphoreSlim A = new SemaphoreSlim(1);
+    readonly SemaphoreSlim B = new SemaphoreSlim(1);
+    void Work()
+    {
+        A.Wait();
+        B.Wait();
+        B.Release();
+        A.Release();
+    }
+}
+",
+                new[] { At("LD1001", 11, 9, 17, Inversion) },
+                @"using LockDiscipline;
+using System.Threading;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class C
+{
+    readonly SemaphoreSlim A = new SemaphoreSlim(1);
+    readonly SemaphoreSlim B = new SemaphoreSlim(1);
+    void Work()
+    {
+        B.Wait();
+        A.Wait();
+        A.Release();
+        B.Release();
+    }
+}
+");
+
         [Fact]
         public Task SwapsAnAcquisitionOutFromUnderALeafLock()
             => Verify.CodeFixAsync<ReorderLocksCodeFix>(
