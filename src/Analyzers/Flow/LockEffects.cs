@@ -91,6 +91,24 @@ namespace LockDiscipline.Analyzers.Flow
             return (lockClass, target.Rebase(rootPath));
         }
 
+        /// <summary>
+        /// A constructor annotated <c>[Acquires]</c>: creating the object takes the lock, and for a <c>[ScopedLock]</c> type the new
+        /// object is the guard whose disposal releases it (<c>using (new Guard(mu))</c>).
+        /// </summary>
+        public static IReadOnlyList<LockEffect> ClassifyCreation(IObjectCreationOperation creation, AnnotationModel model, ValueResolver values)
+        {
+            if (creation.Constructor is not { } constructor || model.GetEffectiveContract(constructor) is not { Acquires.IsEmpty: false } contract)
+            {
+                return System.Array.Empty<LockEffect>();
+            }
+
+            var guard = model.LockTypes.IsScopedGuard(creation.Type);
+            return contract.Acquires
+                .Select(entry => KeyOf(entry, creation, constructor, values))
+                .Select(key => new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class)))
+                .ToList();
+        }
+
         private static IReadOnlyList<LockEffect> FromContract(IInvocationOperation call, MethodContract contract, AnnotationModel model, ValueResolver values)
         {
             var effects = new List<LockEffect>();
@@ -121,9 +139,12 @@ namespace LockDiscipline.Analyzers.Flow
             return effects;
         }
 
-        private static HeldKey KeyOf(LockContractEntry entry, IOperation call, ValueResolver values)
+        private static HeldKey KeyOf(LockContractEntry entry, IInvocationOperation call, ValueResolver values)
+            => KeyOf(entry, call, call.TargetMethod, values);
+
+        private static HeldKey KeyOf(LockContractEntry entry, IOperation call, IMethodSymbol callee, ValueResolver values)
         {
-            var (lockClass, instance) = Resolve(entry.Target, call, values, ((IInvocationOperation)call).TargetMethod);
+            var (lockClass, instance) = Resolve(entry.Target, call, values, callee);
             return new HeldKey(lockClass.WithSubclass(entry.Subclass), instance, entry.Mode);
         }
 

@@ -170,8 +170,7 @@ namespace LockDiscipline.Analyzers.Flow
                 case IInvocationOperation invocation:
                     return Invocation(invocation, state);
                 case IObjectCreationOperation creation when creation.Constructor is { } constructor:
-                    RecordCall(creation, constructor, state);
-                    return state;
+                    return Creation(creation, constructor, state);
                 case IPropertyReferenceOperation property:
                     foreach (var accessor in Accessors(property))
                     {
@@ -233,6 +232,28 @@ namespace LockDiscipline.Analyzers.Flow
                     case EffectKind.Wait:
                         RecordAcquire(invocation, effect, site, state);
                         break;
+                }
+            }
+
+            return state;
+        }
+
+        private LockState Creation(IObjectCreationOperation creation, IMethodSymbol constructor, LockState state)
+        {
+            var effects = LockEffects.ClassifyCreation(creation, _model, _values);
+            if (effects.Count == 0)
+            {
+                RecordCall(creation, constructor, state);
+                return state;
+            }
+
+            var site = SiteOf(creation);
+            foreach (var effect in effects)
+            {
+                state = AcquireAt(creation, effect, site, state);
+                if (effect.Kind == EffectKind.GuardAcquire)
+                {
+                    _pendingGuards[creation] = effect;
                 }
             }
 

@@ -34,6 +34,29 @@ public class C
                 Verify.Diagnostic("LD1001").WithSpan("File1.cs", 14, 34, 14, 45).WithSpan("File1.cs", 14, 21, 14, 32).WithMessage("Lock-order inversion: 'B.Mu' is acquired while 'A.Mu' is held, but [LockOrder] declares 'B.Mu' outside 'A.Mu'"));
 
         [Fact]
+        public Task ReportsInversionByAGuardWhoseConstructorAcquiresAndNothingOnceReordered()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""B.Mu"", ""A.Mu"")]
+[ScopedLock]
+public sealed class Guard : System.IDisposable { [Acquires(""m"")] public Guard(Mutex m) { } public void Dispose() { } }
+public class A { public Mutex Mu = new Mutex(); }
+public class B { public Mutex Mu = new Mutex(); }
+public class C
+{
+    A a = new A(); B b = new B();
+    void Inverted() { using (new Guard(a.Mu)) { using (new Guard(b.Mu)) { } } }
+    void Ordered() { using (new Guard(b.Mu)) { using (new Guard(a.Mu)) { } } }
+}
+",
+                },
+                Verify.Diagnostic("LD1001").WithSpan("File1.cs", 11, 56, 11, 71).WithSpan("File1.cs", 11, 30, 11, 45).WithMessage("Lock-order inversion: 'B.Mu' is acquired while 'A.Mu' is held, but [LockOrder] declares 'B.Mu' outside 'A.Mu'"));
+
+        [Fact]
         public Task DeclaredOrderRespectedAndDeferredLambdaIsClean()
             => Verify.AnalyzerAsync(
                 new[]

@@ -210,7 +210,7 @@ public class Svc
 ",
                 });
 
-        [Fact(Skip = "analyzer bug: [Acquires] on a constructor (allowed by the attribute's AttributeUsage) is ignored: a [ScopedLock] guard created with new acquires nothing, so a guard that is never disposed is not reported")]
+        [Fact]
         public Task ReportsGuardFromAcquiringConstructorThatIsNeverDisposed()
             => Verify.AnalyzerAsync(
                 new[]
