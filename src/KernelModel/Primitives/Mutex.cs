@@ -27,6 +27,7 @@ namespace Kernel
                 throw new LockRecursionException("mutex_lock: recursive locking of a mutex already held by this thread");
             }
 
+            Lockdep.LockAcquire?.Invoke(this);
             _sem.Wait();
             _owner = Environment.CurrentManagedThreadId;
         }

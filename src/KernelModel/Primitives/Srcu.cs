@@ -60,6 +60,7 @@ namespace Kernel
                 throw new LockRecursionException("synchronize_srcu: called inside a read section of the same srcu_struct");
             }
 
+            Lockdep.LockAcquire?.Invoke(this);
             _gpMutex.Wait();
             try
             {

@@ -13,8 +13,8 @@ namespace LockDiscipline.Tests.KernelModel
     /// <summary>
     /// The static findings beside the real thing: the model runs. Each seed's scenario drives its paths with real threads and
     /// locks, bounded in time. The fixed model completes every scenario; the pre-fix seed 000 trips over its own group_lock
-    /// (the primitive refuses to re-enter). The pre-fix seed 002 deadlock is a race, detected by a timeout when it happens and
-    /// never left blocking a foreground thread.
+    /// (the primitive refuses to re-enter). The pre-fix seed 002 deadlock, a race in the kernel, is made to happen every time
+    /// through the model's lockdep hook, and detected by a timeout without leaving a foreground thread blocked.
     /// </summary>
     public class ScenarioTests
     {
@@ -26,6 +26,7 @@ namespace LockDiscipline.Tests.KernelModel
         [InlineData("Seed000")]
         [InlineData("Seed001")]
         [InlineData("Seed002")]
+        [InlineData("Seed002Interleaved")]
         [InlineData("Seed003")]
         [InlineData("Seed004")]
         public void FixedModelCompletesEveryScenario(string scenario)
@@ -42,16 +43,16 @@ namespace LockDiscipline.Tests.KernelModel
             Assert.True(!completed || error is not null, "the pre-fix close completed normally");
         }
 
-        [Fact(Skip = "timing-dependent: the deadlock needs the vcpu inside its SRCU read section exactly while the reset holds kvm->lock; it hangs often under Debug and rarely under Release on two cores, so it stays out of CI until the scenario orchestrates that interleaving")]
+        [Fact]
         public void PreFixSeed002Deadlocks()
         {
-            // A deadlock is a race: the reset must wait for readers while a vcpu is inside its read section. A few attempts make
-            // it near certain; each one that deadlocks leaves only background threads behind.
-            // Its own copy of the model: the pre-fix seed 000 leaves locks held in the shared one's static state.
+            // Its own copy of the model: the deadlocked threads keep the pre-fix kvm->lock and SRCU read section forever.
             var model = Build(seedBugs: true);
-            var outcomes = Enumerable.Range(0, 5).Select(_ => Run(model, "Seed002")).TakeWhile(o => o.Completed).ToList();
-            Assert.True(outcomes.Count < 5, "the pre-fix xen event channel reset never deadlocked in five attempts: "
-                + string.Join("; ", outcomes.Select(o => o.Error?.Message ?? "completed")));
+            var (completed, error) = Run(model, "Seed002Interleaved");
+            Assert.False(completed, "the pre-fix event channel reset finished although the vcpu was inside its SRCU read section, about to take kvm->lock: " + (error?.Message ?? "no error"));
+            Assert.Equal(
+                "the reset holds kvm->lock and waits for SRCU readers; the vcpu, a reader, is about to take kvm->lock",
+                model.GetType("SeedScenarios")!.GetField("Seed002Reached")!.GetValue(null));
         }
 
         private static (bool Completed, Exception? Error) Run(Assembly model, string scenario)

@@ -73,7 +73,59 @@ public static class SeedScenarios
         Vfio.VfioGroupFopsRelease(gf);
     }
 
-    public static void Seed002()
+    // Seed 002's interleaving, made to happen every time through the lockdep hook: the vcpu is inside its kvm->srcu read
+    // section and about to take kvm->lock when the event channel reset takes kvm->lock and waits for SRCU readers. Before the
+    // fix the vcpu then waits for kvm->lock and the reset for the vcpu: neither returns. After it the vcpu takes the Xen lock,
+    // never kvm->lock, and both finish.
+    public static volatile string? Seed002Reached;
+
+    public static void Seed002Interleaved()
+    {
+        var (kvm, vcpu) = Seed002Vm();
+        kvm.GuestMemory[0x1000] = new EvtchnSend { Port = 5 };
+        using var vcpuAtKvmLock = new ManualResetEventSlim();
+        using var vcpuDone = new ManualResetEventSlim();
+        using var resetWaitsForReaders = new ManualResetEventSlim();
+        Thread? vcpuThread = null;
+        Lockdep.LockAcquire = taken =>
+        {
+            if (Thread.CurrentThread == vcpuThread && ReferenceEquals(taken, kvm.Lock))
+            {
+                vcpuAtKvmLock.Set();
+                resetWaitsForReaders.Wait(5000);
+            }
+            else if (Thread.CurrentThread != vcpuThread && ReferenceEquals(taken, kvm.Srcu))
+            {
+                Seed002Reached = vcpuAtKvmLock.IsSet ? "the reset holds kvm->lock and waits for SRCU readers; the vcpu, a reader, is about to take kvm->lock" : "the reset waits for SRCU readers";
+                resetWaitsForReaders.Set();
+            }
+        };
+        try
+        {
+            vcpuThread = new Thread(() =>
+            {
+                kvm.Arch.Xen.ShinfoCache.Invalidate();   // the slow path, which takes a lock
+                vcpu.GuestProgram.Enqueue(GuestExit.Hypercall(KvmXenOps.HypervisorEventChannelOp, KvmXenOps.EvtchnopSend, 0x1000));
+                KvmMain.KvmVcpuIoctl(vcpu, KvmIoctl.KvmRun, null);
+                vcpuDone.Set();
+            }) { IsBackground = true };
+            vcpuThread.Start();
+            Check(WaitHandle.WaitAny(new[] { vcpuAtKvmLock.WaitHandle, vcpuDone.WaitHandle }, 5000) != WaitHandle.WaitTimeout, "the vcpu reaches kvm->lock or finishes its run");
+            KvmXenOps.KvmXenHvmSetAttr(kvm, new KvmXenHvmAttr { Type = KvmXenHvmAttr.TypeEvtchn, EvtchnFlags = KvmXenHvmAttr.EvtchnReset });
+            Check(vcpuThread.Join(5000), "vcpu thread finishes");
+            Check((kvm.Arch.Xen.ShinfoCache.EvtchnPending[0] & (1L << 5)) != 0, "port 5 pending");
+        }
+        finally
+        {
+            Lockdep.LockAcquire = null;
+        }
+
+        KvmMain.KvmVcpuRelease(vcpu);
+        KvmMain.KvmVmRelease(kvm);
+        Check(kvm.Destroyed, "vm destroyed");
+    }
+
+    static (Kvm Kvm, KvmVcpu Vcpu) Seed002Vm()
     {
         var kvm = KvmMain.KvmCreateVm(KvmArchKind.X86, out _)!;
         Check(KvmMain.KvmVmIoctl(kvm, KvmIoctl.KvmXenHvmConfig, new KvmXenHvmConfig { Flags = KvmXenHvmConfig.InterceptHcall, Msr = 0x40000000 }) == 0, "hvm config");
@@ -87,6 +139,12 @@ public static class SeedScenarios
             a.EvtchnDeliverPort.Port = p; a.EvtchnDeliverPort.VcpuId = 0;
             Check(KvmXenOps.KvmXenHvmSetAttr(kvm, a) == 0, "assign " + p);
         }
+        return (kvm, vcpu);
+    }
+
+    public static void Seed002()
+    {
+        var (kvm, vcpu) = Seed002Vm();
         kvm.GuestMemory[0x1000] = new EvtchnSend { Port = 5 };
         var stop = false;
         var runner = new Thread(() =>
