@@ -166,9 +166,15 @@ namespace LockDiscipline.Analyzers.Flow
 
         public static LockState Join(LockState? a, LockState b)
         {
-            if (a is null)
+            if (a is null || ReferenceEquals(a, b))
             {
                 return b;
+            }
+
+            // The usual case (most points hold nothing, or the same holds on both edges): joining changes nothing, so allocate nothing.
+            if (SameHolds(a, b) && b.Ties.Keys.All(a.Ties.ContainsKey))
+            {
+                return a;
             }
 
             var builder = ImmutableSortedDictionary.CreateBuilder<HeldKey, HeldLock>();
@@ -203,6 +209,25 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             return new LockState(builder.ToImmutable(), ties);
+        }
+
+        /// <summary>Both hold exactly the same <see cref="HeldLock"/> objects, so their join holds them too.</summary>
+        private static bool SameHolds(LockState a, LockState b)
+        {
+            if (a.Held.Count != b.Held.Count)
+            {
+                return false;
+            }
+
+            foreach (var pair in a.Held)
+            {
+                if (!b.Held.TryGetValue(pair.Key, out var other) || !ReferenceEquals(other, pair.Value))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         public bool Equals(LockState? other)

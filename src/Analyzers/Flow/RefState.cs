@@ -85,9 +85,14 @@ namespace LockDiscipline.Analyzers.Flow
 
         public static RefState Join(RefState? a, RefState b)
         {
-            if (a is null)
+            if (a is null || ReferenceEquals(a, b))
             {
                 return b;
+            }
+
+            if (b.Refs.IsEmpty && b.Vars.IsEmpty)
+            {
+                return a;
             }
 
             var refs = a.Refs;
