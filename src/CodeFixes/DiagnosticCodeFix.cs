@@ -1,3 +1,4 @@
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -11,9 +12,7 @@ namespace LockDiscipline.CodeFixes
 
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            if (await ReadAsync(context.Document, context.CancellationToken).ConfigureAwait(false) is not var (root, model))
             {
                 return;
             }
@@ -22,6 +21,14 @@ namespace LockDiscipline.CodeFixes
             {
                 Register(context, root, model, diagnostic);
             }
+        }
+
+        /// <summary>The document's root and semantic model; read again when a fix is applied, since Fix All hands over other documents.</summary>
+        protected static async Task<(SyntaxNode Root, SemanticModel Model)?> ReadAsync(Document document, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            return root is null || model is null ? null : (root, model);
         }
 
         /// <summary>Registers the fix for <paramref name="diagnostic"/> when its result would be correct; otherwise nothing.</summary>

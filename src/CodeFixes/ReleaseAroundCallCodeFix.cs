@@ -47,9 +47,8 @@ namespace LockDiscipline.CodeFixes
 
         private static async Task<Document> ApplyAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null || Plan(root, model, diagnostic, cancellationToken) is not { } plan)
+            if (await ReadAsync(document, cancellationToken).ConfigureAwait(false) is not var (root, model)
+                || Plan(root, model, diagnostic, cancellationToken) is not { } plan)
             {
                 return document;
             }
