@@ -96,8 +96,8 @@ namespace LockDiscipline.CodeFixes
         private static FixPlan? Plan(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             if (FixProperties.ParseHeldAt(diagnostic.Properties) is not { } heldAt
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } call
-                || root.FindNode(heldAt, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } acquireCall
+                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call
+                || root.FindNode(heldAt, getInnermostNodeForTie: true) is not InvocationExpressionSyntax acquireCall
                 || LockStatements.StatementOf(call) is not { } drop
                 || LockStatements.StatementOf(acquireCall) is not { Parent: BlockSyntax block } acquire
                 || LockStatements.LockExpressionText(acquireCall, model) is not { } lockText

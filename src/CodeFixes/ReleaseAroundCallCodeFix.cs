@@ -162,7 +162,7 @@ namespace LockDiscipline.CodeFixes
             if (diagnostic.Properties.TryGetValue(FixProperties.Reorderable, out var reorderable) && reorderable == "true"
                 || !diagnostic.Properties.TryGetValue(FixProperties.HeldEverywhere, out var everywhere) || everywhere != "true"
                 || FixProperties.ParseHeldAt(diagnostic.Properties) is not { } heldAt
-                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } call
+                || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax call
                 || OwnStatement(call) is not { } statement
                 || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol callee
                 || callee.GetAttributes().Any(a => a.AttributeClass?.Name == "RequiresAttribute")
@@ -177,7 +177,9 @@ namespace LockDiscipline.CodeFixes
             var locals = new List<(string Text, ITypeSymbol Type)>();
             if (call.Expression is MemberAccessExpressionSyntax { Expression: var receiver } && !IsStable(receiver, model, cancellationToken, out _))
             {
-                if (!TryHoist(receiver, "target", hoisted, locals, taken, model, cancellationToken))
+                // A struct receiver read into a local would be a copy, and the call would change the copy.
+                if (model.GetTypeInfo(receiver, cancellationToken).Type is not { IsReferenceType: true }
+                    || !TryHoist(receiver, "target", hoisted, locals, taken, model, cancellationToken))
                 {
                     return null;
                 }
@@ -249,7 +251,7 @@ namespace LockDiscipline.CodeFixes
                 return type is null ? null : LockVerbs.For(type, path, shared: false) is { } verbs ? new HeldLockText(path, verbs.Release, verbs.Acquire) : null;
             }
 
-            if (heldNode.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { Parent: ExpressionStatementSyntax } acquire
+            if (heldNode is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } acquire
                 && model.GetSymbolInfo(acquire, cancellationToken).Symbol is IMethodSymbol acquireMethod
                 && LockStatements.LockExpressionText(acquire, model) is { } lockText)
             {

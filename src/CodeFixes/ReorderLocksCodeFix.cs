@@ -101,8 +101,8 @@ namespace LockDiscipline.CodeFixes
         /// </summary>
         private static (SyntaxNode Root, string Inner, string Outer)? HoistCalls(SyntaxNode root, SemanticModel model, SyntaxNode outerNode, SyntaxNode innerNode)
         {
-            if (outerNode.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } outerCall
-                || innerNode.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } innerCall
+            if (outerNode is not InvocationExpressionSyntax outerCall
+                || innerNode is not InvocationExpressionSyntax innerCall
                 || LockStatements.StatementOf(outerCall) is not { Parent: BlockSyntax block } outerAcquire
                 || LockStatements.StatementOf(innerCall) is not { } innerAcquire
                 || innerAcquire.Parent != block
@@ -195,8 +195,8 @@ namespace LockDiscipline.CodeFixes
 
         private static SyntaxNode? SwapCalls(SyntaxNode root, SemanticModel model, SyntaxNode outerNode, SyntaxNode innerNode)
         {
-            if (outerNode.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } outerCall
-                || innerNode.FirstAncestorOrSelf<InvocationExpressionSyntax>() is not { } innerCall
+            if (outerNode is not InvocationExpressionSyntax outerCall
+                || innerNode is not InvocationExpressionSyntax innerCall
                 || LockStatements.StatementOf(outerCall) is not { Parent: BlockSyntax block } outerAcquire
                 || LockStatements.StatementOf(innerCall) is not { } innerAcquire
                 || innerAcquire.Parent != block

@@ -490,6 +490,24 @@ public class C
         }
 
         [Fact]
+        public Task NoReleaseAroundACallUnderALockStatementInALambdaArgument()
+        {
+            var source = @"using LockDiscipline;
+[assembly: LockOrder(""C.b"", ""C.a"")]
+public class C
+{
+    object a = new object();
+    object b = new object();
+    void Work() { Run(() => { lock (a) { TakeB(); } }); }
+    static void Run(System.Action action) => action();
+    void TakeB() { lock (b) { } }
+}
+";
+            var expected = At("LD1001", 7, 42, 49, "Lock-order inversion: 'C.b' is acquired while 'C.a' is held, but [LockOrder] declares 'C.b' outside 'C.a' (via TakeB -> lock (b))");
+            return Verify.CodeFixAsync<ReleaseAroundCallCodeFix>(source, new[] { expected }, source, new[] { expected });
+        }
+
+        [Fact]
         public Task NoReleaseAroundACallWhoseResultIsUsedInACondition()
         {
             var source = TwoLocks + @"    void Work()
