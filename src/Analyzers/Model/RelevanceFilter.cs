@@ -47,9 +47,6 @@ namespace LockDiscipline.Analyzers.Model
         public bool Mentions(SyntaxNode node)
             => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
 
-        public static RelevanceFilter Build(IEnumerable<SyntaxTree> trees, CancellationToken cancellationToken)
-            => FromScans(trees.Select(t => ScanTree(t, cancellationToken)).ToList(), cancellationToken);
-
         /// <summary>The filter from every tree's <see cref="ScanTree"/>, in file order.</summary>
         public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken)
         {
