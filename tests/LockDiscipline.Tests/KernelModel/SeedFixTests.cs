@@ -78,7 +78,7 @@ namespace LockDiscipline.Tests.KernelModel
         private static string[] Describe(IEnumerable<Diagnostic> diagnostics)
             => diagnostics.Select(d => d.Id + " " + d.Location.SourceTree!.FilePath + " " + d.GetMessage()).OrderBy(s => s, System.StringComparer.Ordinal).ToArray();
 
-        private static (Project Project, Dictionary<string, DocumentId> Documents) Load(CSharpCompilation compilation)
+        internal static (Project Project, Dictionary<string, DocumentId> Documents) Load(CSharpCompilation compilation)
         {
             var workspace = new AdhocWorkspace();
             var projectId = ProjectId.CreateNewId();
