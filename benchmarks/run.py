@@ -67,9 +67,9 @@ def main():
         rows.append((size, base_csc, ld, ca, base_rss, ld_rss, ok, found, ld_csc))
 
     print()
-    print(f"{'lines':>8} {'base csc s':>10} {'LD s':>7} {'CA2000 s':>9} {'LD/base':>8} {'LD/CA2000':>9} {'mem LD/base':>11} {'csc LD s':>9}  findings")
+    print(f"{'lines':>8} {'base csc s':>10} {'LD s':>7} {'CA2000 s':>9} {'LD/base':>8} {'LD/CA2000':>9} {'mem LD/base':>11} {'csc LD s':>9} {'build +':>8}  findings")
     for size, base, ld, ca, base_rss, ld_rss, ok, found, ld_csc in rows:
-        print(f"{size:>8} {base:>10.2f} {ld:>7.2f} {ca:>9.2f} {ld / base:>8.3f} {ld / ca:>9.2f} {ld_rss / base_rss:>11.2f} {ld_csc:>9.2f}  {'ok' if ok else 'MISMATCH'} {found}")
+        print(f"{size:>8} {base:>10.2f} {ld:>7.2f} {ca:>9.2f} {ld / base:>8.3f} {ld / ca:>9.2f} {ld_rss / base_rss:>11.2f} {ld_csc:>9.2f} {(ld_csc - base) / base:>+8.0%}  {'ok' if ok else 'MISMATCH'} {found}")
     if len(rows) > 1:
         by_size = {r[0]: r for r in rows}
         first, last = (by_size[50000], by_size[200000]) if 50000 in by_size and 200000 in by_size else (rows[0], rows[-1])
