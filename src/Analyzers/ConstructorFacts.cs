@@ -119,7 +119,7 @@ namespace LockDiscipline.Analyzers
                 return null;
             }
 
-            var call = new CallFact(null, baseConstructor, site, ImmutableArray<HeldLock>.Empty, ImmutableArray<HeldLock>.Empty,
+            var call = new CallFact(baseConstructor, site, ImmutableArray<HeldLock>.Empty, ImmutableArray<HeldLock>.Empty,
                 ImmutableHashSet<LockClass>.Empty, ImmutableArray<HeldKey>.Empty, ImmutableArray<HeldKey>.Empty);
             return new MethodLockFacts(constructor, ImmutableArray<AcquireFact>.Empty, ImmutableArray.Create(call),
                 ImmutableArray<UnheldReleaseFact>.Empty, ImmutableArray<LeakFact>.Empty, ImmutableArray<GuardedAccessFact>.Empty);

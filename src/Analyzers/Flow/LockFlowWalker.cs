@@ -323,7 +323,7 @@ namespace LockDiscipline.Analyzers.Flow
                 var contract = _model.GetEffectiveContract(target);
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
-                _calls[op] = accumulator = new CallAccumulator(op, target, op.Syntax.GetLocation(), required, excluded);
+                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded);
             }
 
             accumulator.Add(state, EntryLocksReleased(state));
@@ -516,16 +516,14 @@ namespace LockDiscipline.Analyzers.Flow
 
         private sealed class CallAccumulator
         {
-            private readonly IOperation _operation;
             private readonly IMethodSymbol _target;
             private readonly Location _site;
             private readonly ImmutableArray<HeldKey> _required;
             private readonly ImmutableArray<HeldKey> _excluded;
             private readonly HeldAccumulator _held = new();
 
-            public CallAccumulator(IOperation operation, IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
             {
-                _operation = operation;
                 _target = target;
                 _site = site;
                 _required = required;
@@ -534,7 +532,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
 
-            public CallFact ToFact() => new(_operation, _target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded);
+            public CallFact ToFact() => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded);
         }
 
         private sealed class GuardAccumulator

@@ -41,20 +41,16 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A call to another method, with the locks held around it.</summary>
     internal sealed class CallFact
     {
-        public CallFact(IOperation? operation, IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
         {
             Required = required;
             Excluded = excluded;
-            Operation = operation;
             Target = target;
             Site = site;
             MayHeld = mayHeld;
             MustHeld = mustHeld;
             EntryLocksReleased = entryLocksReleased;
         }
-
-        /// <summary>The call, or null for a call the compiler makes implicitly (an implicit constructor's base call).</summary>
-        public IOperation? Operation { get; }
 
         public IMethodSymbol Target { get; }
 
