@@ -248,7 +248,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private void Throw(BasicBlock from, TState state, string exit)
         {
-            for (var region = from.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            foreach (var region in RegionsOut(from))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
                 {
@@ -275,14 +275,31 @@ namespace LockDiscipline.Analyzers.Flow
             OnExit(state, exit, from);
         }
 
+        /// <summary>
+        /// The regions around <paramref name="block"/>, innermost first, up to this graph's root. A lambda's or local function's
+        /// regions continue into the enclosing method's (a local function declared inside a <c>lock</c> sees its try/finally), but
+        /// those run at the declaration, not when the function throws, and their blocks are another graph's.
+        /// </summary>
+        private IEnumerable<ControlFlowRegion> RegionsOut(BasicBlock block)
+        {
+            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            {
+                yield return region;
+                if (region == Cfg.Root)
+                {
+                    yield break;
+                }
+            }
+        }
+
         private static bool IsCatchAll(ControlFlowRegion handler)
             => handler.Kind == ControlFlowRegionKind.Catch
                && (handler.ExceptionType is null || handler.ExceptionType.SpecialType == SpecialType.System_Object
                    || handler.ExceptionType.ToDisplayString() == "System.Exception");
 
-        private static void PropagateToHandlers(BasicBlock block, TState state, System.Action<int, TState> enqueue)
+        private void PropagateToHandlers(BasicBlock block, TState state, System.Action<int, TState> enqueue)
         {
-            for (var region = block.EnclosingRegion; region is not null; region = region.EnclosingRegion)
+            foreach (var region in RegionsOut(block))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } parent)
                 {

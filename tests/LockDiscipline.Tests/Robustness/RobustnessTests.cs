@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LockDiscipline.Analyzers;
 using LockDiscipline.Tests.KernelModel;
+using LockDiscipline.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -61,6 +62,46 @@ namespace LockDiscipline.Tests.Robustness
                 await AssertNoAnalyzerException(baseline.ReplaceSyntaxTree(original, tree));
             }
         }
+
+        /// <summary>
+        /// Found in StackExchange.Redis (PhysicalConnection.Read.cs): a local function declared inside a <c>lock</c> that throws. Its
+        /// graph's regions lead on into the method's try/finally, whose blocks are not the local function's.
+        /// </summary>
+        [Fact]
+        public Task FunctionsDeclaredInsideALockThatThrowAreAnalysedOnTheirOwn()
+            => Verify.AnalyzerAsync(@"public class C
+{
+    readonly object gate = new object();
+    System.Action? saved;
+    void M(bool c)
+    {
+        lock (gate)
+        {
+            if (c)
+            {
+                Fail(1);
+
+                static void Fail(int code) => throw new System.InvalidOperationException(code.ToString());
+            }
+
+            saved = () => throw new System.InvalidOperationException();
+            try
+            {
+                Local();
+            }
+            catch (System.InvalidOperationException)
+            {
+            }
+
+            void Local()
+            {
+                try { throw new System.InvalidOperationException(); }
+                finally { saved = null; }
+            }
+        }
+    }
+}
+");
 
         [Fact]
         public async Task TenThousandMethodCallChainAndDeepNestingDoNotOverflow()
