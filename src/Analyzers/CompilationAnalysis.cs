@@ -372,7 +372,7 @@ namespace LockDiscipline.Analyzers
                         continue;
                     }
 
-                    foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call.Target))
+                    foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call))
                     {
                         var held = LockEvent.Effective(call.MayHeld, calleePath.Dropped);
                         if (!held.IsEmpty)

@@ -323,10 +323,34 @@ namespace LockDiscipline.Analyzers.Flow
                 var contract = _model.GetEffectiveContract(target);
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
-                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded);
+                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target));
             }
 
             accumulator.Add(state, EntryLocksReleased(state));
+        }
+
+        /// <summary>The receiver's static type when the call dispatches on it (see <see cref="CallFact.VirtualReceiver"/>).</summary>
+        private static ITypeSymbol? VirtualReceiverOf(IOperation op, IMethodSymbol target)
+        {
+            if (target.IsStatic || !(target.IsVirtual || target.IsAbstract || target.IsOverride || target.ContainingType?.TypeKind == TypeKind.Interface))
+            {
+                return null;
+            }
+
+            var (receiver, dispatched) = op switch
+            {
+                IInvocationOperation invocation => (invocation.Instance, invocation.IsVirtual),
+                IPropertyReferenceOperation property => (property.Instance, property.Instance?.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax),
+                _ => (null, false),
+            };
+            // An implicit conversion only widens the static type (`using (x)` calls Dispose on x converted to IDisposable): the
+            // operand's type is the more precise bound on what the receiver can be.
+            while (receiver is IConversionOperation { IsImplicit: true } conversion)
+            {
+                receiver = conversion.Operand;
+            }
+
+            return dispatched ? receiver?.Type ?? target.ContainingType : null;
         }
 
         private HeldKey ResolveKey(BoundLock target, IOperation call, IMethodSymbol callee, LockMode mode)
@@ -520,10 +544,12 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly Location _site;
             private readonly ImmutableArray<HeldKey> _required;
             private readonly ImmutableArray<HeldKey> _excluded;
+            private readonly ITypeSymbol? _virtualReceiver;
             private readonly HeldAccumulator _held = new();
 
-            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver)
             {
+                _virtualReceiver = virtualReceiver;
                 _target = target;
                 _site = site;
                 _required = required;
@@ -532,7 +558,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
 
-            public CallFact ToFact() => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded);
+            public CallFact ToFact() => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver);
         }
 
         private sealed class GuardAccumulator

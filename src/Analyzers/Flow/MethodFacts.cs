@@ -41,8 +41,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A call to another method, with the locks held around it.</summary>
     internal sealed class CallFact
     {
-        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded)
+        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver = null)
         {
+            VirtualReceiver = virtualReceiver;
             Required = required;
             Excluded = excluded;
             Target = target;
@@ -53,6 +54,13 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         public IMethodSymbol Target { get; }
+
+        /// <summary>
+        /// For a virtual or interface call, the static type of the receiver: only implementations a receiver of that type can reach
+        /// are followed (<c>endpoint.ToString()</c> is not every <c>ToString</c> in the compilation). Null for a call that is not
+        /// dispatched (static, non-virtual, <c>base.M()</c>, constructors).
+        /// </summary>
+        public ITypeSymbol? VirtualReceiver { get; }
 
         public Location Site { get; }
 

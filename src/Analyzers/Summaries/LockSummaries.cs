@@ -75,22 +75,81 @@ namespace LockDiscipline.Analyzers.Summaries
         /// compilation, one dispatch node that joins them all (so N call sites and M implementations cost N + M, not N * M);
         /// otherwise the method's own body.
         /// </summary>
-        private SummaryNode? NodeFor(IMethodSymbol target)
+        private SummaryNode? NodeFor(CallFact call)
         {
-            target = target.OriginalDefinition;
-            if (_implementations.ContainsKey(target))
+            var target = call.Target.OriginalDefinition;
+            if (call.VirtualReceiver is { } receiver && _implementations.ContainsKey(target))
             {
-                return new SummaryNode(target, dispatch: true);
+                return new SummaryNode(target, dispatch: true, DispatchReceiver(receiver, target));
             }
 
             return _facts.ContainsKey(target) ? new SummaryNode(target, dispatch: false) : null;
         }
 
-        /// <summary>What a call to <paramref name="target"/> may acquire: the summaries of its bodies plus its <c>[MayAcquire]</c>.</summary>
-        public IEnumerable<(IMethodSymbol Callee, AcquisitionPath Path)> MayAcquireThrough(IMethodSymbol target)
+        /// <summary>
+        /// The receiver type a dispatch node is keyed by, or null when every implementation is reachable (the receiver is the
+        /// member's own type, or not a named type).
+        /// </summary>
+        private static INamedTypeSymbol? DispatchReceiver(ITypeSymbol receiver, IMethodSymbol target)
+            => receiver.OriginalDefinition is INamedTypeSymbol named && !SymbolEqualityComparer.Default.Equals(named, target.ContainingType?.OriginalDefinition)
+                ? named
+                : null;
+
+        /// <summary>
+        /// The bodies a call on a receiver of static type <paramref name="receiver"/> can run: implementations in that type or its
+        /// subtypes, and the one that type itself inherits from a base class.
+        /// </summary>
+        private IEnumerable<IMethodSymbol> Reachable(IMethodSymbol target, INamedTypeSymbol? receiver)
         {
+            var candidates = _implementations[target].Append(target).Where(_facts.ContainsKey).ToList();
+            if (receiver is null)
+            {
+                return candidates;
+            }
+
+            var reachable = candidates.Where(m => IsSameOrSubtype(m.ContainingType, receiver)).ToList();
+            for (var type = receiver.TypeKind == TypeKind.Interface ? null : receiver; type is not null; type = type.BaseType)
+            {
+                var inherited = candidates.FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.ContainingType.OriginalDefinition, type.OriginalDefinition));
+                if (inherited is not null)
+                {
+                    if (!reachable.Contains(inherited, SymbolEqualityComparer.Default))
+                    {
+                        reachable.Add(inherited);
+                    }
+
+                    break;
+                }
+            }
+
+            return reachable;
+        }
+
+        private static bool IsSameOrSubtype(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+        {
+            if (ancestor.TypeKind == TypeKind.Interface)
+            {
+                return SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, ancestor)
+                    || type.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, ancestor));
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>What <paramref name="call"/> may acquire: the summaries of the bodies it can run plus its target's <c>[MayAcquire]</c>.</summary>
+        public IEnumerable<(IMethodSymbol Callee, AcquisitionPath Path)> MayAcquireThrough(CallFact call)
+        {
+            var target = call.Target;
             var seen = new HashSet<(LockClass, LockMode)>();
-            if (NodeFor(target) is { } node && _summaries.TryGetValue(node, out var map))
+            if (NodeFor(call) is { } node && _summaries.TryGetValue(node, out var map))
             {
                 foreach (var path in map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode))
                 {
@@ -185,6 +244,7 @@ namespace LockDiscipline.Analyzers.Summaries
             var ordered = _facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal).ToList();
             var queue = new Queue<SummaryNode>();
             var queued = new HashSet<SummaryNode>();
+            var dispatchNodes = new OrderedNodes();
 
             void AddReader(SummaryNode node, SummaryNode reader, CallFact? call)
             {
@@ -221,8 +281,13 @@ namespace LockDiscipline.Analyzers.Summaries
                         }
                     }
 
-                    if (NodeFor(call.Target) is { } callee)
+                    if (NodeFor(call) is { } callee)
                     {
+                        if (callee.Dispatch && !dispatchNodes.ContainsKey(callee))
+                        {
+                            dispatchNodes[callee] = Reachable(callee.Method, callee.Receiver).ToList();
+                        }
+
                         AddReader(callee, node, call);
                     }
                 }
@@ -232,13 +297,13 @@ namespace LockDiscipline.Analyzers.Summaries
                 queued.Add(node);
             }
 
-            foreach (var pair in _implementations.OrderBy(p => p.Key.ToDisplayString(), System.StringComparer.Ordinal))
+            // Dispatch nodes, created in call-site order as the calls above asked for them (deterministic).
+            foreach (var pair in dispatchNodes)
             {
-                var dispatch = new SummaryNode(pair.Key, dispatch: true);
-                _summaries[dispatch] = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
-                foreach (var implementation in pair.Value.Append(pair.Key).Where(_facts.ContainsKey))
+                _summaries[pair.Key] = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
+                foreach (var implementation in pair.Value)
                 {
-                    AddReader(new SummaryNode(implementation, dispatch: false), dispatch, null);
+                    AddReader(new SummaryNode(implementation, dispatch: false), pair.Key, null);
                 }
             }
 
@@ -277,24 +342,59 @@ namespace LockDiscipline.Analyzers.Summaries
             }
         }
 
-        /// <summary>A method body, or the dispatch of a virtual or interface member to all its implementations.</summary>
+        /// <summary>
+        /// A method body, or the dispatch of a virtual or interface member to the implementations a receiver of
+        /// <see cref="Receiver"/>'s static type can reach (all of them when null).
+        /// </summary>
         private readonly struct SummaryNode : System.IEquatable<SummaryNode>
         {
-            public SummaryNode(IMethodSymbol method, bool dispatch)
+            public SummaryNode(IMethodSymbol method, bool dispatch, INamedTypeSymbol? receiver = null)
             {
                 Method = method;
                 Dispatch = dispatch;
+                Receiver = receiver;
             }
 
             public IMethodSymbol Method { get; }
 
             public bool Dispatch { get; }
 
-            public bool Equals(SummaryNode other) => Dispatch == other.Dispatch && SymbolEqualityComparer.Default.Equals(Method, other.Method);
+            public INamedTypeSymbol? Receiver { get; }
+
+            public bool Equals(SummaryNode other)
+                => Dispatch == other.Dispatch && SymbolEqualityComparer.Default.Equals(Method, other.Method) && SymbolEqualityComparer.Default.Equals(Receiver, other.Receiver);
 
             public override bool Equals(object? obj) => obj is SummaryNode other && Equals(other);
 
-            public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Method) * 2 + (Dispatch ? 1 : 0);
+            public override int GetHashCode()
+                => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31 + (Receiver is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Receiver))) * 2 + (Dispatch ? 1 : 0);
+        }
+
+        /// <summary>Dispatch nodes with their reachable bodies, enumerated in the order they were first asked for.</summary>
+        private sealed class OrderedNodes : IEnumerable<KeyValuePair<SummaryNode, List<IMethodSymbol>>>
+        {
+            private readonly Dictionary<SummaryNode, List<IMethodSymbol>> _map = new();
+            private readonly List<SummaryNode> _order = new();
+
+            public bool ContainsKey(SummaryNode node) => _map.ContainsKey(node);
+
+            public List<IMethodSymbol> this[SummaryNode node]
+            {
+                set
+                {
+                    if (!_map.ContainsKey(node))
+                    {
+                        _order.Add(node);
+                    }
+
+                    _map[node] = value;
+                }
+            }
+
+            public IEnumerator<KeyValuePair<SummaryNode, List<IMethodSymbol>>> GetEnumerator()
+                => _order.Select(n => new KeyValuePair<SummaryNode, List<IMethodSymbol>>(n, _map[n])).GetEnumerator();
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         }
 
         public static AcquisitionPath Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)

@@ -1,0 +1,115 @@
+using System.Threading.Tasks;
+using LockDiscipline.Tests.Verifiers;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+
+namespace LockDiscipline.Tests.Rules
+{
+    /// <summary>
+    /// Virtual and interface calls follow the implementations the receiver's static type can reach: its own, its subtypes', and
+    /// the one it inherits. <c>endpoint.ToString()</c> is not every <c>ToString</c> in the compilation; <c>base.M()</c> is not
+    /// dispatched at all.
+    /// </summary>
+    public class DispatchTests
+    {
+        private const string Inversion = "Lock-order inversion: 'C.B' is acquired while 'C.A' is held, but [LockOrder] declares 'C.B' outside 'C.A'";
+
+        private static DiagnosticResult At(int line, int column, int endColumn, string chain)
+            => Verify.Diagnostic("LD1001").WithSpan("File1.cs", line, column, line, endColumn).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Inversion + chain);
+
+        [Fact]
+        public Task ObjectToStringReachesEveryOverrideButASourceReceiverOnlyItsOwn()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Safe { public override string ToString() => ""safe""; }
+public class Locky { public override string ToString() { C.B.Lock(); C.B.Unlock(); return ""locky""; } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Precise(Safe s) { A.Lock(); s.ToString(); A.Unlock(); }
+    void Broad(object o) { A.Lock(); o.ToString(); A.Unlock(); }
+    void Exact(Locky l) { A.Lock(); l.ToString(); A.Unlock(); }
+}
+",
+                },
+                At(11, 38, 50, " (via ToString -> C.B.Lock())"),
+                At(12, 37, 49, " (via ToString -> C.B.Lock())"));
+
+        [Fact]
+        public Task AReceiverRunsTheImplementationItInheritsAndBaseCallsAreNotDispatched()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Base { public virtual void Run() { C.B.Lock(); C.B.Unlock(); } }
+public class Inherits : Base { }
+public class Quiet : Base { public override void Run() { } }
+public class Calls : Base { public override void Run() { C.A.Lock(); base.Run(); C.A.Unlock(); } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Inherited(Inherits i) { A.Lock(); i.Run(); A.Unlock(); }
+    void Overridden(Quiet q) { A.Lock(); q.Run(); A.Unlock(); }
+}
+",
+                },
+                At(7, 70, 80, " (via Run -> C.B.Lock())"),
+                At(12, 44, 51, " (via Run -> C.B.Lock())"));
+
+        [Fact]
+        public Task UsingDisposesTheResourceItsStaticTypeAllows()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public sealed class Quiet : System.IDisposable { public void Dispose() { } }
+public sealed class Loud : System.IDisposable { public void Dispose() { C.B.Lock(); C.B.Unlock(); } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Known(Quiet q) { A.Lock(); using (q) { } A.Unlock(); }
+    void Unknown(System.IDisposable d) { A.Lock(); using (d) { } A.Unlock(); }
+}
+",
+                },
+                At(11, 59, 60, " (via Dispose -> C.B.Lock())"));
+
+        [Fact]
+        public Task AnInterfaceReceiverReachesTheImplementationsOfThatInterfaceOnly()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public interface IWork { void Do(); }
+public interface ISafeWork : IWork { }
+public class Locking : IWork { public void Do() { C.B.Lock(); C.B.Unlock(); } }
+public class Harmless : ISafeWork { public void Do() { } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Any(IWork w) { A.Lock(); w.Do(); A.Unlock(); }
+    void Safe(ISafeWork w) { A.Lock(); w.Do(); A.Unlock(); }
+}
+",
+                },
+                At(12, 35, 41, " (via Do -> C.B.Lock())"));
+    }
+}
