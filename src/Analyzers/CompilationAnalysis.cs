@@ -121,7 +121,7 @@ namespace LockDiscipline.Analyzers
             constructors.FoldInto(facts);
 
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
-            var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, cancellationToken);
+            var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, settings.DispatchFrameworkMembers, cancellationToken);
             var events = BuildEvents(facts, summaries);
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
 

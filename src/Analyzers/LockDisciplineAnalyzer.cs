@@ -61,7 +61,8 @@ namespace LockDiscipline.Analyzers
             var depth = options.TryGetValue("lockdiscipline.max_call_depth", out var d) && int.TryParse(d, out var parsed) && parsed > 0 ? parsed : AnalyzerSettings.Default.MaxCallDepth;
             var cycles = !options.TryGetValue("lockdiscipline.report_inferred_cycles", out var c) || !string.Equals(c.Trim(), "false", StringComparison.OrdinalIgnoreCase);
             var exceptions = options.TryGetValue("lockdiscipline.exceptions_from_calls", out var e) && string.Equals(e.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            return new AnalyzerSettings(depth, cycles, exceptions);
+            var framework = options.TryGetValue("lockdiscipline.dispatch_framework_members", out var f) && string.Equals(f.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+            return new AnalyzerSettings(depth, cycles, exceptions, framework);
         }
 
         /// <summary>

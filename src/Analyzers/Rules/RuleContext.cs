@@ -183,13 +183,14 @@ namespace LockDiscipline.Analyzers.Rules
     /// <summary>Options read from .editorconfig (global options), with typed defaults.</summary>
     internal sealed class AnalyzerSettings
     {
-        public static readonly AnalyzerSettings Default = new(32, true, false);
+        public static readonly AnalyzerSettings Default = new(32, true, false, false);
 
-        public AnalyzerSettings(int maxCallDepth, bool reportInferredCycles, bool exceptionsFromCalls)
+        public AnalyzerSettings(int maxCallDepth, bool reportInferredCycles, bool exceptionsFromCalls, bool dispatchFrameworkMembers)
         {
             MaxCallDepth = maxCallDepth;
             ReportInferredCycles = reportInferredCycles;
             ExceptionsFromCalls = exceptionsFromCalls;
+            DispatchFrameworkMembers = dispatchFrameworkMembers;
         }
 
         /// <summary><c>lockdiscipline.max_call_depth</c>: how many calls deep acquisitions are followed.</summary>
@@ -201,9 +202,17 @@ namespace LockDiscipline.Analyzers.Rules
         /// <summary><c>lockdiscipline.exceptions_from_calls</c>: whether an exception from any call is a path for LD2001.</summary>
         public bool ExceptionsFromCalls { get; }
 
-        public override bool Equals(object? obj)
-            => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles && other.ExceptionsFromCalls == ExceptionsFromCalls;
+        /// <summary>
+        /// <c>lockdiscipline.dispatch_framework_members</c>: whether a call to a framework member on a framework-typed receiver
+        /// (<c>object.ToString()</c>, <c>IDisposable.Dispose()</c>, <c>IEnumerator.MoveNext()</c>) is followed into every
+        /// implementation in the compilation.
+        /// </summary>
+        public bool DispatchFrameworkMembers { get; }
 
-        public override int GetHashCode() => MaxCallDepth * 4 + (ReportInferredCycles ? 2 : 0) + (ExceptionsFromCalls ? 1 : 0);
+        public override bool Equals(object? obj)
+            => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles
+               && other.ExceptionsFromCalls == ExceptionsFromCalls && other.DispatchFrameworkMembers == DispatchFrameworkMembers;
+
+        public override int GetHashCode() => MaxCallDepth * 8 + (ReportInferredCycles ? 4 : 0) + (ExceptionsFromCalls ? 2 : 0) + (DispatchFrameworkMembers ? 1 : 0);
     }
 }

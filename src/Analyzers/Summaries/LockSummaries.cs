@@ -59,8 +59,11 @@ namespace LockDiscipline.Analyzers.Summaries
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SummaryNode, Dictionary<(LockClass, LockMode), AcquisitionPath>> _summaries = new();
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, int maxDepth, CancellationToken cancellationToken)
+        private readonly bool _dispatchFrameworkMembers;
+
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, int maxDepth, bool dispatchFrameworkMembers, CancellationToken cancellationToken)
         {
+            _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
             _facts = facts;
             MaxDepth = maxDepth;
@@ -80,6 +83,13 @@ namespace LockDiscipline.Analyzers.Summaries
             var target = call.Target.OriginalDefinition;
             if (call.VirtualReceiver is { } receiver && _implementations.ContainsKey(target))
             {
+                // `o.ToString()`, `disposable.Dispose()`, `enumerator.MoveNext()` on a framework-typed receiver could reach every
+                // implementation in the compilation; following them all makes most inferred cycles false, so by default they are not.
+                if (!_dispatchFrameworkMembers && !IsInSource(target) && !IsInSource(receiver))
+                {
+                    return null;
+                }
+
                 return new SummaryNode(target, dispatch: true, DispatchReceiver(receiver, target));
             }
 
@@ -124,6 +134,8 @@ namespace LockDiscipline.Analyzers.Summaries
 
             return reachable;
         }
+
+        private static bool IsInSource(ISymbol symbol) => symbol.OriginalDefinition.Locations.Any(l => l.IsInSource);
 
         private static bool IsSameOrSubtype(INamedTypeSymbol type, INamedTypeSymbol ancestor)
         {

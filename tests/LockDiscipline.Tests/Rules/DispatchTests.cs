@@ -38,8 +38,38 @@ public class C
 }
 ",
                 },
-                At(11, 38, 50, " (via ToString -> C.B.Lock())"),
                 At(12, 37, 49, " (via ToString -> C.B.Lock())"));
+
+        [Fact]
+        public Task FrameworkMembersOnFrameworkTypedReceiversAreFollowedWhenAskedFor()
+        {
+            var test = new CSharpAnalyzerVerifier<LockDiscipline.Analyzers.LockDisciplineAnalyzer>.Test();
+            test.TestState.Sources.Add(("File0.cs", Prelude.Primitives));
+            test.TestState.Sources.Add(("File1.cs", FrameworkReceivers));
+            test.TestState.AnalyzerConfigFiles.Add(("/.globalconfig", "is_global = true\nlockdiscipline.dispatch_framework_members = true\n"));
+            test.ExpectedDiagnostics.Add(At(11, 38, 50, " (via ToString -> C.B.Lock())"));
+            test.ExpectedDiagnostics.Add(At(12, 59, 60, " (via Dispose -> C.B.Lock())"));
+            return test.RunAsync();
+        }
+
+        [Fact]
+        public Task FrameworkMembersOnFrameworkTypedReceiversAreNotFollowedByDefault()
+            => Verify.AnalyzerAsync(new[] { Prelude.Primitives, FrameworkReceivers });
+
+        private const string FrameworkReceivers = @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Locky { public override string ToString() { C.B.Lock(); C.B.Unlock(); return ""locky""; } }
+public sealed class Loud : System.IDisposable { public void Dispose() { C.B.Lock(); C.B.Unlock(); } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Unrelated() { }
+    void Broad(object o) { A.Lock(); o.ToString(); A.Unlock(); }
+    void Unknown(System.IDisposable d) { A.Lock(); using (d) { } A.Unlock(); }
+}
+";
 
         [Fact]
         public Task AReceiverRunsTheImplementationItInheritsAndBaseCallsAreNotDispatched()
@@ -82,11 +112,11 @@ public class C
     public static Mutex A = new Mutex();
     public static Mutex B = new Mutex();
     void Known(Quiet q) { A.Lock(); using (q) { } A.Unlock(); }
-    void Unknown(System.IDisposable d) { A.Lock(); using (d) { } A.Unlock(); }
+    void Loudly(Loud l) { A.Lock(); using (l) { } A.Unlock(); }
 }
 ",
                 },
-                At(11, 59, 60, " (via Dispose -> C.B.Lock())"));
+                At(11, 44, 45, " (via Dispose -> C.B.Lock())"));
 
         [Fact]
         public Task AnInterfaceReceiverReachesTheImplementationsOfThatInterfaceOnly()
