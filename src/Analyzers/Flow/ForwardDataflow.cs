@@ -86,19 +86,24 @@ namespace LockDiscipline.Analyzers.Flow
                 var outer = CurrentBlock;
                 CurrentBlock = block;
 
+                // An exception can leave from before any operation of the block, not from after its last one: a block that
+                // ends with `mu.Lock()` followed by `try { ... } finally { mu.Unlock(); }` never reaches a catch with `mu` held.
+                var exceptional = before;
                 foreach (var operation in block.Operations)
                 {
+                    exceptional = Join(exceptional, state);
                     state = TransferTree(operation, state);
                 }
 
                 if (block.BranchValue is not null)
                 {
+                    exceptional = Join(exceptional, state);
                     state = TransferTree(block.BranchValue, state);
                 }
 
                 CurrentBlock = outer;
 
-                PropagateToHandlers(block, Join(before, state), Enqueue);
+                PropagateToHandlers(block, exceptional, Enqueue);
 
                 if (block.ConditionalSuccessor is { } conditional)
                 {
@@ -297,18 +302,42 @@ namespace LockDiscipline.Analyzers.Flow
                && (handler.ExceptionType is null || handler.ExceptionType.SpecialType == SpecialType.System_Object
                    || handler.ExceptionType.ToDisplayString() == "System.Exception");
 
+        /// <summary>
+        /// What an exception from <paramref name="block"/> brings to the catch handlers around it: it leaves through every finally
+        /// in between first (a <c>lock</c> inside a <c>try</c> is released before the <c>catch</c> runs), and stops at a catch-all.
+        /// </summary>
         private void PropagateToHandlers(BasicBlock block, TState state, System.Action<int, TState> enqueue)
         {
+            var current = state;
             foreach (var region in RegionsOut(block))
             {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { Kind: ControlFlowRegionKind.TryAndCatch } parent)
+                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
                 {
                     continue;
                 }
 
-                foreach (var handler in parent.NestedRegions.Skip(1))
+                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
                 {
-                    enqueue(handler.FirstBlockOrdinal, state);
+                    var finallyRegion = parent.NestedRegions.Last();
+                    if (RunBlocks(finallyRegion.FirstBlockOrdinal, current, finallyRegion) is not { } after)
+                    {
+                        return;
+                    }
+
+                    current = after;
+                }
+                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
+                {
+                    var handlers = parent.NestedRegions.Skip(1).ToList();
+                    foreach (var handler in handlers)
+                    {
+                        enqueue(handler.FirstBlockOrdinal, current);
+                    }
+
+                    if (handlers.Any(IsCatchAll))
+                    {
+                        return;
+                    }
                 }
             }
         }

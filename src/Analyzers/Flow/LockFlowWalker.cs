@@ -145,8 +145,12 @@ namespace LockDiscipline.Analyzers.Flow
                     case TieKind.TakenFlag:
                         return (state, state.Remove(tie.Key));
                     case TieKind.TryResult:
-                        var acquired = state.Acquire(tie.Key, tie.Recursive, tie.Site);
-                        return tie.SuccessValue ? (acquired, state) : (state, acquired);
+                        // Testing the stored result again (`if (taken) ...; finally { if (taken) Exit(); }`) must not take the lock
+                        // a second time: where this result already stands for a hold, success keeps it and failure removes it.
+                        var fromThisResult = state.Held.TryGetValue(tie.Key, out var existing) && existing.AcquiredAt == tie.Site;
+                        var succeeded = fromThisResult ? state : state.Acquire(tie.Key, tie.Recursive, tie.Site);
+                        var failed = fromThisResult ? state.Release(tie.Key, out _) : state;
+                        return tie.SuccessValue ? (succeeded, failed) : (failed, succeeded);
                 }
             }
 

@@ -8,6 +8,116 @@ namespace LockDiscipline.Tests.Rules
     public class LD1008Tests
     {
         [Fact]
+        public Task TryEnterResultStoredInALocalAndCheckedInFinallyIsBalanced()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using System.Threading;
+public class C
+{
+    readonly object gate = new object();
+    void Work() { }
+    void M(bool instant)
+    {
+        bool lockTaken = false;
+        try
+        {
+            lockTaken = Monitor.TryEnter(gate);
+            if (lockTaken)
+            {
+                if (instant)
+                    Work();
+                else
+                    Work();
+            }
+            else
+            {
+                Work();
+            }
+        }
+        finally
+        {
+            if (lockTaken)
+                Monitor.Exit(gate);
+        }
+    }
+}
+",
+                });
+
+        [Fact]
+        public Task CatchThatReturnsWhileTheLockIsHeldIsReported()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using Prims;
+public class C
+{
+    readonly Mutex mu = new Mutex();
+    void Work() { }
+    void M()
+    {
+        mu.Lock();
+        try
+        {
+            Work();
+        }
+        catch (System.InvalidOperationException)
+        {
+            return;
+        }
+
+        mu.Unlock();
+    }
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 9, 8, 18).WithMessage("'mu' is acquired here and is still held on some path out of 'M' (when it returns)"));
+
+        /// <summary>
+        /// Found in NLog: a lock statement inside a try/catch. An exception in the lock's body leaves through the lock's own finally
+        /// before it reaches the catch, so the catch never starts with the lock held.
+        /// </summary>
+        [Fact]
+        public Task LockStatementInsideTryCatchIsBalanced()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using Prims;
+public class C
+{
+    readonly object gate = new object();
+    readonly Mutex mu = new Mutex();
+    readonly System.Collections.Generic.Dictionary<int, string> map = new();
+    string? Lookup(int key)
+    {
+        string? found = null;
+        try
+        {
+            lock (gate)
+            {
+                map.TryGetValue(key, out found);
+            }
+
+            mu.Lock();
+            try { found ??= map[key]; }
+            finally { mu.Unlock(); }
+        }
+        catch (System.Exception)
+        {
+            return null;
+        }
+
+        return found;
+    }
+}
+",
+                });
+
+        [Fact]
         public Task ReportsLeaksAndUnheldReleaseButNotBalancedPatterns()
             => Verify.AnalyzerAsync(
                 new[]
