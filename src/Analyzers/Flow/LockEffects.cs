@@ -183,7 +183,10 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             var receiverKey = new HeldKey(values.ClassOf(receiver), values.PathOf(receiver), LockMode.Exclusive);
-            var member = (values.Unwrap(receiver) as IMemberReferenceOperation)?.Member;
+            // The lock's class names the field or property behind it, through a local it was read into (`var l = d.Lock;`).
+            var member = receiverKey.Class.Symbol is IFieldSymbol or IPropertySymbol or ILocalSymbol
+                ? receiverKey.Class.Symbol
+                : (values.Unwrap(receiver) as IMemberReferenceOperation)?.Member;
 
             if (KnownSymbols.IsThreadingType(type, "Lock"))
             {

@@ -25,7 +25,7 @@ namespace LockDiscipline.Analyzers.Model
 
         public AnnotationModel(Compilation compilation)
         {
-            LockTypes = new LockTypes();
+            LockTypes = new LockTypes(() => Binder!.SourceTypes);
             Binder = new PathBinder(compilation, LockTypes);
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,6 +13,10 @@ namespace LockDiscipline.Analyzers.Model
         private readonly ConcurrentDictionary<ITypeSymbol, bool> _isLockType = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, bool> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
+        private readonly System.Func<IEnumerable<INamedTypeSymbol>> _sourceTypes;
+
+        /// <param name="sourceTypes">The compilation's source types, asked for only when a lock is exposed through an interface or abstract property.</param>
+        public LockTypes(System.Func<IEnumerable<INamedTypeSymbol>> sourceTypes) => _sourceTypes = sourceTypes;
 
         public bool IsLockType(ITypeSymbol type) => _isLockType.GetOrAdd(type, ComputeIsLockType);
 
@@ -63,11 +68,99 @@ namespace LockDiscipline.Analyzers.Model
         public bool IsScopedGuard(ITypeSymbol? type) => TypeHasAttribute(type, "ScopedLockAttribute");
 
         /// <summary>A <c>SemaphoreSlim</c> is a lock only when created with an initial count of one.</summary>
-        public bool IsMutexSemaphore(ISymbol member) => _semaphoreIsMutex.GetOrAdd(member, m => CreationArguments(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
+        public bool IsMutexSemaphore(ISymbol member) => _semaphoreIsMutex.GetOrAdd(member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
 
         /// <summary>A <c>ReaderWriterLockSlim</c> is recursive only when created with <c>LockRecursionPolicy.SupportsRecursion</c>.</summary>
         public bool IsRecursiveReaderWriterLock(ISymbol member)
-            => _rwlockIsRecursive.GetOrAdd(member, m => CreationArguments(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
+            => _rwlockIsRecursive.GetOrAdd(member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
+
+        /// <summary>
+        /// The creations that can stand behind a member: its own, and for a property, those of the field its getter returns
+        /// (<c>=> _lock</c>) and, for an interface or abstract property, those behind each implementation in source (MongoDB's
+        /// <c>IBsonSerializationDomain.ConfigLock</c> is a recursive lock created in <c>BsonSerializationDomain</c>).
+        /// </summary>
+        private IEnumerable<ExpressionSyntax[]> CreationsBehind(ISymbol member)
+        {
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var work = new Stack<ISymbol>();
+            work.Push(member.OriginalDefinition);
+            while (work.Count > 0)
+            {
+                var current = work.Pop();
+                if (!seen.Add(current) || seen.Count > 64)
+                {
+                    continue;
+                }
+
+                foreach (var args in CreationArguments(current))
+                {
+                    yield return args;
+                }
+
+                if (current is not IPropertySymbol property)
+                {
+                    continue;
+                }
+
+                if (ReturnedField(property) is { } field)
+                {
+                    work.Push(field);
+                }
+
+                if (property.IsAbstract || property.ContainingType?.TypeKind == TypeKind.Interface)
+                {
+                    foreach (var implementation in Implementations(property))
+                    {
+                        work.Push(implementation);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The field a property's getter returns as it is (<c>=> _f</c>, <c>get => _f</c>, <c>get { return _f; }</c>).</summary>
+        private static ISymbol? ReturnedField(IPropertySymbol property)
+        {
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                var returned = reference.GetSyntax() switch
+                {
+                    PropertyDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression,
+                    PropertyDeclarationSyntax { AccessorList: { } accessors } => accessors.Accessors
+                        .Where(a => a.IsKind(SyntaxKind.GetAccessorDeclaration))
+                        .Select(a => a.ExpressionBody?.Expression ?? (a.Body is { Statements.Count: 1 } body && body.Statements[0] is ReturnStatementSyntax { Expression: { } e } ? e : null))
+                        .FirstOrDefault(),
+                    _ => null,
+                };
+                var name = returned switch
+                {
+                    IdentifierNameSyntax id => id.Identifier.ValueText,
+                    MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var n } => n.Identifier.ValueText,
+                    _ => null,
+                };
+                if (name is not null && property.ContainingType?.GetMembers(name).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } field)
+                {
+                    return field;
+                }
+            }
+
+            return null;
+        }
+
+        private IEnumerable<ISymbol> Implementations(IPropertySymbol property)
+        {
+            foreach (var type in _sourceTypes())
+            {
+                if (type.TypeKind is TypeKind.Class or TypeKind.Struct
+                    && (property.ContainingType?.TypeKind == TypeKind.Interface
+                        ? type.AllInterfaces.Contains(property.ContainingType, SymbolEqualityComparer.Default) && type.FindImplementationForInterfaceMember(property) is { } found
+                            ? found
+                            : null
+                        : type.GetMembers(property.Name).OfType<IPropertySymbol>().FirstOrDefault(p => SymbolEqualityComparer.Default.Equals(p.OverriddenProperty?.OriginalDefinition, property))) is { } implementation)
+                {
+                    yield return implementation;
+                }
+            }
+        }
 
         private bool ComputeIsLockType(ITypeSymbol type)
         {
@@ -108,7 +201,7 @@ namespace LockDiscipline.Analyzers.Model
             => expression is LiteralExpressionSyntax literal && literal.Token.Value is int i && i == value;
 
         /// <summary>The argument lists of every <c>new T(...)</c> assigned to the member in its declaration or in its type's constructors.</summary>
-        private static System.Collections.Generic.IEnumerable<ExpressionSyntax[]> CreationArguments(ISymbol member)
+        private static IEnumerable<ExpressionSyntax[]> CreationArguments(ISymbol member)
         {
             foreach (var reference in member.DeclaringSyntaxReferences)
             {

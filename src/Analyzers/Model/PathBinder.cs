@@ -20,6 +20,9 @@ namespace LockDiscipline.Analyzers.Model
             _typesBySimpleName = new Lazy<Dictionary<string, List<INamedTypeSymbol>>>(IndexSourceTypes);
         }
 
+        /// <summary>Every named type declared in source (indexed once, on first use).</summary>
+        public IEnumerable<INamedTypeSymbol> SourceTypes => _typesBySimpleName.Value.Values.SelectMany(list => list);
+
         /// <summary>Binds <paramref name="path"/> where an attribute on <paramref name="site"/> stands.</summary>
         public BoundLock? BindLockPath(string? path, ISymbol site, out string? error)
         {

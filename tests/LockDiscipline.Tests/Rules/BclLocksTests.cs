@@ -6,6 +6,39 @@ namespace LockDiscipline.Tests.Rules
 {
     public class BclLocksTests
     {
+        /// <summary>
+        /// Found in the MongoDB driver: a <c>ReaderWriterLockSlim</c> exposed through an interface property and created recursive
+        /// in the class that implements it. The recursion policy is read behind the property, so only the non-recursive one is
+        /// reported.
+        /// </summary>
+        [Fact]
+        public Task RecursionPolicyIsReadBehindInterfaceAndAbstractProperties()
+            => Verify.AnalyzerAsync(
+                @"using System.Threading;
+public interface IDomain { ReaderWriterLockSlim ConfigLock { get; } }
+public sealed class Domain : IDomain
+{
+    private readonly ReaderWriterLockSlim _configLock = new(LockRecursionPolicy.SupportsRecursion);
+    public ReaderWriterLockSlim ConfigLock { get { return _configLock; } }
+}
+public abstract class Plain { public abstract ReaderWriterLockSlim Lock { get; } }
+public sealed class PlainImpl : Plain
+{
+    private readonly ReaderWriterLockSlim _lock = new();
+    public override ReaderWriterLockSlim Lock => _lock;
+}
+public class Registry
+{
+    IDomain domain = new Domain();
+    Plain plain = new PlainImpl();
+    void Outer() { domain.ConfigLock.EnterReadLock(); try { Inner(); } finally { domain.ConfigLock.ExitReadLock(); } }
+    void Inner() { domain.ConfigLock.EnterReadLock(); domain.ConfigLock.ExitReadLock(); }
+    void Twice() { plain.Lock.EnterReadLock(); plain.Lock.EnterReadLock(); plain.Lock.ExitReadLock(); plain.Lock.ExitReadLock(); }
+    void ThroughALocal() { var l = domain.ConfigLock; l.EnterWriteLock(); try { Inner(); } finally { l.ExitWriteLock(); } }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 20, 48, 20, 74).WithSpan("File0.cs", 20, 20, 20, 46).WithMessage("'Plain.Lock' is acquired while already held (taken at File0.cs:20) and it is not recursive"));
+
         [Fact]
         public Task SemaphoreCycleInAsyncCodeScopedGuardsAndNonRecursiveSemaphore()
             => Verify.AnalyzerAsync(
