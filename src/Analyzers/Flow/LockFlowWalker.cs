@@ -24,6 +24,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
         private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
+        private bool _sawInvalidCode;
 
         private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
         private readonly Dictionary<IOperation, CallAccumulator> _calls = new();
@@ -190,6 +191,9 @@ namespace LockDiscipline.Analyzers.Flow
                     return TieValue(assignment.Target, assignment.Value, state);
                 case IFlowCaptureOperation capture:
                     return TieCapture(capture, state);
+                case IInvalidOperation:
+                    _sawInvalidCode = true;
+                    return state;
                 default:
                     return state;
             }
@@ -471,12 +475,15 @@ namespace LockDiscipline.Analyzers.Flow
             static IEnumerable<KeyValuePair<IOperation, T>> Ordered<T>(Dictionary<IOperation, T> map)
                 => map.OrderBy(p => p.Key.Syntax.SpanStart).ThenBy(p => p.Key.Syntax.Span.Length);
 
+            // A body with code that does not bind may hide the acquisition or release that balances another (Orleans'
+            // `await sem.WaitAsync(unresolvedToken)`): balance is not judged there, as the compiler's errors come first.
+            var judgeBalance = !_sawInvalidCode;
             return new MethodLockFacts(
                 _method,
                 Ordered(_acquisitions).Select(p => p.Value.ToFact()).ToImmutableArray(),
                 Ordered(_calls).Select(p => p.Value.ToFact()).ToImmutableArray(),
-                Ordered(_releases).Where(p => !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
-                _leaks.Values.OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key).ToImmutableArray(),
+                Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
+                _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key).ToImmutableArray(),
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray());
         }
 

@@ -46,6 +46,35 @@ public class C
 ",
                 });
 
+        /// <summary>
+        /// Found in Orleans, compiled without its packages: `await sem.WaitAsync(token)` with a token of an unresolved type does not
+        /// bind, so the release that balances it looked unheld. Balance is not judged in a body with code that does not bind; a
+        /// body that binds is still judged.
+        /// </summary>
+        [Fact]
+        public Task BalanceIsNotJudgedWhereCodeDoesNotBind()
+        {
+            var test = new CSharpAnalyzerVerifier<LockDiscipline.Analyzers.LockDisciplineAnalyzer>.Test { CompilerDiagnostics = CompilerDiagnostics.None };
+            test.TestState.Sources.Add(("File0.cs", @"using System.Threading;
+using System.Threading.Tasks;
+public class C
+{
+    readonly SemaphoreSlim sem = new SemaphoreSlim(1);
+    async Task Broken(MissingLifetime lifetime)
+    {
+        await sem.WaitAsync(lifetime.Stopping);
+        try { } finally { sem.Release(); }
+    }
+    void Bound()
+    {
+        sem.Release();
+    }
+}
+"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1008").WithSpan("File0.cs", 13, 9, 13, 22).WithMessage("'sem' is released here but is not held on any path to this point"));
+            return test.RunAsync();
+        }
+
         [Fact]
         public Task CatchThatReturnsWhileTheLockIsHeldIsReported()
             => Verify.AnalyzerAsync(

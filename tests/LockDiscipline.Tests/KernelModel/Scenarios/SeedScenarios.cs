@@ -147,6 +147,7 @@ public static class SeedScenarios
         var (kvm, vcpu) = Seed002Vm();
         kvm.GuestMemory[0x1000] = new EvtchnSend { Port = 5 };
         var stop = false;
+        var runs = 0;
         var runner = new Thread(() =>
         {
             while (!Volatile.Read(ref stop))
@@ -154,6 +155,7 @@ public static class SeedScenarios
                 kvm.Arch.Xen.ShinfoCache.Invalidate();   // force the slow path that takes the Xen lock
                 for (var i = 0; i < 20; i++) vcpu.GuestProgram.Enqueue(GuestExit.Hypercall(KvmXenOps.HypervisorEventChannelOp, KvmXenOps.EvtchnopSend, 0x1000));
                 KvmMain.KvmVcpuIoctl(vcpu, KvmIoctl.KvmRun, null);
+                Interlocked.Increment(ref runs);
             }
         });
         runner.Start();
@@ -164,6 +166,9 @@ public static class SeedScenarios
             a.EvtchnDeliverPort.Port = 5;
             KvmXenOps.KvmXenHvmSetAttr(kvm, a);
         }
+        // Port 5 is pending only if an event was sent after the last reset: let the vcpu run twice more before stopping it.
+        var seen = Volatile.Read(ref runs);
+        Check(SpinWait.SpinUntil(() => Volatile.Read(ref runs) >= seen + 2, 5000), "the vcpu runs after the last reset");
         Volatile.Write(ref stop, true);
         Check(runner.Join(5000), "vcpu thread finishes");
         Check((kvm.Arch.Xen.ShinfoCache.EvtchnPending[0] & (1L << 5)) != 0, "port 5 pending");
