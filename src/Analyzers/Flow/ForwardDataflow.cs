@@ -103,7 +103,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                 CurrentBlock = outer;
 
-                PropagateToHandlers(block, exceptional, Enqueue);
+                Unwind(block, exceptional, Enqueue);
 
                 if (block.ConditionalSuccessor is { } conditional)
                 {
@@ -253,31 +253,10 @@ namespace LockDiscipline.Analyzers.Flow
 
         private void Throw(BasicBlock from, TState state, string exit)
         {
-            foreach (var region in RegionsOut(from))
+            if (Unwind(from, state, enqueueHandlers: null) is { } escaped)
             {
-                if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
-                {
-                    continue;
-                }
-
-                if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
-                {
-                    var finallyRegion = parent.NestedRegions.Last();
-                    var after = RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion);
-                    if (after is null)
-                    {
-                        return;
-                    }
-
-                    state = after;
-                }
-                else if (parent.Kind == ControlFlowRegionKind.TryAndCatch && parent.NestedRegions.Any(IsCatchAll))
-                {
-                    return;
-                }
+                OnExit(escaped, exit, from);
             }
-
-            OnExit(state, exit, from);
         }
 
         /// <summary>
@@ -303,13 +282,14 @@ namespace LockDiscipline.Analyzers.Flow
                    || handler.ExceptionType.ToDisplayString() == "System.Exception");
 
         /// <summary>
-        /// What an exception from <paramref name="block"/> brings to the catch handlers around it: it leaves through every finally
-        /// in between first (a <c>lock</c> inside a <c>try</c> is released before the <c>catch</c> runs), and stops at a catch-all.
+        /// An exception leaving <paramref name="from"/> with <paramref name="state"/>: it goes through every enclosing finally first
+        /// (a <c>lock</c> inside a <c>try</c> is released before the <c>catch</c> runs), is offered to each enclosing catch
+        /// (<paramref name="enqueueHandlers"/>, when given) and stops at a catch-all. Returns the state it leaves the method with, or
+        /// null when a catch-all takes it or a finally does not complete.
         /// </summary>
-        private void PropagateToHandlers(BasicBlock block, TState state, System.Action<int, TState> enqueue)
+        private TState? Unwind(BasicBlock from, TState state, System.Action<int, TState>? enqueueHandlers)
         {
-            var current = state;
-            foreach (var region in RegionsOut(block))
+            foreach (var region in RegionsOut(from))
             {
                 if (region.Kind != ControlFlowRegionKind.Try || region.EnclosingRegion is not { } parent)
                 {
@@ -319,27 +299,32 @@ namespace LockDiscipline.Analyzers.Flow
                 if (parent.Kind == ControlFlowRegionKind.TryAndFinally)
                 {
                     var finallyRegion = parent.NestedRegions.Last();
-                    if (RunBlocks(finallyRegion.FirstBlockOrdinal, current, finallyRegion) is not { } after)
+                    if (RunBlocks(finallyRegion.FirstBlockOrdinal, state, finallyRegion) is not { } after)
                     {
-                        return;
+                        return null;
                     }
 
-                    current = after;
+                    state = after;
                 }
                 else if (parent.Kind == ControlFlowRegionKind.TryAndCatch)
                 {
                     var handlers = parent.NestedRegions.Skip(1).ToList();
-                    foreach (var handler in handlers)
+                    if (enqueueHandlers is not null)
                     {
-                        enqueue(handler.FirstBlockOrdinal, current);
+                        foreach (var handler in handlers)
+                        {
+                            enqueueHandlers(handler.FirstBlockOrdinal, state);
+                        }
                     }
 
                     if (handlers.Any(IsCatchAll))
                     {
-                        return;
+                        return null;
                     }
                 }
             }
+
+            return state;
         }
     }
 }
