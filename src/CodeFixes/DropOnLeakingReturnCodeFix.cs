@@ -87,15 +87,9 @@ namespace LockDiscipline.CodeFixes
             }
 
             // The type's own put: an instance [DropsRef] method with no parameter, or a static one that takes the reference first.
-            foreach (var method in AllMethods(type))
+            foreach (var method in AllMethods(type).Where(RefCounting.IsPut))
             {
-                var drops = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == "DropsRefAttribute");
-                if (drops is null || drops.NamedArguments.Any(a => a.Key == "NotFinal" && a.Value.Value is true))
-                {
-                    continue;
-                }
-
-                if (!method.IsStatic && method.Parameters.Length == 0 && drops.ConstructorArguments.Length == 0)
+                if (!method.IsStatic && method.Parameters.Length == 0)
                 {
                     var call = type.IsReferenceType ? $"{holder}?.{method.Name}();" : $"{holder}.{method.Name}();";
                     return (returnStatement, holder, SyntaxFactory.ParseStatement(call));

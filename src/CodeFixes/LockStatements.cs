@@ -1,5 +1,8 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace LockDiscipline.CodeFixes
@@ -60,6 +63,34 @@ namespace LockDiscipline.CodeFixes
             }
 
             return null;
+        }
+
+        /// <summary>Every identifier the enclosing member declares or uses, so a new local shadows and clashes with none.</summary>
+        public static HashSet<string> NamesInMember(SyntaxNode node)
+        {
+            var member = node.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? node;
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var token in member.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken))
+                {
+                    names.Add(token.ValueText);
+                }
+            }
+
+            return names;
+        }
+
+        /// <summary><paramref name="baseName"/>, else <c>baseName2</c>, <c>baseName3</c>...: the first name <paramref name="isTaken"/> does not hold.</summary>
+        public static string FreshName(string baseName, Func<string, bool> isTaken)
+        {
+            var name = baseName;
+            for (var i = 2; isTaken(name); i++)
+            {
+                name = baseName + i;
+            }
+
+            return name;
         }
 
         /// <summary>The expression statement that consists of the call (plain, or through <c>?.</c>).</summary>

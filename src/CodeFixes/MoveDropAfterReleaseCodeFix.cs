@@ -144,13 +144,8 @@ namespace LockDiscipline.CodeFixes
         {
             var baseName = (target is IdentifierNameSyntax id ? id.Identifier.ValueText : target is MemberAccessExpressionSyntax m ? m.Name.Identifier.ValueText : "reference") + "ToDrop";
             baseName = char.ToLowerInvariant(baseName[0]) + baseName.Substring(1);
-            var name = baseName;
-            for (var i = 2; model.LookupSymbols(position, name: name).Length > 0; i++)
-            {
-                name = baseName + i;
-            }
-
-            return name;
+            var inMember = LockStatements.NamesInMember(target);
+            return LockStatements.FreshName(baseName, name => inMember.Contains(name) || model.LookupSymbols(position, name: name).Length > 0);
         }
     }
 }

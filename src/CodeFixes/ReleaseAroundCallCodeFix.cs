@@ -172,7 +172,7 @@ namespace LockDiscipline.CodeFixes
                 return null;
             }
 
-            var taken = TakenNames(statement);
+            var taken = LockStatements.NamesInMember(statement);
             var hoisted = new List<HoistedArgument>();
             var locals = new List<(string Text, ITypeSymbol Type)>();
             if (call.Expression is MemberAccessExpressionSyntax { Expression: var receiver } && !IsStable(receiver, model, cancellationToken, out _))
@@ -302,31 +302,11 @@ namespace LockDiscipline.CodeFixes
                 return false;
             }
 
-            var name = baseName;
-            for (var i = 2; !taken.Add(name); i++)
-            {
-                name = baseName + i;
-            }
-
+            var name = LockStatements.FreshName(baseName, taken.Contains);
+            taken.Add(name);
             hoisted.Add(new HoistedArgument(expression, name));
             locals.Add((name, type));
             return true;
-        }
-
-        /// <summary>Every identifier the enclosing member declares or uses, so a new local shadows and clashes with none.</summary>
-        private static HashSet<string> TakenNames(SyntaxNode node)
-        {
-            var member = node.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? node;
-            var names = new HashSet<string>(System.StringComparer.Ordinal);
-            foreach (var token in member.DescendantTokens())
-            {
-                if (token.IsKind(SyntaxKind.IdentifierToken))
-                {
-                    names.Add(token.ValueText);
-                }
-            }
-
-            return names;
         }
 
         /// <summary>The acquire and release calls of a lock type, as text on <paramref name="lockText"/>.</summary>
@@ -386,16 +366,16 @@ namespace LockDiscipline.CodeFixes
                     return null;
                 }
 
-                var get = Instance(type, IsGet);
-                var put = Instance(type, IsPut);
+                var get = Instance(type, RefCounting.IsGet);
+                var put = Instance(type, RefCounting.IsPut);
                 if (get is not null && put is not null)
                 {
                     return new ExtraReference(text, $"{text}.{get.Name}()", $"{text}.{put.Name}()");
                 }
 
                 var statics = StaticRefMethods(model.Compilation, cancellationToken);
-                var staticGet = statics.FirstOrDefault(m => IsGet(m) && Accepts(m, type, model.Compilation));
-                var staticPut = statics.FirstOrDefault(m => IsPut(m) && Accepts(m, type, model.Compilation));
+                var staticGet = statics.FirstOrDefault(m => RefCounting.IsGet(m) && Accepts(m, type, model.Compilation));
+                var staticPut = statics.FirstOrDefault(m => RefCounting.IsPut(m) && Accepts(m, type, model.Compilation));
                 if (staticGet is null || staticPut is null)
                 {
                     return null;
@@ -421,19 +401,6 @@ namespace LockDiscipline.CodeFixes
 
                 return null;
             }
-
-            /// <summary>An unconditional get of <c>this</c>, or of a static method's only parameter.</summary>
-            private static bool IsGet(IMethodSymbol method)
-                => method.GetAttributes().Any(a => a.AttributeClass?.Name == "TakesRefAttribute" && OnItsTarget(a, method) && a.NamedArguments.IsEmpty);
-
-            /// <summary>A drop that may be the last one: the extra reference is an ordinary one.</summary>
-            private static bool IsPut(IMethodSymbol method)
-                => method.GetAttributes().Any(a => a.AttributeClass?.Name == "DropsRefAttribute" && OnItsTarget(a, method)
-                    && !a.NamedArguments.Any(n => n.Key == "NotFinal" && n.Value.Value is true));
-
-            private static bool OnItsTarget(AttributeData attribute, IMethodSymbol method)
-                => attribute.ConstructorArguments.IsEmpty
-                    || (method.IsStatic && method.Parameters.Length == 1 && attribute.ConstructorArguments[0].Value as string == method.Parameters[0].Name);
 
             private static bool Accepts(IMethodSymbol method, ITypeSymbol type, Compilation compilation)
                 => method.Parameters.Length == 1 && method.Parameters[0].RefKind == RefKind.None

@@ -153,11 +153,7 @@ namespace LockDiscipline.CodeFixes
 
             var outerExpression = outer.Expression;
             var innerExpression = inner.Expression;
-            return root.ReplaceNodes(
-                new SyntaxNode[] { outerExpression, innerExpression },
-                (original, _) => original == outerExpression
-                    ? innerExpression.WithTriviaFrom(outerExpression)
-                    : outerExpression.WithTriviaFrom(innerExpression));
+            return Swap(root, (outerExpression, innerExpression));
         }
 
         /// <summary>
@@ -171,11 +167,7 @@ namespace LockDiscipline.CodeFixes
                 && innerDeclaration.Parent == block
                 && block.Statements.IndexOf(innerDeclaration) == block.Statements.IndexOf(outerDeclaration) + 1)
             {
-                return root.ReplaceNodes(
-                    new SyntaxNode[] { outerDeclaration, innerDeclaration },
-                    (original, _) => original == outerDeclaration
-                        ? innerDeclaration.WithTriviaFrom(outerDeclaration)
-                        : outerDeclaration.WithTriviaFrom(innerDeclaration));
+                return Swap(root, (outerDeclaration, innerDeclaration));
             }
 
             if (outerNode.FirstAncestorOrSelf<UsingStatementSyntax>() is { Expression: { } outerExpression } outerUsing
@@ -183,11 +175,7 @@ namespace LockDiscipline.CodeFixes
                 && outerExpression.Span.Contains(outerNode.Span) && innerExpression.Span.Contains(innerNode.Span)
                 && (outerUsing.Statement == innerUsing || (outerUsing.Statement is BlockSyntax body && body.Statements.Count == 1 && body.Statements[0] == innerUsing)))
             {
-                return root.ReplaceNodes(
-                    new SyntaxNode[] { outerExpression, innerExpression },
-                    (original, _) => original == outerExpression
-                        ? innerExpression.WithTriviaFrom(outerExpression)
-                        : outerExpression.WithTriviaFrom(innerExpression));
+                return Swap(root, (outerExpression, innerExpression));
             }
 
             return null;
@@ -210,8 +198,12 @@ namespace LockDiscipline.CodeFixes
                 return null;
             }
 
-            var swaps = new (StatementSyntax A, StatementSyntax B)[] { (outerAcquire, innerAcquire), (innerRelease, outerRelease) };
-            return root.ReplaceNodes(
+            return Swap(root, (outerAcquire, innerAcquire), (innerRelease, outerRelease));
+        }
+
+        /// <summary>Exchanges the nodes of each pair, each taking the other's place with the trivia that stood there.</summary>
+        private static SyntaxNode Swap(SyntaxNode root, params (SyntaxNode A, SyntaxNode B)[] swaps)
+            => root.ReplaceNodes(
                 swaps.SelectMany(s => new[] { s.A, s.B }),
                 (original, _) =>
                 {
@@ -219,6 +211,5 @@ namespace LockDiscipline.CodeFixes
                     var other = pair.A == original ? pair.B : pair.A;
                     return other.WithTriviaFrom(original);
                 });
-        }
     }
 }
