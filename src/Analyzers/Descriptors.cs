@@ -33,13 +33,13 @@ namespace LockDiscipline.Analyzers
         public static readonly DiagnosticDescriptor LD1002_InferredCycle = Create(
             "LD1002", "Lock-order cycle",
             "Lock-order cycle {0}: '{1}' is acquired while '{2}' is held here{3}, and elsewhere {4}",
-            OrderCategory, DiagnosticSeverity.Error,
+            OrderCategory, DiagnosticSeverity.Warning,
             "Two or more code paths take the same locks in opposite orders (lockdep's circular dependency): run concurrently, they deadlock.");
 
         public static readonly DiagnosticDescriptor LD1003_RecursiveAcquisition = Create(
             "LD1003", "Recursive acquisition of a non-recursive lock",
             "'{0}' is acquired while already held (taken at {1}) and it is not recursive{2}",
-            HoldingCategory, DiagnosticSeverity.Error,
+            HoldingCategory, DiagnosticSeverity.Warning,
             "Acquiring a non-recursive lock class that the thread already holds deadlocks or throws.");
 
         public static readonly DiagnosticDescriptor LD1004_AcquiredUnderLeafLock = Create(
@@ -69,7 +69,7 @@ namespace LockDiscipline.Analyzers
         public static readonly DiagnosticDescriptor LD1008_UnbalancedLock = Create(
             "LD1008", "Unbalanced lock",
             "{0}",
-            HoldingCategory, DiagnosticSeverity.Error,
+            HoldingCategory, DiagnosticSeverity.Warning,
             "Every lock a method acquires must be released on every path out of it, and only a held lock may be released.");
 
         public static readonly DiagnosticDescriptor LD1009_GuardedMemberAccess = Create(

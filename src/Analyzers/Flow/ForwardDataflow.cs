@@ -109,7 +109,7 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     var (whenTrue, whenFalse) = Split(block.BranchValue, state);
                     var onTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                    Follow(block, conditional, onTrue ? whenTrue : whenFalse, Enqueue, ref regionOut);
+                    Follow(block, conditional, onTrue ? whenTrue : whenFalse, Enqueue, ref regionOut, viaConditional: true);
                     Follow(block, block.FallThroughSuccessor, onTrue ? whenFalse : whenTrue, Enqueue, ref regionOut);
                 }
                 else
@@ -162,7 +162,7 @@ namespace LockDiscipline.Analyzers.Flow
             return state;
         }
 
-        private void Follow(BasicBlock from, ControlFlowBranch? branch, TState state, System.Action<int, TState> enqueue, ref TState? regionOut)
+        private void Follow(BasicBlock from, ControlFlowBranch? branch, TState state, System.Action<int, TState> enqueue, ref TState? regionOut, bool viaConditional = false)
         {
             if (branch is null)
             {
@@ -185,7 +185,7 @@ namespace LockDiscipline.Analyzers.Flow
                 case ControlFlowBranchSemantics.Regular when branch.Destination is { } destination:
                     if (destination.Kind == BasicBlockKind.Exit)
                     {
-                        OnExit(state, DescribeReturn(from), from);
+                        OnExit(state, DescribeReturn(from, viaConditional), from);
                     }
                     else
                     {
@@ -194,7 +194,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                     break;
                 case ControlFlowBranchSemantics.Return:
-                    OnExit(state, DescribeReturn(from), from);
+                    OnExit(state, DescribeReturn(from, viaConditional), from);
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
@@ -207,12 +207,22 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
-        /// <summary>Names the exit a path takes, for messages: the return's line when the block has one.</summary>
-        private static string DescribeReturn(BasicBlock from)
+        /// <summary>
+        /// Names the exit a path takes, for messages: the <c>return</c> it leaves through, or the end of the method for a path that
+        /// runs off the end of the body. <paramref name="viaConditional"/>: the path leaves <paramref name="from"/> by its conditional
+        /// branch, which for an <c>if</c> skips the then-part (Roslyn's graphs enter the then-part by falling through).
+        /// </summary>
+        private static string DescribeReturn(BasicBlock from, bool viaConditional)
         {
-            if (ReturnStatementOf(from) is { } explicitReturn)
+            if (ReturnStatementOf(from, viaConditional) is { } explicitReturn)
             {
                 return "when it returns at line " + Line(explicitReturn);
+            }
+
+            var lastSyntax = from.BranchValue?.Syntax ?? from.Operations.LastOrDefault()?.Syntax;
+            if (lastSyntax is not null && FallsOffTheEnd(lastSyntax))
+            {
+                return "at the end of the method";
             }
 
             if (from.BranchValue is { } value)
@@ -220,18 +230,24 @@ namespace LockDiscipline.Analyzers.Flow
                 return "when it returns at line " + Line(value.Syntax);
             }
 
-            var last = from.Operations.LastOrDefault();
-            return last is null ? "when it returns" : "when it returns after line " + Line(last.Syntax);
+            return lastSyntax is null ? "when it returns" : "when it returns after line " + Line(lastSyntax);
         }
 
         /// <summary>The <c>return</c> statement a block leaves the method through, when it has one in the source.</summary>
-        protected static Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax? ReturnStatementOf(BasicBlock from)
+        protected static Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax? ReturnStatementOf(BasicBlock from, bool viaConditional = false)
         {
             if (from.BranchValue is { } value)
             {
-                // `return x;` carries x as the branch value; `if (c) return;` branches on c straight to the exit.
-                return value.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax>()
-                    ?? (value.Syntax.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax branch ? ReturnIn(branch.Statement) ?? ReturnIn(branch.Else?.Statement) : null);
+                // `return x;` carries x as the branch value; `if (c) return;` branches on (a part of) c straight to the exit.
+                if (value.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax>() is { } returnWithValue)
+                {
+                    return returnWithValue;
+                }
+
+                var condition = value.Syntax.AncestorsAndSelf().TakeWhile(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax).LastOrDefault();
+                return condition?.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax branch && branch.Condition == condition
+                    ? (viaConditional ? ReturnIn(branch.Else?.Statement) : ReturnIn(branch.Statement))
+                    : null;
             }
 
             var last = from.Operations.LastOrDefault();
@@ -240,6 +256,56 @@ namespace LockDiscipline.Analyzers.Flow
                    && explicitReturn.SpanStart > last.Syntax.SpanStart
                 ? explicitReturn
                 : null;
+        }
+
+        /// <summary>
+        /// Whether control leaving the statement that holds <paramref name="syntax"/> runs off the end of the body: the statement is
+        /// the last of its block, and so on out to the body, through <c>if</c>, <c>try</c>, <c>lock</c>, <c>using</c> and blocks
+        /// (a loop's end goes back to its condition, and a switch section's end is a break).
+        /// </summary>
+        private static bool FallsOffTheEnd(SyntaxNode syntax)
+        {
+            var statement = syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.StatementSyntax>();
+            if (statement is null or Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.ThrowStatementSyntax)
+            {
+                return false;
+            }
+
+            for (SyntaxNode node = statement; node.Parent is { } parent; node = parent)
+            {
+                switch (parent)
+                {
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax block:
+                        if (block.Statements.LastOrDefault() != node)
+                        {
+                            return false;
+                        }
+
+                        if (block.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax
+                            or Microsoft.CodeAnalysis.CSharp.Syntax.LocalFunctionStatementSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax)
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.IfStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.ElseClauseSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.LockStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.UsingStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.FixedStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.CheckedStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.UnsafeStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.LabeledStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.TryStatementSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.CatchClauseSyntax:
+                    case Microsoft.CodeAnalysis.CSharp.Syntax.FinallyClauseSyntax:
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax? ReturnIn(SyntaxNode? statement) => statement switch

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -80,6 +81,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private void RecordExit(LockState state, string exit)
         {
+            state = LeaveStatementScopes(null, state);
             foreach (var held in state.May)
             {
                 // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit.
@@ -139,6 +141,14 @@ namespace LockDiscipline.Analyzers.Flow
                 return (state.Remove(guardTie.Key), state);
             }
 
+            if (NullTest(value) is { } nullTest && _values.PathOf(nullTest.Operand) is { } testedPath)
+            {
+                // `x?.Lock()` ... `x?.Unlock()`, `if (x != null) ...`: where x is null, nothing on x can be held, whatever the paths in
+                // between joined, so the null side of every test of x forgets x's locks.
+                var whereNull = state.WithoutLocksOn(testedPath);
+                return nullTest.TrueWhenNull ? (whereNull, state) : (state, whereNull);
+            }
+
             if (_values.TieKeyOf(value) is { } tieKey && state.Ties.TryGetValue(tieKey, out var tie))
             {
                 switch (tie.Kind)
@@ -158,6 +168,35 @@ namespace LockDiscipline.Analyzers.Flow
             return (state, state);
         }
 
+        /// <summary>A test of a value against null: <c>x?.</c>'s implicit test, <c>x == null</c>, <c>x != null</c>, <c>x is null</c>, <c>x is not null</c>.</summary>
+        private static (IOperation Operand, bool TrueWhenNull)? NullTest(IOperation value)
+        {
+            switch (value)
+            {
+                case IIsNullOperation isNull:
+                    return (isNull.Operand, true);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary:
+                    var operand = IsNullConstant(binary.RightOperand) ? binary.LeftOperand : IsNullConstant(binary.LeftOperand) ? binary.RightOperand : null;
+                    return operand is null ? null : (operand, binary.OperatorKind == BinaryOperatorKind.Equals);
+                case IIsPatternOperation { Pattern: IConstantPatternOperation constant } pattern when IsNullConstant(constant.Value):
+                    return (pattern.Value, true);
+                case IIsPatternOperation { Pattern: INegatedPatternOperation { Pattern: IConstantPatternOperation constant } } pattern when IsNullConstant(constant.Value):
+                    return (pattern.Value, false);
+                default:
+                    return null;
+            }
+        }
+
+        private static bool IsNullConstant(IOperation op)
+        {
+            while (op is IConversionOperation conversion)
+            {
+                op = conversion.Operand;
+            }
+
+            return op.ConstantValue is { HasValue: true, Value: null };
+        }
+
         private static IOperation Strip(IOperation op)
         {
             while (op is IAwaitOperation or IConversionOperation)
@@ -170,6 +209,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private LockState TransferOne(IOperation op, LockState state)
         {
+            state = LeaveStatementScopes(op, state);
             switch (op)
             {
                 case IInvocationOperation invocation:
@@ -191,6 +231,8 @@ namespace LockDiscipline.Analyzers.Flow
                     return TieValue(assignment.Target, assignment.Value, state);
                 case IFlowCaptureOperation capture:
                     return TieCapture(capture, state);
+                case IInvalidOperation invalid when LockStatementOnLock(invalid) is { } lockStatement:
+                    return EnterLockStatement(invalid, lockStatement, state);
                 case IInvalidOperation:
                     _sawInvalidCode = true;
                     return state;
@@ -199,12 +241,54 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
+        /// <summary>
+        /// The SDK's compiler builds a <c>lock</c> statement on a <c>System.Threading.Lock</c> as <c>using (x.EnterScope())</c>, but
+        /// where nullable annotations are on it fails to match the lock type and leaves an invalid operation in place of the
+        /// acquisition, with the body inlined after it and no <c>try/finally</c> (Roslyn's CFG builder compares the annotated type).
+        /// The statement still holds the lock for exactly its body, so that is how it is modelled.
+        /// </summary>
+        private static LockStatementSyntax? LockStatementOnLock(IInvalidOperation invalid)
+            => invalid.Syntax.Parent is LockStatementSyntax lockStatement && lockStatement.Expression == invalid.Syntax
+               && invalid.ChildOperations.FirstOrDefault() is { } locked && KnownSymbols.IsThreadingType(locked.Type, "Lock")
+                ? lockStatement
+                : null;
+
+        private LockState EnterLockStatement(IInvalidOperation invalid, LockStatementSyntax lockStatement, LockState state)
+        {
+            var locked = invalid.ChildOperations.First();
+            var key = new HeldKey(_values.ClassOf(locked), _values.PathOf(locked), LockMode.Exclusive);
+            var effect = new LockEffect(EffectKind.Acquire, key, recursive: true);
+            var site = locked.Syntax.GetLocation();
+            RecordAcquire(invalid, effect, site, state, "lock (" + locked.Syntax + ")");
+            return state.Acquire(key, effect.Recursive, site).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
+        }
+
+        /// <summary>Releases the <c>lock</c> statements (see <see cref="LockStatementOnLock"/>) that <paramref name="op"/> is outside of; all of them when null (the method is left).</summary>
+        private static LockState LeaveStatementScopes(IOperation? op, LockState state)
+        {
+            if (state.Ties.IsEmpty)
+            {
+                return state;
+            }
+
+            foreach (var pair in state.Ties)
+            {
+                if (pair.Value.Kind == TieKind.StatementScope && pair.Key is LockStatementSyntax statement
+                    && (op is null || op.Syntax.SyntaxTree != statement.SyntaxTree || !statement.Span.Contains(op.Syntax.Span)))
+                {
+                    state = state.Release(pair.Value.Key, out _).WithoutTie(statement);
+                }
+            }
+
+            return state;
+        }
+
         private LockState Invocation(IInvocationOperation invocation, LockState state)
         {
             var effects = LockEffects.Classify(invocation, _model, _values);
             if (effects.Count == 0)
             {
-                if (invocation.TargetMethod.Name == "Dispose" && invocation.Instance is { } disposed
+                if (invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" && invocation.Instance is { } disposed
                     && _values.TieKeyOf(disposed) is { } key && state.Ties.TryGetValue(key, out var tie) && tie.Kind == TieKind.Guard)
                 {
                     return ReleaseAt(invocation, tie.Key, state);
@@ -314,11 +398,11 @@ namespace LockDiscipline.Analyzers.Flow
             return after;
         }
 
-        private void RecordAcquire(IOperation op, LockEffect effect, Location site, LockState state)
+        private void RecordAcquire(IOperation op, LockEffect effect, Location site, LockState state, string? description = null)
         {
             if (!_acquisitions.TryGetValue(op, out var accumulator))
             {
-                _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, Describe(op), effect.IsTry);
+                _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, description ?? Describe(op), effect.IsTry);
             }
 
             accumulator.Add(state, EntryLocksReleased(state));
@@ -451,23 +535,39 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>Where an acquisition is reported: the call, or for a lowered <c>lock</c> statement its expression.</summary>
         private Location SiteOf(IOperation op)
-        {
-            if (op.IsImplicit && op is IInvocationOperation invocation && invocation.Arguments.Length > 0)
-            {
-                return _values.Unwrap(invocation.Arguments[0].Value).Syntax.GetLocation();
-            }
-
-            return op.Syntax.GetLocation();
-        }
+            => LockedByStatement(op) is { } locked ? locked.Syntax.GetLocation() : WholeExpression(op.Syntax).GetLocation();
 
         private string Describe(IOperation op)
+            => LockedByStatement(op) is { } locked ? "lock (" + locked.Syntax + ")" : WholeExpression(op.Syntax).ToString();
+
+        /// <summary><c>_m?.WaitOne()</c> rather than its <c>.WaitOne()</c> part.</summary>
+        private static SyntaxNode WholeExpression(SyntaxNode syntax)
         {
-            if (op.IsImplicit && op is IInvocationOperation invocation && invocation.Arguments.Length > 0)
+            while (syntax.Parent is ConditionalAccessExpressionSyntax access && access.WhenNotNull == syntax)
             {
-                return "lock (" + _values.Unwrap(invocation.Arguments[0].Value).Syntax + ")";
+                syntax = access;
             }
 
-            return op.Syntax.ToString();
+            return syntax;
+        }
+
+        /// <summary>
+        /// The locked value of a call the compiler inserted for a <c>lock</c> statement: <c>Monitor.Enter(x, ref taken)</c> for an
+        /// object, <c>x.EnterScope()</c> for a <c>System.Threading.Lock</c>.
+        /// </summary>
+        private IOperation? LockedByStatement(IOperation op)
+        {
+            if (!op.IsImplicit || op is not IInvocationOperation invocation)
+            {
+                return null;
+            }
+
+            if (invocation.Arguments.Length > 0)
+            {
+                return _values.Unwrap(invocation.Arguments[0].Value);
+            }
+
+            return invocation.Instance is { } instance && invocation.TargetMethod.Name == "EnterScope" ? _values.Unwrap(instance) : null;
         }
 
         private MethodLockFacts Facts()

@@ -90,6 +90,12 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>A stored try-acquire result: the lock is held where the value equals the success value.</summary>
         TryResult,
+
+        /// <summary>
+        /// A <c>lock</c> statement whose graph the compiler left without its <c>try/finally</c> (see
+        /// <see cref="LockFlowWalker"/>): the lock is held exactly while control is inside the statement. Keyed by the statement.
+        /// </summary>
+        StatementScope,
     }
 
     /// <summary>What a local or flow capture says about a lock.</summary>
@@ -138,6 +144,25 @@ namespace LockDiscipline.Analyzers.Flow
         public LockState WithHeld(ImmutableSortedDictionary<HeldKey, HeldLock> held) => new(held, Ties);
 
         public LockState WithTie(object value, Tie tie) => new(Held, Ties.SetItem(value, tie));
+
+        public LockState WithoutTie(object value) => Ties.ContainsKey(value) ? new(Held, Ties.Remove(value)) : this;
+
+        /// <summary>Drops every hold of <paramref name="path"/> or of a member reached through it (not those held from entry).</summary>
+        public LockState WithoutLocksOn(string path)
+        {
+            var prefix = path + ".";
+            var held = Held;
+            foreach (var pair in Held)
+            {
+                var instance = pair.Key.Instance;
+                if (!pair.Value.FromEntry && instance is not null && (instance == path || instance.StartsWith(prefix, StringComparison.Ordinal)))
+                {
+                    held = held.Remove(pair.Key);
+                }
+            }
+
+            return ReferenceEquals(held, Held) ? this : WithHeld(held);
+        }
 
         public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false)
         {

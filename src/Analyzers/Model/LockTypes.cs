@@ -65,7 +65,12 @@ namespace LockDiscipline.Analyzers.Model
             return TypeHasAttribute(PathBinder.MemberType(symbol) ?? symbol as ITypeSymbol, "RecursiveAttribute");
         }
 
-        public bool IsScopedGuard(ITypeSymbol? type) => TypeHasAttribute(type, "ScopedLockAttribute");
+        /// <summary>A <c>[ScopedLock]</c> guard, or a task of one (<c>await using (await mu.LockAsync())</c>).</summary>
+        public bool IsScopedGuard(ITypeSymbol? type)
+            => TypeHasAttribute(type, "ScopedLockAttribute")
+               || (type is INamedTypeSymbol { Name: "Task" or "ValueTask", TypeArguments.Length: 1 } task
+                   && task.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
+                   && TypeHasAttribute(task.TypeArguments[0], "ScopedLockAttribute"));
 
         /// <summary>A <c>SemaphoreSlim</c> is a lock only when created with an initial count of one.</summary>
         public bool IsMutexSemaphore(ISymbol member) => _semaphoreIsMutex.GetOrAdd(member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));

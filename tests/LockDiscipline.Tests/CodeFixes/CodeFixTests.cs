@@ -145,7 +145,7 @@ public class C
     }
 }
 ",
-                new[] { At("LD1008", 9, 21, 31, "'dev' is acquired here and is still held on some path out of 'Work' (when it returns after line 9)") },
+                new[] { At("LD1008", 9, 21, 31, "'dev' is acquired here and is still held on some path out of 'Work' (at the end of the method)") },
                 @"using LockDiscipline;
 [ScopedLock] public struct Guard : System.IDisposable { public void Dispose() { } }
 public class Device { [Acquires] public Guard Lock() => default; }

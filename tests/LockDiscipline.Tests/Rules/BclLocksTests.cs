@@ -80,7 +80,7 @@ public class Bcl
                 },
                 Verify.Diagnostic("LD1002").WithSpan("File1.cs", 22, 56, 22, 69).WithSpan("File1.cs", 22, 29, 22, 42).WithSpan("File1.cs", 23, 56, 23, 63).WithMessage("Lock-order cycle Bcl.a -> Bcl.b -> Bcl.a: 'Bcl.b' is acquired while 'Bcl.a' is held here, and elsewhere 'Bcl.a' is acquired while 'Bcl.b' is held at File1.cs:23 in BA (via Inner -> a.WaitAsync())"),
                 Verify.Diagnostic("LD1002").WithSpan("File1.cs", 23, 56, 23, 63).WithSpan("File1.cs", 24, 32, 24, 45).WithSpan("File1.cs", 23, 29, 23, 42).WithSpan("File1.cs", 22, 56, 22, 69).WithMessage("Lock-order cycle Bcl.b -> Bcl.a -> Bcl.b: 'Bcl.a' is acquired while 'Bcl.b' is held here (via Inner -> a.WaitAsync()), and elsewhere 'Bcl.b' is acquired while 'Bcl.a' is held at File1.cs:22 in AB"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 28, 32, 28, 42).WithMessage("'dev' is acquired here and is still held on some path out of 'GuardLeak' (when it returns after line 28)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 28, 32, 28, 42).WithMessage("'dev' is acquired here and is still held on some path out of 'GuardLeak' (at the end of the method)"),
                 Verify.Diagnostic("LD1003").WithSpan("File1.cs", 29, 33, 29, 41).WithSpan("File1.cs", 29, 23, 29, 31).WithMessage("'Bcl.a' is acquired while already held (taken at File1.cs:29) and it is not recursive"));
     }
 }

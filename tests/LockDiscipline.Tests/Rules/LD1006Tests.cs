@@ -32,7 +32,7 @@ public class Iommu
                 },
                 Verify.Diagnostic("LD1006").WithSpan("File1.cs", 7, 28, 7, 44).WithMessage("Calling 'ReleaseDevice' requires holding 'g.Mutex'"),
                 Verify.Diagnostic("LD1006").WithSpan("File1.cs", 9, 52, 9, 68).WithSpan("File1.cs", 9, 36, 9, 50).WithMessage("Calling 'ReleaseDevice' requires holding 'g.Mutex' (found 'h.Mutex' held instead)"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 42, 10, 56).WithMessage("'g.Mutex' is acquired here and is still held on some path out of 'Maybe' (when it returns at line 10)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 42, 10, 56).WithMessage("'g.Mutex' is acquired here and is still held on some path out of 'Maybe' (at the end of the method)"),
                 Verify.Diagnostic("LD1006").WithSpan("File1.cs", 10, 58, 10, 74).WithSpan("File1.cs", 10, 42, 10, 56).WithMessage("Calling 'ReleaseDevice' requires holding 'g.Mutex' (it is held on some paths only)"),
                 Verify.Diagnostic("LD1007").WithSpan("File1.cs", 13, 46, 13, 55).WithSpan("File1.cs", 13, 30, 13, 44).WithMessage("Calling 'NoLock' while holding 'g.Mutex', which it excludes (acquired at File1.cs:13)"));
 

@@ -222,7 +222,7 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 42).WithMessage("'rw' is acquired here and is still held on some path out of 'WrongExit' (when it returns after line 7)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 42).WithMessage("'rw' is acquired here and is still held on some path out of 'WrongExit' (at the end of the method)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 44, 7, 62).WithMessage("'rw' is released here but is not held on any path to this point"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 25, 8, 43).WithMessage("'gate' is released here but is not held on any path to this point"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 24, 9, 37).WithMessage("'sem' is released here but is not held on any path to this point"),
@@ -243,7 +243,7 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 5, 19, 5, 28).WithMessage("'mu' is acquired here and is still held on some path out of 'Take' (when it returns after line 5)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 5, 19, 5, 28).WithMessage("'mu' is acquired here and is still held on some path out of 'Take' (at the end of the method)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 28, 6, 39).WithMessage("'mu' is released here but is not held on any path to this point"));
 
         [Fact]
@@ -288,7 +288,7 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 14, 29, 14, 38).WithMessage("'o.Mu' is acquired here and is still held on some path out of 'Forgot' (when it returns after line 14)"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 14, 29, 14, 38).WithMessage("'o.Mu' is acquired here and is still held on some path out of 'Forgot' (at the end of the method)"));
 
         [Fact]
         public Task BalancedPatternsAreClean()
@@ -367,6 +367,6 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 29, 9, 42).WithMessage("'mu' is acquired here and is still held on some path out of 'Forgot' (when it returns after line 9)"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 29, 9, 42).WithMessage("'mu' is acquired here and is still held on some path out of 'Forgot' (at the end of the method)"));
     }
 }

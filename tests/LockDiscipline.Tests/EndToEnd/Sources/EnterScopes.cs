@@ -1,0 +1,33 @@
+#nullable enable
+using System.Threading;
+
+public class L3
+{
+    readonly Lock _a = new(); readonly Lock _b = new(); int _n;
+    public void AB() { using (_a.EnterScope()) { using (_b.EnterScope()) { _n++; } } }
+    public void BA() { using (_b.EnterScope()) { using (_a.EnterScope()) { _n++; } } }
+}
+
+public class M3
+{
+    readonly Lock _l = new(); readonly object _o = new(); int _n;
+    public void LeakWithoutLock(bool x) { Monitor.Enter(_o); if (x) return; _n++; Monitor.Exit(_o); }
+    public void LeakWithLock(bool x) { Monitor.Enter(_o); if (x) return; using (_l.EnterScope()) { _n++; } Monitor.Exit(_o); }
+    public int ReturnsInside(bool x) { using (_l.EnterScope()) { if (x) return 1; _n++; } return 0; }
+}
+
+public class R3
+{
+    Mutex? _m; bool _a, _b; int _n;
+    void Work() { _n++; }
+    public void NullCond()
+    {
+        try
+        {
+            _m?.WaitOne();
+            if (_a) { Work(); }
+            if (_b) { Work(); }
+        }
+        finally { _m?.ReleaseMutex(); }
+    }
+}
