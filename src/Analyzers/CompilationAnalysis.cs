@@ -350,6 +350,9 @@ namespace LockDiscipline.Analyzers
             }) || (lockFacts.Method.ContainingType is { } type && model.TypeHoldsRefs(type));
         }
 
+        private static ImmutableArray<HeldLock> Contended(ImmutableArray<HeldLock> held)
+            => held.Any(h => h.Fresh) ? held.Where(h => !h.Fresh).ToImmutableArray() : held;
+
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries)
         {
             var events = new List<LockEvent>();
@@ -357,11 +360,12 @@ namespace LockDiscipline.Analyzers
                          .ThenBy(f => f.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
             {
                 // A try-acquisition never waits: like lockdep, it adds no dependency and cannot deadlock on itself.
-                foreach (var acquisition in methodFacts.Acquisitions.Where(a => !a.IsTry))
+                // A fresh object's lock never waits and nobody waits for it: it takes part in no order (nor does what is taken under it).
+                foreach (var acquisition in methodFacts.Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh))
                 {
                     var path = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
                         ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
-                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, acquisition.MayHeld, null, null));
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, Contended(acquisition.MayHeld), null, null));
                 }
 
                 foreach (var call in methodFacts.Calls)
@@ -374,10 +378,10 @@ namespace LockDiscipline.Analyzers
 
                     foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call))
                     {
-                        var held = LockEvent.Effective(call.MayHeld, calleePath.Dropped);
-                        if (!held.IsEmpty)
+                        var held = Contended(LockEvent.Effective(call.MayHeld, calleePath.Dropped));
+                        if (!held.IsEmpty && LockSummaries.Extend(callee, call, calleePath) is { } path)
                         {
-                            events.Add(new LockEvent(methodFacts.Method, call.Site, LockSummaries.Extend(callee, call, calleePath), held, call, callee));
+                            events.Add(new LockEvent(methodFacts.Method, call.Site, path, held, call, callee));
                         }
                     }
                 }

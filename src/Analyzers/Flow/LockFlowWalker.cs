@@ -67,7 +67,8 @@ namespace LockDiscipline.Analyzers.Flow
             return state;
         }
 
-        private void Run() => RunMethod(_entry);
+        // The object under construction is fresh until the constructor lets it out (`this` stored or passed on).
+        private void Run() => RunMethod(_method.MethodKind == MethodKind.Constructor ? _entry.WithFresh(LockState.ThisKey, true) : _entry);
 
         protected override LockState Join(LockState? a, LockState b) => LockState.Join(a, b);
 
@@ -141,6 +142,19 @@ namespace LockDiscipline.Analyzers.Flow
                 return (state.Remove(guardTie.Key), state);
             }
 
+            if (_values.Unwrap(value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } flag)
+            {
+                return (state.WithKnown(flag.Parameter.Ordinal, true), state.WithKnown(flag.Parameter.Ordinal, false));
+            }
+
+            if (NullTest(value) is { } casTest && PublishedByCompareExchange(casTest.Operand) is { } offered)
+            {
+                // `if (Interlocked.CompareExchange(ref shared, x, null) is null)`: x was published where it won, and is still this
+                // method's alone where it lost (NLog disposes such a factory).
+                var published = state.WithFresh(offered, false);
+                return casTest.TrueWhenNull ? (published, state) : (state, published);
+            }
+
             if (NullTest(value) is { } nullTest && _values.PathOf(nullTest.Operand) is { } testedPath)
             {
                 // `x?.Lock()` ... `x?.Unlock()`, `if (x != null) ...`: where x is null, nothing on x can be held, whatever the paths in
@@ -167,6 +181,15 @@ namespace LockDiscipline.Analyzers.Flow
 
             return (state, state);
         }
+
+        /// <summary>The local that <c>Interlocked.CompareExchange(ref f, local, null)</c> offers, when that is the call.</summary>
+        private ILocalSymbol? PublishedByCompareExchange(IOperation operand)
+            => _values.Unwrap(operand) is IInvocationOperation { TargetMethod.Name: "CompareExchange" } call
+               && KnownSymbols.IsThreadingType(call.TargetMethod.ContainingType, "Interlocked")
+               && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 2) is { } comparand && IsNullConstant(comparand.Value)
+               && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 1) is { } offered && _values.Unwrap(offered.Value) is ILocalReferenceOperation local
+                ? local.Local
+                : null;
 
         /// <summary>A test of a value against null: <c>x?.</c>'s implicit test, <c>x == null</c>, <c>x != null</c>, <c>x is null</c>, <c>x is not null</c>.</summary>
         private static (IOperation Operand, bool TrueWhenNull)? NullTest(IOperation value)
@@ -210,6 +233,11 @@ namespace LockDiscipline.Analyzers.Flow
         private LockState TransferOne(IOperation op, LockState state)
         {
             state = LeaveStatementScopes(op, state);
+            if (state.Fresh.Count > 0 && FreshKeyOf(op) is { } freshKey && state.Fresh.Contains(freshKey) && Escapes(op))
+            {
+                state = state.WithFresh(freshKey, false);
+            }
+
             switch (op)
             {
                 case IInvocationOperation invocation:
@@ -228,7 +256,7 @@ namespace LockDiscipline.Analyzers.Flow
                     RecordGuarded(field, field.Field, field.Instance, state);
                     return state;
                 case ISimpleAssignmentOperation assignment:
-                    return TieValue(assignment.Target, assignment.Value, state);
+                    return Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
                 case IFlowCaptureOperation capture:
                     return TieCapture(capture, state);
                 case IInvalidOperation invalid when LockStatementOnLock(invalid) is { } lockStatement:
@@ -260,7 +288,7 @@ namespace LockDiscipline.Analyzers.Flow
             var effect = new LockEffect(EffectKind.Acquire, key, recursive: true);
             var site = locked.Syntax.GetLocation();
             RecordAcquire(invalid, effect, site, state, "lock (" + locked.Syntax + ")");
-            return state.Acquire(key, effect.Recursive, site).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
+            return state.Acquire(key, effect.Recursive, site, fresh: LockRootOf(invalid, state).Kind == RootKind.Fresh).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
         }
 
         /// <summary>Releases the <c>lock</c> statements (see <see cref="LockStatementOnLock"/>) that <paramref name="op"/> is outside of; all of them when null (the method is left).</summary>
@@ -352,6 +380,96 @@ namespace LockDiscipline.Analyzers.Flow
             return state;
         }
 
+        /// <summary>A local is fresh from <c>x = new T(...)</c> on; a parameter assigned to is no longer the caller's value.</summary>
+        private LockState Assign(ISimpleAssignmentOperation assignment, LockState state)
+        {
+            switch (assignment.Target)
+            {
+                case ILocalReferenceOperation local:
+                    return state.WithFresh(local.Local, _values.Unwrap(assignment.Value) is IObjectCreationOperation);
+                case IParameterReferenceOperation parameter:
+                    return state.WithKnown(parameter.Parameter.Ordinal, null);
+                default:
+                    return state;
+            }
+        }
+
+        private static object? FreshKeyOf(IOperation op) => op switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => LockState.ThisKey,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Whether this use of a fresh object lets other code see it: anything but being the receiver of a member, a lock, a null
+        /// test or the value a <c>CompareExchange</c> offers (published only where it wins, see <see cref="SplitOnValue"/>).
+        /// </summary>
+        private static bool Escapes(IOperation op)
+        {
+            var child = op;
+            var parent = op.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation)
+            {
+                child = parent;
+                parent = parent.Parent;
+            }
+
+            switch (parent)
+            {
+                case IInvocationOperation invocation:
+                    return invocation.Instance != child;
+                case IMemberReferenceOperation member:
+                    return member.Instance != child;
+                case IArgumentOperation { Parent: IInvocationOperation call } argument:
+                    var type = call.TargetMethod.ContainingType;
+                    return !(KnownSymbols.IsThreadingType(type, "Monitor")
+                             || (KnownSymbols.IsThreadingType(type, "Interlocked") && call.TargetMethod.Name == "CompareExchange" && argument.Parameter?.Ordinal == 1));
+                case ISimpleAssignmentOperation assignment:
+                    return assignment.Target != child;
+                case IIsNullOperation or IBinaryOperation or IIsPatternOperation or IFlowCaptureOperation or IExpressionStatementOperation or IInvalidOperation:
+                    return false;
+                default:
+                    return true;
+            }
+        }
+
+        /// <summary>
+        /// Whose object <paramref name="value"/> is, in this method's frame: <c>this</c>, a parameter, a fresh object, or another.
+        /// With <paramref name="throughOwnedLock"/>, a lock object its owner created for itself (<c>this._gate</c> with
+        /// <c>_gate = new object()</c>) counts as the owner's.
+        /// </summary>
+        private ValueRoot RootOf(IOperation? value, LockState state, bool throughOwnedLock)
+        {
+            for (var guard = 0; value is not null && guard < 16; guard++)
+            {
+                value = _values.Unwrap(value);
+                switch (value)
+                {
+                    case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                        return state.Fresh.Contains(LockState.ThisKey) ? ValueRoot.Fresh : ValueRoot.This;
+                    case IParameterReferenceOperation parameter:
+                        return ValueRoot.Parameter(parameter.Parameter.Ordinal);
+                    case IObjectCreationOperation:
+                        return ValueRoot.Fresh;
+                    case ILocalReferenceOperation local:
+                        return state.Fresh.Contains(local.Local) ? ValueRoot.Fresh : ValueRoot.Other;
+                    case IMemberReferenceOperation { Instance: { } instance } member when throughOwnedLock && !member.Member.IsStatic && _model.LockTypes.IsOwnedLockObject(member.Member):
+                        value = instance;
+                        throughOwnedLock = false;
+                        continue;
+                    default:
+                        return ValueRoot.Other;
+                }
+            }
+
+            return ValueRoot.Other;
+        }
+
+        /// <summary>Two visits of one operation: fresh only where fresh on both, else whatever is not fresh, else another's.</summary>
+        private static ValueRoot Combine(ValueRoot a, ValueRoot b)
+            => a.Equals(b) ? a : a.Kind == RootKind.Fresh ? b : b.Kind == RootKind.Fresh ? a : ValueRoot.Other;
+
         private LockState TieValue(IOperation target, IOperation value, LockState state)
         {
             if (_values.TieKeyOf(target) is not { } key)
@@ -387,7 +505,22 @@ namespace LockDiscipline.Analyzers.Flow
         private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)
         {
             RecordAcquire(op, effect, site, state);
-            return state.Acquire(effect.Key, effect.Recursive, site);
+            return state.Acquire(effect.Key, effect.Recursive, site, fresh: LockRootOf(op, state).Kind == RootKind.Fresh);
+        }
+
+        /// <summary>Whose lock an acquiring operation takes: the locked value's, or for a lock primitive's call its receiver's.</summary>
+        private ValueRoot LockRootOf(IOperation op, LockState state)
+        {
+            var locked = op switch
+            {
+                IInvalidOperation invalid => invalid.ChildOperations.FirstOrDefault(),
+                IInvocationOperation invocation when LockedByStatement(invocation) is { } statementLock => statementLock,
+                IInvocationOperation { TargetMethod.IsStatic: true, Arguments.Length: > 0 } invocation when KnownSymbols.IsThreadingType(invocation.TargetMethod.ContainingType, "Monitor") => invocation.Arguments[0].Value,
+                IInvocationOperation { TargetMethod.IsStatic: true } => null,
+                IInvocationOperation invocation => invocation.Instance,
+                _ => null,
+            };
+            return RootOf(locked, state, throughOwnedLock: true);
         }
 
         private LockState ReleaseAt(IOperation op, HeldKey key, LockState state)
@@ -405,7 +538,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, description ?? Describe(op), effect.IsTry);
             }
 
-            accumulator.Add(state, EntryLocksReleased(state));
+            accumulator.Add(state, EntryLocksReleased(state), LockRootOf(op, state));
         }
 
         private void RecordCall(IOperation op, IMethodSymbol target, LockState state)
@@ -415,11 +548,28 @@ namespace LockDiscipline.Analyzers.Flow
                 var contract = _model.GetEffectiveContract(target);
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
-                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target));
+                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target));
             }
 
-            accumulator.Add(state, EntryLocksReleased(state));
+            accumulator.Add(state, EntryLocksReleased(state), op is IObjectCreationOperation ? ValueRoot.Fresh : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false), ArgumentRoots(op, target, state));
         }
+
+        private static IOperation? ArgumentOf(IOperation call, IParameterSymbol parameter)
+            => ValueResolver.ArgumentFor(call, parameter);
+
+        /// <summary>The constant bool passed for each parameter (a default value included), by ordinal.</summary>
+        private static ImmutableArray<bool?> ArgumentConstants(IOperation call, IMethodSymbol target)
+        {
+            if (!target.Parameters.Any(p => p.Type.SpecialType == SpecialType.System_Boolean))
+            {
+                return ImmutableArray<bool?>.Empty;
+            }
+
+            return target.Parameters.Select(p => p.Type.SpecialType == SpecialType.System_Boolean && ArgumentOf(call, p) is { ConstantValue: { HasValue: true, Value: bool value } } ? value : (bool?)null).ToImmutableArray();
+        }
+
+        private ImmutableArray<ValueRoot> ArgumentRoots(IOperation call, IMethodSymbol target, LockState state)
+            => target.Parameters.IsEmpty ? ImmutableArray<ValueRoot>.Empty : target.Parameters.Select(p => RootOf(ArgumentOf(call, p), state, throughOwnedLock: false)).ToImmutableArray();
 
         /// <summary>The receiver's static type when the call dispatches on it (see <see cref="CallFact.VirtualReceiver"/>).</summary>
         private static ITypeSymbol? VirtualReceiverOf(IOperation op, IMethodSymbol target)
@@ -598,6 +748,9 @@ namespace LockDiscipline.Analyzers.Flow
 
             public ImmutableHashSet<LockClass> EntryReleased { get; private set; } = ImmutableHashSet<LockClass>.Empty;
 
+            /// <summary>The parameter values known on every visit.</summary>
+            public ImmutableDictionary<int, bool>? Known { get; private set; }
+
             public ImmutableArray<HeldLock> May => _may.Values.ToImmutableArray();
 
             public ImmutableArray<HeldLock> Must => (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray();
@@ -623,6 +776,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                 _must = must;
                 EntryReleased = EntryReleased.Union(entryReleased);
+                Known = Known is null ? state.Known : Known.Where(p => state.Known.TryGetValue(p.Key, out var v) && v == p.Value).ToImmutableDictionary();
             }
         }
 
@@ -644,9 +798,15 @@ namespace LockDiscipline.Analyzers.Flow
                 _isTry = isTry;
             }
 
-            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
+            private ValueRoot? _root;
 
-            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry);
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased, ValueRoot root)
+            {
+                _held.Add(state, entryReleased);
+                _root = _root is { } previous ? Combine(previous, root) : root;
+            }
+
+            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Known ?? ImmutableDictionary<int, bool>.Empty);
         }
 
         private sealed class CallAccumulator
@@ -658,8 +818,13 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly ITypeSymbol? _virtualReceiver;
             private readonly HeldAccumulator _held = new();
 
-            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver)
+            private readonly ImmutableArray<bool?> _constants;
+            private ValueRoot? _receiver;
+            private ImmutableArray<ValueRoot> _arguments;
+
+            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ImmutableArray<bool?> constants)
             {
+                _constants = constants;
                 _virtualReceiver = virtualReceiver;
                 _target = target;
                 _site = site;
@@ -667,9 +832,16 @@ namespace LockDiscipline.Analyzers.Flow
                 _excluded = excluded;
             }
 
-            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased) => _held.Add(state, entryReleased);
+            public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased, ValueRoot receiver, ImmutableArray<ValueRoot> arguments)
+            {
+                _held.Add(state, entryReleased);
+                _receiver = _receiver is { } previous ? Combine(previous, receiver) : receiver;
+                _arguments = _arguments.IsDefault ? arguments : _arguments.Zip(arguments, Combine).ToImmutableArray();
+            }
 
-            public CallFact ToFact() => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver);
+            public CallFact ToFact()
+                => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
+                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<int, bool>.Empty);
         }
 
         private sealed class GuardAccumulator

@@ -48,8 +48,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>One held lock at a program point. Immutable.</summary>
     internal sealed class HeldLock
     {
-        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry)
+        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry, bool fresh = false)
         {
+            Fresh = fresh;
             Key = key;
             Recursive = recursive;
             AcquiredAt = acquiredAt;
@@ -76,8 +77,14 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Held on entry through <c>[Requires]</c>: not this method's to release.</summary>
         public bool FromEntry { get; }
 
-        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null)
-            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry);
+        /// <summary>
+        /// The lock of an object this method created and has not let any other code see (on every path here): no other thread can
+        /// hold or wait for it, so it takes part in no lock order.
+        /// </summary>
+        public bool Fresh { get; }
+
+        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null, bool? fresh = null)
+            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry, fresh ?? Fresh);
     }
 
     internal enum TieKind
@@ -124,13 +131,27 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>The held-lock state at a program point: held locks plus the values tied to them (taken flags, guards).</summary>
     internal sealed class LockState : IEquatable<LockState>
     {
-        public static readonly LockState Empty = new(ImmutableSortedDictionary<HeldKey, HeldLock>.Empty, ImmutableDictionary<object, Tie>.Empty);
+        public static readonly LockState Empty = new(ImmutableSortedDictionary<HeldKey, HeldLock>.Empty, ImmutableDictionary<object, Tie>.Empty, ImmutableDictionary<int, bool>.Empty, ImmutableHashSet<object>.Empty);
 
-        public LockState(ImmutableSortedDictionary<HeldKey, HeldLock> held, ImmutableDictionary<object, Tie> ties)
+        public LockState(ImmutableSortedDictionary<HeldKey, HeldLock> held, ImmutableDictionary<object, Tie> ties, ImmutableDictionary<int, bool> known, ImmutableHashSet<object> fresh)
         {
             Held = held;
             Ties = ties;
+            Known = known;
+            Fresh = fresh;
         }
+
+        /// <summary>The values of bool parameters (by ordinal) known on every path here: the branches taken on them.</summary>
+        public ImmutableDictionary<int, bool> Known { get; }
+
+        /// <summary>
+        /// The locals (and <see cref="ThisKey"/> in a constructor) that hold an object this method created and has let no other code
+        /// see on every path here: not stored, returned or passed on, only used as a receiver or a lock.
+        /// </summary>
+        public ImmutableHashSet<object> Fresh { get; }
+
+        /// <summary>Stands for <c>this</c> in <see cref="Fresh"/>: the object under construction.</summary>
+        public static readonly object ThisKey = new();
 
         public ImmutableSortedDictionary<HeldKey, HeldLock> Held { get; }
 
@@ -141,11 +162,23 @@ namespace LockDiscipline.Analyzers.Flow
 
         public IEnumerable<HeldLock> Must => Held.Values.Where(h => h.Must);
 
-        public LockState WithHeld(ImmutableSortedDictionary<HeldKey, HeldLock> held) => new(held, Ties);
+        public LockState WithHeld(ImmutableSortedDictionary<HeldKey, HeldLock> held) => new(held, Ties, Known, Fresh);
 
-        public LockState WithTie(object value, Tie tie) => new(Held, Ties.SetItem(value, tie));
+        public LockState WithTie(object value, Tie tie) => new(Held, Ties.SetItem(value, tie), Known, Fresh);
 
-        public LockState WithoutTie(object value) => Ties.ContainsKey(value) ? new(Held, Ties.Remove(value)) : this;
+        public LockState WithoutTie(object value) => Ties.ContainsKey(value) ? new(Held, Ties.Remove(value), Known, Fresh) : this;
+
+        public LockState WithKnown(int ordinal, bool? value)
+        {
+            var known = value is { } v ? Known.SetItem(ordinal, v) : Known.Remove(ordinal);
+            return known == Known ? this : new(Held, Ties, known, Fresh);
+        }
+
+        public LockState WithFresh(object local, bool fresh)
+        {
+            var set = fresh ? Fresh.Add(local) : Fresh.Remove(local);
+            return set == Fresh ? this : new(Held, Ties, Known, set);
+        }
 
         /// <summary>Drops every hold of <paramref name="path"/> or of a member reached through it (not those held from entry).</summary>
         public LockState WithoutLocksOn(string path)
@@ -164,14 +197,14 @@ namespace LockDiscipline.Analyzers.Flow
             return ReferenceEquals(held, Held) ? this : WithHeld(held);
         }
 
-        public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false)
+        public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false, bool fresh = false)
         {
             if (Held.TryGetValue(key, out var existing))
             {
-                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1))));
+                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1), fresh: existing.Fresh && fresh)));
             }
 
-            return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry)));
+            return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry, fresh)));
         }
 
         /// <summary>Releases the best match for <paramref name="key"/>; returns null in <paramref name="released"/> when nothing matching is held.</summary>
@@ -197,7 +230,9 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             // The usual case (most points hold nothing, or the same holds on both edges): joining changes nothing, so allocate nothing.
-            if (SameHolds(a, b) && b.Ties.Keys.All(a.Ties.ContainsKey))
+            var known = JoinKnown(a.Known, b.Known);
+            var fresh = a.Fresh.Count == 0 || ReferenceEquals(a.Fresh, b.Fresh) ? a.Fresh : a.Fresh.Intersect(b.Fresh);
+            if (SameHolds(a, b) && b.Ties.Keys.All(a.Ties.ContainsKey) && known == a.Known && fresh.Count == a.Fresh.Count)
             {
                 return a;
             }
@@ -208,7 +243,7 @@ namespace LockDiscipline.Analyzers.Flow
                 if (b.Held.TryGetValue(pair.Key, out var other))
                 {
                     var first = Earlier(pair.Value.AcquiredAt, other.AcquiredAt);
-                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first);
+                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first, fresh: pair.Value.Fresh && other.Fresh);
                 }
                 else
                 {
@@ -233,7 +268,27 @@ namespace LockDiscipline.Analyzers.Flow
                 }
             }
 
-            return new LockState(builder.ToImmutable(), ties);
+            return new LockState(builder.ToImmutable(), ties, known, fresh);
+        }
+
+        /// <summary>What both paths know: the parameter values they agree on.</summary>
+        private static ImmutableDictionary<int, bool> JoinKnown(ImmutableDictionary<int, bool> a, ImmutableDictionary<int, bool> b)
+        {
+            if (a.Count == 0 || ReferenceEquals(a, b))
+            {
+                return a;
+            }
+
+            var joined = a;
+            foreach (var pair in a)
+            {
+                if (!b.TryGetValue(pair.Key, out var value) || value != pair.Value)
+                {
+                    joined = joined.Remove(pair.Key);
+                }
+            }
+
+            return joined;
         }
 
         /// <summary>Both hold exactly the same <see cref="HeldLock"/> objects, so their join holds them too.</summary>
@@ -257,14 +312,14 @@ namespace LockDiscipline.Analyzers.Flow
 
         public bool Equals(LockState? other)
         {
-            if (other is null || other.Held.Count != Held.Count || other.Ties.Count != Ties.Count)
+            if (other is null || other.Held.Count != Held.Count || other.Ties.Count != Ties.Count || other.Known.Count != Known.Count || other.Fresh.Count != Fresh.Count)
             {
                 return false;
             }
 
             foreach (var pair in Held)
             {
-                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth)
+                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth || h.Fresh != pair.Value.Fresh)
                 {
                     return false;
                 }

@@ -6,11 +6,60 @@ using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Flow
 {
+    internal enum RootKind
+    {
+        /// <summary>Anything else: a static, a field of another object, a value a call returned. Never dropped.</summary>
+        Other,
+
+        /// <summary>The method's receiver.</summary>
+        This,
+
+        /// <summary>One of the method's parameters.</summary>
+        Parameter,
+
+        /// <summary>An object this method created and has let no other code see.</summary>
+        Fresh,
+    }
+
+    /// <summary>Where the object behind a lock (or a call's receiver or argument) comes from, in the method's own frame.</summary>
+    internal readonly struct ValueRoot : System.IEquatable<ValueRoot>
+    {
+        public static readonly ValueRoot Other = new(RootKind.Other, -1);
+        public static readonly ValueRoot This = new(RootKind.This, -1);
+        public static readonly ValueRoot Fresh = new(RootKind.Fresh, -1);
+
+        private ValueRoot(RootKind kind, int ordinal)
+        {
+            Kind = kind;
+            Ordinal = ordinal;
+        }
+
+        public RootKind Kind { get; }
+
+        /// <summary>The parameter's ordinal for <see cref="RootKind.Parameter"/>.</summary>
+        public int Ordinal { get; }
+
+        public static ValueRoot Parameter(int ordinal) => new(RootKind.Parameter, ordinal);
+
+        public bool Equals(ValueRoot other) => Kind == other.Kind && Ordinal == other.Ordinal;
+
+        public override bool Equals(object? obj) => obj is ValueRoot other && Equals(other);
+
+        public override int GetHashCode() => ((int)Kind * 397) ^ Ordinal;
+    }
+
     /// <summary>A lock acquired (or waited for) directly in the method body.</summary>
     internal sealed class AcquireFact
     {
         public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry)
+            : this(key, recursive, site, description, mayHeld, entryLocksReleased, isTry, ValueRoot.Other, ImmutableDictionary<int, bool>.Empty)
         {
+        }
+
+        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry, ValueRoot root, ImmutableDictionary<int, bool> conditions)
+        {
+            Root = root;
+            Conditions = conditions;
             IsTry = isTry;
             EntryLocksReleased = entryLocksReleased;
             Key = key;
@@ -36,13 +85,28 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>A try-acquisition: it never waits.</summary>
         public bool IsTry { get; }
+
+        /// <summary>Whose lock it is: the method's receiver's, a parameter's, a fresh object's, or another's.</summary>
+        public ValueRoot Root { get; }
+
+        /// <summary>The values of bool parameters on every path to the acquisition (<c>if (create) Lock();</c>).</summary>
+        public ImmutableDictionary<int, bool> Conditions { get; }
     }
 
     /// <summary>A call to another method, with the locks held around it.</summary>
     internal sealed class CallFact
     {
         public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver = null)
+            : this(target, site, mayHeld, mustHeld, entryLocksReleased, required, excluded, virtualReceiver, ValueRoot.Other, ImmutableArray<ValueRoot>.Empty, ImmutableArray<bool?>.Empty, ImmutableDictionary<int, bool>.Empty)
         {
+        }
+
+        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ValueRoot receiverRoot, ImmutableArray<ValueRoot> argumentRoots, ImmutableArray<bool?> argumentConstants, ImmutableDictionary<int, bool> conditions)
+        {
+            ReceiverRoot = receiverRoot;
+            ArgumentRoots = argumentRoots;
+            ArgumentConstants = argumentConstants;
+            Conditions = conditions;
             VirtualReceiver = virtualReceiver;
             Required = required;
             Excluded = excluded;
@@ -76,6 +140,18 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>The callee's <c>[Excludes]</c> locks, resolved in this method's frame.</summary>
         public ImmutableArray<HeldKey> Excluded { get; }
+
+        /// <summary>Whose object the callee runs on (a constructor's is always fresh).</summary>
+        public ValueRoot ReceiverRoot { get; }
+
+        /// <summary>Where each argument comes from, by the callee's parameter ordinal (empty when unknown).</summary>
+        public ImmutableArray<ValueRoot> ArgumentRoots { get; }
+
+        /// <summary>The constant bool value of each argument, by the callee's parameter ordinal (null where not a constant).</summary>
+        public ImmutableArray<bool?> ArgumentConstants { get; }
+
+        /// <summary>The values of this method's bool parameters on every path to the call.</summary>
+        public ImmutableDictionary<int, bool> Conditions { get; }
     }
 
     /// <summary>A release of a lock that is held on no path to it.</summary>

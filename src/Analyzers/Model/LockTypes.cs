@@ -20,6 +20,57 @@ namespace LockDiscipline.Analyzers.Model
 
         public bool IsLockType(ITypeSymbol type) => _isLockType.GetOrAdd(type, ComputeIsLockType);
 
+        private readonly ConcurrentDictionary<ISymbol, bool> _ownedLockObject = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// A field (or auto-property) its own type fills only with objects it creates (<c>readonly object _gate = new object()</c>):
+        /// the lock object belongs to the instance that holds it, so whoever can see the lock can see the instance.
+        /// </summary>
+        public bool IsOwnedLockObject(ISymbol member)
+            => _ownedLockObject.GetOrAdd(member.OriginalDefinition, m => m is IFieldSymbol or IPropertySymbol { IsAbstract: false } && m.DeclaringSyntaxReferences.Length > 0
+                && AssignedValues(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null));
+
+        /// <summary>Every value assigned to the member in its declaration or anywhere in its type (null for a declaration without one).</summary>
+        private static IEnumerable<ExpressionSyntax?> AssignedValues(ISymbol member)
+        {
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var initializer = reference.GetSyntax() switch
+                {
+                    VariableDeclaratorSyntax v => v.Initializer?.Value,
+                    PropertyDeclarationSyntax p => p.Initializer?.Value,
+                    _ => null,
+                };
+                if (initializer is not null)
+                {
+                    yield return initializer;
+                }
+            }
+
+            foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
+            {
+                foreach (var node in typeReference.GetSyntax().DescendantNodes())
+                {
+                    var (target, value) = node switch
+                    {
+                        AssignmentExpressionSyntax a => (a.Left, (ExpressionSyntax?)a.Right),
+                        ArgumentSyntax { RefKindKeyword.RawKind: not 0 } arg => (arg.Expression, null),
+                        _ => (null, null),
+                    };
+                    var name = target switch
+                    {
+                        IdentifierNameSyntax id => id.Identifier.ValueText,
+                        MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
+                        _ => null,
+                    };
+                    if (name == member.Name)
+                    {
+                        yield return value;
+                    }
+                }
+            }
+        }
+
         public bool IsBclLock(ITypeSymbol? type)
             => type?.OriginalDefinition is { } definition
                 && (KnownSymbols.IsThreadingType(definition, "Lock") || KnownSymbols.IsThreadingType(definition, "SemaphoreSlim")

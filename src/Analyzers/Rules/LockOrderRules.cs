@@ -16,6 +16,9 @@ namespace LockDiscipline.Analyzers.Rules
             foreach (var e in context.Events)
             {
                 var readerNeverBlocks = context.Model.LockTypes.ReaderNeverBlocks(e.Class);
+                // Re-entering a re-entrant lock this thread already holds never waits, so it orders nothing after the locks held
+                // since (lockdep's recursive read): only a contract (a declared order, a leaf) is still checked.
+                var reentry = e.Held.Any(h => h.Class.Equals(e.Class) && h.Recursive && e.Path.Recursive);
                 foreach (var held in e.Held.GroupBy(h => h.Class).Select(g => g.First()))
                 {
                     if (held.Class.Equals(e.Class))
@@ -46,7 +49,10 @@ namespace LockDiscipline.Analyzers.Rules
                         context.Report(Descriptors.LD1001_DeclaredOrderInversion, e.Site, e.ChainLocations.Add(held.AcquiredAt), FixProperties.ForOrderEdge(context, e, held, e.Call is null), e.Class.Name, held.Class.Name, e.ChainSuffix);
                     }
 
-                    context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind));
+                    if (kind != EdgeKind.Plain || !reentry)
+                    {
+                        context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind));
+                    }
                 }
             }
         }

@@ -26,7 +26,14 @@ namespace LockDiscipline.Analyzers.Summaries
     internal sealed class AcquisitionPath
     {
         public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped)
+            : this(lockClass, mode, recursive, steps, dropped, ValueRoot.Other, ImmutableDictionary<int, bool>.Empty)
         {
+        }
+
+        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped, ValueRoot root, ImmutableDictionary<int, bool> conditions)
+        {
+            Root = root;
+            Conditions = conditions;
             Class = lockClass;
             Mode = mode;
             Recursive = recursive;
@@ -46,6 +53,20 @@ namespace LockDiscipline.Analyzers.Summaries
         public ImmutableHashSet<LockClass> Dropped { get; }
 
         public string Chain => string.Join(" -> ", Steps.Select(s => s.Name));
+
+        /// <summary>Whose lock it is, in the frame of the method this path summarises (see <see cref="ValueRoot"/>).</summary>
+        public ValueRoot Root { get; }
+
+        /// <summary>The values the summarised method's bool parameters must have for the acquisition to happen.</summary>
+        public ImmutableDictionary<int, bool> Conditions { get; }
+
+        /// <summary>
+        /// Whether this path happens whenever <paramref name="other"/> does: its root cannot be dropped where the other's can, and it
+        /// asks for no condition the other does not.
+        /// </summary>
+        public bool Covers(AcquisitionPath other)
+            => (Root.Kind == RootKind.Other || Root.Equals(other.Root))
+               && Conditions.All(c => other.Conditions.TryGetValue(c.Key, out var v) && v == c.Value);
     }
 
     /// <summary>
@@ -57,7 +78,10 @@ namespace LockDiscipline.Analyzers.Summaries
         private readonly Dictionary<IMethodSymbol, MethodLockFacts> _facts;
         private readonly AnnotationModel _model;
         private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _implementations = new(SymbolEqualityComparer.Default);
-        private readonly Dictionary<SummaryNode, Dictionary<(LockClass, LockMode), AcquisitionPath>> _summaries = new();
+        private readonly Dictionary<SummaryNode, Dictionary<(LockClass, LockMode), List<AcquisitionPath>>> _summaries = new();
+
+        /// <summary>At most this many variants of one lock per summary: a path that cannot be dropped, and a few that can.</summary>
+        private const int MaxVariants = 4;
 
         private readonly bool _dispatchFrameworkMembers;
 
@@ -163,10 +187,15 @@ namespace LockDiscipline.Analyzers.Summaries
             var seen = new HashSet<(LockClass, LockMode)>();
             if (NodeFor(call) is { } node && _summaries.TryGetValue(node, out var map))
             {
-                foreach (var path in map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode))
+                foreach (var pair in map.OrderBy(p => p.Key.Item1).ThenBy(p => p.Key.Item2))
                 {
-                    seen.Add((path.Class, path.Mode));
-                    yield return (target.OriginalDefinition, path);
+                    // The first variant that this call site can run: not on an object the caller just created, and not ruled out
+                    // by a constant argument.
+                    if (pair.Value.FirstOrDefault(p => Extend(target.OriginalDefinition, call, p) is not null) is { } path)
+                    {
+                        seen.Add((path.Class, path.Mode));
+                        yield return (target.OriginalDefinition, path);
+                    }
                 }
             }
 
@@ -181,8 +210,28 @@ namespace LockDiscipline.Analyzers.Summaries
 
         public IEnumerable<AcquisitionPath> Summary(IMethodSymbol method)
             => _summaries.TryGetValue(new SummaryNode(method.OriginalDefinition, dispatch: false), out var map)
-                ? map.Values.OrderBy(p => p.Class).ThenBy(p => p.Mode)
+                ? map.OrderBy(p => p.Key.Item1).ThenBy(p => p.Key.Item2).Select(p => p.Value[0])
                 : Enumerable.Empty<AcquisitionPath>();
+
+        /// <summary>Adds <paramref name="path"/> to a summary unless a variant there already covers it; true when it was added.</summary>
+        private static bool AddVariant(Dictionary<(LockClass, LockMode), List<AcquisitionPath>> map, AcquisitionPath path)
+        {
+            var key = (path.Class, path.Mode);
+            if (!map.TryGetValue(key, out var variants))
+            {
+                map[key] = new List<AcquisitionPath> { path };
+                return true;
+            }
+
+            if (variants.Count >= MaxVariants || variants.Any(v => v.Covers(path)))
+            {
+                return false;
+            }
+
+            variants.RemoveAll(path.Covers);
+            variants.Add(path);
+            return true;
+        }
 
         private IEnumerable<AcquisitionPath> DeclaredMayAcquire(IMethodSymbol method)
         {
@@ -271,25 +320,21 @@ namespace LockDiscipline.Analyzers.Summaries
             foreach (var method in ordered)
             {
                 var node = new SummaryNode(method, dispatch: false);
-                var map = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
-                foreach (var acquisition in _facts[method].Acquisitions.Where(a => !a.IsTry))
+                var map = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
+                // A fresh object's lock cannot be contended, so it is no acquisition for anyone's order.
+                foreach (var acquisition in _facts[method].Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh))
                 {
-                    var key = (acquisition.Key.Class, acquisition.Key.Mode);
-                    if (!map.ContainsKey(key))
-                    {
-                        map[key] = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
-                            ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
-                    }
+                    AddVariant(map, new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
+                        ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased, acquisition.Root, acquisition.Conditions));
                 }
 
                 foreach (var call in _facts[method].Calls)
                 {
                     foreach (var path in DeclaredMayAcquire(call.Target.OriginalDefinition))
                     {
-                        var key = (path.Class, path.Mode);
-                        if (!map.ContainsKey(key))
+                        if (Extend(call.Target.OriginalDefinition, call, path) is { } extended)
                         {
-                            map[key] = Extend(call.Target.OriginalDefinition, call, path);
+                            AddVariant(map, extended);
                         }
                     }
 
@@ -312,7 +357,7 @@ namespace LockDiscipline.Analyzers.Summaries
             // Dispatch nodes, created in call-site order as the calls above asked for them (deterministic).
             foreach (var pair in dispatchNodes)
             {
-                _summaries[pair.Key] = new Dictionary<(LockClass, LockMode), AcquisitionPath>();
+                _summaries[pair.Key] = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
                 foreach (var implementation in pair.Value)
                 {
                     AddReader(new SummaryNode(implementation, dispatch: false), pair.Key, null);
@@ -329,21 +374,22 @@ namespace LockDiscipline.Analyzers.Summaries
                     continue;
                 }
 
-                var summary = _summaries[node].Values.OrderBy(p => p.Class).ThenBy(p => p.Mode).ToList();
+                var summary = _summaries[node].OrderBy(p => p.Key.Item1).ThenBy(p => p.Key.Item2).SelectMany(p => p.Value).ToList();
                 foreach (var (reader, call) in nodeReaders)
                 {
                     var readerSummary = _summaries[reader];
                     var changed = false;
                     foreach (var path in summary)
                     {
-                        var key = (path.Class, path.Mode);
-                        if (readerSummary.ContainsKey(key) || (call is not null && path.Steps.Length >= MaxDepth))
+                        if (call is not null && path.Steps.Length >= MaxDepth)
                         {
                             continue;
                         }
 
-                        readerSummary[key] = call is null ? path : Extend(node.Method, call, path);
-                        changed = true;
+                        if ((call is null ? path : Extend(node.Method, call, path)) is { } extended && AddVariant(readerSummary, extended))
+                        {
+                            changed = true;
+                        }
                     }
 
                     if (changed && queued.Add(reader))
@@ -409,8 +455,51 @@ namespace LockDiscipline.Analyzers.Summaries
             System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         }
 
-        public static AcquisitionPath Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
-            => new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased));
+        /// <summary>
+        /// The path as seen from the caller, through <paramref name="call"/>; null when this call cannot take it: the lock is on an
+        /// object the caller just created (no other thread can hold it), or a constant argument rules out the branch it is on.
+        /// </summary>
+        public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
+        {
+            var root = path.Root.Kind switch
+            {
+                RootKind.This => call.ReceiverRoot,
+                RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length => call.ArgumentRoots[path.Root.Ordinal],
+                _ => ValueRoot.Other,
+            };
+            if (root.Kind == RootKind.Fresh)
+            {
+                return null;
+            }
+
+            var conditions = ImmutableDictionary<int, bool>.Empty;
+            foreach (var condition in path.Conditions)
+            {
+                var constant = condition.Key < call.ArgumentConstants.Length ? call.ArgumentConstants[condition.Key] : null;
+                if (constant is { } value)
+                {
+                    if (value != condition.Value)
+                    {
+                        return null;
+                    }
+                }
+                else if (condition.Key < call.ArgumentRoots.Length && call.ArgumentRoots[condition.Key] is { Kind: RootKind.Parameter } forwarded)
+                {
+                    conditions = conditions.SetItem(forwarded.Ordinal, condition.Value);
+                }
+            }
+
+            // A caller that already knows its own parameter's value on the path to the call rules out the other branch too.
+            foreach (var condition in conditions)
+            {
+                if (call.Conditions.TryGetValue(condition.Key, out var known) && known != condition.Value)
+                {
+                    return null;
+                }
+            }
+
+            return new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions);
+        }
 
         /// <summary>How a method is named in messages and chains: <c>new T</c>, the property, the delegate type, else its name.</summary>
         public static string CalleeName(IMethodSymbol method) => method.MethodKind switch

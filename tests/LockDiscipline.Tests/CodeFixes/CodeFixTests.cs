@@ -173,7 +173,8 @@ public class C
     }
 }
 ";
-            return Verify.CodeFixAsync<ReleaseInFinallyCodeFix>(source, new[] { At("LD1008", 7, 9, 18, LeakedMu) }, source, new[] { At("LD1008", 7, 9, 18, LeakedMu) });
+            const string leaked = "'mu' is acquired here and is still held on some path out of 'Work' (at the end of the method)";
+            return Verify.CodeFixAsync<ReleaseInFinallyCodeFix>(source, new[] { At("LD1008", 7, 9, 18, leaked) }, source, new[] { At("LD1008", 7, 9, 18, leaked) });
         }
 
         [Fact]

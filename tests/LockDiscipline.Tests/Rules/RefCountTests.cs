@@ -53,7 +53,7 @@ public class User {
                 Verify.Diagnostic("LD2002").WithSpan("File1.cs", 25, 42, 25, 49).WithSpan("File1.cs", 25, 33, 25, 40).WithMessage("'Put' drops the reference held in 'k' a second time on this path (first dropped at File1.cs:25)"),
                 Verify.Diagnostic("LD2003").WithSpan("File1.cs", 26, 82, 26, 83).WithSpan("File1.cs", 26, 68, 26, 80).WithMessage("'g' is used after this method dropped its reference at File1.cs:26"),
                 Verify.Diagnostic("LD2005").WithSpan("File1.cs", 27, 28, 27, 40).WithMessage("'PutGroup' drops a reference to 'g' that this method does not own"),
-                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 30, 31, 30, 45).WithMessage("The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'LookupLeak' (when it returns at line 30)"));
+                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 30, 31, 30, 45).WithMessage("The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'LookupLeak' (at the end of the method)"));
 
         [Fact]
         public Task BalancedTransferredAndConditionalReferencesAreClean()

@@ -23,6 +23,6 @@ public class Wrappers
 }
 ",
                 },
-                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 7, 34, 7, 47).WithMessage("The reference taken by 'FindAgain' is neither dropped nor handed on along a path out of 'Leaks' (when it returns at line 7)"));
+                Verify.Diagnostic("LD2001").WithSpan("File1.cs", 7, 34, 7, 47).WithMessage("The reference taken by 'FindAgain' is neither dropped nor handed on along a path out of 'Leaks' (at the end of the method)"));
     }
 }
