@@ -386,7 +386,13 @@ namespace LockDiscipline.Analyzers.Flow
             switch (assignment.Target)
             {
                 case ILocalReferenceOperation local:
-                    return state.WithFresh(local.Local, _values.Unwrap(assignment.Value) is IObjectCreationOperation);
+                    var value = _values.Unwrap(assignment.Value);
+                    if (value is ILocalReferenceOperation or IParameterReferenceOperation && state.Held.Count > 0 && _values.PathOf(local) is { } to)
+                    {
+                        state = state.MoveHolds(_values.ClassOf(value), _values.PathOf(value), _values.ClassOf(local), to);
+                    }
+
+                    return state.WithFresh(local.Local, value is IObjectCreationOperation);
                 case IParameterReferenceOperation parameter:
                     return state.WithKnown(parameter.Parameter.Ordinal, null);
                 default:

@@ -180,6 +180,37 @@ namespace LockDiscipline.Analyzers.Flow
             return set == Fresh ? this : new(Held, Ties, Known, set);
         }
 
+        /// <summary>
+        /// The holds of the object at <paramref name="fromInstance"/> (of <paramref name="fromClass"/>), now known by the local it was copied into
+        /// (<c>lastBox = latestBox</c> in hand-over-hand locking): released through that local from here on.
+        /// </summary>
+        public LockState MoveHolds(LockClass fromClass, string? fromInstance, LockClass toClass, string toInstance)
+        {
+            var held = Held;
+            foreach (var pair in Held)
+            {
+                if (pair.Value.FromEntry || pair.Key.Instance != fromInstance || !pair.Key.Class.Equals(fromClass))
+                {
+                    continue;
+                }
+
+                var key = new HeldKey(toClass, toInstance, pair.Key.Mode);
+                if (key.Equals(pair.Key))
+                {
+                    continue;
+                }
+
+                var h = pair.Value;
+                held = held.Remove(pair.Key);
+                if (!held.ContainsKey(key))
+                {
+                    held = held.Add(key, new HeldLock(key, h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh));
+                }
+            }
+
+            return ReferenceEquals(held, Held) ? this : WithHeld(held);
+        }
+
         /// <summary>Drops every hold of <paramref name="path"/> or of a member reached through it (not those held from entry).</summary>
         public LockState WithoutLocksOn(string path)
         {

@@ -32,7 +32,10 @@ namespace LockDiscipline.Analyzers.Flow
                                 _captures[capture.Id] = capture.Value;
                                 break;
                             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
-                                _localDefinitions[local.Local] = _localDefinitions.ContainsKey(local.Local) ? null : assignment.Value;
+                                // A foreach variable is each element in turn, not the enumerator's `Current` as one lock.
+                                var isElement = assignment.Value is IPropertyReferenceOperation { IsImplicit: true, Property.Name: "Current" }
+                                    || (assignment.Value is IConversionOperation { Operand: IPropertyReferenceOperation { IsImplicit: true, Property.Name: "Current" } });
+                                _localDefinitions[local.Local] = _localDefinitions.ContainsKey(local.Local) || isElement ? null : assignment.Value;
                                 break;
                             case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
                                 _localDefinitions[local.Local] = null;

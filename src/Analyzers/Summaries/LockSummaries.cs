@@ -489,13 +489,16 @@ namespace LockDiscipline.Analyzers.Summaries
                 }
             }
 
-            // A caller that already knows its own parameter's value on the path to the call rules out the other branch too.
-            foreach (var condition in conditions)
+            // The branches the caller took on its own parameters to reach the call are conditions of the path too (the call to
+            // CreateBridge sits under `create ?`), and one that contradicts a forwarded condition rules the path out.
+            foreach (var known in call.Conditions)
             {
-                if (call.Conditions.TryGetValue(condition.Key, out var known) && known != condition.Value)
+                if (conditions.TryGetValue(known.Key, out var required) && required != known.Value)
                 {
                     return null;
                 }
+
+                conditions = conditions.SetItem(known.Key, known.Value);
             }
 
             return new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions);

@@ -1,0 +1,178 @@
+using System.Threading.Tasks;
+using LockDiscipline.Tests.Verifiers;
+using Xunit;
+
+namespace LockDiscipline.Tests.Rules
+{
+    /// <summary>
+    /// Shapes reduced from real libraries whose findings were false: a fresh object's lock, a branch a constant argument rules
+    /// out, a re-entrant lock taken again. Each has the true finding beside it that must stay.
+    /// </summary>
+    public class RealCodePrecisionTests
+    {
+        /// <summary>
+        /// NLog's LogManager: a factory built for the singleton and disposed when another thread won the
+        /// <c>CompareExchange</c> race. Its <c>Dispose</c> takes the factory's own lock, but no other thread can see that factory.
+        /// </summary>
+        [Fact]
+        public Task LockOfAFactoryThatLostTheRaceIsNoOrder()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Factory
+{
+    private readonly object _syncRoot = new object();
+    private static Factory _instance;
+    private static readonly object Watchers = new object();
+    public void Dispose() { lock (_syncRoot) { } }
+    public void Reload() { lock (_syncRoot) { lock (Watchers) { } } }
+    public static Factory Instance => _instance ?? Create();
+    private static Factory Create()
+    {
+        var factory = new Factory();
+        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
+            factory.Dispose();
+        return _instance;
+    }
+    public static void Stop() { lock (Watchers) { if (Instance != null) { } } }
+}
+");
+
+        [Fact]
+        public Task LockOfAPublishedObjectStillOrders()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Factory
+{
+    private readonly object _syncRoot = new object();
+    private static Factory _instance;
+    private static readonly object Watchers = new object();
+    public void Dispose() { lock (_syncRoot) { } }
+    public void Reload() { lock (_syncRoot) { lock (Watchers) { } } }
+    private static Factory Create()
+    {
+        var factory = new Factory();
+        _instance = factory;
+        lock (Watchers) { factory.Dispose(); }
+        return factory;
+    }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 8, 53, 8, 61).WithSpan("File0.cs", 8, 34, 8, 43).WithSpan("File0.cs", 13, 27, 13, 44).WithMessage("Lock-order cycle Factory._syncRoot -> Factory.Watchers -> Factory._syncRoot: 'Factory.Watchers' is acquired while 'Factory._syncRoot' is held here, and elsewhere 'Factory._syncRoot' is acquired while 'Factory.Watchers' is held at File0.cs:13 in Create (via Dispose -> lock (_syncRoot))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 13, 27, 13, 44).WithSpan("File0.cs", 7, 35, 7, 44).WithSpan("File0.cs", 13, 15, 13, 23).WithSpan("File0.cs", 8, 53, 8, 61).WithMessage("Lock-order cycle Factory.Watchers -> Factory._syncRoot -> Factory.Watchers: 'Factory._syncRoot' is acquired while 'Factory.Watchers' is held here (via Dispose -> lock (_syncRoot)), and elsewhere 'Factory.Watchers' is acquired while 'Factory._syncRoot' is held at File0.cs:8 in Reload"));
+
+        /// <summary>A lock taken on an object made in this method before anyone else can see it, and the constructor's own locks.</summary>
+        [Fact]
+        public Task LockOfANewObjectAndInAConstructorIsNoOrder()
+            => Verify.AnalyzerAsync(@"public sealed class Box
+{
+    private static readonly object Registry = new object();
+    private readonly object _gate = new object();
+    public Box() { lock (_gate) { lock (Registry) { } } }
+    public void Fill() { lock (_gate) { } }
+    public static void Make()
+    {
+        var box = new Box();
+        lock (box) { lock (Registry) { } }
+    }
+    public static void Register() { lock (Registry) { new Box().Fill(); } }
+    public void Share() { lock (Registry) { lock (this) { } } }
+}
+");
+
+        /// <summary>
+        /// StackExchange.Redis: <c>GetBridge(type, false)</c> never reaches <c>CreateBridge</c>, which runs only for
+        /// <c>create: true</c>; a caller passing <c>true</c>, or its own parameter that its caller sets, still does.
+        /// </summary>
+        [Fact]
+        public Task ConstantArgumentsRuleOutTheBranchesTheyCannotTake()
+            => Verify.AnalyzerAsync(@"public sealed class Server
+{
+    private readonly object _servers = new object();
+    private readonly object _queue = new object();
+    public object GetBridge(bool create) => create ? CreateBridge() : null;
+    private object CreateBridge() { lock (_servers) { return new object(); } }
+    public void Status() { lock (_queue) { GetBridge(false); } }
+    public void Forward(bool create) { GetBridge(create); }
+    public void Timeout() { lock (_queue) { Forward(false); } }
+    public void Dispose() { lock (_servers) { lock (_queue) { } } }
+    public void Connect() { lock (_queue) { Forward(true); } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 53, 10, 59).WithSpan("File0.cs", 10, 35, 10, 43).WithSpan("File0.cs", 11, 45, 11, 58).WithMessage("Lock-order cycle Server._servers -> Server._queue -> Server._servers: 'Server._queue' is acquired while 'Server._servers' is held here, and elsewhere 'Server._servers' is acquired while 'Server._queue' is held at File0.cs:11 in Connect (via Forward -> GetBridge -> CreateBridge -> lock (_servers))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 11, 45, 11, 58).WithSpan("File0.cs", 8, 40, 8, 57).WithSpan("File0.cs", 5, 54, 5, 68).WithSpan("File0.cs", 6, 43, 6, 51).WithSpan("File0.cs", 11, 35, 11, 41).WithSpan("File0.cs", 10, 53, 10, 59).WithMessage("Lock-order cycle Server._queue -> Server._servers -> Server._queue: 'Server._servers' is acquired while 'Server._queue' is held here (via Forward -> GetBridge -> CreateBridge -> lock (_servers)), and elsewhere 'Server._queue' is acquired while 'Server._servers' is held at File0.cs:10 in Dispose"));
+
+        /// <summary>Re-entering a <c>Monitor</c> lock this thread already holds never waits, so it adds no order (the fixed version of a reduced upstream deadlock).</summary>
+        [Fact]
+        public Task ReenteringAHeldMonitorAddsNoOrder()
+            => Verify.AnalyzerAsync(@"public sealed class Pool
+{
+    private readonly object _pool = new object();
+    private readonly object _conn = new object();
+    private void Return() { lock (_pool) { } }
+    public void Close() { lock (_pool) { lock (_conn) { Return(); } } }
+    public void Open() { lock (_conn) { } }
+}
+");
+
+        [Fact]
+        public Task TakingAReentrantLockNotYetHeldStillOrders()
+            => Verify.AnalyzerAsync(@"public sealed class Pool
+{
+    private readonly object _pool = new object();
+    private readonly object _conn = new object();
+    private void Return() { lock (_pool) { } }
+    public void Close() { lock (_conn) { Return(); } }
+    public void Open() { lock (_pool) { lock (_conn) { } } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 6, 42, 6, 50).WithSpan("File0.cs", 5, 35, 5, 40).WithSpan("File0.cs", 6, 33, 6, 38).WithSpan("File0.cs", 7, 47, 7, 52).WithMessage("Lock-order cycle Pool._conn -> Pool._pool -> Pool._conn: 'Pool._pool' is acquired while 'Pool._conn' is held here (via Return -> lock (_pool)), and elsewhere 'Pool._conn' is acquired while 'Pool._pool' is held at File0.cs:7 in Open"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 7, 47, 7, 52).WithSpan("File0.cs", 7, 32, 7, 37).WithSpan("File0.cs", 6, 42, 6, 50).WithMessage("Lock-order cycle Pool._pool -> Pool._conn -> Pool._pool: 'Pool._conn' is acquired while 'Pool._pool' is held here, and elsewhere 'Pool._pool' is acquired while 'Pool._conn' is held at File0.cs:6 in Close (via Return -> lock (_pool))"));
+    
+        /// <summary>StackExchange.Redis's transaction: hand-over-hand locking of result boxes through a local, balanced by a finally.</summary>
+        [Fact]
+        public Task HandOverHandLockingThroughALocalIsBalanced()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Box { }
+public sealed class Op { public Box ResultBox; }
+public sealed class Transaction
+{
+    public void Send(Box[] conditions, Op[] ops)
+    {
+        Box lastBox = null;
+        try
+        {
+            for (int i = 0; i < conditions.Length; i++)
+            {
+                Box latestBox = conditions[i];
+                Monitor.Enter(latestBox);
+                if (lastBox != null) Monitor.Exit(lastBox);
+                lastBox = latestBox;
+            }
+            foreach (var op in ops)
+            {
+                Box thisBox = op.ResultBox;
+                if (thisBox != null)
+                {
+                    Monitor.Enter(thisBox);
+                    if (lastBox != null) Monitor.Exit(lastBox);
+                    lastBox = thisBox;
+                }
+            }
+        }
+        finally
+        {
+            if (lastBox != null) Monitor.Exit(lastBox);
+        }
+    }
+    public void Forgets(Box[] boxes)
+    {
+        Box lastBox = null;
+        foreach (var box in boxes)
+        {
+            Monitor.Enter(box);
+            lastBox = box;
+        }
+    }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 39, 13, 39, 31).WithMessage("'lastBox' is acquired here and is still held on some path out of 'Forgets' (at the end of the method)"));
+}
+}
