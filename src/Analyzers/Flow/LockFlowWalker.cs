@@ -261,13 +261,19 @@ namespace LockDiscipline.Analyzers.Flow
                     return TieCapture(capture, state);
                 case IInvalidOperation invalid when LockStatementOnLock(invalid) is { } lockStatement:
                     return EnterLockStatement(invalid, lockStatement, state);
-                case IInvalidOperation:
-                    _sawInvalidCode = true;
+                case IInvalidOperation invalid:
+                    // Only code the compiler rejects switches balance off; a shape the compiler accepts but builds no operation
+                    // for is still judged, so a lowering we do not know shows up as a finding rather than as silence.
+                    _sawInvalidCode |= HasCompilerErrors(invalid);
                     return state;
                 default:
                     return state;
             }
         }
+
+        private bool HasCompilerErrors(IInvalidOperation invalid)
+            => invalid.Syntax.ContainsDiagnostics
+               || invalid.SemanticModel?.GetDiagnostics(invalid.Syntax.Span, CancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error) != false;
 
         /// <summary>
         /// The SDK's compiler builds a <c>lock</c> statement on a <c>System.Threading.Lock</c> as <c>using (x.EnterScope())</c>, but
