@@ -213,7 +213,9 @@ namespace LockDiscipline.Analyzers
         private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
-            if (contract.IsLockPrimitive || facts.ContainsKey(method))
+            // The members of a [ScopedLock] guard are the primitive too (the contract): `Dispose() => _mu.Unlock()` releases the
+            // lock its creator took, which is what the guard is for.
+            if (contract.IsLockPrimitive || facts.ContainsKey(method) || (method.ContainingType is { } type && model.LockTypes.IsScopedGuard(type)))
             {
                 return;
             }

@@ -38,7 +38,7 @@ namespace LockDiscipline.Analyzers.Flow
         {
             _model = model;
             _method = method;
-            _values = new ValueResolver(cfg, method);
+            _values = new ValueResolver(cfg, method, model.LockTypes);
             _entry = EntryState(model, method);
         }
 
@@ -500,7 +500,44 @@ namespace LockDiscipline.Analyzers.Flow
                 return state.WithTie(key, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue));
             }
 
-            return state;
+            if (CopiedTryResult(value, state) is { } copied)
+            {
+                return state.WithTie(key, copied);
+            }
+
+            // Anything else stored in the local ends what it stood for.
+            return key is ILocalSymbol ? state.WithoutTie(key) : state;
+        }
+
+        /// <summary>
+        /// A try-acquire result read from where it was stored, through a conditional (<c>ok = async ? await s.WaitAsync(t) :
+        /// s.Wait(t)</c>, whose two calls the graph joins in one capture) or negated (<c>b = !b</c>), as the tie it stands for.
+        /// </summary>
+        private Tie? CopiedTryResult(IOperation value, LockState state)
+        {
+            var negated = false;
+            for (var guard = 0; guard < 16; guard++)
+            {
+                switch (value)
+                {
+                    case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                        negated = !negated;
+                        value = not.Operand;
+                        continue;
+                    case IConversionOperation or IParenthesizedOperation:
+                        value = value.ChildOperations.First();
+                        continue;
+                }
+
+                break;
+            }
+
+            if (_values.TieKeyOf(value) is not { } from || !state.Ties.TryGetValue(from, out var tie) || tie.Kind != TieKind.TryResult)
+            {
+                return null;
+            }
+
+            return negated ? new Tie(TieKind.TryResult, tie.Key, tie.Recursive, tie.Site, !tie.SuccessValue) : tie;
         }
 
         private LockState TieCapture(IFlowCaptureOperation capture, LockState state)
@@ -511,7 +548,13 @@ namespace LockDiscipline.Analyzers.Flow
                 return state.WithTie(capture.Id, new Tie(TieKind.Guard, guard.Key, guard.Recursive, SiteOf(source)));
             }
 
-            return state;
+            // Each arm of a conditional is captured on its own path: the capture stands for whichever try-acquire ran there.
+            if (_pendingTries.TryGetValue(Strip(capture.Value), out var pending))
+            {
+                return state.WithTie(capture.Id, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue));
+            }
+
+            return CopiedTryResult(capture.Value, state) is { } copied ? state.WithTie(capture.Id, copied) : state;
         }
 
         private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)

@@ -16,10 +16,12 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<CaptureId, IOperation> _captures = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _localDefinitions = new(SymbolEqualityComparer.Default);
         private readonly ISymbol _owner;
+        private readonly LockTypes? _lockTypes;
 
-        public ValueResolver(ControlFlowGraph cfg, ISymbol owner)
+        public ValueResolver(ControlFlowGraph cfg, ISymbol owner, LockTypes? lockTypes = null)
         {
             _owner = owner;
+            _lockTypes = lockTypes;
             foreach (var block in cfg.Blocks)
             {
                 foreach (var root in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
@@ -148,6 +150,14 @@ namespace LockDiscipline.Analyzers.Flow
         public LockClass ClassOf(IOperation op)
         {
             op = Unwrap(op);
+            // A type whose own code locks `this` makes its instances the lock: `lock (child)` anywhere else takes the lock
+            // `lock (this)` takes inside Child, whatever field, local or parameter names it.
+            if (op is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
+                && op.Type is INamedTypeSymbol { TypeKind: TypeKind.Class } lockedType && _lockTypes?.LocksThis(lockedType) == true)
+            {
+                return LockClass.ForType(lockedType.OriginalDefinition);
+            }
+
             switch (op)
             {
                 case IFieldReferenceOperation f:

@@ -21,6 +21,19 @@ namespace LockDiscipline.Analyzers.Model
         public bool IsLockType(ITypeSymbol type) => _isLockType.GetOrAdd(type, ComputeIsLockType);
 
         private readonly ConcurrentDictionary<ISymbol, bool> _ownedLockObject = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, bool> _locksThis = new(SymbolEqualityComparer.Default);
+
+        /// <summary>Whether the type's own source locks <c>this</c> (<c>lock (this)</c>, <c>Monitor.Enter(this)</c>).</summary>
+        public bool LocksThis(INamedTypeSymbol type)
+            => _locksThis.GetOrAdd(type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => r.GetSyntax().DescendantNodes().Any(IsLockOfThis)));
+
+        private static bool IsLockOfThis(SyntaxNode node) => node switch
+        {
+            LockStatementSyntax { Expression: ThisExpressionSyntax } => true,
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter", Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" } }, ArgumentList.Arguments: { Count: > 0 } arguments }
+                => arguments[0].Expression is ThisExpressionSyntax,
+            _ => false,
+        };
 
         /// <summary>
         /// A field (or auto-property) its own type fills only with objects it creates (<c>readonly object _gate = new object()</c>):

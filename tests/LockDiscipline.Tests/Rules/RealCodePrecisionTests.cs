@@ -174,5 +174,104 @@ public sealed class Transaction
 }
 ",
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 39, 13, 39, 31).WithMessage("'lastBox' is acquired here and is still held on some path out of 'Forgets' (at the end of the method)"));
+
+        /// <summary>
+        /// Npgsql's data source and replication connection: a timed wait's result through a conditional with an await, then
+        /// tested; and Clang's try-lock results copied and negated through bool locals.
+        /// </summary>
+        [Fact]
+        public Task TryAcquireResultsThroughConditionalsAndBoolLocalsAreFollowed()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class DataSource
+{
+    private readonly SemaphoreSlim _setup = new SemaphoreSlim(1, 1);
+    public async Task Bootstrap(bool async, TimeSpan timeout, CancellationToken ct)
+    {
+        var hasSemaphore = async ? await _setup.WaitAsync(timeout, ct) : _setup.Wait(timeout, ct);
+        if (!hasSemaphore)
+            throw new TimeoutException();
+        try { } finally { _setup.Release(); }
+    }
+    public void Negated(TimeSpan timeout)
+    {
+        var b1 = _setup.Wait(timeout);
+        var b2 = !b1;
+        var b3 = !b2;
+        if (b3) { _setup.Release(); }
+    }
+    public void Overwritten(TimeSpan timeout)
+    {
+        var ok = _setup.Wait(timeout);
+        ok = true;
+        if (ok) { _setup.Release(); }
+    }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 25, 19, 25, 35).WithMessage("'_setup' is released here but is not held on any path to this point"));
+
+        /// <summary>Clang's scoped capabilities: the guard's own members are the primitive, so its Dispose releasing the lock is no imbalance.</summary>
+        [Fact]
+        public Task MembersOfAScopedGuardAreThePrimitive()
+            => Verify.AnalyzerAsync(@"using LockDiscipline;
+public sealed class Mu
+{
+    [Acquires] public void Lock() { }
+    [Releases] public void Unlock() { }
+    [Acquires] public Guard Scoped() { Lock(); return new Guard(this); }
+}
+[ScopedLock]
+public readonly struct Guard : System.IDisposable
+{
+    private readonly Mu _mu;
+    public Guard(Mu mu) { _mu = mu; }
+    public void Dispose() => _mu.Unlock();
+}
+public sealed class User
+{
+    private readonly Mu _mu = new Mu();
+    public void Work() { using (_mu.Scoped()) { } }
+}
+");
+
+        /// <summary>
+        /// A reduced upstream deadlock: a type locks <c>this</c>, and other code locks its instances through a field, a local and a
+        /// parameter. They are the same lock objects, so the orders meet.
+        /// </summary>
+        [Fact]
+        public Task LockOfThisIsTheLockOfTheInstancesElsewhere()
+            => Verify.AnalyzerAsync(@"public sealed class Channel
+{
+    public void Send() { lock (this) { Hub.Notify(); } }
+}
+public static class Hub
+{
+    private static readonly object Gate = new object();
+    private static readonly Channel Main = new Channel();
+    public static void Notify() { lock (Gate) { } }
+    public static void Flush() { lock (Gate) { lock (Main) { } } }
+    public static void Drain(Channel c) { lock (Gate) { var local = c; lock (local) { } } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 3, 40, 3, 52).WithSpan("File0.cs", 9, 41, 9, 45).WithSpan("File0.cs", 3, 32, 3, 36).WithSpan("File0.cs", 10, 54, 10, 58).WithMessage("Lock-order cycle Channel -> Hub.Gate -> Channel: 'Hub.Gate' is acquired while 'Channel' is held here (via Notify -> lock (Gate)), and elsewhere 'Channel' is acquired while 'Hub.Gate' is held at File0.cs:10 in Flush"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 54, 10, 58).WithSpan("File0.cs", 10, 40, 10, 44).WithSpan("File0.cs", 3, 40, 3, 52).WithMessage("Lock-order cycle Hub.Gate -> Channel -> Hub.Gate: 'Channel' is acquired while 'Hub.Gate' is held here, and elsewhere 'Hub.Gate' is acquired while 'Channel' is held at File0.cs:3 in Send (via Notify -> lock (Gate))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 11, 78, 11, 83).WithSpan("File0.cs", 11, 49, 11, 53).WithSpan("File0.cs", 3, 40, 3, 52).WithMessage("Lock-order cycle Hub.Gate -> Channel -> Hub.Gate: 'Channel' is acquired while 'Hub.Gate' is held here, and elsewhere 'Hub.Gate' is acquired while 'Channel' is held at File0.cs:3 in Send (via Notify -> lock (Gate))"));
+
+        [Fact]
+        public Task FieldsOfATypeThatNeverLocksThisKeepTheirOwnClass()
+            => Verify.AnalyzerAsync(@"public sealed class Channel
+{
+    private readonly object _gate = new object();
+    public void Send() { lock (_gate) { Hub.Notify(); } }
+}
+public static class Hub
+{
+    private static readonly object Gate = new object();
+    private static readonly Channel Main = new Channel();
+    public static void Notify() { lock (Gate) { } }
+    public static void Flush() { lock (Gate) { lock (Main) { } } }
+}
+");
 }
 }
