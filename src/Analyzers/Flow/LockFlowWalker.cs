@@ -32,6 +32,7 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<IOperation, (HeldKey Key, Location Site, string Text, bool EverHeld)> _releases = new();
         private readonly Dictionary<(HeldKey, Location), LeakFact> _leaks = new();
         private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
+        private readonly Dictionary<(DelegateFlowKind, ISymbol?, ISymbol?, ISymbol?, int), DelegateFlow> _delegateFlows = new();
 
         private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
@@ -256,7 +257,14 @@ namespace LockDiscipline.Analyzers.Flow
                     RecordGuarded(field, field.Field, field.Instance, state);
                     return state;
                 case ISimpleAssignmentOperation assignment:
+                    RecordDelegateStore(assignment.Target, assignment.Value);
                     return Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound:
+                    RecordDelegateStore(compound.Target, compound.Value);
+                    return state;
+                case IEventAssignmentOperation { Adds: true } subscription:
+                    RecordDelegateStore(subscription.EventReference, subscription.HandlerValue);
+                    return state;
                 case IFlowCaptureOperation capture:
                     return TieCapture(capture, state);
                 case IInvalidOperation invalid when LockStatementOnLock(invalid) is { } lockStatement:
@@ -315,6 +323,91 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             return state;
+        }
+
+        /// <summary>A lambda, method group or parameter stored in a delegate field, property or event (<c>_onDone = callback</c>, <c>Changed += OnChanged</c>).</summary>
+        private void RecordDelegateStore(IOperation target, IOperation value)
+        {
+            if (DelegateMember(target) is not { } member)
+            {
+                return;
+            }
+
+            var source = _values.Unwrap(value);
+            if (Callback(source) is { } callback)
+            {
+                AddFlow(new DelegateFlow(DelegateFlowKind.Store, member, callback, null, -1));
+            }
+            else if (source is IParameterReferenceOperation parameter)
+            {
+                AddFlow(new DelegateFlow(DelegateFlowKind.StoreParameter, member, null, null, parameter.Parameter.Ordinal));
+            }
+        }
+
+        /// <summary>Lambdas and method groups passed as arguments, so a callee that stores its parameter is known to store them.</summary>
+        private void RecordDelegateArguments(IOperation call, IMethodSymbol target)
+        {
+            var arguments = call switch
+            {
+                IInvocationOperation i => i.Arguments,
+                IObjectCreationOperation o => o.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { } parameter && Callback(_values.Unwrap(argument.Value)) is { } callback)
+                {
+                    AddFlow(new DelegateFlow(DelegateFlowKind.Pass, null, callback, target.OriginalDefinition, parameter.Ordinal));
+                }
+            }
+        }
+
+        private void AddFlow(DelegateFlow flow)
+        {
+            var key = (flow.Kind, flow.Member?.OriginalDefinition, flow.Target?.OriginalDefinition, flow.Callee?.OriginalDefinition, flow.Ordinal);
+            if (!_delegateFlows.ContainsKey(key))
+            {
+                _delegateFlows[key] = flow;
+            }
+        }
+
+        /// <summary>The method a delegate value runs: a lambda's, or a method group's.</summary>
+        private IMethodSymbol? Callback(IOperation value)
+        {
+            value = value is IDelegateCreationOperation creation ? _values.Unwrap(creation.Target) : value;
+            return value switch
+            {
+                IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                IMethodReferenceOperation method => method.Method.OriginalDefinition,
+                _ => null,
+            };
+        }
+
+        /// <summary>
+        /// The delegate member an invocation runs, when it is this object's own (or a static): the callback its owner was given.
+        /// Callbacks read from other objects (a registry walked as a list of blocks) are not followed: which of them runs where is
+        /// not known.
+        /// </summary>
+        private ISymbol? OwnDelegateMember(IOperation? receiver)
+            => receiver is not null && _values.Unwrap(receiver) is IMemberReferenceOperation reference
+               && (reference.Member.IsStatic || _values.Unwrap(reference.Instance!) is IInstanceReferenceOperation)
+                ? DelegateMember(reference)
+                : null;
+
+        /// <summary>The field, property or event a delegate is read from or stored into (a field-like event's backing field is the event).</summary>
+        private ISymbol? DelegateMember(IOperation? op)
+        {
+            op = op is null ? null : _values.Unwrap(op);
+            ISymbol? member = op switch
+            {
+                IEventReferenceOperation e => e.Event,
+                IFieldReferenceOperation { Field.AssociatedSymbol: IEventSymbol e } => e,
+                IFieldReferenceOperation f => f.Field,
+                IPropertyReferenceOperation { Arguments.Length: 0 } p => p.Property,
+                _ => null,
+            };
+            return member is not null && (member is IEventSymbol || PathBinder.MemberType(member)?.TypeKind == TypeKind.Delegate) ? member.OriginalDefinition : null;
         }
 
         private LockState Invocation(IInvocationOperation invocation, LockState state)
@@ -603,7 +696,9 @@ namespace LockDiscipline.Analyzers.Flow
                 var contract = _model.GetEffectiveContract(target);
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
-                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target));
+                var delegateSource = target.MethodKind == MethodKind.DelegateInvoke ? OwnDelegateMember(ValueResolver.ReceiverOf(op)) : null;
+                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource);
+                RecordDelegateArguments(op, target);
             }
 
             accumulator.Add(state, EntryLocksReleased(state), op is IObjectCreationOperation ? ValueRoot.Fresh : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false), ArgumentRoots(op, target, state));
@@ -789,7 +884,10 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_calls).Select(p => p.Value.ToFact()).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key).ToImmutableArray(),
-                Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray());
+                Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
+            {
+                DelegateFlows = _delegateFlows.Values.ToImmutableArray(),
+            };
         }
 
         /// <summary>
@@ -874,12 +972,14 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly HeldAccumulator _held = new();
 
             private readonly ImmutableArray<bool?> _constants;
+            private readonly ISymbol? _delegateSource;
             private ValueRoot? _receiver;
             private ImmutableArray<ValueRoot> _arguments;
 
-            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ImmutableArray<bool?> constants)
+            public CallAccumulator(IMethodSymbol target, Location site, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ImmutableArray<bool?> constants, ISymbol? delegateSource)
             {
                 _constants = constants;
+                _delegateSource = delegateSource;
                 _virtualReceiver = virtualReceiver;
                 _target = target;
                 _site = site;
@@ -896,7 +996,10 @@ namespace LockDiscipline.Analyzers.Flow
 
             public CallFact ToFact()
                 => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
-                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<int, bool>.Empty);
+                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<int, bool>.Empty)
+                {
+                    DelegateSource = _delegateSource,
+                };
         }
 
         private sealed class GuardAccumulator

@@ -152,6 +152,48 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>The values of this method's bool parameters on every path to the call.</summary>
         public ImmutableDictionary<int, bool> Conditions { get; }
+
+        /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
+        public ISymbol? DelegateSource { get; init; }
+    }
+
+    internal enum DelegateFlowKind
+    {
+        /// <summary>A lambda or method group is stored in (or subscribed to) a member.</summary>
+        Store,
+
+        /// <summary>One of this method's parameters is stored in a member.</summary>
+        StoreParameter,
+
+        /// <summary>A lambda or method group is passed as an argument.</summary>
+        Pass,
+    }
+
+    /// <summary>How a callback reaches a delegate member, so that invoking the member runs it (the callback's locks count there).</summary>
+    internal sealed class DelegateFlow
+    {
+        public DelegateFlow(DelegateFlowKind kind, ISymbol? member, IMethodSymbol? target, IMethodSymbol? callee, int ordinal)
+        {
+            Kind = kind;
+            Member = member;
+            Target = target;
+            Callee = callee;
+            Ordinal = ordinal;
+        }
+
+        public DelegateFlowKind Kind { get; }
+
+        /// <summary>The field, property or event stored into (<see cref="DelegateFlowKind.Store"/>, <see cref="DelegateFlowKind.StoreParameter"/>).</summary>
+        public ISymbol? Member { get; }
+
+        /// <summary>The lambda or method (<see cref="DelegateFlowKind.Store"/>, <see cref="DelegateFlowKind.Pass"/>).</summary>
+        public IMethodSymbol? Target { get; }
+
+        /// <summary>The method the argument is passed to (<see cref="DelegateFlowKind.Pass"/>).</summary>
+        public IMethodSymbol? Callee { get; }
+
+        /// <summary>The parameter's ordinal (<see cref="DelegateFlowKind.StoreParameter"/>, <see cref="DelegateFlowKind.Pass"/>).</summary>
+        public int Ordinal { get; }
     }
 
     /// <summary>A release of a lock that is held on no path to it.</summary>
@@ -242,6 +284,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         public ImmutableArray<GuardedAccessFact> GuardedAccesses { get; }
 
+        /// <summary>Callbacks this body stores in delegate members or passes on.</summary>
+        public ImmutableArray<DelegateFlow> DelegateFlows { get; init; } = ImmutableArray<DelegateFlow>.Empty;
+
         /// <summary>The facts of code that runs as one method: a constructor's body with the initializers it runs.</summary>
         public static MethodLockFacts Combine(IMethodSymbol method, IReadOnlyList<MethodLockFacts> parts)
             => new(
@@ -250,6 +295,9 @@ namespace LockDiscipline.Analyzers.Flow
                 parts.SelectMany(p => p.Calls).ToImmutableArray(),
                 parts.SelectMany(p => p.UnheldReleases).ToImmutableArray(),
                 parts.SelectMany(p => p.Leaks).ToImmutableArray(),
-                parts.SelectMany(p => p.GuardedAccesses).ToImmutableArray());
+                parts.SelectMany(p => p.GuardedAccesses).ToImmutableArray())
+            {
+                DelegateFlows = parts.SelectMany(p => p.DelegateFlows).ToImmutableArray(),
+            };
     }
 }

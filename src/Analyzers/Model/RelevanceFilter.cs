@@ -53,9 +53,13 @@ namespace LockDiscipline.Analyzers.Model
             var filter = new RelevanceFilter();
             var relevantNames = new HashSet<string>(BclLockMethods, StringComparer.Ordinal);
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+            var invoked = new HashSet<string>(StringComparer.Ordinal);
+            var stores = new List<(int Body, string Name)>();
             foreach (var scan in scans)
             {
                 relevantNames.UnionWith(scan.AnnotatedNames);
+                invoked.UnionWith(scan.InvokedMembers);
+                stores.AddRange(scan.Stores.Select(st => (bodies.Count + st.Body, st.Name)));
                 bodies.AddRange(scan.Bodies);
             }
 
@@ -93,6 +97,16 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
+            // A body that stores into a member some body invokes as a delegate (`_onTick = tick`, `Changed += h`) says what that
+            // invocation runs, so it is read too.
+            foreach (var (body, name) in stores)
+            {
+                if (invoked.Contains(name))
+                {
+                    Mark(body);
+                }
+            }
+
             var expanded = new HashSet<string>(StringComparer.Ordinal);
             foreach (var name in relevantNames)
             {
@@ -122,6 +136,8 @@ namespace LockDiscipline.Analyzers.Model
         {
             var annotatedNames = new List<string>();
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+            var invokedMembers = new HashSet<string>(StringComparer.Ordinal);
+            var stores = new List<(int Body, string Name)>();
             var root = tree.GetRoot(cancellationToken);
 
             // One walk over declarations (never into bodies) finds both the attributes and the bodies.
@@ -155,6 +171,12 @@ namespace LockDiscipline.Analyzers.Model
                         case LockStatementSyntax:
                             intrinsic = true;
                             break;
+                        case InvocationExpressionSyntax { Expression: var callee } when DelegateMemberName(callee) is { } delegateName:
+                            invokedMembers.Add(delegateName);
+                            break;
+                        case AssignmentExpressionSyntax { Left: var left } when StoredName(left) is { } stored:
+                            stores.Add((bodies.Count, stored));
+                            break;
                         case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
                             names.UnionWith(ImplicitCallNames);
                             break;
@@ -164,8 +186,24 @@ namespace LockDiscipline.Analyzers.Model
                 bodies.Add((node, owner, names, intrinsic));
             }
 
-            return new TreeScan(annotatedNames, bodies);
+            return new TreeScan(annotatedNames, bodies) { InvokedMembers = invokedMembers, Stores = stores };
         }
+
+        /// <summary>The member a delegate invocation reads: <c>_f()</c>, <c>_f.Invoke()</c>, <c>_f?.Invoke()</c>.</summary>
+        private static string? DelegateMemberName(ExpressionSyntax callee) => callee switch
+        {
+            IdentifierNameSyntax id => id.Identifier.ValueText,
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: var target } => StoredName(target),
+            MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent.Parent: ConditionalAccessExpressionSyntax access } => StoredName(access.Expression),
+            _ => null,
+        };
+
+        private static string? StoredName(ExpressionSyntax target) => target switch
+        {
+            IdentifierNameSyntax id => id.Identifier.ValueText,
+            MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
+            _ => null,
+        };
 
         /// <summary>What one tree contributes: the names our attributes annotate, and each body with the names it uses.</summary>
         internal sealed class TreeScan
@@ -179,6 +217,12 @@ namespace LockDiscipline.Analyzers.Model
             public List<string> AnnotatedNames { get; }
 
             public List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)> Bodies { get; }
+
+            /// <summary>Members invoked as delegates (<c>_f()</c>, <c>_f?.Invoke()</c>) anywhere in the tree.</summary>
+            public HashSet<string> InvokedMembers { get; init; } = new(StringComparer.Ordinal);
+
+            /// <summary>The members each body (by index in <see cref="Bodies"/>) assigns to.</summary>
+            public List<(int Body, string Name)> Stores { get; init; } = new();
         }
 
         private static IEnumerable<SyntaxNode> BodyParts(SyntaxNode node) => node switch

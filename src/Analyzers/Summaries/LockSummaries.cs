@@ -92,6 +92,7 @@ namespace LockDiscipline.Analyzers.Summaries
             _facts = facts;
             MaxDepth = maxDepth;
             IndexImplementations();
+            IndexCallbacks();
             Compute(cancellationToken);
         }
 
@@ -105,6 +106,11 @@ namespace LockDiscipline.Analyzers.Summaries
         private SummaryNode? NodeFor(CallFact call)
         {
             var target = call.Target.OriginalDefinition;
+            if (call.DelegateSource is { } source && _callbacks.ContainsKey(source))
+            {
+                return new SummaryNode(target, dispatch: true, source: source);
+            }
+
             if (call.VirtualReceiver is { } receiver && _implementations.ContainsKey(target))
             {
                 // `o.ToString()`, `disposable.Dispose()`, `enumerator.MoveNext()` on a framework-typed receiver could reach every
@@ -251,6 +257,52 @@ namespace LockDiscipline.Analyzers.Summaries
             }
         }
 
+        private readonly Dictionary<ISymbol, List<IMethodSymbol>> _callbacks = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// What each delegate field, property and event may run: the lambdas and method groups stored in it or subscribed to it,
+        /// directly or through a parameter its storing method (a constructor, typically) was passed.
+        /// </summary>
+        private void IndexCallbacks()
+        {
+            var flows = _facts.Values.SelectMany(f => f.DelegateFlows.Select(d => (Method: f.Method, Flow: d))).ToList();
+            if (flows.Count == 0)
+            {
+                return;
+            }
+
+            var passed = flows.Where(p => p.Flow.Kind == DelegateFlowKind.Pass)
+                .ToLookup(p => (SymbolKey(p.Flow.Callee!), p.Flow.Ordinal), p => p.Flow.Target!);
+            foreach (var (method, flow) in flows)
+            {
+                var targets = flow.Kind switch
+                {
+                    DelegateFlowKind.Store => new[] { flow.Target! },
+                    DelegateFlowKind.StoreParameter => passed[(SymbolKey(method.OriginalDefinition), flow.Ordinal)],
+                    _ => Enumerable.Empty<IMethodSymbol>(),
+                };
+                foreach (var target in targets.Where(_facts.ContainsKey))
+                {
+                    if (!_callbacks.TryGetValue(flow.Member!, out var list))
+                    {
+                        _callbacks[flow.Member!] = list = new List<IMethodSymbol>();
+                    }
+
+                    if (!list.Contains(target, SymbolEqualityComparer.Default))
+                    {
+                        list.Add(target);
+                    }
+                }
+            }
+
+            foreach (var list in _callbacks.Values)
+            {
+                list.Sort((a, b) => string.CompareOrdinal(SortKey(a), SortKey(b)));
+            }
+
+            static string SymbolKey(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() ?? method.ToDisplayString();
+        }
+
         private void IndexImplementations()
         {
             foreach (var method in _facts.Keys)
@@ -342,7 +394,7 @@ namespace LockDiscipline.Analyzers.Summaries
                     {
                         if (callee.Dispatch && !dispatchNodes.ContainsKey(callee))
                         {
-                            dispatchNodes[callee] = Reachable(callee.Method, callee.Receiver).ToList();
+                            dispatchNodes[callee] = callee.Source is { } source ? _callbacks[source] : Reachable(callee.Method, callee.Receiver).ToList();
                         }
 
                         AddReader(callee, node, call);
@@ -386,7 +438,7 @@ namespace LockDiscipline.Analyzers.Summaries
                             continue;
                         }
 
-                        if ((call is null ? path : Extend(node.Method, call, path)) is { } extended && AddVariant(readerSummary, extended))
+                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path)) is { } extended && AddVariant(readerSummary, extended))
                         {
                             changed = true;
                         }
@@ -406,12 +458,16 @@ namespace LockDiscipline.Analyzers.Summaries
         /// </summary>
         private readonly struct SummaryNode : System.IEquatable<SummaryNode>
         {
-            public SummaryNode(IMethodSymbol method, bool dispatch, INamedTypeSymbol? receiver = null)
+            public SummaryNode(IMethodSymbol method, bool dispatch, INamedTypeSymbol? receiver = null, ISymbol? source = null)
             {
                 Method = method;
                 Dispatch = dispatch;
                 Receiver = receiver;
+                Source = source;
             }
+
+            /// <summary>For the invocation of a delegate member: the member, whose stored callbacks are what the node joins.</summary>
+            public ISymbol? Source { get; }
 
             public IMethodSymbol Method { get; }
 
@@ -420,12 +476,14 @@ namespace LockDiscipline.Analyzers.Summaries
             public INamedTypeSymbol? Receiver { get; }
 
             public bool Equals(SummaryNode other)
-                => Dispatch == other.Dispatch && SymbolEqualityComparer.Default.Equals(Method, other.Method) && SymbolEqualityComparer.Default.Equals(Receiver, other.Receiver);
+                => Dispatch == other.Dispatch && SymbolEqualityComparer.Default.Equals(Method, other.Method) && SymbolEqualityComparer.Default.Equals(Receiver, other.Receiver)
+                   && SymbolEqualityComparer.Default.Equals(Source, other.Source);
 
             public override bool Equals(object? obj) => obj is SummaryNode other && Equals(other);
 
             public override int GetHashCode()
-                => (SymbolEqualityComparer.Default.GetHashCode(Method) * 31 + (Receiver is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Receiver))) * 2 + (Dispatch ? 1 : 0);
+                => ((SymbolEqualityComparer.Default.GetHashCode(Method) * 31 + (Receiver is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Receiver))) * 31
+                    + (Source is null ? 0 : SymbolEqualityComparer.Default.GetHashCode(Source))) * 2 + (Dispatch ? 1 : 0);
         }
 
         /// <summary>Dispatch nodes with their reachable bodies, enumerated in the order they were first asked for.</summary>
@@ -456,6 +514,24 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>
+        /// A path as a dispatch node joins it: an implementation keeps its own steps (its name is the member's), a callback run
+        /// through a delegate is named (<c>EventHandler -> OnChanged -> ...</c>).
+        /// </summary>
+        private static AcquisitionPath ThroughDispatch(SummaryNode dispatch, IMethodSymbol target, AcquisitionPath path)
+        {
+            if (dispatch.Source is null)
+            {
+                return path;
+            }
+
+            var name = target.MethodKind == MethodKind.AnonymousFunction && target.ContainingSymbol is IMethodSymbol owner
+                ? "lambda in " + CalleeName(owner)
+                : CalleeName(target);
+            var step = new ChainStep(name, target.Locations.FirstOrDefault() ?? Location.None);
+            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions);
+        }
+
+        /// <summary>
         /// The path as seen from the caller, through <paramref name="call"/>; null when this call cannot take it: the lock is on an
         /// object the caller just created (no other thread can hold it), or a constant argument rules out the branch it is on.
         /// </summary>
@@ -463,6 +539,8 @@ namespace LockDiscipline.Analyzers.Summaries
         {
             var root = path.Root.Kind switch
             {
+                // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
+                RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => ValueRoot.Other,
                 RootKind.This => call.ReceiverRoot,
                 RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length => call.ArgumentRoots[path.Root.Ordinal],
                 _ => ValueRoot.Other,
