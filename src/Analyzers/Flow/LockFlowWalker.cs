@@ -81,9 +81,25 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected override void OnExit(LockState state, string exit, BasicBlock from) => RecordExit(state, exit);
 
+        private readonly HashSet<LockClass> _triedClasses = new();
+        private readonly HashSet<HeldKey> _guardKeys = new();
+        private readonly HashSet<string> _exits = new();
+        private readonly Dictionary<HeldKey, HashSet<string>> _mustHeldAtExits = new();
+
         private void RecordExit(LockState state, string exit)
         {
             state = LeaveStatementScopes(null, state);
+            _exits.Add(exit);
+            foreach (var held in state.Must)
+            {
+                if (!_mustHeldAtExits.TryGetValue(held.Key, out var exits))
+                {
+                    _mustHeldAtExits[held.Key] = exits = new HashSet<string>();
+                }
+
+                exits.Add(exit);
+            }
+
             foreach (var held in state.May)
             {
                 // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit.
@@ -221,11 +237,23 @@ namespace LockDiscipline.Analyzers.Flow
             return op.ConstantValue is { HasValue: true, Value: null };
         }
 
+        /// <summary>Strips awaits, conversions and <c>.ConfigureAwait(...)</c>: the value is the awaited call's.</summary>
         private static IOperation Strip(IOperation op)
         {
-            while (op is IAwaitOperation or IConversionOperation)
+            for (var guard = 0; guard < 16; guard++)
             {
-                op = op.ChildOperations.First();
+                if (op is IAwaitOperation or IConversionOperation)
+                {
+                    op = op.ChildOperations.First();
+                }
+                else if (op is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaited })
+                {
+                    op = awaited;
+                }
+                else
+                {
+                    break;
+                }
             }
 
             return op;
@@ -441,9 +469,11 @@ namespace LockDiscipline.Analyzers.Flow
                     case EffectKind.GuardAcquire:
                         state = AcquireAt(invocation, effect, site, state);
                         _pendingGuards[invocation] = effect;
+                        _guardKeys.Add(effect.Key);
                         break;
                     case EffectKind.TryAcquire:
                         _pendingTries[invocation] = (effect, site);
+                        _triedClasses.Add(effect.Key.Class);
                         break;
                     case EffectKind.Release:
                         state = ReleaseAt(invocation, effect.Key, state);
@@ -473,6 +503,7 @@ namespace LockDiscipline.Analyzers.Flow
                 if (effect.Kind == EffectKind.GuardAcquire)
                 {
                     _pendingGuards[creation] = effect;
+                    _guardKeys.Add(effect.Key);
                 }
             }
 
@@ -883,10 +914,13 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_acquisitions).Select(p => p.Value.ToFact()).ToImmutableArray(),
                 Ordered(_calls).Select(p => p.Value.ToFact()).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
-                _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key).ToImmutableArray(),
+                _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
+                    .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
+                    .ToImmutableArray(),
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {
                 DelegateFlows = _delegateFlows.Values.ToImmutableArray(),
+                TriedClasses = _triedClasses.ToImmutableHashSet(),
             };
         }
 

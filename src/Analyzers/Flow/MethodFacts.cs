@@ -216,15 +216,19 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A lock still held when the method returns or throws.</summary>
     internal sealed class LeakFact
     {
-        public LeakFact(HeldLock held, string exit)
+        public LeakFact(HeldLock held, string exit, bool heldOnEveryExit = false)
         {
             Held = held;
             Exit = exit;
+            HeldOnEveryExit = heldOnEveryExit;
         }
 
         public HeldLock Held { get; }
 
         public string Exit { get; }
+
+        /// <summary>Held on every path out of the method: the method takes the lock for its caller, or forgets it everywhere.</summary>
+        public bool HeldOnEveryExit { get; }
     }
 
     /// <summary>A read or write of a <c>[GuardedBy]</c> member with the locks held on every path to it.</summary>
@@ -284,6 +288,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         public ImmutableArray<GuardedAccessFact> GuardedAccesses { get; }
 
+        /// <summary>The lock classes this body tries to acquire (whether or not the result is tested).</summary>
+        public ImmutableHashSet<LockClass> TriedClasses { get; init; } = ImmutableHashSet<LockClass>.Empty;
+
         /// <summary>Callbacks this body stores in delegate members or passes on.</summary>
         public ImmutableArray<DelegateFlow> DelegateFlows { get; init; } = ImmutableArray<DelegateFlow>.Empty;
 
@@ -298,6 +305,7 @@ namespace LockDiscipline.Analyzers.Flow
                 parts.SelectMany(p => p.GuardedAccesses).ToImmutableArray())
             {
                 DelegateFlows = parts.SelectMany(p => p.DelegateFlows).ToImmutableArray(),
+                TriedClasses = parts.SelectMany(p => p.TriedClasses).ToImmutableHashSet(),
             };
     }
 }

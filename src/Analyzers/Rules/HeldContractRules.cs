@@ -43,20 +43,39 @@ namespace LockDiscipline.Analyzers.Rules
                     }
                 }
 
+                var name = Summaries.LockSummaries.CalleeName(facts.Method);
                 foreach (var leak in facts.Leaks)
                 {
                     var held = leak.Held;
+                    var intent = leak.HeldOnEveryExit && OwnPath(held.Key) is { } own
+                        ? $" (if '{name}' returns holding it for its caller, say so with [Acquires{Shared(own, held.Key)}])"
+                        : string.Empty;
                     context.Report(Descriptors.LD1008_UnbalancedLock, held.AcquiredAt, null,
-                        $"'{held.Key.Display}' is acquired here and is still held on some path out of '{Summaries.LockSummaries.CalleeName(facts.Method)}' ({leak.Exit})");
+                        $"'{held.Key.Display}' is acquired here and is still held on some path out of '{name}' ({leak.Exit}){intent}");
                 }
 
                 foreach (var release in facts.UnheldReleases)
                 {
+                    var intent = OwnPath(release.Key) is { } own && !facts.Acquisitions.Any(a => a.Key.Class.Equals(release.Key.Class)) && !facts.TriedClasses.Contains(release.Key.Class)
+                        ? $" (if '{name}' releases what its caller took, say so with [Releases{Shared(own, release.Key)}])"
+                        : string.Empty;
                     context.Report(Descriptors.LD1008_UnbalancedLock, release.Site, null,
-                        $"'{release.Key.Display}' is released here but is not held on any path to this point");
+                        $"'{release.Key.Display}' is released here but is not held on any path to this point{intent}");
                 }
             }
         }
+
+        /// <summary>
+        /// The attribute argument naming a lock of the method's own object (<c>this</c> or <c>this._mutex</c>), for a helper that takes
+        /// or releases its object's lock on behalf of its caller (a wrapper primitive): <c>""</c> or <c>("_mutex")</c>; null otherwise.
+        /// </summary>
+        private static string? OwnPath(HeldKey key)
+            => key.Instance == "this" ? string.Empty
+                : key.Instance is { } instance && instance.StartsWith("this.", System.StringComparison.Ordinal) ? "(\"" + instance.Substring(5) + "\")"
+                : null;
+
+        private static string Shared(string path, HeldKey key)
+            => key.Mode != LockMode.Shared ? path : path.Length == 0 ? "(Shared = true)" : path.Substring(0, path.Length - 1) + ", Shared = true)";
 
         public static bool Satisfies(HeldLock held, HeldKey required)
             => held.Class.Key == required.Class.Key

@@ -106,9 +106,12 @@ namespace LockDiscipline.Analyzers.Summaries
         private SummaryNode? NodeFor(CallFact call)
         {
             var target = call.Target.OriginalDefinition;
+            // A callback is followed where its invoker holds a lock around the invocation (the deadlock shape: a handler run under
+            // the owner's lock). One invoked with nothing held is an unknown call, as before: followed from every caller up the
+            // stack, stored callbacks made most of a configuration system's code reachable from every lock (NLog: 83 -> 241 LD1002).
             if (call.DelegateSource is { } source && _callbacks.ContainsKey(source))
             {
-                return new SummaryNode(target, dispatch: true, source: source);
+                return call.MayHeld.IsEmpty ? null : new SummaryNode(target, dispatch: true, source: source);
             }
 
             if (call.VirtualReceiver is { } receiver && _implementations.ContainsKey(target))

@@ -173,7 +173,7 @@ public class C
     }
 }
 ";
-            const string leaked = "'mu' is acquired here and is still held on some path out of 'Work' (at the end of the method)";
+            const string leaked = "'mu' is acquired here and is still held on some path out of 'Work' (at the end of the method) (if 'Work' returns holding it for its caller, say so with [Acquires(\"mu\")])";
             return Verify.CodeFixAsync<ReleaseInFinallyCodeFix>(source, new[] { At("LD1008", 7, 9, 18, leaked) }, source, new[] { At("LD1008", 7, 9, 18, leaked) });
         }
 

@@ -71,7 +71,7 @@ public class C
     }
 }
 "));
-            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1008").WithSpan("File0.cs", 13, 9, 13, 22).WithMessage("'sem' is released here but is not held on any path to this point"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1008").WithSpan("File0.cs", 13, 9, 13, 22).WithMessage("'sem' is released here but is not held on any path to this point (if 'Bound' releases what its caller took, say so with [Releases(\"sem\")])"));
             return test.RunAsync();
         }
 
@@ -175,7 +175,7 @@ public class F
                 },
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 25, 7, 34).WithMessage("'mu' is acquired here and is still held on some path out of 'Leak' (when it returns at line 7)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 27, 8, 36).WithMessage("'mu' is acquired here and is still held on some path out of 'Throws' (when it throws at line 8)"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 21, 10, 32).WithMessage("'mu' is released here but is not held on any path to this point"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 21, 10, 32).WithMessage("'mu' is released here but is not held on any path to this point (if 'Unheld' releases what its caller took, say so with [Releases(\"mu\")])"));
 
         [Fact]
         public Task ReportsLeaksOnEarlyReturnsOfEveryLockKind()
@@ -201,7 +201,7 @@ public class Svc
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 38, 8, 53).WithMessage("'sem' is acquired here and is still held on some path out of 'Async' (when it returns at line 8)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 25, 9, 43).WithMessage("'rw' is acquired here and is still held on some path out of 'Read' (when it returns at line 9)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 37, 10, 56).WithMessage("'gate' is acquired here and is still held on some path out of 'MonitorNoFinally' (when it returns at line 10)"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'Prop' (when it returns at line 11)"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'Prop' (when it returns at line 11) (if 'Prop' returns holding it for its caller, say so with [Acquires(\"mu\")])"));
 
         [Fact]
         public Task ReportsReleasesOfLocksThatAreNotHeld()
@@ -222,10 +222,10 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 42).WithMessage("'rw' is acquired here and is still held on some path out of 'WrongExit' (at the end of the method)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 24, 7, 42).WithMessage("'rw' is acquired here and is still held on some path out of 'WrongExit' (at the end of the method) (if 'WrongExit' returns holding it for its caller, say so with [Acquires(\"rw\", Shared = true)])"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 44, 7, 62).WithMessage("'rw' is released here but is not held on any path to this point"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 25, 8, 43).WithMessage("'gate' is released here but is not held on any path to this point"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 24, 9, 37).WithMessage("'sem' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 25, 8, 43).WithMessage("'gate' is released here but is not held on any path to this point (if 'ExitUnheld' releases what its caller took, say so with [Releases(\"gate\")])"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 9, 24, 9, 37).WithMessage("'sem' is released here but is not held on any path to this point (if 'SemUnheld' releases what its caller took, say so with [Releases(\"sem\")])"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 50, 10, 61).WithMessage("'mu' is released here but is not held on any path to this point"));
 
         [Fact]
@@ -243,8 +243,8 @@ public class Svc
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 5, 19, 5, 28).WithMessage("'mu' is acquired here and is still held on some path out of 'Take' (at the end of the method)"),
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 28, 6, 39).WithMessage("'mu' is released here but is not held on any path to this point"));
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 5, 19, 5, 28).WithMessage("'mu' is acquired here and is still held on some path out of 'Take' (at the end of the method) (if 'Take' returns holding it for its caller, say so with [Acquires(\"mu\")])"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 28, 6, 39).WithMessage("'mu' is released here but is not held on any path to this point (if 'ReleaseHelper' releases what its caller took, say so with [Releases(\"mu\")])"));
 
         [Fact]
         public Task ReportsTryAcquiresFalseLeak()

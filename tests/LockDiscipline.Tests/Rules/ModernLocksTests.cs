@@ -119,7 +119,7 @@ public class C
 }
 ",
                 },
-                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 29, 6, 38).WithMessage("'mu' is acquired here and is still held on some path out of 'FallsOff' (at the end of the method)"),
+                Verify.Diagnostic("LD1008").WithSpan("File1.cs", 6, 29, 6, 38).WithMessage("'mu' is acquired here and is still held on some path out of 'FallsOff' (at the end of the method) (if 'FallsOff' returns holding it for its caller, say so with [Acquires(\"mu\")])"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 7, 28, 7, 37).WithMessage("'mu' is acquired here and is still held on some path out of 'Returns' (when it returns at line 7)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 8, 38, 8, 47).WithMessage("'mu' is acquired here and is still held on some path out of 'ReturnsOnNegation' (when it returns at line 8)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 9, 11, 18).WithMessage("'mu' is acquired here and is still held on some path out of 'ReturnsInElse' (when it returns at line 14)"),

@@ -189,7 +189,7 @@ public sealed class DataSource
     private readonly SemaphoreSlim _setup = new SemaphoreSlim(1, 1);
     public async Task Bootstrap(bool async, TimeSpan timeout, CancellationToken ct)
     {
-        var hasSemaphore = async ? await _setup.WaitAsync(timeout, ct) : _setup.Wait(timeout, ct);
+        var hasSemaphore = async ? await _setup.WaitAsync(timeout, ct).ConfigureAwait(false) : _setup.Wait(timeout, ct);
         if (!hasSemaphore)
             throw new TimeoutException();
         try { } finally { _setup.Release(); }
