@@ -728,7 +728,12 @@ namespace LockDiscipline.Analyzers.Flow
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
                 var delegateSource = target.MethodKind == MethodKind.DelegateInvoke ? OwnDelegateMember(ValueResolver.ReceiverOf(op)) : null;
-                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource);
+                var argumentPaths = target.Parameters.Select(p => ArgumentOf(op, p) is { } argument ? _values.PathOf(argument) : null).ToImmutableArray();
+                _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
+                {
+                    ReceiverPath = op is IObjectCreationOperation ? null : _values.PathOf(ValueResolver.ReceiverOf(op)),
+                    ArgumentPaths = argumentPaths.All(p => p is null) ? ImmutableArray<string?>.Empty : argumentPaths,
+                };
                 RecordDelegateArguments(op, target);
             }
 
@@ -1007,6 +1012,10 @@ namespace LockDiscipline.Analyzers.Flow
 
             private readonly ImmutableArray<bool?> _constants;
             private readonly ISymbol? _delegateSource;
+
+            public string? ReceiverPath { get; init; }
+
+            public ImmutableArray<string?> ArgumentPaths { get; init; }
             private ValueRoot? _receiver;
             private ImmutableArray<ValueRoot> _arguments;
 
@@ -1033,6 +1042,8 @@ namespace LockDiscipline.Analyzers.Flow
                     _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<int, bool>.Empty)
                 {
                     DelegateSource = _delegateSource,
+                    ReceiverPath = ReceiverPath,
+                    ArgumentPaths = ArgumentPaths,
                 };
         }
 

@@ -153,6 +153,12 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>The values of this method's bool parameters on every path to the call.</summary>
         public ImmutableDictionary<int, bool> Conditions { get; }
 
+        /// <summary>The receiver as a path in this method's frame (<c>this.WrappedTarget</c>), when it can be named.</summary>
+        public string? ReceiverPath { get; init; }
+
+        /// <summary>Each argument as a path in this method's frame, by the callee's parameter ordinal (empty when none can be named).</summary>
+        public ImmutableArray<string?> ArgumentPaths { get; init; } = ImmutableArray<string?>.Empty;
+
         /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
         public ISymbol? DelegateSource { get; init; }
     }

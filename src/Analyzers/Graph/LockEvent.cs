@@ -39,6 +39,12 @@ namespace LockDiscipline.Analyzers.Graph
 
         public IMethodSymbol? Callee { get; }
 
+        /// <summary>
+        /// The object whose lock this is, as a path in the method's frame (<c>this</c>, <c>this.WrappedTarget</c>), when known:
+        /// the owner of a lock object that belongs to its instance, the receiver a callee locks its own object through.
+        /// </summary>
+        public string? Owner { get; init; }
+
         /// <summary>" (via A -> B -> x.Lock())" when the acquisition happens inside calls; empty when it is direct.</summary>
         public string ChainSuffix => Path.Steps.Length > 1 ? " (via " + Path.Chain + ")" : string.Empty;
 
@@ -47,6 +53,21 @@ namespace LockDiscipline.Analyzers.Graph
 
         public static ImmutableArray<HeldLock> Effective(ImmutableArray<HeldLock> held, ImmutableHashSet<LockClass> dropped)
             => dropped.IsEmpty ? held : held.Where(h => !dropped.Contains(h.Class)).ToImmutableArray();
+    }
+
+    /// <summary>How the two locks of an edge relate as objects, when known.</summary>
+    internal enum Ownership
+    {
+        Unknown,
+
+        /// <summary>Both belong to one object (<c>this.SyncRoot</c> then <c>this._lockObject</c>).</summary>
+        Same,
+
+        /// <summary>
+        /// The acquired lock belongs to an object the held lock's owner reaches through its fields (a wrapper's lock, then the
+        /// wrapped object's): taken only downwards, such edges cannot close a cycle of instances on their own.
+        /// </summary>
+        Down,
     }
 
     internal enum EdgeKind
@@ -66,12 +87,15 @@ namespace LockDiscipline.Analyzers.Graph
     /// <summary>Why and where one order edge exists: held -> acquired at a site, with the chain.</summary>
     internal sealed class EdgeWitness
     {
-        public EdgeWitness(LockEvent @event, HeldLock held, EdgeKind kind)
+        public EdgeWitness(LockEvent @event, HeldLock held, EdgeKind kind, Ownership ownership = Ownership.Unknown)
         {
             Event = @event;
             Held = held;
             Kind = kind;
+            Ownership = ownership;
         }
+
+        public Ownership Ownership { get; }
 
         public LockEvent Event { get; }
 

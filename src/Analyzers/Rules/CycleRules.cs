@@ -75,20 +75,53 @@ namespace LockDiscipline.Analyzers.Rules
             return best;
         }
 
+        /// <summary>
+        /// The edges taken only from an object's lock into the lock of an object it reaches through its fields (a wrapper, then what
+        /// it wraps), in a strongly connected part of the graph where every edge is known to stay on one object or go down that way:
+        /// instances ordered by ownership form no cycle there, whatever the classes do. Wherever any edge's objects are not known,
+        /// nothing is left out.
+        /// </summary>
+        private static HashSet<IReadOnlyList<EdgeWitness>> OrderedByOwnership(OrderGraph graph)
+        {
+            var ordered = new HashSet<IReadOnlyList<EdgeWitness>>();
+            var components = graph.StronglyConnectedComponents(IsPlain);
+            var unknownIn = new HashSet<int>();
+            var edges = graph.Edges.Where(e => IsPlain(e.Witnesses) && components.TryGetValue(e.From, out var a) && components.TryGetValue(e.To, out var b) && a == b).ToList();
+            foreach (var (from, _, witnesses) in edges)
+            {
+                if (witnesses.Any(w => w.Ownership == Ownership.Unknown))
+                {
+                    unknownIn.Add(components[from]);
+                }
+            }
+
+            foreach (var (from, _, witnesses) in edges)
+            {
+                if (!unknownIn.Contains(components[from]) && witnesses.All(w => w.Ownership == Ownership.Down))
+                {
+                    ordered.Add(witnesses);
+                }
+            }
+
+            return ordered;
+        }
+
         private static void ReportCycles(RuleContext context)
         {
             // Only plain edges form an LD1002 cycle: an inverted, leaf or wait edge is already reported by its own rule, and a
             // cycle through one must not hide a plain cycle among the same locks.
             var graph = context.Graph;
-            var components = graph.StronglyConnectedComponents(IsPlain);
+            var ordered = OrderedByOwnership(graph);
+            bool Include(IReadOnlyList<EdgeWitness> witnesses) => IsPlain(witnesses) && !ordered.Contains(witnesses);
+            var components = graph.StronglyConnectedComponents(Include);
             foreach (var (from, to, witnesses) in graph.Edges.ToList())
             {
-                if (from.Equals(to) || !IsPlain(witnesses) || !components.TryGetValue(from, out var a) || !components.TryGetValue(to, out var b) || a != b)
+                if (from.Equals(to) || !Include(witnesses) || !components.TryGetValue(from, out var a) || !components.TryGetValue(to, out var b) || a != b)
                 {
                     continue;
                 }
 
-                var back = graph.ShortestPath(to, from, IsPlain);
+                var back = graph.ShortestPath(to, from, Include);
                 if (back is null)
                 {
                     continue;

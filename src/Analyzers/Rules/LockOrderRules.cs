@@ -51,7 +51,8 @@ namespace LockDiscipline.Analyzers.Rules
 
                     if (kind != EdgeKind.Plain || !reentry)
                     {
-                        context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind));
+                        var ownership = LockOwners.Classify(LockOwners.OwnerOf(held.Key, context.Model.LockTypes), e.Owner);
+                        context.Graph.Add(held.Class, e.Class, new EdgeWitness(e, held, kind, ownership));
                     }
                 }
             }

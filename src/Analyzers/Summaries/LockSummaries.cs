@@ -30,8 +30,9 @@ namespace LockDiscipline.Analyzers.Summaries
         {
         }
 
-        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped, ValueRoot root, ImmutableDictionary<int, bool> conditions)
+        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped, ValueRoot root, ImmutableDictionary<int, bool> conditions, string suffix = "")
         {
+            Suffix = suffix;
             Root = root;
             Conditions = conditions;
             Class = lockClass;
@@ -57,6 +58,12 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>Whose lock it is, in the frame of the method this path summarises (see <see cref="ValueRoot"/>).</summary>
         public ValueRoot Root { get; }
 
+        /// <summary>
+        /// The fields from <see cref="Root"/> to the object whose lock it is (<c>.WrappedTarget</c> for a wrapper's call into what it
+        /// wraps); empty when it is the root's own.
+        /// </summary>
+        public string Suffix { get; }
+
         /// <summary>The values the summarised method's bool parameters must have for the acquisition to happen.</summary>
         public ImmutableDictionary<int, bool> Conditions { get; }
 
@@ -65,7 +72,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// asks for no condition the other does not.
         /// </summary>
         public bool Covers(AcquisitionPath other)
-            => (Root.Kind == RootKind.Other || Root.Equals(other.Root))
+            => (Root.Kind == RootKind.Other || (Root.Equals(other.Root) && Suffix == other.Suffix))
                && Conditions.All(c => other.Conditions.TryGetValue(c.Key, out var v) && v == c.Value);
     }
 
@@ -232,12 +239,12 @@ namespace LockDiscipline.Analyzers.Summaries
                 return true;
             }
 
+            // The first variant (usually the shortest chain, found first) stays first: it is the one messages name.
             if (variants.Count >= MaxVariants || variants.Any(v => v.Covers(path)))
             {
                 return false;
             }
 
-            variants.RemoveAll(path.Covers);
             variants.Add(path);
             return true;
         }
@@ -531,7 +538,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 ? "lambda in " + CalleeName(owner)
                 : CalleeName(target);
             var step = new ChainStep(name, target.Locations.FirstOrDefault() ?? Location.None);
-            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions);
+            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix);
         }
 
         /// <summary>
@@ -540,17 +547,26 @@ namespace LockDiscipline.Analyzers.Summaries
         /// </summary>
         public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
         {
-            var root = path.Root.Kind switch
+            var (root, suffix) = path.Root.Kind switch
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
-                RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => ValueRoot.Other,
-                RootKind.This => call.ReceiverRoot,
-                RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length => call.ArgumentRoots[path.Root.Ordinal],
-                _ => ValueRoot.Other,
+                RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
+                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, path.Suffix),
+                RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length
+                    => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix),
+                _ => (ValueRoot.Other, string.Empty),
             };
-            if (root.Kind == RootKind.Fresh)
+
+            // Only the fresh object's own locks are unseen: what its fields point to may be shared.
+            if (root.Kind == RootKind.Fresh && suffix.Length == 0)
             {
                 return null;
+            }
+
+            if (root.Kind == RootKind.Fresh)
+            {
+                root = ValueRoot.Other;
+                suffix = string.Empty;
             }
 
             var conditions = ImmutableDictionary<int, bool>.Empty;
@@ -582,7 +598,26 @@ namespace LockDiscipline.Analyzers.Summaries
                 conditions = conditions.SetItem(known.Key, known.Value);
             }
 
-            return new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions);
+            return new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix);
+        }
+
+        /// <summary>
+        /// A lock of the callee's receiver (or parameter) object, plus <paramref name="suffix"/>, as the caller sees it: through its
+        /// own <c>this</c> or a parameter (<c>this.WrappedTarget</c> adds <c>.WrappedTarget</c>), else another object's.
+        /// </summary>
+        private static (ValueRoot Root, string Suffix) Rebase(ValueRoot root, string? path, string suffix)
+        {
+            if (root.Kind is RootKind.This or RootKind.Parameter or RootKind.Fresh)
+            {
+                return (root, suffix);
+            }
+
+            if (path is not null && path.StartsWith("this.", System.StringComparison.Ordinal))
+            {
+                return (ValueRoot.This, path.Substring(4) + suffix);
+            }
+
+            return (ValueRoot.Other, string.Empty);
         }
 
         /// <summary>How a method is named in messages and chains: <c>new T</c>, the property, the delegate type, else its name.</summary>

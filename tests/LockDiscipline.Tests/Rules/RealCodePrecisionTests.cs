@@ -273,5 +273,45 @@ public static class Hub
     public static void Flush() { lock (Gate) { lock (Main) { } } }
 }
 ");
+
+        /// <summary>
+        /// NLog's target wrappers: a wrapper holds its own lock while it writes to the target it wraps, which takes that target's
+        /// lock. The classes form a cycle; the instances never do, as each wrapper only ever goes down to what it wraps.
+        /// </summary>
+        [Fact]
+        public Task WrapperThenWrappedIsOrderedByOwnership()
+            => Verify.AnalyzerAsync(@"public abstract class Target
+{
+    protected object SyncRoot { get; } = new object();
+    public void WriteAsync() { lock (SyncRoot) { Write(); } }
+    protected abstract void Write();
+}
+public sealed class FileTarget : Target { protected override void Write() { } }
+public sealed class BufferingWrapper : Target
+{
+    private readonly object _lockObject = new object();
+    public Target WrappedTarget { get; set; }
+    protected override void Write() { lock (_lockObject) { WrappedTarget.WriteAsync(); } }
+}
+");
+
+        /// <summary>The same classes where a wrapper locks an object it does not reach through its own fields: the cycle stands.</summary>
+        [Fact]
+        public Task WrapperThenAnUnrelatedTargetStillOrders()
+            => Verify.AnalyzerAsync(@"public abstract class Target
+{
+    protected object SyncRoot { get; } = new object();
+    public void WriteAsync() { lock (SyncRoot) { Write(); } }
+    protected abstract void Write();
+}
+public sealed class BufferingWrapper : Target
+{
+    public static Target Shared;
+    private readonly object _lockObject = new object();
+    protected override void Write() { lock (_lockObject) { Shared.WriteAsync(); } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 4, 50, 4, 57).WithSpan("File0.cs", 11, 45, 11, 56).WithSpan("File0.cs", 4, 38, 4, 46).WithSpan("File0.cs", 11, 60, 11, 79).WithMessage("Lock-order cycle Target.SyncRoot -> BufferingWrapper._lockObject -> Target.SyncRoot: 'BufferingWrapper._lockObject' is acquired while 'Target.SyncRoot' is held here (via Write -> lock (_lockObject)), and elsewhere 'Target.SyncRoot' is acquired while 'BufferingWrapper._lockObject' is held at File0.cs:11 in Write (via WriteAsync -> lock (SyncRoot))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 11, 60, 11, 79).WithSpan("File0.cs", 4, 38, 4, 46).WithSpan("File0.cs", 11, 45, 11, 56).WithSpan("File0.cs", 4, 50, 4, 57).WithMessage("Lock-order cycle BufferingWrapper._lockObject -> Target.SyncRoot -> BufferingWrapper._lockObject: 'Target.SyncRoot' is acquired while 'BufferingWrapper._lockObject' is held here (via WriteAsync -> lock (SyncRoot)), and elsewhere 'BufferingWrapper._lockObject' is acquired while 'Target.SyncRoot' is held at File0.cs:4 in WriteAsync (via Write -> lock (_lockObject))"));
 }
 }
