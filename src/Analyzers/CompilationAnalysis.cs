@@ -122,7 +122,7 @@ namespace LockDiscipline.Analyzers
 
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, settings.DispatchFrameworkMembers, cancellationToken);
-            var events = BuildEvents(facts, summaries, model.LockTypes);
+            var events = BuildEvents(facts, summaries, model);
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
 
             HeldContractRules.Run(context);
@@ -355,7 +355,7 @@ namespace LockDiscipline.Analyzers
         private static ImmutableArray<HeldLock> Contended(ImmutableArray<HeldLock> held)
             => held.Any(h => h.Fresh) ? held.Where(h => !h.Fresh).ToImmutableArray() : held;
 
-        private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, LockTypes lockTypes)
+        private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, AnnotationModel model)
         {
             var events = new List<LockEvent>();
             foreach (var methodFacts in facts.Values.OrderBy(f => f.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
@@ -367,7 +367,7 @@ namespace LockDiscipline.Analyzers
                 {
                     var path = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
                         ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
-                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, lockTypes) });
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes) });
                 }
 
                 foreach (var call in methodFacts.Calls)
@@ -381,7 +381,7 @@ namespace LockDiscipline.Analyzers
                     foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call))
                     {
                         var held = Contended(LockEvent.Effective(call.MayHeld, calleePath.Dropped));
-                        if (!held.IsEmpty && LockSummaries.Extend(callee, call, calleePath) is { } path)
+                        if (!held.IsEmpty && LockSummaries.Extend(callee, call, calleePath, model.Construction) is { } path)
                         {
                             events.Add(new LockEvent(methodFacts.Method, call.Site, path, held, call, callee) { Owner = LockOwners.OwnerThrough(call, calleePath) });
                         }

@@ -82,6 +82,8 @@ namespace LockDiscipline.Analyzers.Flow
         protected override void OnExit(LockState state, string exit, BasicBlock from) => RecordExit(state, exit);
 
         private readonly HashSet<LockClass> _triedClasses = new();
+        private readonly Dictionary<ILocalSymbol, IMethodSymbol> _creations = new(SymbolEqualityComparer.Default);
+        private Dictionary<ILocalSymbol, int>? _receiverUses;
         private readonly HashSet<HeldKey> _guardKeys = new();
         private readonly HashSet<string> _exits = new();
         private readonly Dictionary<HeldKey, HashSet<string>> _mustHeldAtExits = new();
@@ -162,6 +164,12 @@ namespace LockDiscipline.Analyzers.Flow
             if (_values.Unwrap(value) is IParameterReferenceOperation { Type.SpecialType: SpecialType.System_Boolean } flag)
             {
                 return (state.WithKnown(flag.Parameter.Ordinal, true), state.WithKnown(flag.Parameter.Ordinal, false));
+            }
+
+            // A bool field of this object, until a call or a write may change it.
+            if (_values.Unwrap(value) is IFieldReferenceOperation { Field: { IsStatic: false, Type.SpecialType: SpecialType.System_Boolean } field, Instance: IInstanceReferenceOperation })
+            {
+                return (state.WithKnown(field.OriginalDefinition, true), state.WithKnown(field.OriginalDefinition, false));
             }
 
             if (NullTest(value) is { } casTest && PublishedByCompareExchange(casTest.Operand) is { } offered)
@@ -450,7 +458,7 @@ namespace LockDiscipline.Analyzers.Flow
                 }
 
                 RecordCall(invocation, invocation.TargetMethod, state);
-                return state;
+                return state.WithoutFieldKnowledge();
             }
 
             var site = SiteOf(invocation);
@@ -515,8 +523,15 @@ namespace LockDiscipline.Analyzers.Flow
         {
             switch (assignment.Target)
             {
+                case IFieldReferenceOperation field:
+                    return state.WithKnown(field.Field.OriginalDefinition, null);
                 case ILocalReferenceOperation local:
                     var value = _values.Unwrap(assignment.Value);
+                    if (value is IObjectCreationOperation { Constructor: { } constructor })
+                    {
+                        _creations[local.Local] = constructor;
+                    }
+
                     if (value is ILocalReferenceOperation or IParameterReferenceOperation && state.Held.Count > 0 && _values.PathOf(local) is { } to)
                     {
                         state = state.MoveHolds(_values.ClassOf(value), _values.PathOf(value), _values.ClassOf(local), to);
@@ -729,15 +744,49 @@ namespace LockDiscipline.Analyzers.Flow
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
                 var delegateSource = target.MethodKind == MethodKind.DelegateInvoke ? OwnDelegateMember(ValueResolver.ReceiverOf(op)) : null;
                 var argumentPaths = target.Parameters.Select(p => ArgumentOf(op, p) is { } argument ? _values.PathOf(argument) : null).ToImmutableArray();
+                var construction = ValueResolver.ReceiverOf(op) is { } receiverOp && _values.Unwrap(receiverOp) is ILocalReferenceOperation receiverLocal
+                    && _creations.TryGetValue(receiverLocal.Local, out var madeBy) && ReceiverUses(receiverLocal.Local) == 1 ? madeBy : null;
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
                 {
                     ReceiverPath = op is IObjectCreationOperation ? null : _values.PathOf(ValueResolver.ReceiverOf(op)),
+                    ReceiverConstruction = construction,
                     ArgumentPaths = argumentPaths.All(p => p is null) ? ImmutableArray<string?>.Empty : argumentPaths,
                 };
                 RecordDelegateArguments(op, target);
             }
 
             accumulator.Add(state, EntryLocksReleased(state), op is IObjectCreationOperation ? ValueRoot.Fresh : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false), ArgumentRoots(op, target, state));
+        }
+
+        /// <summary>How many calls and member accesses use the local as their receiver, anywhere in the body.</summary>
+        private int ReceiverUses(ILocalSymbol local)
+        {
+            if (_receiverUses is null)
+            {
+                _receiverUses = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+                foreach (var block in Cfg.Blocks)
+                {
+                    foreach (var root in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                    {
+                        foreach (var op in ValueResolver.Descendants(root))
+                        {
+                            var receiver = op switch
+                            {
+                                IInvocationOperation i => i.Instance,
+                                IMemberReferenceOperation m => m.Instance,
+                                _ => null,
+                            };
+                            if (receiver is not null && _values.Unwrap(receiver) is ILocalReferenceOperation used)
+                            {
+                                _receiverUses.TryGetValue(used.Local, out var count);
+                                _receiverUses[used.Local] = count + 1;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return _receiverUses.TryGetValue(local, out var uses) ? uses : 0;
         }
 
         private static IOperation? ArgumentOf(IOperation call, IParameterSymbol parameter)
@@ -941,7 +990,7 @@ namespace LockDiscipline.Analyzers.Flow
             public ImmutableHashSet<LockClass> EntryReleased { get; private set; } = ImmutableHashSet<LockClass>.Empty;
 
             /// <summary>The parameter values known on every visit.</summary>
-            public ImmutableDictionary<int, bool>? Known { get; private set; }
+            public ImmutableDictionary<object, bool>? Known { get; private set; }
 
             public ImmutableArray<HeldLock> May => _may.Values.ToImmutableArray();
 
@@ -998,7 +1047,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _root = _root is { } previous ? Combine(previous, root) : root;
             }
 
-            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Known ?? ImmutableDictionary<int, bool>.Empty);
+            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Known ?? ImmutableDictionary<object, bool>.Empty);
         }
 
         private sealed class CallAccumulator
@@ -1014,6 +1063,8 @@ namespace LockDiscipline.Analyzers.Flow
             private readonly ISymbol? _delegateSource;
 
             public string? ReceiverPath { get; init; }
+
+            public IMethodSymbol? ReceiverConstruction { get; init; }
 
             public ImmutableArray<string?> ArgumentPaths { get; init; }
             private ValueRoot? _receiver;
@@ -1039,11 +1090,12 @@ namespace LockDiscipline.Analyzers.Flow
 
             public CallFact ToFact()
                 => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
-                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<int, bool>.Empty)
+                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<object, bool>.Empty)
                 {
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,
                     ArgumentPaths = ArgumentPaths,
+                    ReceiverConstruction = _receiver?.Kind == RootKind.Fresh ? ReceiverConstruction : null,
                 };
         }
 

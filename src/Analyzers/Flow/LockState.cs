@@ -131,9 +131,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>The held-lock state at a program point: held locks plus the values tied to them (taken flags, guards).</summary>
     internal sealed class LockState : IEquatable<LockState>
     {
-        public static readonly LockState Empty = new(ImmutableSortedDictionary<HeldKey, HeldLock>.Empty, ImmutableDictionary<object, Tie>.Empty, ImmutableDictionary<int, bool>.Empty, ImmutableHashSet<object>.Empty);
+        public static readonly LockState Empty = new(ImmutableSortedDictionary<HeldKey, HeldLock>.Empty, ImmutableDictionary<object, Tie>.Empty, ImmutableDictionary<object, bool>.Empty, ImmutableHashSet<object>.Empty);
 
-        public LockState(ImmutableSortedDictionary<HeldKey, HeldLock> held, ImmutableDictionary<object, Tie> ties, ImmutableDictionary<int, bool> known, ImmutableHashSet<object> fresh)
+        public LockState(ImmutableSortedDictionary<HeldKey, HeldLock> held, ImmutableDictionary<object, Tie> ties, ImmutableDictionary<object, bool> known, ImmutableHashSet<object> fresh)
         {
             Held = held;
             Ties = ties;
@@ -142,7 +142,7 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         /// <summary>The values of bool parameters (by ordinal) known on every path here: the branches taken on them.</summary>
-        public ImmutableDictionary<int, bool> Known { get; }
+        public ImmutableDictionary<object, bool> Known { get; }
 
         /// <summary>
         /// The locals (and <see cref="ThisKey"/> in a constructor) that hold an object this method created and has let no other code
@@ -168,10 +168,21 @@ namespace LockDiscipline.Analyzers.Flow
 
         public LockState WithoutTie(object value) => Ties.ContainsKey(value) ? new(Held, Ties.Remove(value), Known, Fresh) : this;
 
-        public LockState WithKnown(int ordinal, bool? value)
+        public LockState WithKnown(object subject, bool? value)
         {
-            var known = value is { } v ? Known.SetItem(ordinal, v) : Known.Remove(ordinal);
+            var known = value is { } v ? Known.SetItem(subject, v) : Known.Remove(subject);
             return known == Known ? this : new(Held, Ties, known, Fresh);
+        }
+
+        /// <summary>Forgets what was known of fields: a call may have changed them.</summary>
+        public LockState WithoutFieldKnowledge()
+        {
+            if (Known.Count == 0 || !Known.Keys.Any(k => k is IFieldSymbol))
+            {
+                return this;
+            }
+
+            return new(Held, Ties, Known.RemoveRange(Known.Keys.Where(k => k is IFieldSymbol).ToList()), Fresh);
         }
 
         public LockState WithFresh(object local, bool fresh)
@@ -303,7 +314,7 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         /// <summary>What both paths know: the parameter values they agree on.</summary>
-        private static ImmutableDictionary<int, bool> JoinKnown(ImmutableDictionary<int, bool> a, ImmutableDictionary<int, bool> b)
+        private static ImmutableDictionary<object, bool> JoinKnown(ImmutableDictionary<object, bool> a, ImmutableDictionary<object, bool> b)
         {
             if (a.Count == 0 || ReferenceEquals(a, b))
             {

@@ -52,11 +52,11 @@ namespace LockDiscipline.Analyzers.Flow
     internal sealed class AcquireFact
     {
         public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry)
-            : this(key, recursive, site, description, mayHeld, entryLocksReleased, isTry, ValueRoot.Other, ImmutableDictionary<int, bool>.Empty)
+            : this(key, recursive, site, description, mayHeld, entryLocksReleased, isTry, ValueRoot.Other, ImmutableDictionary<object, bool>.Empty)
         {
         }
 
-        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry, ValueRoot root, ImmutableDictionary<int, bool> conditions)
+        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry, ValueRoot root, ImmutableDictionary<object, bool> conditions)
         {
             Root = root;
             Conditions = conditions;
@@ -90,18 +90,18 @@ namespace LockDiscipline.Analyzers.Flow
         public ValueRoot Root { get; }
 
         /// <summary>The values of bool parameters on every path to the acquisition (<c>if (create) Lock();</c>).</summary>
-        public ImmutableDictionary<int, bool> Conditions { get; }
+        public ImmutableDictionary<object, bool> Conditions { get; }
     }
 
     /// <summary>A call to another method, with the locks held around it.</summary>
     internal sealed class CallFact
     {
         public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver = null)
-            : this(target, site, mayHeld, mustHeld, entryLocksReleased, required, excluded, virtualReceiver, ValueRoot.Other, ImmutableArray<ValueRoot>.Empty, ImmutableArray<bool?>.Empty, ImmutableDictionary<int, bool>.Empty)
+            : this(target, site, mayHeld, mustHeld, entryLocksReleased, required, excluded, virtualReceiver, ValueRoot.Other, ImmutableArray<ValueRoot>.Empty, ImmutableArray<bool?>.Empty, ImmutableDictionary<object, bool>.Empty)
         {
         }
 
-        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ValueRoot receiverRoot, ImmutableArray<ValueRoot> argumentRoots, ImmutableArray<bool?> argumentConstants, ImmutableDictionary<int, bool> conditions)
+        public CallFact(IMethodSymbol target, Location site, ImmutableArray<HeldLock> mayHeld, ImmutableArray<HeldLock> mustHeld, ImmutableHashSet<LockClass> entryLocksReleased, ImmutableArray<HeldKey> required, ImmutableArray<HeldKey> excluded, ITypeSymbol? virtualReceiver, ValueRoot receiverRoot, ImmutableArray<ValueRoot> argumentRoots, ImmutableArray<bool?> argumentConstants, ImmutableDictionary<object, bool> conditions)
         {
             ReceiverRoot = receiverRoot;
             ArgumentRoots = argumentRoots;
@@ -151,7 +151,13 @@ namespace LockDiscipline.Analyzers.Flow
         public ImmutableArray<bool?> ArgumentConstants { get; }
 
         /// <summary>The values of this method's bool parameters on every path to the call.</summary>
-        public ImmutableDictionary<int, bool> Conditions { get; }
+        public ImmutableDictionary<object, bool> Conditions { get; }
+
+        /// <summary>
+        /// The constructor that made the receiver, when the receiver is an object this method just created and this call is the
+        /// only one made on it: its fields are what that constructor left.
+        /// </summary>
+        public IMethodSymbol? ReceiverConstruction { get; init; }
 
         /// <summary>The receiver as a path in this method's frame (<c>this.WrappedTarget</c>), when it can be named.</summary>
         public string? ReceiverPath { get; init; }

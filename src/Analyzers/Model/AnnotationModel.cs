@@ -27,9 +27,13 @@ namespace LockDiscipline.Analyzers.Model
         {
             LockTypes = new LockTypes(() => Binder!.SourceTypes);
             Binder = new PathBinder(compilation, LockTypes);
+            Construction = new ConstructionState(compilation);
         }
 
         public LockTypes LockTypes { get; }
+
+        /// <summary>Which fields a constructor leaves at their defaults.</summary>
+        public ConstructionState Construction { get; }
 
         public PathBinder Binder { get; }
 

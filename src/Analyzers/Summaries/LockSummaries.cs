@@ -26,11 +26,11 @@ namespace LockDiscipline.Analyzers.Summaries
     internal sealed class AcquisitionPath
     {
         public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped)
-            : this(lockClass, mode, recursive, steps, dropped, ValueRoot.Other, ImmutableDictionary<int, bool>.Empty)
+            : this(lockClass, mode, recursive, steps, dropped, ValueRoot.Other, ImmutableDictionary<object, bool>.Empty)
         {
         }
 
-        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped, ValueRoot root, ImmutableDictionary<int, bool> conditions, string suffix = "")
+        public AcquisitionPath(LockClass lockClass, LockMode mode, bool recursive, ImmutableArray<ChainStep> steps, ImmutableHashSet<LockClass> dropped, ValueRoot root, ImmutableDictionary<object, bool> conditions, string suffix = "")
         {
             Suffix = suffix;
             Root = root;
@@ -65,7 +65,7 @@ namespace LockDiscipline.Analyzers.Summaries
         public string Suffix { get; }
 
         /// <summary>The values the summarised method's bool parameters must have for the acquisition to happen.</summary>
-        public ImmutableDictionary<int, bool> Conditions { get; }
+        public ImmutableDictionary<object, bool> Conditions { get; }
 
         /// <summary>
         /// Whether this path happens whenever <paramref name="other"/> does: its root cannot be dropped where the other's can, and it
@@ -207,7 +207,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 {
                     // The first variant that this call site can run: not on an object the caller just created, and not ruled out
                     // by a constant argument.
-                    if (pair.Value.FirstOrDefault(p => Extend(target.OriginalDefinition, call, p) is not null) is { } path)
+                    if (pair.Value.FirstOrDefault(p => Extend(target.OriginalDefinition, call, p, _model.Construction) is not null) is { } path)
                     {
                         seen.Add((path.Class, path.Mode));
                         yield return (target.OriginalDefinition, path);
@@ -394,7 +394,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 {
                     foreach (var path in DeclaredMayAcquire(call.Target.OriginalDefinition))
                     {
-                        if (Extend(call.Target.OriginalDefinition, call, path) is { } extended)
+                        if (Extend(call.Target.OriginalDefinition, call, path, _model.Construction) is { } extended)
                         {
                             AddVariant(map, extended);
                         }
@@ -448,7 +448,7 @@ namespace LockDiscipline.Analyzers.Summaries
                             continue;
                         }
 
-                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path)) is { } extended && AddVariant(readerSummary, extended))
+                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path, _model.Construction)) is { } extended && AddVariant(readerSummary, extended))
                         {
                             changed = true;
                         }
@@ -545,7 +545,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// The path as seen from the caller, through <paramref name="call"/>; null when this call cannot take it: the lock is on an
         /// object the caller just created (no other thread can hold it), or a constant argument rules out the branch it is on.
         /// </summary>
-        public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path)
+        public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction = null)
         {
             var (root, suffix) = path.Root.Kind switch
             {
@@ -569,20 +569,32 @@ namespace LockDiscipline.Analyzers.Summaries
                 suffix = string.Empty;
             }
 
-            var conditions = ImmutableDictionary<int, bool>.Empty;
+            var conditions = ImmutableDictionary<object, bool>.Empty;
             foreach (var condition in path.Conditions)
             {
-                var constant = condition.Key < call.ArgumentConstants.Length ? call.ArgumentConstants[condition.Key] : null;
-                if (constant is { } value)
+                switch (condition.Key)
                 {
-                    if (value != condition.Value)
-                    {
+                    case int ordinal:
+                        var constant = ordinal < call.ArgumentConstants.Length ? call.ArgumentConstants[ordinal] : null;
+                        if (constant is { } value)
+                        {
+                            if (value != condition.Value)
+                            {
+                                return null;
+                            }
+                        }
+                        else if (ordinal < call.ArgumentRoots.Length && call.ArgumentRoots[ordinal] is { Kind: RootKind.Parameter } forwarded)
+                        {
+                            conditions = conditions.SetItem(forwarded.Ordinal, condition.Value);
+                        }
+
+                        break;
+                    case IFieldSymbol field when call.ReceiverPath == "this" && callee.MethodKind != MethodKind.DelegateInvoke:
+                        conditions = conditions.SetItem(field, condition.Value);
+                        break;
+                    case IFieldSymbol field when call.ReceiverConstruction is { } constructor && condition.Value && construction?.LeavesDefault(constructor, field) == true:
+                        // Called on an object just made, before anything else touched it: the field is still false.
                         return null;
-                    }
-                }
-                else if (condition.Key < call.ArgumentRoots.Length && call.ArgumentRoots[condition.Key] is { Kind: RootKind.Parameter } forwarded)
-                {
-                    conditions = conditions.SetItem(forwarded.Ordinal, condition.Value);
                 }
             }
 

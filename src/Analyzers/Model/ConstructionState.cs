@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>
+    /// What a field holds right after a constructor ran: its default, when nothing on the way assigns it (the field's initializer,
+    /// the constructor, the constructors it chains to, and the members of its type those call). A method called on an object just
+    /// created, before anything else touched it, sees those defaults (NLog disposes such a factory, whose `_configLoaded` is still
+    /// false, so its `CloseOldConfig` branch cannot run).
+    /// </summary>
+    internal sealed class ConstructionState
+    {
+        private const int MaxMembers = 64;
+
+        private readonly Compilation _compilation;
+        private readonly ConcurrentDictionary<(IMethodSymbol, IFieldSymbol), bool> _leavesDefault = new();
+
+        public ConstructionState(Compilation compilation) => _compilation = compilation;
+
+        /// <summary>Whether the field is still its default (false, null) when <paramref name="constructor"/> returns.</summary>
+        public bool LeavesDefault(IMethodSymbol constructor, IFieldSymbol field)
+            => _leavesDefault.GetOrAdd((constructor.OriginalDefinition, field.OriginalDefinition), key => Compute(key.Item1, key.Item2));
+
+        private bool Compute(IMethodSymbol constructor, IFieldSymbol field)
+        {
+            if (field.IsStatic || field.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<VariableDeclaratorSyntax>().Any(v => v.Initializer is { } i && !IsDefaultLiteral(i.Value)))
+            {
+                return false;
+            }
+
+            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var work = new Stack<IMethodSymbol>();
+            work.Push(constructor);
+            while (work.Count > 0)
+            {
+                var member = work.Pop();
+                if (seen.Count >= MaxMembers)
+                {
+                    return false;
+                }
+
+                if (!seen.Add(member.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                foreach (var reference in member.OriginalDefinition.DeclaringSyntaxReferences)
+                {
+                    var syntax = reference.GetSyntax();
+                    if (AssignsIn(syntax, field.Name))
+                    {
+                        return false;
+                    }
+
+#pragma warning disable RS1030 // Read once per (constructor, field) pair a condition asks about, and cached.
+                    var semanticModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+                    foreach (var called in syntax.DescendantNodesAndSelf().Where(n => n is InvocationExpressionSyntax or ConstructorInitializerSyntax or AssignmentExpressionSyntax or IdentifierNameSyntax))
+                    {
+                        var symbol = semanticModel.GetSymbolInfo(called).Symbol;
+                        var target = symbol switch
+                        {
+                            IMethodSymbol m => m,
+                            IPropertySymbol p when called.Parent is AssignmentExpressionSyntax a && a.Left == called => p.SetMethod,
+                            IPropertySymbol p => p.GetMethod,
+                            _ => null,
+                        };
+                        if (target is not null && !target.IsStatic && IsSameOrBase(target.ContainingType, constructor.ContainingType))
+                        {
+                            work.Push(target);
+                        }
+                    }
+                }
+
+                if (member.MethodKind == MethodKind.Constructor && !member.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer: not null })
+                    && member.ContainingType.BaseType?.InstanceConstructors.FirstOrDefault(c => c.Parameters.IsEmpty) is { } implicitBase)
+                {
+                    work.Push(implicitBase);
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsSameOrBase(INamedTypeSymbol? type, INamedTypeSymbol? derived)
+        {
+            for (var t = derived; t is not null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, type?.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Any write to a member of that name: assignment, compound assignment, increment, or a <c>ref</c>/<c>out</c> argument.</summary>
+        private static bool AssignsIn(SyntaxNode syntax, string name)
+            => syntax.DescendantNodesAndSelf().Any(n => n switch
+            {
+                AssignmentExpressionSyntax a => NameOf(a.Left) == name,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } u => NameOf(u.Operand) == name,
+                PostfixUnaryExpressionSyntax u => NameOf(u.Operand) == name,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } a => NameOf(a.Expression) == name,
+                _ => false,
+            });
+
+        private static string? NameOf(ExpressionSyntax expression) => expression switch
+        {
+            IdentifierNameSyntax id => id.Identifier.ValueText,
+            MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+        private static bool IsDefaultLiteral(ExpressionSyntax value)
+            => value.IsKind(SyntaxKind.FalseLiteralExpression) || value.IsKind(SyntaxKind.NullLiteralExpression) || value.IsKind(SyntaxKind.DefaultLiteralExpression);
+    }
+}
