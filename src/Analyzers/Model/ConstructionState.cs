@@ -60,12 +60,14 @@ namespace LockDiscipline.Analyzers.Model
 #pragma warning disable RS1030 // Read once per (constructor, field) pair a condition asks about, and cached.
                     var semanticModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
-                    foreach (var called in syntax.DescendantNodesAndSelf().Where(n => n is InvocationExpressionSyntax or ConstructorInitializerSyntax or AssignmentExpressionSyntax or IdentifierNameSyntax))
+                    // What runs: invoked methods, chained constructors, property accessors; a method group handed on (an event
+                    // subscription) does not run here.
+                    foreach (var called in syntax.DescendantNodesAndSelf().Where(n => n is InvocationExpressionSyntax or ConstructorInitializerSyntax or IdentifierNameSyntax))
                     {
                         var symbol = semanticModel.GetSymbolInfo(called).Symbol;
                         var target = symbol switch
                         {
-                            IMethodSymbol m => m,
+                            IMethodSymbol m when called is not IdentifierNameSyntax => m,
                             IPropertySymbol p when called.Parent is AssignmentExpressionSyntax a && a.Left == called => p.SetMethod,
                             IPropertySymbol p => p.GetMethod,
                             _ => null,
