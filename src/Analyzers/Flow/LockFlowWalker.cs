@@ -1085,7 +1085,7 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 _held.Add(state, entryReleased);
                 _receiver = _receiver is { } previous ? Combine(previous, receiver) : receiver;
-                _arguments = _arguments.IsDefault ? arguments : _arguments.Zip(arguments, Combine).ToImmutableArray();
+                _arguments = _arguments.IsDefault ? arguments : _arguments.SequenceEqual(arguments) ? _arguments : _arguments.Zip(arguments, Combine).ToImmutableArray();
             }
 
             public CallFact ToFact()

@@ -207,7 +207,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 {
                     // The first variant that this call site can run: not on an object the caller just created, and not ruled out
                     // by a constant argument.
-                    if (pair.Value.FirstOrDefault(p => Extend(target.OriginalDefinition, call, p, _model.Construction) is not null) is { } path)
+                    if (pair.Value.FirstOrDefault(p => TryMap(target.OriginalDefinition, call, p, _model.Construction, out _, out _, out _)) is { } path)
                     {
                         seen.Add((path.Class, path.Mode));
                         yield return (target.OriginalDefinition, path);
@@ -546,8 +546,15 @@ namespace LockDiscipline.Analyzers.Summaries
         /// object the caller just created (no other thread can hold it), or a constant argument rules out the branch it is on.
         /// </summary>
         public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction = null)
+            => TryMap(callee, call, path, construction, out var root, out var suffix, out var conditions)
+                ? new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix)
+                : null;
+
+        /// <summary>Whether <paramref name="call"/> can take <paramref name="path"/>, and whose lock and under which conditions it is then.</summary>
+        private static bool TryMap(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction, out ValueRoot root, out string suffix, out ImmutableDictionary<object, bool> conditions)
         {
-            var (root, suffix) = path.Root.Kind switch
+            conditions = ImmutableDictionary<object, bool>.Empty;
+            (root, suffix) = path.Root.Kind switch
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
@@ -560,7 +567,7 @@ namespace LockDiscipline.Analyzers.Summaries
             // Only the fresh object's own locks are unseen: what its fields point to may be shared.
             if (root.Kind == RootKind.Fresh && suffix.Length == 0)
             {
-                return null;
+                return false;
             }
 
             if (root.Kind == RootKind.Fresh)
@@ -569,7 +576,6 @@ namespace LockDiscipline.Analyzers.Summaries
                 suffix = string.Empty;
             }
 
-            var conditions = ImmutableDictionary<object, bool>.Empty;
             foreach (var condition in path.Conditions)
             {
                 switch (condition.Key)
@@ -580,7 +586,7 @@ namespace LockDiscipline.Analyzers.Summaries
                         {
                             if (value != condition.Value)
                             {
-                                return null;
+                                return false;
                             }
                         }
                         else if (ordinal < call.ArgumentRoots.Length && call.ArgumentRoots[ordinal] is { Kind: RootKind.Parameter } forwarded)
@@ -594,7 +600,7 @@ namespace LockDiscipline.Analyzers.Summaries
                         break;
                     case IFieldSymbol field when call.ReceiverConstruction is { } constructor && condition.Value && construction?.LeavesDefault(constructor, field) == true:
                         // Called on an object just made, before anything else touched it: the field is still false.
-                        return null;
+                        return false;
                 }
             }
 
@@ -604,13 +610,13 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 if (conditions.TryGetValue(known.Key, out var required) && required != known.Value)
                 {
-                    return null;
+                    return false;
                 }
 
                 conditions = conditions.SetItem(known.Key, known.Value);
             }
 
-            return new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix);
+            return true;
         }
 
         /// <summary>

@@ -31,3 +31,10 @@ public class R3
         finally { _m?.ReleaseMutex(); }
     }
 }
+
+// Lock is re-entrant: taking it again while held is no LD1003 in any form.
+public class T3
+{
+    readonly Lock _a = new(); int _n;
+    public void Twice() { using (_a.EnterScope()) { using (_a.EnterScope()) { _n++; } } }
+}

@@ -31,3 +31,10 @@ public class R2
         finally { _m?.ReleaseMutex(); }
     }
 }
+
+// Lock is re-entrant: taking it again while held is no LD1003 in any form.
+public class T2
+{
+    readonly Lock _a = new(); int _n;
+    public void Twice() { lock (_a) { lock (_a) { _n++; } } }
+}
