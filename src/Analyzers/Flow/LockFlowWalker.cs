@@ -537,13 +537,20 @@ namespace LockDiscipline.Analyzers.Flow
                         state = state.MoveHolds(_values.ClassOf(value), _values.PathOf(value), _values.ClassOf(local), to);
                     }
 
-                    return state.WithFresh(local.Local, value is IObjectCreationOperation);
+                    return state.WithFresh(local.Local, value is IObjectCreationOperation { Type: { } created } && MayMatterFresh(created));
                 case IParameterReferenceOperation parameter:
                     return state.WithKnown(parameter.Parameter.Ordinal, null);
                 default:
                     return state;
             }
         }
+
+        /// <summary>
+        /// Only objects whose locks or whose source the analysis sees are worth tracking as fresh: a lock object, or a type with
+        /// code in this compilation (a `new StringBuilder()` is neither).
+        /// </summary>
+        private bool MayMatterFresh(ITypeSymbol created)
+            => created.Locations.Any(l => l.IsInSource) || _model.LockTypes.IsLockType(created);
 
         private static object? FreshKeyOf(IOperation op) => op switch
         {
@@ -1017,7 +1024,10 @@ namespace LockDiscipline.Analyzers.Flow
 
                 _must = must;
                 EntryReleased = EntryReleased.Union(entryReleased);
-                Known = Known is null ? state.Known : Known.Where(p => state.Known.TryGetValue(p.Key, out var v) && v == p.Value).ToImmutableDictionary();
+                Known = Known is null || ReferenceEquals(Known, state.Known) ? state.Known
+                    : Known.Count == 0 ? Known
+                    : Known.All(p => state.Known.TryGetValue(p.Key, out var v) && v == p.Value) ? Known
+                    : Known.Where(p => state.Known.TryGetValue(p.Key, out var v) && v == p.Value).ToImmutableDictionary();
             }
         }
 

@@ -273,7 +273,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             // The usual case (most points hold nothing, or the same holds on both edges): joining changes nothing, so allocate nothing.
             var known = JoinKnown(a.Known, b.Known);
-            var fresh = a.Fresh.Count == 0 || ReferenceEquals(a.Fresh, b.Fresh) ? a.Fresh : a.Fresh.Intersect(b.Fresh);
+            var fresh = a.Fresh.Count == 0 || ReferenceEquals(a.Fresh, b.Fresh) || a.Fresh.IsSubsetOf(b.Fresh) ? a.Fresh : a.Fresh.Intersect(b.Fresh);
             if (SameHolds(a, b) && b.Ties.Keys.All(a.Ties.ContainsKey) && known == a.Known && fresh.Count == a.Fresh.Count)
             {
                 return a;
