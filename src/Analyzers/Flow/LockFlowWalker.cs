@@ -104,8 +104,9 @@ namespace LockDiscipline.Analyzers.Flow
 
             foreach (var held in state.May)
             {
-                // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit.
-                if (!held.FromEntry && !_entry.Held.ContainsKey(held.Key))
+                // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit; a non-recursive
+                // lock taken twice is LD1003's finding already.
+                if (!held.FromEntry && !held.Reacquired && !_entry.Held.ContainsKey(held.Key))
                 {
                     var key = (held.Key, held.AcquiredAt);
                     if (!_leaks.ContainsKey(key))

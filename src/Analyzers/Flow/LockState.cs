@@ -48,9 +48,10 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>One held lock at a program point. Immutable.</summary>
     internal sealed class HeldLock
     {
-        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry, bool fresh = false)
+        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry, bool fresh = false, bool reacquired = false)
         {
             Fresh = fresh;
+            Reacquired = reacquired;
             Key = key;
             Recursive = recursive;
             AcquiredAt = acquiredAt;
@@ -83,8 +84,11 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         public bool Fresh { get; }
 
-        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null, bool? fresh = null)
-            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry, fresh ?? Fresh);
+        /// <summary>A non-recursive lock taken again while held on some path here (LD1003's finding).</summary>
+        public bool Reacquired { get; }
+
+        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null, bool? fresh = null, bool? reacquired = null)
+            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry, fresh ?? Fresh, reacquired ?? Reacquired);
     }
 
     internal enum TieKind
@@ -215,7 +219,7 @@ namespace LockDiscipline.Analyzers.Flow
                 held = held.Remove(pair.Key);
                 if (!held.ContainsKey(key))
                 {
-                    held = held.Add(key, new HeldLock(key, h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh));
+                    held = held.Add(key, new HeldLock(key, h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh, h.Reacquired));
                 }
             }
 
@@ -243,7 +247,9 @@ namespace LockDiscipline.Analyzers.Flow
         {
             if (Held.TryGetValue(key, out var existing))
             {
-                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1), fresh: existing.Fresh && fresh)));
+                // Taking a non-recursive lock again is LD1003's finding: whatever is left held after it is not reported again.
+                var reacquired = existing.Reacquired || !(existing.Recursive && recursive);
+                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1), fresh: existing.Fresh && fresh, reacquired: reacquired)));
             }
 
             return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry, fresh)));
@@ -285,7 +291,7 @@ namespace LockDiscipline.Analyzers.Flow
                 if (b.Held.TryGetValue(pair.Key, out var other))
                 {
                     var first = Earlier(pair.Value.AcquiredAt, other.AcquiredAt);
-                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first, fresh: pair.Value.Fresh && other.Fresh);
+                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first, fresh: pair.Value.Fresh && other.Fresh, reacquired: pair.Value.Reacquired || other.Reacquired);
                 }
                 else
                 {
@@ -361,7 +367,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             foreach (var pair in Held)
             {
-                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth || h.Fresh != pair.Value.Fresh)
+                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth || h.Fresh != pair.Value.Fresh || h.Reacquired != pair.Value.Reacquired)
                 {
                     return false;
                 }

@@ -465,5 +465,23 @@ public static class Registry
 ",
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 25, 45, 25, 62).WithSpan("File0.cs", 31, 41, 31, 45).WithSpan("File0.cs", 25, 35, 25, 41).WithSpan("File0.cs", 30, 56, 30, 72).WithMessage("Lock-order cycle Config._watch -> Registry.Gate -> Config._watch: 'Registry.Gate' is acquired while 'Config._watch' is held here (via Notify -> lock (Gate)), and elsewhere 'Config._watch' is acquired while 'Registry.Gate' is held at File0.cs:30 in Touch (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch))"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 30, 56, 30, 72).WithSpan("File0.cs", 12, 52, 12, 60).WithSpan("File0.cs", 17, 13, 17, 30).WithSpan("File0.cs", 10, 29, 10, 46).WithSpan("File0.cs", 11, 59, 11, 74).WithSpan("File0.cs", 24, 33, 24, 39).WithSpan("File0.cs", 30, 40, 30, 44).WithSpan("File0.cs", 25, 45, 25, 62).WithMessage("Lock-order cycle Registry.Gate -> Config._watch -> Registry.Gate: 'Config._watch' is acquired while 'Registry.Gate' is held here (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch)), and elsewhere 'Registry.Gate' is acquired while 'Config._watch' is held at File0.cs:25 in Changed (via Notify -> lock (Gate))"));
+
+        /// <summary>
+        /// Clang's thread-safety tests: after a recursive acquisition of a non-recursive lock (LD1003), what is left held on that
+        /// path is not reported again; a re-entrant lock entered twice and left once is still a leak.
+        /// </summary>
+        [Fact]
+        public Task WhatARecursiveAcquisitionLeavesHeldIsNotReportedAgain()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Twice
+{
+    private readonly SemaphoreSlim _sem = new SemaphoreSlim(1, 1);
+    private readonly object _gate = new object();
+    public void Semaphore() { _sem.Wait(); _sem.Wait(); _sem.Release(); }
+    public void Monitor2() { Monitor.Enter(_gate); Monitor.Enter(_gate); Monitor.Exit(_gate); }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 6, 44, 6, 55).WithSpan("File0.cs", 6, 31, 6, 42).WithMessage("'Twice._sem' is acquired while already held (taken at File0.cs:6) and it is not recursive"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 7, 30, 7, 50).WithMessage("'_gate' is acquired here and is still held on some path out of 'Monitor2' (at the end of the method) (if 'Monitor2' returns holding it for its caller, say so with [Acquires(\"_gate\")])"));
 }
 }
