@@ -151,9 +151,11 @@ namespace LockDiscipline.Analyzers.Flow
         {
             op = Unwrap(op);
             // A type whose own code locks `this` makes its instances the lock: `lock (child)` anywhere else takes the lock
-            // `lock (this)` takes inside Child, whatever field, local or parameter names it.
+            // `lock (this)` takes inside Child, whatever field, local or parameter names it. Not for a lock primitive (a type with
+            // [Acquires] members): its fields keep their own classes, as its body is not followed.
             if (op is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
-                && op.Type is INamedTypeSymbol { TypeKind: TypeKind.Class } lockedType && _lockTypes?.LocksThis(lockedType) == true)
+                && op.Type is INamedTypeSymbol { TypeKind: TypeKind.Class } lockedType && _lockTypes is { } lockTypes
+                && lockTypes.LocksThis(lockedType) && !lockTypes.IsLockType(lockedType))
             {
                 return LockClass.ForType(lockedType.OriginalDefinition);
             }

@@ -483,5 +483,22 @@ public sealed class Twice
 ",
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 6, 44, 6, 55).WithSpan("File0.cs", 6, 31, 6, 42).WithMessage("'Twice._sem' is acquired while already held (taken at File0.cs:6) and it is not recursive"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 7, 30, 7, 50).WithMessage("'_gate' is acquired here and is still held on some path out of 'Monitor2' (at the end of the method) (if 'Monitor2' returns holding it for its caller, say so with [Acquires(\"_gate\")])"));
+
+        /// <summary>A lock primitive implemented with <c>lock (this)</c> inside: its fields in other types keep their own classes.</summary>
+        [Fact]
+        public Task FieldsOfALockPrimitiveThatLocksThisKeepTheirClasses()
+            => Verify.AnalyzerAsync(@"using LockDiscipline;
+public sealed class Mu
+{
+    [Acquires] public void Lock() { System.Threading.Monitor.Enter(this); }
+    [Releases] public void Unlock() { System.Threading.Monitor.Exit(this); }
+}
+public sealed class Device
+{
+    public readonly Mu A = new Mu();
+    public readonly Mu B = new Mu();
+    public void AThenB() { A.Lock(); B.Lock(); B.Unlock(); A.Unlock(); }
+}
+");
 }
 }
