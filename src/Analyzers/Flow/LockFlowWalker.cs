@@ -428,7 +428,7 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         private ISymbol? OwnDelegateMember(IOperation? receiver)
             => receiver is not null && _values.Unwrap(receiver) is IMemberReferenceOperation reference
-               && (reference.Member.IsStatic || _values.Unwrap(reference.Instance!) is IInstanceReferenceOperation)
+               && (reference.Member.IsStatic || (reference.Instance is { } instance && _values.Unwrap(instance) is IInstanceReferenceOperation))
                 ? DelegateMember(reference)
                 : null;
 
