@@ -338,8 +338,8 @@ namespace LockDiscipline.Analyzers.Flow
             var key = new HeldKey(_values.ClassOf(locked), _values.PathOf(locked), LockMode.Exclusive);
             var effect = new LockEffect(EffectKind.Acquire, key, recursive: true);
             var site = locked.Syntax.GetLocation();
-            RecordAcquire(invalid, effect, site, state, "lock (" + locked.Syntax + ")");
-            return state.Acquire(key, effect.Recursive, site, fresh: LockRootOf(invalid, state).Kind == RootKind.Fresh).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
+            var root = RecordAcquire(invalid, effect, site, state, "lock (" + locked.Syntax + ")");
+            return state.Acquire(key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
         }
 
         /// <summary>Releases the <c>lock</c> statements (see <see cref="LockStatementOnLock"/>) that <paramref name="op"/> is outside of; all of them when null (the method is left).</summary>
@@ -706,8 +706,8 @@ namespace LockDiscipline.Analyzers.Flow
 
         private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)
         {
-            RecordAcquire(op, effect, site, state);
-            return state.Acquire(effect.Key, effect.Recursive, site, fresh: LockRootOf(op, state).Kind == RootKind.Fresh);
+            var root = RecordAcquire(op, effect, site, state);
+            return state.Acquire(effect.Key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh);
         }
 
         /// <summary>Whose lock an acquiring operation takes: the locked value's, or for a lock primitive's call its receiver's.</summary>
@@ -733,14 +733,17 @@ namespace LockDiscipline.Analyzers.Flow
             return after;
         }
 
-        private void RecordAcquire(IOperation op, LockEffect effect, Location site, LockState state, string? description = null)
+        /// <summary>Records the acquisition with the locks held at it; returns whose lock it is.</summary>
+        private ValueRoot RecordAcquire(IOperation op, LockEffect effect, Location site, LockState state, string? description = null)
         {
             if (!_acquisitions.TryGetValue(op, out var accumulator))
             {
                 _acquisitions[op] = accumulator = new AcquireAccumulator(effect.Key, effect.Recursive, site, description ?? Describe(op), effect.IsTry);
             }
 
-            accumulator.Add(state, EntryLocksReleased(state), LockRootOf(op, state));
+            var root = LockRootOf(op, state);
+            accumulator.Add(state, EntryLocksReleased(state), root);
+            return root;
         }
 
         private void RecordCall(IOperation op, IMethodSymbol target, LockState state)
@@ -751,7 +754,7 @@ namespace LockDiscipline.Analyzers.Flow
                 var required = contract.Requires.Select(r => ResolveKey(r.Target, op, target, r.Mode)).ToImmutableArray();
                 var excluded = contract.Excludes.Select(x => ResolveKey(x, op, target, LockMode.Exclusive)).ToImmutableArray();
                 var delegateSource = target.MethodKind == MethodKind.DelegateInvoke ? OwnDelegateMember(ValueResolver.ReceiverOf(op)) : null;
-                var argumentPaths = target.Parameters.Select(p => ArgumentOf(op, p) is { } argument ? _values.PathOf(argument) : null).ToImmutableArray();
+                var argumentPaths = target.Parameters.Select(p => ValueResolver.ArgumentFor(op, p) is { } argument ? _values.PathOf(argument) : null).ToImmutableArray();
                 var construction = ValueResolver.ReceiverOf(op) is { } receiverOp && _values.Unwrap(receiverOp) is ILocalReferenceOperation receiverLocal
                     && _creations.TryGetValue(receiverLocal.Local, out var madeBy) && ReceiverUses(receiverLocal.Local) == 1 ? madeBy : null;
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
@@ -797,9 +800,6 @@ namespace LockDiscipline.Analyzers.Flow
             return _receiverUses.TryGetValue(local, out var uses) ? uses : 0;
         }
 
-        private static IOperation? ArgumentOf(IOperation call, IParameterSymbol parameter)
-            => ValueResolver.ArgumentFor(call, parameter);
-
         /// <summary>The constant bool passed for each parameter (a default value included), by ordinal.</summary>
         private static ImmutableArray<bool?> ArgumentConstants(IOperation call, IMethodSymbol target)
         {
@@ -808,11 +808,11 @@ namespace LockDiscipline.Analyzers.Flow
                 return ImmutableArray<bool?>.Empty;
             }
 
-            return target.Parameters.Select(p => p.Type.SpecialType == SpecialType.System_Boolean && ArgumentOf(call, p) is { ConstantValue: { HasValue: true, Value: bool value } } ? value : (bool?)null).ToImmutableArray();
+            return target.Parameters.Select(p => p.Type.SpecialType == SpecialType.System_Boolean && ValueResolver.ArgumentFor(call, p) is { ConstantValue: { HasValue: true, Value: bool value } } ? value : (bool?)null).ToImmutableArray();
         }
 
         private ImmutableArray<ValueRoot> ArgumentRoots(IOperation call, IMethodSymbol target, LockState state)
-            => target.Parameters.IsEmpty ? ImmutableArray<ValueRoot>.Empty : target.Parameters.Select(p => RootOf(ArgumentOf(call, p), state, throughOwnedLock: false)).ToImmutableArray();
+            => target.Parameters.IsEmpty ? ImmutableArray<ValueRoot>.Empty : target.Parameters.Select(p => RootOf(ValueResolver.ArgumentFor(call, p), state, throughOwnedLock: false)).ToImmutableArray();
 
         /// <summary>The receiver's static type when the call dispatches on it (see <see cref="CallFact.VirtualReceiver"/>).</summary>
         private static ITypeSymbol? VirtualReceiverOf(IOperation op, IMethodSymbol target)

@@ -145,7 +145,10 @@ namespace LockDiscipline.Analyzers.Flow
             Fresh = fresh;
         }
 
-        /// <summary>The values of bool parameters (by ordinal) known on every path here: the branches taken on them.</summary>
+        /// <summary>
+        /// The values known on every path here from the branches taken: of bool parameters (keyed by ordinal) and of this object's
+        /// bool fields (keyed by the field, until a call may change them).
+        /// </summary>
         public ImmutableDictionary<object, bool> Known { get; }
 
         /// <summary>

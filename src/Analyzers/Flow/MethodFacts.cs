@@ -51,11 +51,6 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A lock acquired (or waited for) directly in the method body.</summary>
     internal sealed class AcquireFact
     {
-        public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry)
-            : this(key, recursive, site, description, mayHeld, entryLocksReleased, isTry, ValueRoot.Other, ImmutableDictionary<object, bool>.Empty)
-        {
-        }
-
         public AcquireFact(HeldKey key, bool recursive, Location site, string description, ImmutableArray<HeldLock> mayHeld, ImmutableHashSet<LockClass> entryLocksReleased, bool isTry, ValueRoot root, ImmutableDictionary<object, bool> conditions)
         {
             Root = root;

@@ -106,19 +106,12 @@ namespace LockDiscipline.Analyzers.Model
         private static bool AssignsIn(SyntaxNode syntax, string name)
             => syntax.DescendantNodesAndSelf().Any(n => n switch
             {
-                AssignmentExpressionSyntax a => NameOf(a.Left) == name,
-                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } u => NameOf(u.Operand) == name,
-                PostfixUnaryExpressionSyntax u => NameOf(u.Operand) == name,
-                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } a => NameOf(a.Expression) == name,
+                AssignmentExpressionSyntax a => AssignedMember.NameOf(a.Left) == name,
+                PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } u => AssignedMember.NameOf(u.Operand) == name,
+                PostfixUnaryExpressionSyntax u => AssignedMember.NameOf(u.Operand) == name,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } a => AssignedMember.NameOf(a.Expression) == name,
                 _ => false,
             });
-
-        private static string? NameOf(ExpressionSyntax expression) => expression switch
-        {
-            IdentifierNameSyntax id => id.Identifier.ValueText,
-            MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
-            _ => null,
-        };
 
         private static bool IsDefaultLiteral(ExpressionSyntax value)
             => value.IsKind(SyntaxKind.FalseLiteralExpression) || value.IsKind(SyntaxKind.NullLiteralExpression) || value.IsKind(SyntaxKind.DefaultLiteralExpression);

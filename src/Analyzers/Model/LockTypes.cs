@@ -70,13 +70,7 @@ namespace LockDiscipline.Analyzers.Model
                         ArgumentSyntax { RefKindKeyword.RawKind: not 0 } arg => (arg.Expression, null),
                         _ => (null, null),
                     };
-                    var name = target switch
-                    {
-                        IdentifierNameSyntax id => id.Identifier.ValueText,
-                        MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
-                        _ => null,
-                    };
-                    if (name == member.Name)
+                    if (target is not null && AssignedMember.NameOf(target) == member.Name)
                     {
                         yield return value;
                     }
@@ -269,41 +263,9 @@ namespace LockDiscipline.Analyzers.Model
         private static bool IsLiteral(ExpressionSyntax? expression, int value)
             => expression is LiteralExpressionSyntax literal && literal.Token.Value is int i && i == value;
 
-        /// <summary>The argument lists of every <c>new T(...)</c> assigned to the member in its declaration or in its type's constructors.</summary>
+        /// <summary>The argument lists of every <c>new T(...)</c> assigned to the member in its declaration or in its type.</summary>
         private static IEnumerable<ExpressionSyntax[]> CreationArguments(ISymbol member)
-        {
-            foreach (var reference in member.DeclaringSyntaxReferences)
-            {
-                var node = reference.GetSyntax();
-                var initializer = node switch
-                {
-                    VariableDeclaratorSyntax v => v.Initializer?.Value,
-                    PropertyDeclarationSyntax p => p.Initializer?.Value,
-                    _ => null,
-                };
-                if (Creation(initializer) is { } args)
-                {
-                    yield return args;
-                }
-            }
-
-            foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
-            {
-                foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left switch
-                    {
-                        IdentifierNameSyntax id => id.Identifier.ValueText,
-                        MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
-                        _ => null,
-                    };
-                    if (target == member.Name && Creation(assignment.Right) is { } args)
-                    {
-                        yield return args;
-                    }
-                }
-            }
-        }
+            => AssignedValues(member).Select(Creation).OfType<ExpressionSyntax[]>();
 
         private static ExpressionSyntax[]? Creation(ExpressionSyntax? expression) => expression switch
         {

@@ -174,7 +174,7 @@ namespace LockDiscipline.Analyzers.Model
                         case InvocationExpressionSyntax { Expression: var callee } when DelegateMemberName(callee) is { } delegateName:
                             invokedMembers.Add(delegateName);
                             break;
-                        case AssignmentExpressionSyntax { Left: var left } when StoredName(left) is { } stored:
+                        case AssignmentExpressionSyntax { Left: var left } when AssignedMember.NameOf(left) is { } stored:
                             stores.Add((bodies.Count, stored));
                             break;
                         case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
@@ -193,17 +193,11 @@ namespace LockDiscipline.Analyzers.Model
         private static string? DelegateMemberName(ExpressionSyntax callee) => callee switch
         {
             IdentifierNameSyntax id => id.Identifier.ValueText,
-            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: var target } => StoredName(target),
-            MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent.Parent: ConditionalAccessExpressionSyntax access } => StoredName(access.Expression),
+            MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: var target } => AssignedMember.NameOf(target),
+            MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Invoke", Parent.Parent: ConditionalAccessExpressionSyntax access } => AssignedMember.NameOf(access.Expression),
             _ => null,
         };
 
-        private static string? StoredName(ExpressionSyntax target) => target switch
-        {
-            IdentifierNameSyntax id => id.Identifier.ValueText,
-            MemberAccessExpressionSyntax ma => ma.Name.Identifier.ValueText,
-            _ => null,
-        };
 
         /// <summary>What one tree contributes: the names our attributes annotate, and each body with the names it uses.</summary>
         internal sealed class TreeScan

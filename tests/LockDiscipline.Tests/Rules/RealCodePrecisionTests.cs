@@ -315,154 +315,67 @@ public sealed class BufferingWrapper : Target
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 11, 60, 11, 79).WithSpan("File0.cs", 4, 38, 4, 46).WithSpan("File0.cs", 11, 45, 11, 56).WithSpan("File0.cs", 4, 50, 4, 57).WithMessage("Lock-order cycle BufferingWrapper._lockObject -> Target.SyncRoot -> BufferingWrapper._lockObject: 'Target.SyncRoot' is acquired while 'BufferingWrapper._lockObject' is held here (via WriteAsync -> lock (SyncRoot)), and elsewhere 'BufferingWrapper._lockObject' is acquired while 'Target.SyncRoot' is held at File0.cs:4 in WriteAsync (via Write -> lock (_lockObject))"));
 
         /// <summary>
+        /// NLog's singleton, reduced: <paramref name="members"/> go after the factory's fields, <paramref name="setup"/> runs on the
+        /// new factory before it is offered to <c>CompareExchange</c>. Each is whole lines (empty, or ending with a newline): the
+        /// tests count lines from this text.
+        /// </summary>
+        private static string SingletonFactory(string members, string setup)
+            => @"using System.Threading;
+public sealed class Factory
+{
+    private static Factory _instance;
+    private Config _config;
+    private bool _configLoaded;
+/*MEMBERS*/    public void Load(Config config) { _config = config; _configLoaded = true; }
+    public void Dispose() { DisposeInternal(); }
+    private void DisposeInternal() { if (_configLoaded) { _config.Close(); } }
+    public static Factory Instance => _instance ?? Create();
+    private static Factory Create()
+    {
+        var factory = new Factory();
+/*SETUP*/        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
+            factory.Dispose();
+        return _instance;
+    }
+}
+public sealed class Config
+{
+    private readonly object _watch = new object();
+    public void Close() { lock (_watch) { } }
+    public void Changed() { lock (_watch) { Registry.Notify(); } }
+}
+public static class Registry
+{
+    private static readonly object Gate = new object();
+    public static void Touch() { lock (Gate) { var f = Factory.Instance; } }
+    public static void Notify() { lock (Gate) { } }
+}
+"
+                .Replace("/*MEMBERS*/", members).Replace("/*SETUP*/", setup);
+
+        /// <summary>
         /// NLog's singleton: the factory that lost the race is disposed right after its constructor, which never loads a
         /// configuration, so the dispose path that closes the configuration (guarded by <c>_configLoaded</c>) cannot run.
         /// </summary>
         [Fact]
         public Task AFieldTheConstructorLeavesFalseRulesOutItsBranchOnAJustMadeObject()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public sealed class Factory
-{
-    private static Factory _instance;
-    private Config _config;
-    private bool _configLoaded;
-    public void Load(Config config) { _config = config; _configLoaded = true; }
-    public void Dispose() { DisposeInternal(); }
-    private void DisposeInternal() { if (_configLoaded) { _config.Close(); } }
-    public static Factory Instance => _instance ?? Create();
-    private static Factory Create()
-    {
-        var factory = new Factory();
-        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
-            factory.Dispose();
-        return _instance;
-    }
-}
-public sealed class Config
-{
-    private readonly object _watch = new object();
-    public void Close() { lock (_watch) { } }
-    public void Changed() { lock (_watch) { Registry.Notify(); } }
-}
-public static class Registry
-{
-    private static readonly object Gate = new object();
-    public static void Touch() { lock (Gate) { var f = Factory.Instance; } }
-    public static void Notify() { lock (Gate) { } }
-}
-");
+            => Verify.AnalyzerAsync(SingletonFactory(string.Empty, string.Empty));
 
         [Fact]
         public Task AnObjectUsedBeforeTheCallKeepsTheBranch()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public sealed class Factory
-{
-    private static Factory _instance;
-    private Config _config;
-    private bool _configLoaded;
-    public void Load(Config config) { _config = config; _configLoaded = true; }
-    public void Dispose() { DisposeInternal(); }
-    private void DisposeInternal() { if (_configLoaded) { _config.Close(); } }
-    public static Factory Instance => _instance ?? Create();
-    private static Factory Create()
-    {
-        var factory = new Factory();
-        factory.Load(new Config());
-        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
-            factory.Dispose();
-        return _instance;
-    }
-}
-public sealed class Config
-{
-    private readonly object _watch = new object();
-    public void Close() { lock (_watch) { } }
-    public void Changed() { lock (_watch) { Registry.Notify(); } }
-}
-public static class Registry
-{
-    private static readonly object Gate = new object();
-    public static void Touch() { lock (Gate) { var f = Factory.Instance; } }
-    public static void Notify() { lock (Gate) { } }
-}
-",
+            => Verify.AnalyzerAsync(SingletonFactory(string.Empty, "        factory.Load(new Config());\n"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 24, 45, 24, 62).WithSpan("File0.cs", 30, 41, 30, 45).WithSpan("File0.cs", 24, 35, 24, 41).WithSpan("File0.cs", 29, 56, 29, 72).WithMessage("Lock-order cycle Config._watch -> Registry.Gate -> Config._watch: 'Registry.Gate' is acquired while 'Config._watch' is held here (via Notify -> lock (Gate)), and elsewhere 'Config._watch' is acquired while 'Registry.Gate' is held at File0.cs:29 in Touch (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch))"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 29, 56, 29, 72).WithSpan("File0.cs", 10, 52, 10, 60).WithSpan("File0.cs", 16, 13, 16, 30).WithSpan("File0.cs", 8, 29, 8, 46).WithSpan("File0.cs", 9, 59, 9, 74).WithSpan("File0.cs", 23, 33, 23, 39).WithSpan("File0.cs", 29, 40, 29, 44).WithSpan("File0.cs", 24, 45, 24, 62).WithMessage("Lock-order cycle Registry.Gate -> Config._watch -> Registry.Gate: 'Config._watch' is acquired while 'Registry.Gate' is held here (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch)), and elsewhere 'Registry.Gate' is acquired while 'Config._watch' is held at File0.cs:24 in Changed (via Notify -> lock (Gate))"));
 
         /// <summary>A handler the constructor subscribes does not run during construction: the field is still false.</summary>
         [Fact]
         public Task AHandlerTheConstructorSubscribesDoesNotSetTheField()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public sealed class Factory
-{
-    private static Factory _instance;
-    private Config _config;
-    private bool _configLoaded;
-    public static event System.Action Reloaded;
-    public Factory() { Reloaded += OnReloaded; }
-    private void OnReloaded() { _configLoaded = true; }
-    public void Load(Config config) { _config = config; _configLoaded = true; }
-    public void Dispose() { DisposeInternal(); }
-    private void DisposeInternal() { if (_configLoaded) { _config.Close(); } }
-    public static Factory Instance => _instance ?? Create();
-    private static Factory Create()
-    {
-        var factory = new Factory();
-        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
-            factory.Dispose();
-        return _instance;
-    }
-}
-public sealed class Config
-{
-    private readonly object _watch = new object();
-    public void Close() { lock (_watch) { } }
-    public void Changed() { lock (_watch) { Registry.Notify(); } }
-}
-public static class Registry
-{
-    private static readonly object Gate = new object();
-    public static void Touch() { lock (Gate) { var f = Factory.Instance; } }
-    public static void Notify() { lock (Gate) { } }
-}
-");
+            => Verify.AnalyzerAsync(SingletonFactory("    public static event System.Action Reloaded;\n    public Factory() { Reloaded += OnReloaded; }\n    private void OnReloaded() { _configLoaded = true; }\n", string.Empty));
 
         /// <summary>A method the constructor calls that sets the field keeps the branch.</summary>
         [Fact]
         public Task AMethodTheConstructorCallsThatSetsTheFieldKeepsTheBranch()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public sealed class Factory
-{
-    private static Factory _instance;
-    private Config _config;
-    private bool _configLoaded;
-    public Factory() { Init(); }
-    private void Init() { _configLoaded = true; }
-    public void Load(Config config) { _config = config; _configLoaded = true; }
-    public void Dispose() { DisposeInternal(); }
-    private void DisposeInternal() { if (_configLoaded) { _config.Close(); } }
-    public static Factory Instance => _instance ?? Create();
-    private static Factory Create()
-    {
-        var factory = new Factory();
-        if (!(Interlocked.CompareExchange(ref _instance, factory, null) is null))
-            factory.Dispose();
-        return _instance;
-    }
-}
-public sealed class Config
-{
-    private readonly object _watch = new object();
-    public void Close() { lock (_watch) { } }
-    public void Changed() { lock (_watch) { Registry.Notify(); } }
-}
-public static class Registry
-{
-    private static readonly object Gate = new object();
-    public static void Touch() { lock (Gate) { var f = Factory.Instance; } }
-    public static void Notify() { lock (Gate) { } }
-}
-",
+            => Verify.AnalyzerAsync(SingletonFactory("    public Factory() { Init(); }\n    private void Init() { _configLoaded = true; }\n", string.Empty),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 25, 45, 25, 62).WithSpan("File0.cs", 31, 41, 31, 45).WithSpan("File0.cs", 25, 35, 25, 41).WithSpan("File0.cs", 30, 56, 30, 72).WithMessage("Lock-order cycle Config._watch -> Registry.Gate -> Config._watch: 'Registry.Gate' is acquired while 'Config._watch' is held here (via Notify -> lock (Gate)), and elsewhere 'Config._watch' is acquired while 'Registry.Gate' is held at File0.cs:30 in Touch (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch))"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 30, 56, 30, 72).WithSpan("File0.cs", 12, 52, 12, 60).WithSpan("File0.cs", 17, 13, 17, 30).WithSpan("File0.cs", 10, 29, 10, 46).WithSpan("File0.cs", 11, 59, 11, 74).WithSpan("File0.cs", 24, 33, 24, 39).WithSpan("File0.cs", 30, 40, 30, 44).WithSpan("File0.cs", 25, 45, 25, 62).WithMessage("Lock-order cycle Registry.Gate -> Config._watch -> Registry.Gate: 'Config._watch' is acquired while 'Registry.Gate' is held here (via Instance -> Create -> Dispose -> DisposeInternal -> Close -> lock (_watch)), and elsewhere 'Registry.Gate' is acquired while 'Config._watch' is held at File0.cs:25 in Changed (via Notify -> lock (Gate))"));
 
