@@ -130,6 +130,7 @@ namespace LockDiscipline.Analyzers
             LockOrderRules.Run(context);
             CycleRules.Run(context);
             GuardedByRules.Run(context);
+            ThreadAffinityRules.Run(context);
             RefCountRules.Run(context, refFindings.Values);
 
             var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);

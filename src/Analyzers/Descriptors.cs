@@ -78,6 +78,12 @@ namespace LockDiscipline.Analyzers
             HoldingCategory, DiagnosticSeverity.Error,
             "A [GuardedBy] member may be read only while its lock is held, and written only while it is held exclusively.");
 
+        public static readonly DiagnosticDescriptor LD1010_ThreadAffineLockAcrossAwait = Create(
+            "LD1010", "Thread-affine lock held across an await",
+            "'{0}' ({1}) is held across this {2} (acquired at {3}{4}): the code after it may run on another thread, where releasing the lock throws or never happens",
+            HoldingCategory, DiagnosticSeverity.Error,
+            "A lock that must be released by the thread that took it (Monitor, lock, System.Threading.Lock, Mutex, ReaderWriterLockSlim, SpinLock, [ThreadAffine] types) must not be held where the method can suspend: an await, or a yield return in an iterator.");
+
         public static readonly DiagnosticDescriptor LD2001_ReferenceLeak = Create(
             "LD2001", "Reference leak",
             "The reference taken by '{0}' is neither dropped nor handed on {1}",
@@ -107,6 +113,12 @@ namespace LockDiscipline.Analyzers
             "'{0}' drops a reference to '{1}' that this method does not own",
             RefCategory, DiagnosticSeverity.Warning,
             "Only a reference this method took, or one handed to it through [ConsumesRef] or a [HoldsRef] member, may be dropped here.");
+
+        public static readonly DiagnosticDescriptor LD2006_HeldReferenceNeverDropped = Create(
+            "LD2006", "Held reference never dropped by its owner",
+            "'{0}' holds a reference that {1}",
+            RefCategory, DiagnosticSeverity.Warning,
+            "The object that stores a reference in a [HoldsRef] member must drop it or hand it on in its teardown (Dispose, or the release path of its own [DropsRef] method); without a teardown, some code must load it and drop it.");
 
         public static string HelpLink(string id) => HelpBase + id + ".md";
 

@@ -27,11 +27,13 @@ namespace LockDiscipline.Analyzers
             Descriptors.LD1007_ExcludedLockHeld,
             Descriptors.LD1008_UnbalancedLock,
             Descriptors.LD1009_GuardedMemberAccess,
+            Descriptors.LD1010_ThreadAffineLockAcrossAwait,
             Descriptors.LD2001_ReferenceLeak,
             Descriptors.LD2002_DoubleDrop,
             Descriptors.LD2003_UseAfterDrop,
             Descriptors.LD2004_FinalDropUnderLock,
-            Descriptors.LD2005_DropOfUnownedReference);
+            Descriptors.LD2005_DropOfUnownedReference,
+            Descriptors.LD2006_HeldReferenceNeverDropped);
 
         public override void Initialize(AnalysisContext context)
         {

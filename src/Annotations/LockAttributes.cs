@@ -104,6 +104,15 @@ namespace LockDiscipline
     {
     }
 
+    /// <summary>
+    /// The lock must be released by the thread that acquired it (as <c>Monitor</c> and <c>Mutex</c>), so it must not be held across
+    /// an <c>await</c> (LD1010).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
+    public sealed class ThreadAffineAttribute : Attribute
+    {
+    }
+
     /// <summary>A guard returned by an <see cref="AcquiresAttribute"/> method: disposing it (<c>using</c>) releases the lock.</summary>
     [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = true)]
     public sealed class ScopedLockAttribute : Attribute

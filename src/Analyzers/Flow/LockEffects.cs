@@ -24,8 +24,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>What one call does to one lock.</summary>
     internal sealed class LockEffect
     {
-        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true, bool isTry = false)
+        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true, bool isTry = false, ThreadAffinity? affinity = null)
         {
+            Affinity = affinity;
             IsTry = isTry || kind == EffectKind.TryAcquire;
             Kind = kind;
             Key = key;
@@ -45,6 +46,12 @@ namespace LockDiscipline.Analyzers.Flow
 
         public bool SuccessValue { get; }
 
+        /// <summary>For an acquisition: why the thread that takes the lock must be the one that releases it (null when it need not).</summary>
+        public ThreadAffinity? Affinity { get; }
+
+        public LockEffect WithAffinity(ThreadAffinity? affinity)
+            => affinity is null ? this : new LockEffect(Kind, Key, Recursive, TakenFlag, SuccessValue, IsTry, affinity);
+
         /// <summary>A try-acquisition never waits, so (as in lockdep) it adds no order dependency and cannot self-deadlock.</summary>
         public bool IsTry { get; }
     }
@@ -61,7 +68,15 @@ namespace LockDiscipline.Analyzers.Flow
                 return FromContract(call, contract, model, values);
             }
 
-            return FromBcl(call, model, values);
+            var effects = FromBcl(call, model, values);
+            if (effects.Count == 0 || effects.All(e => e.Kind == EffectKind.Release))
+            {
+                return effects;
+            }
+
+            var lockMember = (call.Instance ?? call.Arguments.FirstOrDefault()?.Value) is { } locked ? (values.Unwrap(locked) as IMemberReferenceOperation)?.Member : null;
+            var affinity = ThreadAffinity.OfBclAcquisition(call, model.LockTypes, lockMember);
+            return affinity is null ? effects : effects.Select(e => e.Kind == EffectKind.Release ? e : e.WithAffinity(affinity)).ToList();
         }
 
         /// <summary>Resolves a contract path against a call site: the lock class and the instance in the caller's frame.</summary>
@@ -105,7 +120,7 @@ namespace LockDiscipline.Analyzers.Flow
             var guard = model.LockTypes.IsScopedGuard(creation.Type);
             return contract.Acquires
                 .Select(entry => KeyOf(entry, creation, constructor, values))
-                .Select(key => new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class)))
+                .Select(key => new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), affinity: model.ThreadAffinities.OfContract(constructor, key.Class)))
                 .ToList();
         }
 
@@ -116,13 +131,13 @@ namespace LockDiscipline.Analyzers.Flow
             foreach (var entry in contract.Acquires)
             {
                 var key = KeyOf(entry, call, values);
-                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class)));
+                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
             }
 
             foreach (var entry in contract.TryAcquires)
             {
                 var key = KeyOf(entry, call, values);
-                effects.Add(new LockEffect(EffectKind.TryAcquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), successValue: entry.SuccessValue ?? true));
+                effects.Add(new LockEffect(EffectKind.TryAcquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), successValue: entry.SuccessValue ?? true, affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
             }
 
             foreach (var entry in contract.Releases)

@@ -33,6 +33,7 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<(HeldKey, Location), LeakFact> _leaks = new();
         private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
         private readonly Dictionary<(DelegateFlowKind, ISymbol?, ISymbol?, ISymbol?, int), DelegateFlow> _delegateFlows = new();
+        private readonly Dictionary<IOperation, SuspensionFact> _suspensions = new();
 
         private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
@@ -199,7 +200,7 @@ namespace LockDiscipline.Analyzers.Flow
                         // Testing the stored result again (`if (taken) ...; finally { if (taken) Exit(); }`) must not take the lock
                         // a second time: where this result already stands for a hold, success keeps it and failure removes it.
                         var fromThisResult = state.Held.TryGetValue(tie.Key, out var existing) && existing.AcquiredAt == tie.Site;
-                        var succeeded = fromThisResult ? state : state.Acquire(tie.Key, tie.Recursive, tie.Site);
+                        var succeeded = fromThisResult ? state : state.Acquire(tie.Key, tie.Recursive, tie.Site, affinity: tie.Affinity);
                         var failed = fromThisResult ? state.Release(tie.Key, out _) : state;
                         return tie.SuccessValue ? (succeeded, failed) : (failed, succeeded);
                 }
@@ -304,6 +305,12 @@ namespace LockDiscipline.Analyzers.Flow
                     return state;
                 case IFlowCaptureOperation capture:
                     return TieCapture(capture, state);
+                case IAwaitOperation await:
+                    RecordSuspension(await, state);
+                    return state.WithoutFieldKnowledge();
+                case IReturnOperation { Kind: OperationKind.YieldReturn } yieldReturn:
+                    RecordSuspension(yieldReturn, state);
+                    return state.WithoutFieldKnowledge();
                 case IInvalidOperation invalid when LockStatementOnLock(invalid) is { } lockStatement:
                     return EnterLockStatement(invalid, lockStatement, state);
                 case IInvalidOperation invalid:
@@ -336,10 +343,10 @@ namespace LockDiscipline.Analyzers.Flow
         {
             var locked = invalid.ChildOperations.First();
             var key = new HeldKey(_values.ClassOf(locked), _values.PathOf(locked), LockMode.Exclusive);
-            var effect = new LockEffect(EffectKind.Acquire, key, recursive: true);
+            var effect = new LockEffect(EffectKind.Acquire, key, recursive: true, affinity: new ThreadAffinity("System.Threading.Lock"));
             var site = locked.Syntax.GetLocation();
             var root = RecordAcquire(invalid, effect, site, state, "lock (" + locked.Syntax + ")");
-            return state.Acquire(key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
+            return state.Acquire(key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh, affinity: effect.Affinity).WithTie(lockStatement, new Tie(TieKind.StatementScope, key, recursive: true, site));
         }
 
         /// <summary>Releases the <c>lock</c> statements (see <see cref="LockStatementOnLock"/>) that <paramref name="op"/> is outside of; all of them when null (the method is left).</summary>
@@ -644,7 +651,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             if (_pendingTries.TryGetValue(source, out var pending))
             {
-                return state.WithTie(key, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue));
+                return state.WithTie(key, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue, pending.Effect.Affinity));
             }
 
             if (CopiedTryResult(value, state) is { } copied)
@@ -684,7 +691,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return null;
             }
 
-            return negated ? new Tie(TieKind.TryResult, tie.Key, tie.Recursive, tie.Site, !tie.SuccessValue) : tie;
+            return negated ? new Tie(TieKind.TryResult, tie.Key, tie.Recursive, tie.Site, !tie.SuccessValue, tie.Affinity) : tie;
         }
 
         private LockState TieCapture(IFlowCaptureOperation capture, LockState state)
@@ -698,7 +705,7 @@ namespace LockDiscipline.Analyzers.Flow
             // Each arm of a conditional is captured on its own path: the capture stands for whichever try-acquire ran there.
             if (_pendingTries.TryGetValue(Strip(capture.Value), out var pending))
             {
-                return state.WithTie(capture.Id, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue));
+                return state.WithTie(capture.Id, new Tie(TieKind.TryResult, pending.Effect.Key, pending.Effect.Recursive, pending.Site, pending.Effect.SuccessValue, pending.Effect.Affinity));
             }
 
             return CopiedTryResult(capture.Value, state) is { } copied ? state.WithTie(capture.Id, copied) : state;
@@ -707,7 +714,7 @@ namespace LockDiscipline.Analyzers.Flow
         private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)
         {
             var root = RecordAcquire(op, effect, site, state);
-            return state.Acquire(effect.Key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh);
+            return state.Acquire(effect.Key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh, affinity: effect.Affinity);
         }
 
         /// <summary>Whose lock an acquiring operation takes: the locked value's, or for a lock primitive's call its receiver's.</summary>
@@ -731,6 +738,42 @@ namespace LockDiscipline.Analyzers.Flow
             _releases.TryGetValue(op, out var previous);
             _releases[op] = (key, SiteOf(op), Describe(op), previous.EverHeld || released is not null);
             return after;
+        }
+
+        /// <summary>
+        /// An <c>await</c> or <c>yield return</c>: the thread-affine locks this method took that may be held there (over every visit),
+        /// since the code after it may run on another thread.
+        /// </summary>
+        private void RecordSuspension(IOperation op, LockState state)
+        {
+            if (!_suspensions.TryGetValue(op, out var fact))
+            {
+                var (site, what) = SuspensionSite(op);
+                // The implicit DisposeAsync of `await using`/`await foreach` runs in a finally, entered also from every exception in
+                // its body: only a lock held there on every path is held across it in the flow the user reads.
+                var disposal = op is IAwaitOperation { IsImplicit: true, Operation: IInvocationOperation { TargetMethod.Name: "DisposeAsync" } };
+                _suspensions[op] = fact = new SuspensionFact(site, what, mustOnly: disposal);
+            }
+
+            fact.Add(state.May.Where(h => h.Affinity is not null && !h.FromEntry));
+        }
+
+        /// <summary>Where a suspension is reported and what it is called: the <c>await</c>, or the header of <c>await foreach</c>/<c>await using</c>.</summary>
+        private static (Location Site, string What) SuspensionSite(IOperation op)
+        {
+            var tree = op.Syntax.SyntaxTree;
+            return op.Syntax switch
+            {
+                // The loop's MoveNextAsync is the statement's; its DisposeAsync is the collection's.
+                _ when op.IsImplicit && op.Syntax.FirstAncestorOrSelf<CommonForEachStatementSyntax>() is { AwaitKeyword.RawKind: not 0 } loop && (op.Syntax == loop || op.Syntax == loop.Expression)
+                    => (Location.Create(tree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(loop.AwaitKeyword.SpanStart, loop.CloseParenToken.Span.End)), "await foreach"),
+                _ when op.IsImplicit && op.Syntax.FirstAncestorOrSelf<UsingStatementSyntax>() is { AwaitKeyword.RawKind: not 0 } statement
+                    => (Location.Create(tree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statement.AwaitKeyword.SpanStart, statement.CloseParenToken.Span.End)), "await using"),
+                _ when op.IsImplicit && op.Syntax.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>() is { AwaitKeyword.RawKind: not 0 } declaration
+                    => (declaration.GetLocation(), "await using"),
+                _ when op is IReturnOperation => (op.Syntax.GetLocation(), "yield return"),
+                _ => (op.Syntax.GetLocation(), "await"),
+            };
         }
 
         /// <summary>Records the acquisition with the locks held at it; returns whose lock it is.</summary>
@@ -982,6 +1025,7 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {
                 DelegateFlows = _delegateFlows.Values.ToImmutableArray(),
+                Suspensions = _suspensions.Values.Where(s => s.Held.Any()).OrderBy(s => s.Site.SourceSpan.Start).ToImmutableArray(),
                 TriedClasses = _triedClasses.ToImmutableHashSet(),
             };
         }

@@ -48,8 +48,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>One held lock at a program point. Immutable.</summary>
     internal sealed class HeldLock
     {
-        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry, bool fresh = false, bool reacquired = false)
+        public HeldLock(HeldKey key, bool recursive, Location acquiredAt, int depth, bool must, bool fromEntry, bool fresh = false, bool reacquired = false, ThreadAffinity? affinity = null)
         {
+            Affinity = affinity;
             Fresh = fresh;
             Reacquired = reacquired;
             Key = key;
@@ -87,8 +88,11 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>A non-recursive lock taken again while held on some path here (LD1003's finding).</summary>
         public bool Reacquired { get; }
 
-        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null, bool? fresh = null, bool? reacquired = null)
-            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry, fresh ?? Fresh, reacquired ?? Reacquired);
+        /// <summary>Set when the lock must be released by the thread that took it (LD1010 where the method can suspend).</summary>
+        public ThreadAffinity? Affinity { get; }
+
+        public HeldLock With(int? depth = null, bool? must = null, Location? acquiredAt = null, bool? fresh = null, bool? reacquired = null, ThreadAffinity? affinity = null)
+            => new HeldLock(Key, Recursive, acquiredAt ?? AcquiredAt, depth ?? Depth, must ?? Must, FromEntry, fresh ?? Fresh, reacquired ?? Reacquired, affinity ?? Affinity);
     }
 
     internal enum TieKind
@@ -112,8 +116,9 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>What a local or flow capture says about a lock.</summary>
     internal sealed class Tie
     {
-        public Tie(TieKind kind, HeldKey key, bool recursive, Location site, bool successValue = true)
+        public Tie(TieKind kind, HeldKey key, bool recursive, Location site, bool successValue = true, ThreadAffinity? affinity = null)
         {
+            Affinity = affinity;
             Kind = kind;
             Key = key;
             Recursive = recursive;
@@ -130,6 +135,8 @@ namespace LockDiscipline.Analyzers.Flow
         public Location Site { get; }
 
         public bool SuccessValue { get; }
+
+        public ThreadAffinity? Affinity { get; }
     }
 
     /// <summary>The held-lock state at a program point: held locks plus the values tied to them (taken flags, guards).</summary>
@@ -222,7 +229,7 @@ namespace LockDiscipline.Analyzers.Flow
                 held = held.Remove(pair.Key);
                 if (!held.ContainsKey(key))
                 {
-                    held = held.Add(key, new HeldLock(key, h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh, h.Reacquired));
+                    held = held.Add(key, new HeldLock(key, h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh, h.Reacquired, h.Affinity));
                 }
             }
 
@@ -246,16 +253,16 @@ namespace LockDiscipline.Analyzers.Flow
             return ReferenceEquals(held, Held) ? this : WithHeld(held);
         }
 
-        public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false, bool fresh = false)
+        public LockState Acquire(HeldKey key, bool recursive, Location site, bool fromEntry = false, bool fresh = false, ThreadAffinity? affinity = null)
         {
             if (Held.TryGetValue(key, out var existing))
             {
                 // Taking a non-recursive lock again is LD1003's finding: whatever is left held after it is not reported again.
                 var reacquired = existing.Reacquired || !(existing.Recursive && recursive);
-                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1), fresh: existing.Fresh && fresh, reacquired: reacquired)));
+                return WithHeld(Held.SetItem(key, existing.With(depth: Math.Min(2, existing.Depth + 1), fresh: existing.Fresh && fresh, reacquired: reacquired, affinity: affinity)));
             }
 
-            return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry, fresh)));
+            return WithHeld(Held.SetItem(key, new HeldLock(key, recursive, site, 1, must: true, fromEntry, fresh, affinity: affinity)));
         }
 
         /// <summary>Releases the best match for <paramref name="key"/>; returns null in <paramref name="released"/> when nothing matching is held.</summary>
@@ -294,7 +301,7 @@ namespace LockDiscipline.Analyzers.Flow
                 if (b.Held.TryGetValue(pair.Key, out var other))
                 {
                     var first = Earlier(pair.Value.AcquiredAt, other.AcquiredAt);
-                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first, fresh: pair.Value.Fresh && other.Fresh, reacquired: pair.Value.Reacquired || other.Reacquired);
+                    builder[pair.Key] = pair.Value.With(depth: Math.Max(pair.Value.Depth, other.Depth), must: pair.Value.Must && other.Must && pair.Value.Depth == other.Depth, acquiredAt: first, fresh: pair.Value.Fresh && other.Fresh, reacquired: pair.Value.Reacquired || other.Reacquired, affinity: pair.Value.Affinity ?? other.Affinity);
                 }
                 else
                 {
@@ -370,7 +377,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             foreach (var pair in Held)
             {
-                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth || h.Fresh != pair.Value.Fresh || h.Reacquired != pair.Value.Reacquired)
+                if (!other.Held.TryGetValue(pair.Key, out var h) || h.Must != pair.Value.Must || h.Depth != pair.Value.Depth || h.Fresh != pair.Value.Fresh || h.Reacquired != pair.Value.Reacquired || (h.Affinity is null) != (pair.Value.Affinity is null))
                 {
                     return false;
                 }

@@ -265,6 +265,52 @@ namespace LockDiscipline.Analyzers.Flow
     }
 
     /// <summary>Everything the held-lock dataflow learned about one method body.</summary>
+    /// <summary>An <c>await</c> (or <c>yield return</c>) with the thread-affine locks that may be held across it.</summary>
+    internal sealed class SuspensionFact
+    {
+        private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
+        private readonly bool _mustOnly;
+        private HashSet<HeldKey>? _must;
+
+        public SuspensionFact(Location site, string what, bool mustOnly)
+        {
+            Site = site;
+            What = what;
+            _mustOnly = mustOnly;
+        }
+
+        public Location Site { get; }
+
+        /// <summary><c>await</c>, <c>await foreach</c>, <c>await using</c> or <c>yield return</c>.</summary>
+        public string What { get; }
+
+        /// <summary>The thread-affine locks held here: on some path, or for a disposal in a finally on every visit.</summary>
+        public IEnumerable<HeldLock> Held => _mustOnly ? _may.Values.Where(h => _must!.Contains(h.Key)) : _may.Values;
+
+        /// <summary>One visit's thread-affine holds.</summary>
+        public void Add(IEnumerable<HeldLock> held)
+        {
+            var list = held.ToList();
+            foreach (var h in list)
+            {
+                if (!_may.ContainsKey(h.Key))
+                {
+                    _may[h.Key] = h;
+                }
+            }
+
+            var must = list.Where(h => h.Must).Select(h => h.Key);
+            if (_must is null)
+            {
+                _must = new HashSet<HeldKey>(must);
+            }
+            else
+            {
+                _must.IntersectWith(must);
+            }
+        }
+    }
+
     internal sealed class MethodLockFacts
     {
         public MethodLockFacts(
@@ -297,6 +343,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>The lock classes this body tries to acquire (whether or not the result is tested).</summary>
         public ImmutableHashSet<LockClass> TriedClasses { get; init; } = ImmutableHashSet<LockClass>.Empty;
+
+        /// <summary>The awaits and yield returns where a thread-affine lock this body took may be held.</summary>
+        public ImmutableArray<SuspensionFact> Suspensions { get; init; } = ImmutableArray<SuspensionFact>.Empty;
 
         /// <summary>Callbacks this body stores in delegate members or passes on.</summary>
         public ImmutableArray<DelegateFlow> DelegateFlows { get; init; } = ImmutableArray<DelegateFlow>.Empty;

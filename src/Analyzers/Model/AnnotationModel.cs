@@ -28,7 +28,11 @@ namespace LockDiscipline.Analyzers.Model
             LockTypes = new LockTypes(() => Binder!.SourceTypes);
             Binder = new PathBinder(compilation, LockTypes);
             Construction = new ConstructionState(compilation);
+            ThreadAffinities = new ThreadAffinities(compilation, LockTypes);
         }
+
+        /// <summary>Which annotated lock primitives must be released by the thread that took them.</summary>
+        public ThreadAffinities ThreadAffinities { get; }
 
         public LockTypes LockTypes { get; }
 

@@ -138,6 +138,15 @@ namespace LockDiscipline.Analyzers.Model
             => _rwlockIsRecursive.GetOrAdd(member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
 
         /// <summary>
+        /// A <c>SpinLock</c> tracks its owner (and so must be exited by the thread that entered it) unless created with
+        /// <c>enableThreadOwnerTracking</c> other than a literal <c>true</c>; a field never assigned is <c>default</c>, which tracks.
+        /// </summary>
+        public bool SpinLockTracksOwner(ISymbol member)
+            => _spinLockTracksOwner.GetOrAdd(member.OriginalDefinition, m => CreationsBehind(m).All(args => args.Length == 0 || args[0] is LiteralExpressionSyntax { Token.Value: true }));
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _spinLockTracksOwner = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
         /// The creations that can stand behind a member: its own, and for a property, those of the field its getter returns
         /// (<c>=> _lock</c>) and, for an interface or abstract property, those behind each implementation in source (MongoDB's
         /// <c>IBsonSerializationDomain.ConfigLock</c> is a recursive lock created in <c>BsonSerializationDomain</c>).

@@ -28,6 +28,7 @@ namespace LockDiscipline.Tests.EndToEnd
             var files = new[] { "LockStatements.cs", "LockStatementsNoNullable.cs", "EnterScopes.cs" }
                 .Select(f => (f, File.ReadAllText(Path.Combine(sources, f))))
                 .Append(("Program.cs", "System.Console.WriteLine();\n"))
+                .Append((".editorconfig", "[*.cs]\ndotnet_diagnostic.LD1010.severity = warning\n"))
                 .ToArray();
             var app = _package.CreateApp("modern-locks", files);
             var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--disable-build-servers");
@@ -51,6 +52,7 @@ namespace LockDiscipline.Tests.EndToEnd
             var expected = Expected("LockStatements.cs", "L1", 42)
                 .Concat(Expected("LockStatementsNoNullable.cs", "L2", 42))
                 .Concat(Expected("EnterScopes.cs", "L3", 57))
+                .Append("EnterScopes.cs(46,84): warning LD1010: '_l' (System.Threading.Lock) is held across this await (acquired at EnterScopes.cs:46): the code after it may run on another thread, where releasing the lock throws or never happens")
                 .OrderBy(s => s, StringComparer.Ordinal)
                 .ToArray();
             Assert.Equal(string.Join("\n", expected), string.Join("\n", found));

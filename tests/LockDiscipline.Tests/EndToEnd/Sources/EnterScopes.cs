@@ -38,3 +38,11 @@ public class T3
     readonly Lock _a = new(); int _n;
     public void Twice() { using (_a.EnterScope()) { using (_a.EnterScope()) { _n++; } } }
 }
+
+// Lock is thread-affine: held across an await it is LD1010; released before the await it is not.
+public class A3
+{
+    readonly Lock _l = new(); int _n;
+    public async System.Threading.Tasks.Task HeldAcrossAwait() { _l.Enter(); try { await System.Threading.Tasks.Task.Yield(); } finally { _l.Exit(); } }
+    public async System.Threading.Tasks.Task ReleasedFirst() { using (_l.EnterScope()) { _n++; } await System.Threading.Tasks.Task.Yield(); }
+}
