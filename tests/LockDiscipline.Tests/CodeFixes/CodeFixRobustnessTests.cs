@@ -30,6 +30,7 @@ namespace LockDiscipline.Tests.CodeFixes
             new ReleaseAroundCallCodeFix(),
             new ReleaseInFinallyCodeFix(),
             new DropOnLeakingReturnCodeFix(),
+            new SemaphoreForAsyncCodeFix(),
         };
 
         [Fact]
