@@ -72,7 +72,7 @@ namespace LockDiscipline.Analyzers
                 return tree;
             }, cancellationToken);
 
-            return cooperation.Once(ref step, () => Finish(setup, relevance, perTree, settings, cancellationToken), cancellationToken);
+            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken), cancellationToken);
         }
 
         /// <summary>What every step reads: the annotations, the declared order, the trees in file order.</summary>
@@ -99,7 +99,7 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
-        private static CompilationAnalysis Finish(Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static CompilationAnalysis Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
             var declared = setup.Declared;
@@ -131,6 +131,7 @@ namespace LockDiscipline.Analyzers
             CycleRules.Run(context);
             GuardedByRules.Run(context);
             ThreadAffinityRules.Run(context);
+            HeldRefRules.Run(context, compilation, setup.Trees, cancellationToken);
             RefCountRules.Run(context, refFindings.Values);
 
             var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);

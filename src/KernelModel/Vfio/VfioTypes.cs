@@ -138,6 +138,9 @@ namespace Kernel
     /// <summary>A file opened on /dev/vfio/$GROUP: it holds a reference to the group.</summary>
     public sealed class VfioGroupFile
     {
+        /// <summary>file->f_count: the fd's own reference, plus one for each get_file() that pins the file.</summary>
+        public readonly RefcountT FCount = new();
+
         /// <summary>filep->private_data.</summary>
         [HoldsRef]
         public VfioGroup? Group;

@@ -6,13 +6,9 @@ namespace Kernel
     /// <summary>struct kvm_vfio_group: a VFIO group file the VM was told about.</summary>
     public sealed class KvmVfioGroup
     {
-        public KvmVfioGroup(VfioGroupFile file)
-        {
-            File = file;
-        }
-
-        /// <summary>kvg->file, pinned with fget() until the entry goes away.</summary>
-        public VfioGroupFile File { get; }
+        /// <summary>kvg->file: the reference fget() took, put when the entry goes away (group delete or device destroy).</summary>
+        [HoldsRef]
+        public VfioGroupFile File = null!;
     }
 
     /// <summary>struct kvm_vfio: the private data of the VM's single "kvm-vfio" device.</summary>
@@ -42,6 +38,14 @@ namespace Kernel
         private KvmVfio() { }
 
         public string Name => "kvm-vfio";
+
+        // fget(): the group file is pinned for as long as kvm_vfio keeps it on its list
+        [TakesRef]
+        private static void KvmVfioFget(VfioGroupFile file) => file.FCount.Inc();
+
+        // fput(): the final __fput() is deferred to task work, so it never runs in the caller's context (nor under its locks)
+        [DropsRef(NotFinal = true)]
+        private static void KvmVfioFput(VfioGroupFile file) => file.FCount.DecAndTest();
 
         // kvm_vfio_file_set_kvm: vfio is reached through symbol_get(vfio_file_set_kvm); a missing module means nothing to do
         private static void KvmVfioFileSetKvm(VfioGroupFile file, Kvm? kvm) => Vfio.VfioFileSetKvm(file, kvm);
@@ -93,11 +97,12 @@ namespace Kernel
             KvmVfioGroup? kvg;
             int ret;
 
-            // fget()
             if (filp is null)
             {
                 return -Errno.EBADF;
             }
+
+            KvmVfioFget(filp);
 
             // Ensure the FD is a vfio group FD.
             if (!KvmVfioFileIsGroup(filp))
@@ -117,12 +122,14 @@ namespace Kernel
                 }
             }
 
-            kvg = Slab.Kzalloc(() => new KvmVfioGroup(filp));
+            kvg = Slab.Kzalloc(() => new KvmVfioGroup());
             if (kvg is null)
             {
                 ret = -Errno.ENOMEM;
                 goto err_unlock;
             }
+
+            kvg.File = filp;
 
             kv.GroupList.Add(kvg);
 
@@ -138,6 +145,7 @@ namespace Kernel
         err_unlock:
             kv.Lock.Unlock();
         err_fput:
+            KvmVfioFput(filp);
             return ret;
         }
 
@@ -167,6 +175,7 @@ namespace Kernel
                 kv.GroupList.Remove(kvg);
                 KvmX86.KvmArchEndAssignment(dev.Kvm);
                 KvmVfioFileSetKvm(kvg.File, null);
+                KvmVfioFput(kvg.File);
                 ret = 0;
                 break;
             }
@@ -231,6 +240,7 @@ namespace Kernel
             foreach (var kvg in kv.GroupList.ToArray())
             {
                 KvmVfioFileSetKvm(kvg.File, null);
+                KvmVfioFput(kvg.File);
                 kv.GroupList.Remove(kvg);
                 KvmX86.KvmArchEndAssignment(dev.Kvm);
             }
