@@ -300,7 +300,73 @@ namespace LockDiscipline.Analyzers.Flow
         {
             var id = IdOf(call);
             var stacked = state.IdsOf(key).Any(other => other != id && state.Refs.TryGetValue(other, out var info) && (info.Status & RefStatus.Owned) != 0);
-            return state.Add(new RefInfo(id, RefStatus.Owned, call.Syntax.GetLocation(), call.TargetMethod.Name, null, mayBeNull, stacked), key);
+            // A reference taken on a value that a [HoldsRef] member already points at belongs to that holder (the vCPU's fd owns
+            // the VM reference through vcpu->kvm, set before the reference existed): droppable here, not owed.
+            var status = AdoptedByHolders().Contains(key) ? RefStatus.Droppable : RefStatus.Owned;
+            return state.Add(new RefInfo(id, status, call.Syntax.GetLocation(), call.TargetMethod.Name, null, mayBeNull, stacked), key);
+        }
+
+        private HashSet<object>? _adopted;
+
+        /// <summary>
+        /// The locals and parameters whose values this body (lambdas included) stores into a <c>[HoldsRef]</c> member, directly or
+        /// as the argument of a source method or constructor that stores that parameter so.
+        /// </summary>
+        private HashSet<object> AdoptedByHolders()
+        {
+            if (_adopted is not null)
+            {
+                return _adopted;
+            }
+
+            _adopted = new HashSet<object>();
+            foreach (var op in Cfg.OriginalOperation.Descendants())
+            {
+                switch (op)
+                {
+                    case ISimpleAssignmentOperation { Target: IMemberReferenceOperation target } assignment when _model.HoldsRef(target.Member):
+                        AddAdopted(assignment.Value);
+                        break;
+                    case IObjectCreationOperation { Constructor: { } constructor } creation when constructor.Locations.Any(l => l.IsInSource):
+                        AddStoredArguments(creation.Arguments, constructor);
+                        break;
+                    case IInvocationOperation invocation when invocation.TargetMethod.Locations.Any(l => l.IsInSource):
+                        AddStoredArguments(invocation.Arguments, invocation.TargetMethod);
+                        break;
+                }
+            }
+
+            return _adopted;
+
+            void AddStoredArguments(ImmutableArray<IArgumentOperation> arguments, IMethodSymbol target)
+            {
+                var stored = _model.ParametersStoredIntoHeldMembers(target);
+                foreach (var argument in arguments)
+                {
+                    if (argument.Parameter is { } parameter && stored.Contains(parameter.Ordinal))
+                    {
+                        AddAdopted(argument.Value);
+                    }
+                }
+            }
+
+            void AddAdopted(IOperation value)
+            {
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                switch (value)
+                {
+                    case ILocalReferenceOperation local:
+                        _adopted!.Add(local.Local);
+                        break;
+                    case IParameterReferenceOperation parameter:
+                        _adopted!.Add(parameter.Parameter);
+                        break;
+                }
+            }
         }
 
         private RefState Drop(IInvocationOperation call, IOperation target, RefState state, bool notFinal)

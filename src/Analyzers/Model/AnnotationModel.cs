@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace LockDiscipline.Analyzers.Model
 {
@@ -29,7 +30,44 @@ namespace LockDiscipline.Analyzers.Model
             Binder = new PathBinder(compilation, LockTypes);
             Construction = new ConstructionState(compilation);
             ThreadAffinities = new ThreadAffinities(compilation, LockTypes);
+            _compilation = compilation;
         }
+
+        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<int>> _storedIntoHeldMembers = new(SymbolEqualityComparer.Default);
+        private readonly Compilation _compilation;
+
+        /// <summary>
+        /// The parameters whose values the method's own body stores into a <c>[HoldsRef]</c> member (<c>kvm_vcpu_init</c> sets
+        /// <c>vcpu->kvm = kvm</c>): the holder then owns whatever reference the caller takes on that value.
+        /// </summary>
+        public ImmutableHashSet<int> ParametersStoredIntoHeldMembers(IMethodSymbol method)
+            => _storedIntoHeldMembers.GetOrAdd(method.OriginalDefinition, m =>
+            {
+                var stored = ImmutableHashSet<int>.Empty;
+                foreach (var reference in m.DeclaringSyntaxReferences)
+                {
+                    var syntax = reference.GetSyntax();
+#pragma warning disable RS1030 // Only source callees of methods that take references, once each.
+                    var body = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax);
+#pragma warning restore RS1030
+                    foreach (var assignment in body?.Descendants().OfType<ISimpleAssignmentOperation>() ?? Enumerable.Empty<ISimpleAssignmentOperation>())
+                    {
+                        var value = assignment.Value;
+                        while (value is IConversionOperation conversion)
+                        {
+                            value = conversion.Operand;
+                        }
+
+                        if (assignment.Target is IMemberReferenceOperation target && HoldsRef(target.Member) && value is IParameterReferenceOperation parameter
+                            && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, m))
+                        {
+                            stored = stored.Add(parameter.Parameter.Ordinal);
+                        }
+                    }
+                }
+
+                return stored;
+            });
 
         /// <summary>Which annotated lock primitives must be released by the thread that took them.</summary>
         public ThreadAffinities ThreadAffinities { get; }

@@ -227,9 +227,7 @@ namespace Kernel
 
             // Now it's all set up, let userspace reach it. The vCPU's fd owns this reference through vcpu->kvm, which
             // kvm_vcpu_init() set before the reference existed.
-#pragma warning disable LD2001
             KvmGetKvm(kvm);
-#pragma warning restore LD2001
             r = AnonInode.Getfd("kvm-vcpu:" + id, vcpu);
             if (r < 0)
             {
@@ -368,9 +366,7 @@ namespace Kernel
             kvm.Lock.Unlock();
 
             // The device's fd owns this reference through dev->kvm, which was set before the reference existed.
-#pragma warning disable LD2001
             KvmGetKvm(kvm);
-#pragma warning restore LD2001
             ret = AnonInode.Getfd(ops.Name, dev);
             if (ret < 0)
             {

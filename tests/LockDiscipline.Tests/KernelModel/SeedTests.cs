@@ -19,9 +19,9 @@ namespace LockDiscipline.Tests.KernelModel
             "LD1006 Iommu/Iommu.cs(360,13)",
             "LD2001 Iommu/Iommu.cs(718,21)",
             "LD1002 Kvm/KvmMain.cs(217,13)",
-            "LD1001 Kvm/KvmMain.cs(287,25)",
-            "LD1002 Kvm/KvmMain.cs(287,25)",
-            "LD1001 Kvm/KvmMain.cs(290,25)",
+            "LD1001 Kvm/KvmMain.cs(285,25)",
+            "LD1002 Kvm/KvmMain.cs(285,25)",
+            "LD1001 Kvm/KvmMain.cs(288,25)",
             "LD1002 Kvm/S390/KvmS390.cs(95,25)",
             "LD1002 Kvm/S390/KvmS390.cs(130,25)",
             "LD1002 Kvm/S390/KvmS390.cs(147,25)",
@@ -77,7 +77,7 @@ namespace LockDiscipline.Tests.KernelModel
         {
             var wait = await Single("LD1005", "Kvm/Xen/KvmXenOps.cs(951,17)");
             Assert.Equal("Waiting for readers of 'Kvm.Srcu' while holding 'Kvm.Lock' deadlocks: a read section of 'Kvm.Srcu' acquires 'Kvm.Lock' at KvmX86.cs:75 in KvmArchVcpuIoctlRun via VcpuRun -> VcpuEnterGuest -> KvmEmulateHypercall -> KvmXenHypercall -> KvmXenHcallEvtchnSend -> KvmXenSetEvtchn -> kvm.Lock.Lock()", wait.GetMessage());
-            var underVcpu = await Single("LD1001", "Kvm/KvmMain.cs(290,25)");
+            var underVcpu = await Single("LD1001", "Kvm/KvmMain.cs(288,25)");
             Assert.Equal("Lock-order inversion: 'Kvm.Lock' is acquired while 'KvmVcpu.Mutex' is held, but [LockOrder] declares 'Kvm.Lock' outside 'KvmVcpu.Mutex' (via KvmArchVcpuIoctl -> KvmArchVcpuIoctl -> KvmXenVcpuSetAttr -> vcpu.Kvm.Lock.Lock())", underVcpu.GetMessage());
             var underSrcu = await Single("LD1001", "Kvm/X86/KvmX86.cs(112,39)");
             Assert.Equal("Lock-order inversion: 'Kvm.Lock' is acquired while 'Kvm.Srcu' is held, but [LockOrder] declares 'Kvm.Lock' outside 'Kvm.Srcu' (via KvmEmulateHypercall -> KvmXenHypercall -> KvmXenHcallEvtchnSend -> KvmXenSetEvtchn -> kvm.Lock.Lock())", underSrcu.GetMessage());
@@ -96,11 +96,11 @@ namespace LockDiscipline.Tests.KernelModel
         public async Task Seed004MatrixDevLockKvmLockCycleIsReportedAtEveryEdge()
         {
             var setKvm = await Single("LD1002", "VfioAp/VfioApOps.cs(194,13)");
-            Assert.Equal("Lock-order cycle MatrixDev.Lock -> Kvm.Lock -> KvmVcpu.Mutex -> MatrixDev.Lock: 'Kvm.Lock' is acquired while 'MatrixDev.Lock' is held here (via KvmArchCryptoSetMasks -> kvm.Lock.Lock()), and elsewhere 'KvmVcpu.Mutex' is acquired while 'Kvm.Lock' is held at KvmMain.cs:217 in KvmVmIoctlCreateVcpu; 'MatrixDev.Lock' is acquired while 'KvmVcpu.Mutex' is held at KvmMain.cs:287 in KvmVcpuIoctl (via KvmArchVcpuIoctlRun -> KvmArchVcpuIoctlRun -> __VcpuRun -> VcpuPostRun -> KvmHandleSieIntercept -> HandleInstruction -> KvmS390HandleB2 -> HandlePqap -> Hook -> HandlePqap -> MatrixDev.Lock.Lock())", setKvm.GetMessage());
-            var vcpuIoctl = await Single("LD1002", "Kvm/KvmMain.cs(287,25)");
+            Assert.Equal("Lock-order cycle MatrixDev.Lock -> Kvm.Lock -> KvmVcpu.Mutex -> MatrixDev.Lock: 'Kvm.Lock' is acquired while 'MatrixDev.Lock' is held here (via KvmArchCryptoSetMasks -> kvm.Lock.Lock()), and elsewhere 'KvmVcpu.Mutex' is acquired while 'Kvm.Lock' is held at KvmMain.cs:217 in KvmVmIoctlCreateVcpu; 'MatrixDev.Lock' is acquired while 'KvmVcpu.Mutex' is held at KvmMain.cs:285 in KvmVcpuIoctl (via KvmArchVcpuIoctlRun -> KvmArchVcpuIoctlRun -> __VcpuRun -> VcpuPostRun -> KvmHandleSieIntercept -> HandleInstruction -> KvmS390HandleB2 -> HandlePqap -> Hook -> HandlePqap -> MatrixDev.Lock.Lock())", setKvm.GetMessage());
+            var vcpuIoctl = await Single("LD1002", "Kvm/KvmMain.cs(285,25)");
             Assert.Equal("Lock-order cycle KvmVcpu.Mutex -> MatrixDev.Lock -> Kvm.Lock -> KvmVcpu.Mutex: 'MatrixDev.Lock' is acquired while 'KvmVcpu.Mutex' is held here (via KvmArchVcpuIoctlRun -> KvmArchVcpuIoctlRun -> __VcpuRun -> VcpuPostRun -> KvmHandleSieIntercept -> HandleInstruction -> KvmS390HandleB2 -> HandlePqap -> Hook -> HandlePqap -> MatrixDev.Lock.Lock()), and elsewhere 'Kvm.Lock' is acquired while 'MatrixDev.Lock' is held at VfioApOps.cs:129 in VfioApMdevUnsetKvm (via KvmArchCryptoClearMasks -> kvm.Lock.Lock()); 'KvmVcpu.Mutex' is acquired while 'Kvm.Lock' is held at KvmMain.cs:217 in KvmVmIoctlCreateVcpu", vcpuIoctl.GetMessage());
             var createVcpu = await Single("LD1002", "Kvm/KvmMain.cs(217,13)");
-            Assert.Equal("Lock-order cycle Kvm.Lock -> KvmVcpu.Mutex -> MatrixDev.Lock -> Kvm.Lock: 'KvmVcpu.Mutex' is acquired while 'Kvm.Lock' is held here, and elsewhere 'MatrixDev.Lock' is acquired while 'KvmVcpu.Mutex' is held at KvmMain.cs:287 in KvmVcpuIoctl (via KvmArchVcpuIoctlRun -> KvmArchVcpuIoctlRun -> __VcpuRun -> VcpuPostRun -> KvmHandleSieIntercept -> HandleInstruction -> KvmS390HandleB2 -> HandlePqap -> Hook -> HandlePqap -> MatrixDev.Lock.Lock()); 'Kvm.Lock' is acquired while 'MatrixDev.Lock' is held at VfioApOps.cs:129 in VfioApMdevUnsetKvm (via KvmArchCryptoClearMasks -> kvm.Lock.Lock())", createVcpu.GetMessage());
+            Assert.Equal("Lock-order cycle Kvm.Lock -> KvmVcpu.Mutex -> MatrixDev.Lock -> Kvm.Lock: 'KvmVcpu.Mutex' is acquired while 'Kvm.Lock' is held here, and elsewhere 'MatrixDev.Lock' is acquired while 'KvmVcpu.Mutex' is held at KvmMain.cs:285 in KvmVcpuIoctl (via KvmArchVcpuIoctlRun -> KvmArchVcpuIoctlRun -> __VcpuRun -> VcpuPostRun -> KvmHandleSieIntercept -> HandleInstruction -> KvmS390HandleB2 -> HandlePqap -> Hook -> HandlePqap -> MatrixDev.Lock.Lock()); 'Kvm.Lock' is acquired while 'MatrixDev.Lock' is held at VfioApOps.cs:129 in VfioApMdevUnsetKvm (via KvmArchCryptoClearMasks -> kvm.Lock.Lock())", createVcpu.GetMessage());
         }
 
         [Fact]

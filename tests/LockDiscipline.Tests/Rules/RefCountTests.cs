@@ -91,5 +91,70 @@ public class Device
 ",
                 }
 );
+
+        /// <summary>
+        /// A reference taken on a value already stored in a [HoldsRef] member (directly, or by a constructor run in a lambda, as
+        /// kvm_vcpu_init sets vcpu->kvm before kvm_vm_ioctl_create_vcpu takes the reference) belongs to that holder.
+        /// </summary>
+        [Fact]
+        public Task AReferenceTakenOnAValueAHolderAlreadyPointsAtBelongsToTheHolder()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"using System;
+using LockDiscipline;
+public class Kvm
+{
+    [TakesRef] public void Get() { }
+    [DropsRef] public void Put() { }
+    [DropsRef(NotFinal = true)] public void PutNoDestroy() { }
+}
+public class Vcpu
+{
+    public Vcpu(Kvm kvm) { Kvm = kvm; }
+    [HoldsRef] public Kvm Kvm;
+}
+public class Device
+{
+    [HoldsRef] public Kvm? Kvm;
+}
+public static class Files
+{
+    public static int Install(object data) => 3;
+    public static T Alloc<T>(Func<T> make) => make();
+}
+public static class Create
+{
+    public static int Vcpu(Kvm kvm)
+    {
+        var vcpu = Files.Alloc(() => new Vcpu(kvm));
+        kvm.Get();
+        var fd = Files.Install(vcpu);
+        if (fd < 0)
+        {
+            kvm.PutNoDestroy();
+            return fd;
+        }
+        return fd;
+    }
+    public static void Device(Kvm kvm)
+    {
+        var dev = new Device();
+        dev.Kvm = kvm;
+        kvm.Get();
+        Files.Install(dev);
+    }
+    public static void Close(Vcpu vcpu) { vcpu.Kvm.Put(); }
+    public static void Close(Device dev) { dev.Kvm?.Put(); }
+    public static void NotStored(Kvm kvm)
+    {
+        var dev = new Device();
+        kvm.Get();
+        Files.Install(dev);
+    }
+}
+",
+                },
+                Verify.Diagnostic("LD2001").WithSpan("File0.cs", 49, 9, 49, 18).WithMessage("The reference taken by 'Get' is neither dropped nor handed on along a path out of 'NotStored' (at the end of the method)"));
     }
 }
