@@ -748,10 +748,15 @@ namespace LockDiscipline.Analyzers.Flow
         {
             if (!_suspensions.TryGetValue(op, out var fact))
             {
-                var (site, what) = SuspensionSite(op);
                 // The implicit DisposeAsync of `await using`/`await foreach` runs in a finally, entered also from every exception in
-                // its body: only a lock held there on every path is held across it in the flow the user reads.
+                // its body: only a lock held there on every visit is held across it in the flow the user reads, so every visit counts.
                 var disposal = op is IAwaitOperation { IsImplicit: true, Operation: IInvocationOperation { TargetMethod.Name: "DisposeAsync" } };
+                if (!disposal && !state.May.Any(h => h.Affinity is not null && !h.FromEntry))
+                {
+                    return;
+                }
+
+                var (site, what) = SuspensionSite(op);
                 _suspensions[op] = fact = new SuspensionFact(site, what, mustOnly: disposal);
             }
 
