@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -8,7 +9,8 @@ namespace LockDiscipline.CodeFixes
     /// <summary>The shape every fix here shares: read the document once, then offer (or not) a fix per diagnostic.</summary>
     public abstract class DiagnosticCodeFix : CodeFixProvider
     {
-        public sealed override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+        /// <summary>Each provider registers its safest fix for a diagnostic first: that is the one bulk fixing applies (see <see cref="SafestFixAllProvider"/>).</summary>
+        public sealed override FixAllProvider GetFixAllProvider() => SafestFixAllProvider.Instance;
 
         public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -17,7 +19,8 @@ namespace LockDiscipline.CodeFixes
                 return;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            // `dotnet format` hands a provider the first diagnostic it holds, whatever its ID.
+            foreach (var diagnostic in context.Diagnostics.Where(d => FixableDiagnosticIds.Contains(d.Id)))
             {
                 Register(context, root, model, diagnostic);
             }
@@ -30,6 +33,10 @@ namespace LockDiscipline.CodeFixes
             var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             return root is null || model is null ? null : (root, model);
         }
+
+        /// <summary>Lets a provider that combines several fixes for one diagnostic family register this one's, in its order.</summary>
+        internal void RegisterInto(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+            => Register(context, root, model, diagnostic);
 
         /// <summary>Registers the fix for <paramref name="diagnostic"/> when its result would be correct; otherwise nothing.</summary>
         protected abstract void Register(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic);

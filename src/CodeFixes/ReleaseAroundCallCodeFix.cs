@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -22,7 +21,6 @@ namespace LockDiscipline.CodeFixes
     /// release, dropped before the lock is taken again, so the drop is never under it). Offered only when the lock is held exactly once
     /// on every path to the call, the callee does not declare <c>[Requires]</c>, and the call is a statement of its own.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReleaseAroundCallCodeFix)), Shared]
     public sealed class ReleaseAroundCallCodeFix : DiagnosticCodeFix
     {
         public const string EquivalenceKey = "LD1001.ReleaseAroundCall";

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -31,15 +32,22 @@ namespace LockDiscipline.CodeFixes
                 return;
             }
 
-            if (call.Parent is EqualsValueClauseSyntax { Parent.Parent.Parent: LocalDeclarationStatementSyntax declaration }
-                && declaration.UsingKeyword.IsKind(SyntaxKind.None) && declaration.Parent is BlockSyntax)
+            if (call.Parent is EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax guardVariable, Parent.Parent.Parent: LocalDeclarationStatementSyntax declaration }
+                && declaration.UsingKeyword.IsKind(SyntaxKind.None) && declaration.Parent is BlockSyntax guardBlock)
             {
+                // The explicit disposals the `using` replaces go; one that is not a statement of the block would then run twice.
+                var disposals = guardBlock.DescendantNodes().OfType<InvocationExpressionSyntax>()
+                    .Where(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dispose", Expression: IdentifierNameSyntax target }
+                        && target.Identifier.ValueText == guardVariable.Identifier.ValueText)
+                    .ToList();
+                if (disposals.Any(d => d.Parent is not ExpressionStatementSyntax { Parent: var owner } || owner != guardBlock))
+                {
+                    return;
+                }
+
+                var disposalStatements = disposals.Select(d => (StatementSyntax)d.Parent!).ToList();
                 context.RegisterCodeFix(
-                    CodeAction.Create("Dispose the guard with 'using'", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(
-                        declaration,
-                        declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
-                            .WithLeadingTrivia(declaration.GetLeadingTrivia())
-                            .WithDeclaration(declaration.Declaration.WithLeadingTrivia())))), UsingKey),
+                    CodeAction.Create("Dispose the guard with 'using'", _ => Task.FromResult(context.Document.WithSyntaxRoot(UseUsing(root, guardBlock, declaration, disposalStatements))), UsingKey),
                     diagnostic);
                 return;
             }
@@ -52,6 +60,17 @@ namespace LockDiscipline.CodeFixes
                     CodeAction.Create("Release the lock in a finally block", _ => Task.FromResult(context.Document.WithSyntaxRoot(Wrap(root, block, acquire, release))), TryFinallyKey),
                     diagnostic);
             }
+        }
+
+        private static SyntaxNode UseUsing(SyntaxNode root, BlockSyntax block, LocalDeclarationStatementSyntax declaration, IReadOnlyList<StatementSyntax> disposals)
+        {
+            var usingDeclaration = declaration.WithUsingKeyword(SyntaxFactory.Token(SyntaxKind.UsingKeyword).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithLeadingTrivia(declaration.GetLeadingTrivia())
+                .WithDeclaration(declaration.Declaration.WithLeadingTrivia());
+            var statements = block.Statements
+                .Where(s => !disposals.Contains(s))
+                .Select(s => s == declaration ? usingDeclaration : s);
+            return root.ReplaceNode(block, block.WithStatements(SyntaxFactory.List(statements)));
         }
 
         private static SyntaxNode Wrap(SyntaxNode root, BlockSyntax block, StatementSyntax acquire, StatementSyntax release)

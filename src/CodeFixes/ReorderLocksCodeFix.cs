@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading.Tasks;
 using LockDiscipline.Analyzers.Rules;
@@ -20,7 +19,6 @@ namespace LockDiscipline.CodeFixes
     /// else in that section acquires, waits, drops a reference or calls an <c>[Excludes]</c> method (<see cref="FixProperties.Hoistable"/>),
     /// and the section has no jump out of it. An acquisition inside a callee gets neither (see <see cref="ReleaseAroundCallCodeFix"/>).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReorderLocksCodeFix)), Shared]
     public sealed class ReorderLocksCodeFix : DiagnosticCodeFix
     {
         public const string EquivalenceKey = "LD1001.ReorderLocks";

@@ -38,7 +38,7 @@ namespace LockDiscipline.CodeFixes
                 return;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            foreach (var diagnostic in context.Diagnostics.Where(d => d.Id == "LD1010"))
             {
                 if (ConvertibleField(root, model, diagnostic, context.CancellationToken) is { } field)
                 {

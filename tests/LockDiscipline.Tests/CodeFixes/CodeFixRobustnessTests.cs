@@ -31,6 +31,7 @@ namespace LockDiscipline.Tests.CodeFixes
             new ReleaseInFinallyCodeFix(),
             new DropOnLeakingReturnCodeFix(),
             new SemaphoreForAsyncCodeFix(),
+            new LockOrderCodeFix(),
         };
 
         [Fact]

@@ -164,6 +164,65 @@ public class C
 ");
 
         [Fact]
+        public Task TheUsingReplacesTheExplicitDisposeOfTheGuard()
+            => Verify.CodeFixAsync<ReleaseInFinallyCodeFix>(
+                @"using LockDiscipline;
+[ScopedLock] public struct Guard : System.IDisposable { public void Dispose() { } }
+public class Device { [Acquires] public Guard Lock() => default; }
+public class C
+{
+    Device dev = new Device();
+    int n;
+    void Work(bool fail)
+    {
+        var guard = dev.Lock();
+        if (fail) return;
+        n++;
+        guard.Dispose();
+    }
+}
+",
+                new[] { At("LD1008", 10, 21, 31, "'dev' is acquired here and is still held on some path out of 'Work' (when it returns at line 11)") },
+                @"using LockDiscipline;
+[ScopedLock] public struct Guard : System.IDisposable { public void Dispose() { } }
+public class Device { [Acquires] public Guard Lock() => default; }
+public class C
+{
+    Device dev = new Device();
+    int n;
+    void Work(bool fail)
+    {
+        using var guard = dev.Lock();
+        if (fail) return;
+        n++;
+    }
+}
+");
+
+        [Fact]
+        public Task NoUsingWhenTheGuardIsAlsoDisposedInsideABranch()
+        {
+            var source = @"using LockDiscipline;
+[ScopedLock] public struct Guard : System.IDisposable { public void Dispose() { } }
+public class Device { [Acquires] public Guard Lock() => default; }
+public class C
+{
+    Device dev = new Device();
+    int n;
+    void Work(bool fail)
+    {
+        var guard = dev.Lock();
+        if (fail) { n--; return; }
+        if (n > 0) { guard.Dispose(); return; }
+        n++;
+    }
+}
+";
+            var leaked = At("LD1008", 10, 21, 31, "'dev' is acquired here and is still held on some path out of 'Work' (when it returns after line 11)");
+            return Verify.CodeFixAsync<ReleaseInFinallyCodeFix>(source, new[] { leaked }, source, new[] { leaked });
+        }
+
+        [Fact]
         public Task NoTryFinallyWhenTheReleaseIsNotInTheSameBlock()
         {
             var source = @"using Prims;

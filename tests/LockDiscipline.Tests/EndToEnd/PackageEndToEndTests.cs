@@ -250,6 +250,53 @@ public sealed class Device
             var build = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "build", "--no-restore", "--disable-build-servers");
             Assert.True(build.ExitCode == 0, build.Output);
         }
+
+        /// <summary>Every fixable ID in the files of <c>EndToEnd/Sources/Format</c> (one shape per fix).</summary>
+        private static readonly string[] FixableIds = { "LD1001", "LD1002", "LD1004", "LD1008", "LD1010", "LD2001", "LD2004" };
+
+        /// <summary>
+        /// Issue 17: bulk fixing used to fix a different set of files on each run. All fixable IDs at once, three times, and with no
+        /// <c>--diagnostics</c> at all, must give one output, with every finding fixed.
+        /// </summary>
+        [Fact]
+        public void BulkFixingEveryIdAtOnceIsDeterministicAndLeavesNothingToFix()
+        {
+            _package.AssertPacked();
+            var listed = FixableIds.Prepend("--diagnostics").Concat(new[] { "--severity", "info" }).ToArray();
+            var first = FormatFreshCopy("bulk-1", listed, out var firstApp);
+            Assert.Equal(first, FormatFreshCopy("bulk-2", listed, out _));
+            Assert.Equal(first, FormatFreshCopy("bulk-3", listed, out _));
+            Assert.Equal(first, FormatFreshCopy("bulk-unlisted", new[] { "--severity", "warn" }, out _));
+
+            foreach (var applied in new[] { "lock (A)\n            {\n                lock (B)", "kvmToDrop?.PutKvm();", "finally\n            {\n                _mu.Unlock();", "using var guard = _mu.Scoped();",
+                         "group?.Put();", "Shapes.MatrixDev.Lock.Unlock();", "await _gate.WaitAsync();" })
+            {
+                Assert.Contains(applied, first, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("guard.Dispose();", first, StringComparison.Ordinal);
+
+            var build = ProcessRunner.Run(firstApp, TimeSpan.FromMinutes(5), "dotnet", "build", "--no-restore", "--disable-build-servers");
+            Assert.True(build.ExitCode == 0, build.Output);
+            Assert.DoesNotMatch(new Regex(@"\b(error|warning) LD\d{4}\b"), build.Output);
+        }
+
+        /// <summary>Formats a fresh app made of the format sources; returns every source file after it, in name order.</summary>
+        private string FormatFreshCopy(string name, string[] formatArguments, out string app)
+        {
+            var sources = Path.Combine(AppContext.BaseDirectory, "EndToEnd", "Sources", "Format");
+            var files = Directory.GetFiles(sources, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => (Path.GetFileName(f), File.ReadAllText(f)))
+                .Append(("Program.cs", "System.Console.WriteLine();\n"))
+                .ToArray();
+            app = _package.CreateApp(name, files);
+            var restore = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", "restore");
+            Assert.True(restore.ExitCode == 0, restore.Output);
+            var format = ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", new[] { "format", "analyzers", "--no-restore" }.Concat(formatArguments).ToArray());
+            Assert.True(format.ExitCode == 0, format.Output);
+            var root = app;
+            return string.Join("\n", files.Select(f => "// " + f.Item1 + "\n" + File.ReadAllText(Path.Combine(root, f.Item1)).Replace("\r\n", "\n")));
+        }
     }
 
     /// <summary>Packs the repository once into a fresh temporary folder; each app restores into a fresh packages folder there.</summary>
