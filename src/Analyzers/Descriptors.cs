@@ -11,6 +11,7 @@ namespace LockDiscipline.Analyzers
         private const string OrderCategory = "LockDiscipline.LockOrder";
         private const string HoldingCategory = "LockDiscipline.Locking";
         private const string RefCategory = "LockDiscipline.RefCount";
+        private const string BaselineCategory = "LockDiscipline.Baseline";
 
         public static readonly DiagnosticDescriptor LD0001_BadAnnotationArgument = Create(
             "LD0001", "Annotation argument does not bind",
@@ -23,6 +24,12 @@ namespace LockDiscipline.Analyzers
             "[LockOrder] declarations contradict each other: {0}",
             AnnotationsCategory, DiagnosticSeverity.Error,
             "The transitive closure of the declared [LockOrder]s contains a cycle, so no acquisition order can satisfy them.");
+
+        public static readonly DiagnosticDescriptor LD0100_Baselined = Create(
+            "LD0100", "Finding recorded in the baseline",
+            "{0} (in the baseline): {1}",
+            BaselineCategory, DiagnosticSeverity.Hidden,
+            "A finding that LockDiscipline.baseline lists: it existed when the baseline was written, so it is shown hidden rather than failing the build. Fix it and write the baseline again to drop its entry.");
 
         public static readonly DiagnosticDescriptor LD1001_DeclaredOrderInversion = Create(
             "LD1001", "Lock-order inversion against a declared order",

@@ -18,6 +18,7 @@ namespace LockDiscipline.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.LD0001_BadAnnotationArgument,
             Descriptors.LD0002_ContradictoryLockOrder,
+            Descriptors.LD0100_Baselined,
             Descriptors.LD1001_DeclaredOrderInversion,
             Descriptors.LD1002_InferredCycle,
             Descriptors.LD1003_RecursiveAcquisition,
@@ -43,10 +44,14 @@ namespace LockDiscipline.Analyzers
             {
                 var settings = ReadSettings(start.Options.AnalyzerConfigOptionsProvider);
                 var holder = new AnalysisHolder();
+                var baseline = Baseline.From(start.Options.AdditionalFiles, start.CancellationToken);
                 start.RegisterSemanticModelAction(modelContext =>
                 {
                     var analysis = holder.Get(modelContext.SemanticModel.Compilation, settings, modelContext.CancellationToken);
-                    foreach (var diagnostic in analysis.DiagnosticsFor(modelContext.SemanticModel.SyntaxTree))
+                    var diagnostics = analysis.DiagnosticsFor(modelContext.SemanticModel.SyntaxTree);
+                    // The whole tree is matched against the baseline before any span filter, so a finding's entry never depends
+                    // on which part of the file the IDE asks about.
+                    foreach (var diagnostic in baseline is null || diagnostics.IsEmpty ? diagnostics : baseline.Apply(diagnostics, modelContext.SemanticModel, modelContext.CancellationToken))
                     {
                         if (!modelContext.FilterSpan.HasValue || modelContext.FilterSpan.Value.IntersectsWith(diagnostic.Location.SourceSpan))
                         {

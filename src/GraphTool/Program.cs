@@ -17,15 +17,22 @@ namespace LockDiscipline.GraphTool
     /// write files, so the package's targets run this after the compile with the same sources, references and defines, and it
     /// reuses the analyzer's own analysis and graph code.
     /// Usage: LockDiscipline.GraphTool INPUTS.txt OUT.dot, where each line of INPUTS.txt is "source:PATH", "reference:PATH",
-    /// "define:SYMBOL", "langversion:VERSION" or "name:ASSEMBLY".
+    /// "define:SYMBOL", "langversion:VERSION" or "name:ASSEMBLY"; or LockDiscipline.GraphTool --baseline INPUTS.txt
+    /// LockDiscipline.baseline, which writes the compilation's findings as a baseline (see the analyzer's Baseline).
     /// </summary>
     public static class Program
     {
         public static int Main(string[] args)
         {
+            var baseline = args.Length == 3 && args[0] == "--baseline";
+            if (baseline)
+            {
+                args = args.Skip(1).ToArray();
+            }
+
             if (args.Length != 2)
             {
-                Console.Error.WriteLine("usage: LockDiscipline.GraphTool INPUTS.txt OUT.dot");
+                Console.Error.WriteLine("usage: LockDiscipline.GraphTool [--baseline] INPUTS.txt OUT");
                 return 2;
             }
 
@@ -44,6 +51,15 @@ namespace LockDiscipline.GraphTool
             var compilation = CSharpCompilation.Create(name, trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
             var analysis = CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
+            if (baseline)
+            {
+                var file = Path.GetFullPath(args[1]);
+                var findings = analysis.AllDiagnostics.ToList();
+                File.WriteAllText(file, Baseline.Render(compilation, findings, CancellationToken.None));
+                Console.WriteLine($"LockDiscipline: {findings.Count} finding(s) written to the baseline {file}");
+                return 0;
+            }
+
             var dot = analysis.Context is null ? "digraph \"" + name + "\" {\n}\n" : DotWriter.Write(analysis.Context, name);
             var output = Path.GetFullPath(args[1]);
             Directory.CreateDirectory(Path.GetDirectoryName(output)!);

@@ -116,8 +116,10 @@ namespace LockDiscipline.Tests.Docs
             var expected = output[0].Split('\n').Where(l => l.Trim().Length > 0).ToArray();
             Assert.NotEmpty(expected);
             Assert.All(expected, line => Assert.Contains($" {id}: ", line, StringComparison.Ordinal));
-            Assert.Equal(expected, await AnalyzeAsync(id, code[0]));
-            Assert.Empty(await AnalyzeAsync(id, code[1]));
+            // A page may give a ```baseline block: the LockDiscipline.baseline both examples are analysed with.
+            var baseline = Blocks(example.Groups[1].Value, "baseline").FirstOrDefault();
+            Assert.Equal(expected, await AnalyzeAsync(id, code[0], baseline));
+            Assert.Empty(await AnalyzeAsync(id, code[1], baseline));
         }
 
         [Fact]
@@ -144,7 +146,7 @@ namespace LockDiscipline.Tests.Docs
                 .ToArray();
 
         /// <summary>Compiles one example as Example.cs against the framework and the annotations; returns its LD diagnostics as the build prints them.</summary>
-        private static async Task<string[]> AnalyzeAsync(string id, string source)
+        private static async Task<string[]> AnalyzeAsync(string id, string source, string? baseline = null)
         {
             var tree = CSharpSyntaxTree.ParseText(source, path: "Example.cs");
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -156,14 +158,30 @@ namespace LockDiscipline.Tests.Docs
             var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
             Assert.True(errors.Length == 0, $"{id}: the example does not compile:\n" + string.Join("\n", errors));
 
+            var additional = baseline is null ? ImmutableArray<AdditionalText>.Empty : ImmutableArray.Create<AdditionalText>(new InMemoryText("LockDiscipline.baseline", baseline));
             var diagnostics = await compilation
-                .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()))
+                .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), new AnalyzerOptions(additional))
                 .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
             return diagnostics
                 .Where(d => d.Id.StartsWith("LD", StringComparison.Ordinal))
                 .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
                 .Select(d => d.ToString())
                 .ToArray();
+        }
+
+        private sealed class InMemoryText : AdditionalText
+        {
+            private readonly string _text;
+
+            public InMemoryText(string path, string text)
+            {
+                Path = path;
+                _text = text;
+            }
+
+            public override string Path { get; }
+
+            public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => Microsoft.CodeAnalysis.Text.SourceText.From(_text);
         }
 
         private static string FindRepoRoot()

@@ -299,6 +299,78 @@ public sealed class Device
         }
     }
 
+    /// <summary>Adopting the package on code with findings: a baseline written by the build, read back by the analyzer.</summary>
+    [Trait("Category", "EndToEnd")]
+    public sealed class BaselineEndToEndTests : IClassFixture<PackedPackage>
+    {
+        private const string Cache = @"public class Cache
+{
+    private readonly object _index = new object();
+    private readonly object _store = new object();
+    private int _n;
+    public void Add() { lock (_index) { lock (_store) { _n++; } } }
+    public void Evict() { lock (_store) { lock (_index) { _n = 0; } } }
+}
+";
+
+        private const string NewCycle = @"public class Queue
+{
+    private readonly object _head = new object();
+    private readonly object _tail = new object();
+    private int _n;
+    public void Push() { lock (_head) { lock (_tail) { _n++; } } }
+    public void Pop() { lock (_tail) { lock (_head) { _n--; } } }
+}
+";
+
+        private static readonly Regex Finding = new(@"(?<file>\w+\.cs)\((?<line>\d+),(?<column>\d+)\): (error|warning) (?<id>LD\d{4})");
+
+        private readonly PackedPackage _package;
+
+        public BaselineEndToEndTests(PackedPackage package) => _package = package;
+
+        [Fact]
+        public void TheBaselineSilencesTodaysFindingsAcrossEditsAndOnlyNewOnesFailTheBuild()
+        {
+            _package.AssertPacked();
+            var app = _package.CreateApp("baseline", ("Cache.cs", Cache), ("Program.cs", "System.Console.WriteLine();\n"));
+            var baseline = Path.Combine(app, "LockDiscipline.baseline");
+            string[] Findings(ProcessResult build) => Finding.Matches(build.Output).Select(m => $"{m.Groups["file"].Value}({m.Groups["line"].Value}) {m.Groups["id"].Value}").Distinct().OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            ProcessResult Build(params string[] extra)
+                => ProcessRunner.Run(app, TimeSpan.FromMinutes(5), "dotnet", new[] { "build", "--disable-build-servers", "-p:TreatWarningsAsErrors=true" }.Concat(extra).ToArray());
+            string[] Entries() => File.ReadAllLines(baseline).Where(l => l.Length > 0 && !l.StartsWith("#", StringComparison.Ordinal)).ToArray();
+
+            var before = Build();
+            Assert.True(before.ExitCode != 0, before.Output);
+            Assert.Equal(new[] { "Cache.cs(6) LD1002", "Cache.cs(7) LD1002" }, Findings(before));
+
+            var written = Build("-p:LockDisciplineBaseline=write");
+            Assert.True(written.ExitCode == 0, written.Output);
+            Assert.Empty(Findings(written));
+            Assert.Equal(2, Entries().Length);
+            Assert.All(Entries(), e => Assert.StartsWith("LD1002|M:Cache.", e, StringComparison.Ordinal));
+
+            // Unrelated edits move every line: the entries still match.
+            File.WriteAllText(Path.Combine(app, "Cache.cs"), "// Moved down.\n\n" + Cache.Replace("    private int _n;\n", "    private int _n;\n    public int Count => _n;\n"));
+            var edited = Build();
+            Assert.True(edited.ExitCode == 0, edited.Output);
+            Assert.Empty(Findings(edited));
+
+            // A new cycle fails the build, alone.
+            File.WriteAllText(Path.Combine(app, "Queue.cs"), NewCycle);
+            var added = Build();
+            Assert.True(added.ExitCode != 0, added.Output);
+            Assert.Equal(new[] { "Queue.cs(6) LD1002", "Queue.cs(7) LD1002" }, Findings(added));
+
+            // Fixed findings drop out when the baseline is written again.
+            File.Delete(Path.Combine(app, "Queue.cs"));
+            File.WriteAllText(Path.Combine(app, "Cache.cs"), Cache.Replace("lock (_store) { lock (_index) { _n = 0; } }", "lock (_index) { lock (_store) { _n = 0; } }"));
+            var rewritten = Build("-p:LockDisciplineBaseline=write");
+            Assert.True(rewritten.ExitCode == 0, rewritten.Output);
+            Assert.Empty(Entries());
+        }
+    }
+
     /// <summary>Packs the repository once into a fresh temporary folder; each app restores into a fresh packages folder there.</summary>
     public sealed class PackedPackage : IDisposable
     {
