@@ -70,7 +70,11 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         // The object under construction is fresh until the constructor lets it out (`this` stored or passed on).
-        private void Run() => RunMethod(_method.MethodKind == MethodKind.Constructor ? _entry.WithFresh(LockState.ThisKey, true) : _entry);
+        private void Run()
+        {
+            var entry = _method.MethodKind == MethodKind.Constructor ? _entry.WithFresh(LockState.ThisKey, true) : _entry;
+            RunMethod(_method.IsAsync ? entry.WithKnown(LockState.AwaitKey, false) : entry);
+        }
 
         protected override LockState Join(LockState? a, LockState b) => LockState.Join(a, b);
 
@@ -307,7 +311,7 @@ namespace LockDiscipline.Analyzers.Flow
                     return TieCapture(capture, state);
                 case IAwaitOperation await:
                     RecordSuspension(await, state);
-                    return state.WithoutFieldKnowledge();
+                    return state.WithoutFieldKnowledge().WithKnown(LockState.AwaitKey, true);
                 case IReturnOperation { Kind: OperationKind.YieldReturn } yieldReturn:
                     RecordSuspension(yieldReturn, state);
                     return state.WithoutFieldKnowledge();
@@ -807,6 +811,7 @@ namespace LockDiscipline.Analyzers.Flow
                     && _creations.TryGetValue(receiverLocal.Local, out var madeBy) && ReceiverUses(receiverLocal.Local) == 1 ? madeBy : null;
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
                 {
+                    FireAndForget = IsFireAndForget(op, target),
                     ReceiverPath = op is IObjectCreationOperation ? null : _values.PathOf(ValueResolver.ReceiverOf(op)),
                     ReceiverConstruction = construction,
                     ArgumentPaths = argumentPaths.All(p => p is null) ? ImmutableArray<string?>.Empty : argumentPaths,
@@ -816,6 +821,47 @@ namespace LockDiscipline.Analyzers.Flow
 
             accumulator.Add(state, EntryLocksReleased(state), op is IObjectCreationOperation ? ValueRoot.Fresh : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false), ArgumentRoots(op, target, state));
         }
+
+        /// <summary>
+        /// A call of an async method whose task nobody waits for here: discarded, or handed only to task-returning helpers whose
+        /// result is discarded (<c>ReconfigureAsync(...).ObserveErrors();</c>). Only the callee's part before its first await runs
+        /// under the locks held here; an awaited, stored, <c>Wait()</c>ed or <c>.Result</c> task is waited for.
+        /// </summary>
+        private static bool IsFireAndForget(IOperation call, IMethodSymbol target)
+        {
+            if (!target.IsAsync || call is not IInvocationOperation)
+            {
+                return false;
+            }
+
+            var op = call;
+            for (var depth = 0; depth < 4; depth++)
+            {
+                var parent = op.Parent;
+                while (parent is IConversionOperation or IArgumentOperation or IParenthesizedOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                switch (parent)
+                {
+                    case IExpressionStatementOperation:
+                    case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                        return true;
+                    case IInvocationOperation next when next.TargetMethod.Name is not ("Wait" or "WaitAll" or "GetResult" or "RunSynchronously")
+                        && (next.TargetMethod.ReturnsVoid || IsTaskLike(next.TargetMethod.ReturnType)):
+                        op = next;
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsTaskLike(ITypeSymbol type)
+            => type is INamedTypeSymbol { Name: "Task" or "ValueTask" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
 
         /// <summary>How many calls and member accesses use the local as their receiver, anywhere in the body.</summary>
         private int ReceiverUses(ILocalSymbol local)
@@ -1021,8 +1067,8 @@ namespace LockDiscipline.Analyzers.Flow
             var judgeBalance = !_sawInvalidCode;
             return new MethodLockFacts(
                 _method,
-                Ordered(_acquisitions).Select(p => p.Value.ToFact()).ToImmutableArray(),
-                Ordered(_calls).Select(p => p.Value.ToFact()).ToImmutableArray(),
+                Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync)).ToImmutableArray(),
+                Ordered(_calls).Select(p => p.Value.ToFact(_method.IsAsync)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
                     .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
@@ -1050,6 +1096,23 @@ namespace LockDiscipline.Analyzers.Flow
             public ImmutableDictionary<object, bool>? Known { get; private set; }
 
             public ImmutableArray<HeldLock> May => _may.Values.ToImmutableArray();
+
+            /// <summary>
+            /// <see cref="Known"/> as the conditions of a fact: for an async method, <see cref="LockState.AfterAwait"/> unless
+            /// every visit was before any await.
+            /// </summary>
+            public ImmutableDictionary<object, bool> Conditions(bool asyncMethod)
+            {
+                var known = Known ?? ImmutableDictionary<object, bool>.Empty;
+                if (!asyncMethod)
+                {
+                    return known;
+                }
+
+                var beforeAnyAwait = known.TryGetValue(LockState.AwaitKey, out var awaited) && !awaited;
+                known = known.Remove(LockState.AwaitKey);
+                return beforeAnyAwait ? known : known.SetItem(LockState.AfterAwait, true);
+            }
 
             public ImmutableArray<HeldLock> Must => (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray();
 
@@ -1107,7 +1170,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _root = _root is { } previous ? Combine(previous, root) : root;
             }
 
-            public AcquireFact ToFact() => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Known ?? ImmutableDictionary<object, bool>.Empty);
+            public AcquireFact ToFact(bool asyncMethod) => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Conditions(asyncMethod));
         }
 
         private sealed class CallAccumulator
@@ -1148,10 +1211,13 @@ namespace LockDiscipline.Analyzers.Flow
                 _arguments = _arguments.IsDefault ? arguments : _arguments.SequenceEqual(arguments) ? _arguments : _arguments.Zip(arguments, Combine).ToImmutableArray();
             }
 
-            public CallFact ToFact()
+            public bool FireAndForget { get; init; }
+
+            public CallFact ToFact(bool asyncMethod)
                 => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
-                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Known ?? ImmutableDictionary<object, bool>.Empty)
+                    _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Conditions(asyncMethod))
                 {
+                    FireAndForget = FireAndForget,
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,
                     ArgumentPaths = ArgumentPaths,

@@ -164,6 +164,18 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         public ImmutableHashSet<object> Fresh { get; }
 
+        /// <summary>
+        /// In <see cref="Known"/> of an async method: false before any <c>await</c> on every path, true after one on every path,
+        /// absent where the paths disagree.
+        /// </summary>
+        public static readonly object AwaitKey = new();
+
+        /// <summary>
+        /// A condition of a fact or summary path (in place of <see cref="AwaitKey"/>): it may happen after the async method's first
+        /// <c>await</c>, so not while a caller that does not wait for the task still holds its locks.
+        /// </summary>
+        public static readonly object AfterAwait = new();
+
         /// <summary>Stands for <c>this</c> in <see cref="Fresh"/>: the object under construction.</summary>
         public static readonly object ThisKey = new();
 

@@ -160,6 +160,9 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Each argument as a path in this method's frame, by the callee's parameter ordinal (empty when none can be named).</summary>
         public ImmutableArray<string?> ArgumentPaths { get; init; } = ImmutableArray<string?>.Empty;
 
+        /// <summary>A call of an async method whose task this method does not wait for (see the walker's <c>IsFireAndForget</c>).</summary>
+        public bool FireAndForget { get; init; }
+
         /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
         public ISymbol? DelegateSource { get; init; }
     }

@@ -564,6 +564,12 @@ namespace LockDiscipline.Analyzers.Summaries
                 _ => (ValueRoot.Other, string.Empty),
             };
 
+            // A task nobody waits for runs the callee past its first await later, after the caller has let its locks go.
+            if (call.FireAndForget && path.Conditions.ContainsKey(LockState.AfterAwait))
+            {
+                return false;
+            }
+
             // Only the fresh object's own locks are unseen: what its fields point to may be shared.
             if (root.Kind == RootKind.Fresh && suffix.Length == 0)
             {

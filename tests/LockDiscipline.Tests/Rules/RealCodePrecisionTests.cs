@@ -413,5 +413,42 @@ public sealed class Device
     public void AThenB() { A.Lock(); B.Lock(); B.Unlock(); A.Unlock(); }
 }
 ");
+
+        /// <summary>
+        /// A task nobody waits for (StackExchange.Redis: <c>ReconfigureAsync(...).ObserveErrors()</c> from under a lock) runs the
+        /// callee past its first await after the caller let its lock go; a task waited for, and the part before the first await, do not.
+        /// </summary>
+        [Fact]
+        public Task AnAsyncCallNobodyWaitsForTakesOnlyItsSynchronousPrefixUnderTheCallersLock()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"using System.Threading.Tasks;
+public class Muxer
+{
+    private readonly object _servers = new object();
+    private readonly object _bridge = new object();
+    private int _n;
+    public void OnFailure() { lock (_bridge) { ReconfigureAsync(); } }
+    public void OnFailureObserved() { lock (_bridge) { _ = ReconfigureAsync().ContinueWith(t => _n++); } }
+    private async Task ReconfigureAsync() { await Task.Yield(); lock (_servers) { _n++; } }
+    public void Close() { lock (_servers) { lock (_bridge) { _n--; } } }
 }
+public class Blocking
+{
+    private readonly object _servers = new object();
+    private readonly object _bridge = new object();
+    private int _n;
+    public void Waits() { lock (_bridge) { ReconfigureAsync().Wait(); } }
+    public void Prefix() { lock (_bridge) { PrefixAsync(); } }
+    private async Task ReconfigureAsync() { await Task.Yield(); lock (_servers) { _n++; } }
+    private async Task PrefixAsync() { lock (_servers) { _n++; } await Task.Yield(); }
+    public void Close() { lock (_servers) { lock (_bridge) { _n--; } } }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 44, 17, 62).WithSpan("File0.cs", 19, 71, 19, 79).WithSpan("File0.cs", 17, 33, 17, 40).WithSpan("File0.cs", 21, 51, 21, 58).WithMessage(@"Lock-order cycle Blocking._bridge -> Blocking._servers -> Blocking._bridge: 'Blocking._servers' is acquired while 'Blocking._bridge' is held here (via ReconfigureAsync -> lock (_servers)), and elsewhere 'Blocking._bridge' is acquired while 'Blocking._servers' is held at File0.cs:21 in Close"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 45, 18, 58).WithSpan("File0.cs", 20, 46, 20, 54).WithSpan("File0.cs", 18, 34, 18, 41).WithSpan("File0.cs", 21, 51, 21, 58).WithMessage(@"Lock-order cycle Blocking._bridge -> Blocking._servers -> Blocking._bridge: 'Blocking._servers' is acquired while 'Blocking._bridge' is held here (via PrefixAsync -> lock (_servers)), and elsewhere 'Blocking._bridge' is acquired while 'Blocking._servers' is held at File0.cs:21 in Close"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 21, 51, 21, 58).WithSpan("File0.cs", 21, 33, 21, 41).WithSpan("File0.cs", 17, 44, 17, 62).WithMessage(@"Lock-order cycle Blocking._servers -> Blocking._bridge -> Blocking._servers: 'Blocking._bridge' is acquired while 'Blocking._servers' is held here, and elsewhere 'Blocking._servers' is acquired while 'Blocking._bridge' is held at File0.cs:17 in Waits (via ReconfigureAsync -> lock (_servers))"));
+    }
 }
