@@ -89,6 +89,105 @@ namespace LockDiscipline.Analyzers.Model
             return true;
         }
 
+        private readonly ConcurrentDictionary<IFieldSymbol, IFieldSymbol?> _backPointerOwners = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// For a readonly field G of a type X that X's constructor sets from a parameter: the field F of the one type T that creates
+        /// every X, as <c>F = new X(this, ...)</c> passing itself for that parameter, and stores nothing else but null in F. Then
+        /// <c>t.F.G</c> is <c>t</c> (Npgsql: <c>connector.WriteBuffer.Connector</c> is the connector). Null when that is not so.
+        /// </summary>
+        public IFieldSymbol? BackPointerOwner(IFieldSymbol backField)
+            => _backPointerOwners.GetOrAdd(backField.OriginalDefinition, f => ComputeBackPointerOwner((IFieldSymbol)f));
+
+        private IFieldSymbol? ComputeBackPointerOwner(IFieldSymbol backField)
+        {
+            if (!backField.IsReadOnly || backField.IsStatic || backField.ContainingType is not { } type || type.DeclaringSyntaxReferences.IsEmpty)
+            {
+                return null;
+            }
+
+            // The constructor parameter each constructor stores into the field; any other store disqualifies it.
+            var ordinalByConstructor = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var reference in constructor.DeclaringSyntaxReferences)
+                {
+                    foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == backField.Name))
+                    {
+                        var parameter = constructor.Parameters.FirstOrDefault(p => assignment.Right is IdentifierNameSyntax id && id.Identifier.ValueText == p.Name
+                            || assignment.Right is PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax bang } && bang.Identifier.ValueText == p.Name);
+                        if (parameter is null)
+                        {
+                            return null;
+                        }
+
+                        ordinalByConstructor[constructor.OriginalDefinition] = parameter.Ordinal;
+                    }
+                }
+            }
+
+            if (ordinalByConstructor.Count == 0)
+            {
+                return null;
+            }
+
+            IFieldSymbol? owner = null;
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                var creations = tree.GetRoot().DescendantNodes().OfType<ObjectCreationExpressionSyntax>()
+                    .Where(c => c.Type is SimpleNameSyntax { Identifier.ValueText: var n } && n == type.Name || c.Type is QualifiedNameSyntax { Right.Identifier.ValueText: var q } && q == type.Name)
+                    .ToList();
+                if (creations.Count == 0)
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Only for a back-pointer candidate reached from a fresh object, once per field.
+                var model = _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+                foreach (var creation in creations)
+                {
+                    if (model.GetSymbolInfo(creation).Symbol is not IMethodSymbol constructor
+                        || !SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, type.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    if (!ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var ordinal)
+                        || creation.ArgumentList is not { } arguments || arguments.Arguments.Count <= ordinal
+                        || arguments.Arguments[ordinal].Expression is not ThisExpressionSyntax
+                        || creation.Parent is not AssignmentExpressionSyntax { Left: var left } assignment || assignment.Right != creation
+                        || model.GetSymbolInfo(left).Symbol is not IFieldSymbol stored
+                        || (owner is not null && !SymbolEqualityComparer.Default.Equals(owner, stored.OriginalDefinition)))
+                    {
+                        return null;
+                    }
+
+                    owner = stored.OriginalDefinition;
+                }
+            }
+
+            // The owner field holds nothing but those creations and null.
+            if (owner is null || owner.IsStatic || owner.DeclaringSyntaxReferences.Length == 0)
+            {
+                return null;
+            }
+
+            foreach (var reference in owner.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == owner.Name))
+                {
+                    var value = assignment.Right is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : assignment.Right;
+                    if (value is not (ObjectCreationExpressionSyntax or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression }))
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            return owner;
+        }
+
         private static bool IsSameOrBase(INamedTypeSymbol? type, INamedTypeSymbol? derived)
         {
             for (var t = derived; t is not null; t = t.BaseType)

@@ -558,7 +558,7 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
-                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, path.Suffix),
+                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(callee, call.ReceiverPath, path.Suffix, construction)),
                 RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length
                     => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix),
                 _ => (ValueRoot.Other, string.Empty),
@@ -629,7 +629,49 @@ namespace LockDiscipline.Analyzers.Summaries
         /// A lock of the callee's receiver (or parameter) object, plus <paramref name="suffix"/>, as the caller sees it: through its
         /// own <c>this</c> or a parameter (<c>this.WrappedTarget</c> adds <c>.WrappedTarget</c>), else another object's.
         /// </summary>
+        /// <summary>
+        /// The callee's suffix without a first step back to the caller's object: a call through <c>this.WriteBuffer</c> whose
+        /// path goes on through the buffer's <c>Connector</c> field, which the connector's own <c>new NpgsqlWriteBuffer(this, ...)</c>
+        /// set, comes back to the connector (<see cref="ConstructionState.BackPointerOwner"/>); the receiver path loses its last step.
+        /// </summary>
+        private static string BackPointerFree(IMethodSymbol callee, string? receiverPath, string suffix, ConstructionState? construction)
+        {
+            if (construction is null || receiverPath is null || suffix.Length < 2 || callee.ContainingType is not { } calleeType)
+            {
+                return suffix;
+            }
+
+            var first = suffix.Substring(1).Split('.')[0];
+            if (calleeType.GetMembers(first).OfType<IFieldSymbol>().FirstOrDefault() is { } field
+                && construction.BackPointerOwner(field) is { } owner && receiverPath.EndsWith("." + owner.Name, System.StringComparison.Ordinal))
+            {
+                // Marks that the receiver's last step is undone too; see Rebase.
+                return BackStep + suffix.Substring(1 + first.Length);
+            }
+
+            return suffix;
+        }
+
+        /// <summary>Prefix of a suffix whose receiver path loses its last member (a back pointer undid it).</summary>
+        private const string BackStep = "\u0001";
+
         private static (ValueRoot Root, string Suffix) Rebase(ValueRoot root, string? path, string suffix)
+        {
+            if (suffix.StartsWith(BackStep, System.StringComparison.Ordinal) && path is not null && path.LastIndexOf('.') is var dot and > 0)
+            {
+                // The back pointer returns to the object the receiver path's last member hangs off.
+                var owner = path.Substring(0, dot);
+                suffix = suffix.Substring(BackStep.Length);
+                return owner == "this" ? (root.Kind == RootKind.Fresh ? root : ValueRoot.This, suffix)
+                    : owner.StartsWith("this.", System.StringComparison.Ordinal) ? (ValueRoot.This, owner.Substring(4) + suffix)
+                    : (ValueRoot.Other, string.Empty);
+            }
+
+            suffix = suffix.Replace(BackStep, string.Empty);
+            return RebaseOnto(root, path, suffix);
+        }
+
+        private static (ValueRoot Root, string Suffix) RebaseOnto(ValueRoot root, string? path, string suffix)
         {
             if (root.Kind is RootKind.This or RootKind.Parameter or RootKind.Fresh)
             {

@@ -450,5 +450,70 @@ public class Blocking
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 44, 17, 62).WithSpan("File0.cs", 19, 71, 19, 79).WithSpan("File0.cs", 17, 33, 17, 40).WithSpan("File0.cs", 21, 51, 21, 58).WithMessage(@"Lock-order cycle Blocking._bridge -> Blocking._servers -> Blocking._bridge: 'Blocking._servers' is acquired while 'Blocking._bridge' is held here (via ReconfigureAsync -> lock (_servers)), and elsewhere 'Blocking._bridge' is acquired while 'Blocking._servers' is held at File0.cs:21 in Close"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 45, 18, 58).WithSpan("File0.cs", 20, 46, 20, 54).WithSpan("File0.cs", 18, 34, 18, 41).WithSpan("File0.cs", 21, 51, 21, 58).WithMessage(@"Lock-order cycle Blocking._bridge -> Blocking._servers -> Blocking._bridge: 'Blocking._servers' is acquired while 'Blocking._bridge' is held here (via PrefixAsync -> lock (_servers)), and elsewhere 'Blocking._bridge' is acquired while 'Blocking._servers' is held at File0.cs:21 in Close"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 21, 51, 21, 58).WithSpan("File0.cs", 21, 33, 21, 41).WithSpan("File0.cs", 17, 44, 17, 62).WithMessage(@"Lock-order cycle Blocking._servers -> Blocking._bridge -> Blocking._servers: 'Blocking._bridge' is acquired while 'Blocking._servers' is held here, and elsewhere 'Blocking._servers' is acquired while 'Blocking._bridge' is held at File0.cs:17 in Waits (via ReconfigureAsync -> lock (_servers))"));
+
+        /// <summary>
+        /// A field its own type fills with <c>new Buffer(this)</c>, whose constructor keeps that argument in a readonly field, points
+        /// back: a fresh connector's <c>WriteBuffer.Connector</c> is that fresh connector (Npgsql's cancel request), so its lock is
+        /// no order. A buffer made with another object points elsewhere and still orders.
+        /// </summary>
+        [Fact]
+        public Task ABackPointerToAFreshObjectIsThatFreshObject()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"public class Buffer
+{
+    internal readonly Connector Connector;
+    public Buffer(Connector connector) { Connector = connector; }
+    public void Flush() { Connector.Break(); }
+}
+public class Connector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    public Buffer WriteBuffer = null!;
+    public void Open() { WriteBuffer = new Buffer(this); }
+    public void Close() { WriteBuffer = null!; }
+    public void Break() { lock (_sync) { } }
+    public void Cancel()
+    {
+        lock (_cancelLock)
+        {
+            var cancel = new Connector();
+            cancel.DoCancel();
+        }
+    }
+    public void DoCancel() { WriteBuffer.Flush(); }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+public class SharedBuffer
+{
+    internal readonly Link Link;
+    public SharedBuffer(Link link) { Link = link; }
+    public void Flush() { Link.Break(); }
+}
+public class Link
+{
+    private static readonly Link Primary = new Link();
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    public SharedBuffer WriteBuffer = null!;
+    public void Open() { WriteBuffer = new SharedBuffer(Primary); }
+    public void Break() { lock (_sync) { } }
+    public void Cancel()
+    {
+        lock (_cancelLock)
+        {
+            var cancel = new Link();
+            cancel.DoCancel();
+        }
+    }
+    public void DoCancel() { WriteBuffer.Flush(); }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 45, 13, 45, 30).WithSpan("File0.cs", 48, 30, 48, 49).WithSpan("File0.cs", 30, 27, 30, 39).WithSpan("File0.cs", 39, 33, 39, 38).WithSpan("File0.cs", 42, 15, 42, 26).WithSpan("File0.cs", 49, 46, 49, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:49 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 49, 46, 49, 57).WithSpan("File0.cs", 49, 31, 49, 36).WithSpan("File0.cs", 45, 13, 45, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:45 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
     }
 }
