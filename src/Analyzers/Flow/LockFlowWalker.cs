@@ -812,14 +812,18 @@ namespace LockDiscipline.Analyzers.Flow
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
                 {
                     FireAndForget = IsFireAndForget(op, target),
-                    ReceiverPath = op is IObjectCreationOperation ? null : _values.PathOf(ValueResolver.ReceiverOf(op)),
+                    // A local function runs on the caller's `this`.
+                    ReceiverPath = op is IObjectCreationOperation ? null : IsLocalFunctionOnThis(target) ? "this" : _values.PathOf(ValueResolver.ReceiverOf(op)),
                     ReceiverConstruction = construction,
                     ArgumentPaths = argumentPaths.All(p => p is null) ? ImmutableArray<string?>.Empty : argumentPaths,
                 };
                 RecordDelegateArguments(op, target);
             }
 
-            accumulator.Add(state, EntryLocksReleased(state), op is IObjectCreationOperation ? ValueRoot.Fresh : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false), ArgumentRoots(op, target, state));
+            var receiverRoot = op is IObjectCreationOperation ? ValueRoot.Fresh
+                : IsLocalFunctionOnThis(target) ? (state.Fresh.Contains(LockState.ThisKey) ? ValueRoot.Fresh : ValueRoot.This)
+                : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false);
+            accumulator.Add(state, EntryLocksReleased(state), receiverRoot, ArgumentRoots(op, target, state));
         }
 
         /// <summary>
@@ -862,6 +866,8 @@ namespace LockDiscipline.Analyzers.Flow
 
         private static bool IsTaskLike(ITypeSymbol type)
             => type is INamedTypeSymbol { Name: "Task" or "ValueTask" } named && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks";
+
+        private bool IsLocalFunctionOnThis(IMethodSymbol target) => target.MethodKind == MethodKind.LocalFunction && !target.IsStatic && !_method.IsStatic;
 
         /// <summary>How many calls and member accesses use the local as their receiver, anywhere in the body.</summary>
         private int ReceiverUses(ILocalSymbol local)

@@ -89,17 +89,17 @@ namespace LockDiscipline.Analyzers.Model
             return true;
         }
 
-        private readonly ConcurrentDictionary<IFieldSymbol, IFieldSymbol?> _backPointerOwners = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IFieldSymbol, ISymbol?> _backPointerOwners = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// For a readonly field G of a type X that X's constructor sets from a parameter: the field F of the one type T that creates
         /// every X, as <c>F = new X(this, ...)</c> passing itself for that parameter, and stores nothing else but null in F. Then
         /// <c>t.F.G</c> is <c>t</c> (Npgsql: <c>connector.WriteBuffer.Connector</c> is the connector). Null when that is not so.
         /// </summary>
-        public IFieldSymbol? BackPointerOwner(IFieldSymbol backField)
+        public ISymbol? BackPointerOwner(IFieldSymbol backField)
             => _backPointerOwners.GetOrAdd(backField.OriginalDefinition, f => ComputeBackPointerOwner((IFieldSymbol)f));
 
-        private IFieldSymbol? ComputeBackPointerOwner(IFieldSymbol backField)
+        private ISymbol? ComputeBackPointerOwner(IFieldSymbol backField)
         {
             if (!backField.IsReadOnly || backField.IsStatic || backField.ContainingType is not { } type || type.DeclaringSyntaxReferences.IsEmpty)
             {
@@ -131,7 +131,7 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            IFieldSymbol? owner = null;
+            ISymbol? owner = null;
             foreach (var tree in _compilation.SyntaxTrees)
             {
                 var creations = tree.GetRoot().DescendantNodes().OfType<ObjectCreationExpressionSyntax>()
@@ -153,11 +153,18 @@ namespace LockDiscipline.Analyzers.Model
                         continue;
                     }
 
+                    // One made with no owner (`new NpgsqlWriteBuffer(null, ...)`) points nowhere: nothing is reached through it.
+                    if (ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var nullOrdinal) && creation.ArgumentList is { } nullArguments
+                        && nullArguments.Arguments.Count > nullOrdinal && IsNullValue(nullArguments.Arguments[nullOrdinal].Expression))
+                    {
+                        continue;
+                    }
+
                     if (!ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var ordinal)
                         || creation.ArgumentList is not { } arguments || arguments.Arguments.Count <= ordinal
                         || arguments.Arguments[ordinal].Expression is not ThisExpressionSyntax
                         || creation.Parent is not AssignmentExpressionSyntax { Left: var left } assignment || assignment.Right != creation
-                        || model.GetSymbolInfo(left).Symbol is not IFieldSymbol stored
+                        || model.GetSymbolInfo(left).Symbol is not { } stored || stored is not (IFieldSymbol or IPropertySymbol { IsAbstract: false })
                         || (owner is not null && !SymbolEqualityComparer.Default.Equals(owner, stored.OriginalDefinition)))
                     {
                         return null;
@@ -168,7 +175,7 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             // The owner field holds nothing but those creations and null.
-            if (owner is null || owner.IsStatic || owner.DeclaringSyntaxReferences.Length == 0)
+            if (owner is null || owner.IsStatic || owner.DeclaringSyntaxReferences.Length == 0 || owner.ContainingType is null)
             {
                 return null;
             }
@@ -178,7 +185,7 @@ namespace LockDiscipline.Analyzers.Model
                 foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == owner.Name))
                 {
                     var value = assignment.Right is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : assignment.Right;
-                    if (value is not (ObjectCreationExpressionSyntax or LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression }))
+                    if (value is not ObjectCreationExpressionSyntax && !IsNullValue(value))
                     {
                         return null;
                     }
@@ -186,6 +193,12 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             return owner;
+        }
+
+        private static bool IsNullValue(ExpressionSyntax value)
+        {
+            var inner = value is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : value;
+            return inner.IsKind(SyntaxKind.NullLiteralExpression) || inner.IsKind(SyntaxKind.DefaultLiteralExpression);
         }
 
         private static bool IsSameOrBase(INamedTypeSymbol? type, INamedTypeSymbol? derived)

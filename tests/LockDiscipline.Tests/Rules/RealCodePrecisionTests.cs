@@ -466,6 +466,7 @@ public class Blocking
     internal readonly Connector Connector;
     public Buffer(Connector connector) { Connector = connector; }
     public void Flush() { Connector.Break(); }
+    public void Check() { Throw(); void Throw() => Connector.Break(); }
 }
 public class Connector
 {
@@ -483,7 +484,7 @@ public class Connector
             cancel.DoCancel();
         }
     }
-    public void DoCancel() { WriteBuffer.Flush(); }
+    public void DoCancel() { WriteBuffer.Flush(); WriteBuffer.Check(); }
     public void Run() { lock (_sync) { lock (_cancelLock) { } } }
 }
 public class SharedBuffer
@@ -513,7 +514,7 @@ public class Link
 }
 ",
                 },
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 45, 13, 45, 30).WithSpan("File0.cs", 48, 30, 48, 49).WithSpan("File0.cs", 30, 27, 30, 39).WithSpan("File0.cs", 39, 33, 39, 38).WithSpan("File0.cs", 42, 15, 42, 26).WithSpan("File0.cs", 49, 46, 49, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:49 in Run"),
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 49, 46, 49, 57).WithSpan("File0.cs", 49, 31, 49, 36).WithSpan("File0.cs", 45, 13, 45, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:45 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 46, 13, 46, 30).WithSpan("File0.cs", 49, 30, 49, 49).WithSpan("File0.cs", 31, 27, 31, 39).WithSpan("File0.cs", 40, 33, 40, 38).WithSpan("File0.cs", 43, 15, 43, 26).WithSpan("File0.cs", 50, 46, 50, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:50 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 50, 46, 50, 57).WithSpan("File0.cs", 50, 31, 50, 36).WithSpan("File0.cs", 46, 13, 46, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:46 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
     }
 }
