@@ -812,6 +812,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
                 {
                     FireAndForget = IsFireAndForget(op, target),
+                    Caller = _method,
                     // A local function runs on the caller's `this`.
                     ReceiverPath = op is IObjectCreationOperation ? null : IsLocalFunctionOnThis(target) ? "this" : _values.PathOf(ValueResolver.ReceiverOf(op)),
                     ReceiverConstruction = construction,
@@ -1219,11 +1220,14 @@ namespace LockDiscipline.Analyzers.Flow
 
             public bool FireAndForget { get; init; }
 
+            public IMethodSymbol? Caller { get; init; }
+
             public CallFact ToFact(bool asyncMethod)
                 => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
                     _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Conditions(asyncMethod))
                 {
                     FireAndForget = FireAndForget,
+                    Caller = Caller,
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,
                     ArgumentPaths = ArgumentPaths,

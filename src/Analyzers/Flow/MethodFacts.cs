@@ -160,6 +160,9 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Each argument as a path in this method's frame, by the callee's parameter ordinal (empty when none can be named).</summary>
         public ImmutableArray<string?> ArgumentPaths { get; init; } = ImmutableArray<string?>.Empty;
 
+        /// <summary>The method that makes the call (its parameters name the roots of receiver and argument paths).</summary>
+        public IMethodSymbol? Caller { get; init; }
+
         /// <summary>A call of an async method whose task this method does not wait for (see the walker's <c>IsFireAndForget</c>).</summary>
         public bool FireAndForget { get; init; }
 

@@ -153,6 +153,14 @@ namespace LockDiscipline.Analyzers.Model
                         continue;
                     }
 
+                    // A copy the type makes of itself with its own back pointer (`new NpgsqlReadBuffer(Connector, ...)` in
+                    // AllocateOversize) points where the original does.
+                    if (ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var copyOrdinal) && creation.ArgumentList is { } copyArguments
+                        && copyArguments.Arguments.Count > copyOrdinal && IsOwnBackPointer(copyArguments.Arguments[copyOrdinal].Expression, backField, creation, model))
+                    {
+                        continue;
+                    }
+
                     // One made with no owner (`new NpgsqlWriteBuffer(null, ...)`) points nowhere: nothing is reached through it.
                     if (ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var nullOrdinal) && creation.ArgumentList is { } nullArguments
                         && nullArguments.Arguments.Count > nullOrdinal && IsNullValue(nullArguments.Arguments[nullOrdinal].Expression))
@@ -180,19 +188,55 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            foreach (var reference in owner.ContainingType.DeclaringSyntaxReferences)
+            var ownerSyntax = owner.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToList();
+            foreach (var assignment in Assignments(ownerSyntax, owner.Name))
             {
-                foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == owner.Name))
+                var value = assignment.Right is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : assignment.Right;
+                if (value is not ObjectCreationExpressionSyntax && !IsNullValue(value) && !IsCopyOfOwner(value, owner, type, ownerSyntax))
                 {
-                    var value = assignment.Right is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : assignment.Right;
-                    if (value is not ObjectCreationExpressionSyntax && !IsNullValue(value))
-                    {
-                        return null;
-                    }
+                    return null;
                 }
             }
 
             return owner;
+        }
+
+        private static IEnumerable<AssignmentExpressionSyntax> Assignments(IEnumerable<SyntaxNode> scope, string name)
+            => scope.SelectMany(n => n.DescendantNodes().OfType<AssignmentExpressionSyntax>()).Where(a => AssignedMember.NameOf(a.Left) == name);
+
+        /// <summary>The creation's argument is the created type's own back pointer (<c>Connector</c>, <c>this.Connector</c>), read inside that type.</summary>
+        private static bool IsOwnBackPointer(ExpressionSyntax argument, IFieldSymbol backField, SyntaxNode at, SemanticModel model)
+        {
+            var inner = argument is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : argument;
+            return inner is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(inner).Symbol?.OriginalDefinition, backField)
+                && SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(at.SpanStart)?.ContainingType?.OriginalDefinition, backField.ContainingType.OriginalDefinition);
+        }
+
+        /// <summary>
+        /// A value that is the owner's object again, or a copy that keeps its back pointer: another member of the owner's type that
+        /// only ever holds the owner's value or null (<c>_origReadBuffer = ReadBuffer</c>), or a local made by a method of the
+        /// object's type called on the owner's value (<c>var oversize = ReadBuffer.AllocateOversize(len)</c>).
+        /// </summary>
+        private static bool IsCopyOfOwner(ExpressionSyntax value, ISymbol owner, INamedTypeSymbol type, List<SyntaxNode> ownerSyntax)
+        {
+            var name = AssignedMember.NameOf(value);
+            if (name is null || name == owner.Name)
+            {
+                return name == owner.Name;
+            }
+
+            var local = value.FirstAncestorOrSelf<BlockSyntax>()?.DescendantNodes().OfType<VariableDeclaratorSyntax>().FirstOrDefault(v => v.Identifier.ValueText == name);
+            if (local is not null)
+            {
+                return local.Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var receiver, Name: var method } }
+                    && AssignedMember.NameOf(receiver) == owner.Name
+                    && type.GetMembers(method.Identifier.ValueText).OfType<IMethodSymbol>().Any(m => SymbolEqualityComparer.Default.Equals(m.ReturnType.OriginalDefinition, type.OriginalDefinition));
+            }
+
+            var stores = Assignments(ownerSyntax, name).ToList();
+            return owner.ContainingType!.GetMembers(name).Any(m => m is IFieldSymbol or IPropertySymbol) && stores.Count > 0
+                && stores.All(a => AssignedMember.NameOf(a.Right) == owner.Name || IsNullValue(a.Right));
         }
 
         private static bool IsNullValue(ExpressionSyntax value)

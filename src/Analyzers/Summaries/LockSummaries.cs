@@ -558,9 +558,9 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
-                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(callee, call.ReceiverPath, path.Suffix, construction)),
+                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(callee, call.ReceiverPath, path.Suffix, construction), call.Caller),
                 RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length
-                    => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix),
+                    => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix, call.Caller),
                 _ => (ValueRoot.Other, string.Empty),
             };
 
@@ -655,23 +655,21 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>Prefix of a suffix whose receiver path loses its last member (a back pointer undid it).</summary>
         private const string BackStep = "\u0001";
 
-        private static (ValueRoot Root, string Suffix) Rebase(ValueRoot root, string? path, string suffix)
+        private static (ValueRoot Root, string Suffix) Rebase(ValueRoot root, string? path, string suffix, IMethodSymbol? caller)
         {
             if (suffix.StartsWith(BackStep, System.StringComparison.Ordinal) && path is not null && path.LastIndexOf('.') is var dot and > 0)
             {
                 // The back pointer returns to the object the receiver path's last member hangs off.
                 var owner = path.Substring(0, dot);
                 suffix = suffix.Substring(BackStep.Length);
-                return owner == "this" ? (root.Kind == RootKind.Fresh ? root : ValueRoot.This, suffix)
-                    : owner.StartsWith("this.", System.StringComparison.Ordinal) ? (ValueRoot.This, owner.Substring(4) + suffix)
-                    : (ValueRoot.Other, string.Empty);
+                return owner == "this" ? (root.Kind == RootKind.Fresh ? root : ValueRoot.This, suffix) : RebaseOnto(ValueRoot.Other, owner, suffix, caller);
             }
 
             suffix = suffix.Replace(BackStep, string.Empty);
-            return RebaseOnto(root, path, suffix);
+            return RebaseOnto(root, path, suffix, caller);
         }
 
-        private static (ValueRoot Root, string Suffix) RebaseOnto(ValueRoot root, string? path, string suffix)
+        private static (ValueRoot Root, string Suffix) RebaseOnto(ValueRoot root, string? path, string suffix, IMethodSymbol? caller)
         {
             if (root.Kind is RootKind.This or RootKind.Parameter or RootKind.Fresh)
             {
@@ -681,6 +679,17 @@ namespace LockDiscipline.Analyzers.Summaries
             if (path is not null && path.StartsWith("this.", System.StringComparison.Ordinal))
             {
                 return (ValueRoot.This, path.Substring(4) + suffix);
+            }
+
+            // A member reached from one of the caller's parameters (`buffer.Connector` in a static helper handed the buffer).
+            if (path is not null && caller is not null)
+            {
+                var dot = path.IndexOf('.');
+                var head = dot < 0 ? path : path.Substring(0, dot);
+                if (caller.Parameters.FirstOrDefault(p => p.Name == head) is { } parameter)
+                {
+                    return (ValueRoot.Parameter(parameter.Ordinal), (dot < 0 ? string.Empty : path.Substring(dot)) + suffix);
+                }
             }
 
             return (ValueRoot.Other, string.Empty);

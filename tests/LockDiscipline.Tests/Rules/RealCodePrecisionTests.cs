@@ -452,9 +452,11 @@ public class Blocking
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 21, 51, 21, 58).WithSpan("File0.cs", 21, 33, 21, 41).WithSpan("File0.cs", 17, 44, 17, 62).WithMessage(@"Lock-order cycle Blocking._servers -> Blocking._bridge -> Blocking._servers: 'Blocking._bridge' is acquired while 'Blocking._servers' is held here, and elsewhere 'Blocking._servers' is acquired while 'Blocking._bridge' is held at File0.cs:17 in Waits (via ReconfigureAsync -> lock (_servers))"));
 
         /// <summary>
-        /// A field its own type fills with <c>new Buffer(this)</c>, whose constructor keeps that argument in a readonly field, points
-        /// back: a fresh connector's <c>WriteBuffer.Connector</c> is that fresh connector (Npgsql's cancel request), so its lock is
-        /// no order. A buffer made with another object points elsewhere and still orders.
+        /// A field its own type fills with <c>new Buffer(this)</c> (or with copies the buffer makes of itself, or its own earlier
+        /// value), whose constructor keeps that argument in a readonly field, points back: a fresh connector's
+        /// <c>WriteBuffer.Connector</c> is that fresh connector (Npgsql's cancel request), also reached through a local function
+        /// or a static helper handed the buffer, so its lock is no order. A buffer made with another object points elsewhere
+        /// and still orders.
         /// </summary>
         [Fact]
         public Task ABackPointerToAFreshObjectIsThatFreshObject()
@@ -467,6 +469,9 @@ public class Blocking
     public Buffer(Connector connector) { Connector = connector; }
     public void Flush() { Connector.Break(); }
     public void Check() { Throw(); void Throw() => Connector.Break(); }
+    public void CheckStatic() => Helper(this);
+    private static void Helper(Buffer buffer) => buffer.Connector.Break();
+    public Buffer Copy() => new Buffer(Connector);
 }
 public class Connector
 {
@@ -475,6 +480,9 @@ public class Connector
     public Buffer WriteBuffer = null!;
     public void Open() { WriteBuffer = new Buffer(this); }
     public void Close() { WriteBuffer = null!; }
+    private Buffer? _original;
+    public void Grow() { var bigger = WriteBuffer.Copy(); _original = WriteBuffer; WriteBuffer = bigger; }
+    public void Shrink() { WriteBuffer = _original!; _original = null; }
     public void Break() { lock (_sync) { } }
     public void Cancel()
     {
@@ -484,7 +492,7 @@ public class Connector
             cancel.DoCancel();
         }
     }
-    public void DoCancel() { WriteBuffer.Flush(); WriteBuffer.Check(); }
+    public void DoCancel() { WriteBuffer.Flush(); WriteBuffer.Check(); WriteBuffer.CheckStatic(); }
     public void Run() { lock (_sync) { lock (_cancelLock) { } } }
 }
 public class SharedBuffer
@@ -514,7 +522,7 @@ public class Link
 }
 ",
                 },
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 46, 13, 46, 30).WithSpan("File0.cs", 49, 30, 49, 49).WithSpan("File0.cs", 31, 27, 31, 39).WithSpan("File0.cs", 40, 33, 40, 38).WithSpan("File0.cs", 43, 15, 43, 26).WithSpan("File0.cs", 50, 46, 50, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:50 in Run"),
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 50, 46, 50, 57).WithSpan("File0.cs", 50, 31, 50, 36).WithSpan("File0.cs", 46, 13, 46, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:46 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 52, 13, 52, 30).WithSpan("File0.cs", 55, 30, 55, 49).WithSpan("File0.cs", 37, 27, 37, 39).WithSpan("File0.cs", 46, 33, 46, 38).WithSpan("File0.cs", 49, 15, 49, 26).WithSpan("File0.cs", 56, 46, 56, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:56 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 56, 46, 56, 57).WithSpan("File0.cs", 56, 31, 56, 36).WithSpan("File0.cs", 52, 13, 52, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:52 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
     }
 }
