@@ -356,23 +356,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             private static bool IsNull(IOperation op) => Strip(op).ConstantValue is { HasValue: true, Value: null };
 
-            private static IOperation Strip(IOperation op)
-            {
-                while (true)
-                {
-                    switch (op)
-                    {
-                        case IConversionOperation conversion:
-                            op = conversion.Operand;
-                            continue;
-                        case IParenthesizedOperation parenthesized:
-                            op = parenthesized.Operand;
-                            continue;
-                        default:
-                            return op;
-                    }
-                }
-            }
+            private static IOperation Strip(IOperation op) => ValueResolver.StripConversions(op);
         }
     }
 }

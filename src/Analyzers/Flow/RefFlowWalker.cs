@@ -352,12 +352,7 @@ namespace LockDiscipline.Analyzers.Flow
 
             void AddAdopted(IOperation value)
             {
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
-
-                switch (value)
+                switch (ValueResolver.StripConversions(value))
                 {
                     case ILocalReferenceOperation local:
                         _adopted!.Add(local.Local);

@@ -69,6 +69,25 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
+        /// <summary>Strips conversions and parentheses (no flow captures: for operations read outside a graph, or across methods).</summary>
+        public static IOperation StripConversions(IOperation op)
+        {
+            while (true)
+            {
+                switch (op)
+                {
+                    case IConversionOperation conversion:
+                        op = conversion.Operand;
+                        continue;
+                    case IParenthesizedOperation parenthesized:
+                        op = parenthesized.Operand;
+                        continue;
+                    default:
+                        return op;
+                }
+            }
+        }
+
         /// <summary>Strips conversions, parentheses and flow captures.</summary>
         public IOperation Unwrap(IOperation op)
         {

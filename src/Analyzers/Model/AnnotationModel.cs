@@ -52,12 +52,7 @@ namespace LockDiscipline.Analyzers.Model
 #pragma warning restore RS1030
                     foreach (var assignment in body?.Descendants().OfType<ISimpleAssignmentOperation>() ?? Enumerable.Empty<ISimpleAssignmentOperation>())
                     {
-                        var value = assignment.Value;
-                        while (value is IConversionOperation conversion)
-                        {
-                            value = conversion.Operand;
-                        }
-
+                        var value = LockDiscipline.Analyzers.Flow.ValueResolver.StripConversions(assignment.Value);
                         if (assignment.Target is IMemberReferenceOperation target && HoldsRef(target.Member) && value is IParameterReferenceOperation parameter
                             && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, m))
                         {
