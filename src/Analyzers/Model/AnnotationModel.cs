@@ -30,6 +30,7 @@ namespace LockDiscipline.Analyzers.Model
             Binder = new PathBinder(compilation, LockTypes);
             Construction = new ConstructionState(compilation);
             ThreadAffinities = new ThreadAffinities(compilation, LockTypes);
+            Wrappers = new WrapperContracts(compilation, LockTypes);
             _compilation = compilation;
         }
 
@@ -63,6 +64,26 @@ namespace LockDiscipline.Analyzers.Model
 
                 return stored;
             });
+
+        /// <summary>The inferred contracts of small wrapper primitives.</summary>
+        public WrapperContracts Wrappers { get; }
+
+        /// <summary>The contract a wrapper's body states, as if the user had written it.</summary>
+        private MethodContract Inferred(IMethodSymbol method, WrapperContract wrapper)
+        {
+            if (Binder.BindLockPath(wrapper.Path == "this" ? null : wrapper.Path, method, out _) is not { } bound)
+            {
+                return MethodContract.Empty;
+            }
+
+            var entry = ImmutableArray.Create(new LockContractEntry(bound, wrapper.Mode, 0, wrapper.Kind == WrapperKind.TryAcquire ? true : null));
+            return wrapper.Kind switch
+            {
+                WrapperKind.Acquire => new MethodContract { Acquires = entry },
+                WrapperKind.TryAcquire => new MethodContract { TryAcquires = entry },
+                _ => new MethodContract { Releases = entry },
+            };
+        }
 
         /// <summary>Which annotated lock primitives must be released by the thread that took them.</summary>
         public ThreadAffinities ThreadAffinities { get; }
@@ -203,7 +224,7 @@ namespace LockDiscipline.Analyzers.Model
             // Most methods a body calls carry no annotation: answer those without building anything.
             if (!AttributesOf(method).Any(KnownSymbols.IsOurs) && !method.Parameters.Any(p => p.GetAttributes().Any(KnownSymbols.IsOurs)))
             {
-                return MethodContract.Empty;
+                return Wrappers.Of(method) is { } wrapper ? Inferred(method, wrapper) : MethodContract.Empty;
             }
 
             var acquires = ImmutableArray.CreateBuilder<LockContractEntry>();

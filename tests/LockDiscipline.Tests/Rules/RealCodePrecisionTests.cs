@@ -524,5 +524,45 @@ public class Link
                 },
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 52, 13, 52, 30).WithSpan("File0.cs", 55, 30, 55, 49).WithSpan("File0.cs", 37, 27, 37, 39).WithSpan("File0.cs", 46, 33, 46, 38).WithSpan("File0.cs", 49, 15, 49, 26).WithSpan("File0.cs", 56, 46, 56, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via DoCancel -> Flush -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:56 in Run"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 56, 46, 56, 57).WithSpan("File0.cs", 56, 31, 56, 36).WithSpan("File0.cs", 52, 13, 52, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:52 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
+
+        /// <summary>
+        /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
+        /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
+        /// release through it. A lone release wrapper keeps its LD1008.
+        /// </summary>
+        [Fact]
+        public Task WrappersOfBothSidesOfALockAreItsPrimitives()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"using System.Threading;
+public sealed class AwaitableMutex
+{
+    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+    public bool TryTakeSync() => _mutex.Wait(1000);
+    public void Take() => _mutex.Wait();
+    public void Release() => _mutex.Release();
+}
+public sealed class Bridge
+{
+    private readonly AwaitableMutex _writer = new AwaitableMutex();
+    private readonly object _gate = new object();
+    private int _n;
+    public void Write() { if (_writer.TryTakeSync()) { try { _n++; } finally { _writer.Release(); } } }
+    public void Leak() { if (_writer.TryTakeSync()) { _n++; } }
+    public void Outer() { _writer.Take(); try { lock (_gate) { _n++; } } finally { _writer.Release(); } }
+    public void Inner() { lock (_gate) { _writer.Take(); _writer.Release(); } }
+}
+public sealed class HalfWrapper
+{
+    private readonly SemaphoreSlim _mutex = new SemaphoreSlim(1, 1);
+    public void Release() => _mutex.Release();
+}
+",
+                },
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 15, 30, 15, 51).WithMessage(@"'_writer._mutex' is acquired here and is still held on some path out of 'Leak' (at the end of the method) (if 'Leak' returns holding it for its caller, say so with [Acquires(""_writer._mutex"")])"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 16, 55, 16, 60).WithSpan("File0.cs", 16, 27, 16, 41).WithSpan("File0.cs", 17, 42, 17, 56).WithMessage(@"Lock-order cycle AwaitableMutex._mutex -> Bridge._gate -> AwaitableMutex._mutex: 'Bridge._gate' is acquired while 'AwaitableMutex._mutex' is held here, and elsewhere 'AwaitableMutex._mutex' is acquired while 'Bridge._gate' is held at File0.cs:17 in Inner"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 42, 17, 56).WithSpan("File0.cs", 17, 33, 17, 38).WithSpan("File0.cs", 16, 55, 16, 60).WithMessage(@"Lock-order cycle Bridge._gate -> AwaitableMutex._mutex -> Bridge._gate: 'AwaitableMutex._mutex' is acquired while 'Bridge._gate' is held here, and elsewhere 'Bridge._gate' is acquired while 'AwaitableMutex._mutex' is held at File0.cs:16 in Outer"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 22, 30, 22, 46).WithMessage(@"'_mutex' is released here but is not held on any path to this point (if 'Release' releases what its caller took, say so with [Releases(""_mutex"")])"));
     }
 }

@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    internal enum WrapperKind
+    {
+        Acquire,
+        TryAcquire,
+        Release,
+    }
+
+    /// <summary>An inferred contract: the wrapper acquires, tries or releases the lock at <see cref="Path"/> (a member of <c>this</c>, or <c>this</c>).</summary>
+    internal readonly struct WrapperContract
+    {
+        public WrapperContract(WrapperKind kind, string path, LockMode mode)
+        {
+            Kind = kind;
+            Path = path;
+            Mode = mode;
+        }
+
+        public WrapperKind Kind { get; }
+
+        public string Path { get; }
+
+        public LockMode Mode { get; }
+    }
+
+    /// <summary>
+    /// The contracts of small wrapper primitives, inferred as <c>[ReturnsRef]</c> is for get wrappers: a method whose whole body is
+    /// one acquisition, try-acquisition or release of a lock of its own object (<c>Release() => _mutex.Release()</c>,
+    /// <c>TryTakeSync() => _mutex.Wait(_timeout)</c>), in a type that wraps both sides of that lock, is that primitive: callers
+    /// hold what it takes and let go what it releases, and its own body is not judged for balance (StackExchange.Redis's
+    /// <c>AwaitableMutex</c>). A lone wrapper of one side is left alone: the message of its LD1008 names the annotation instead.
+    /// </summary>
+    internal sealed class WrapperContracts
+    {
+        private readonly Compilation _compilation;
+        private readonly LockTypes _lockTypes;
+        private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<IMethodSymbol, WrapperContract>> _byType = new(SymbolEqualityComparer.Default);
+
+        public WrapperContracts(Compilation compilation, LockTypes lockTypes)
+        {
+            _compilation = compilation;
+            _lockTypes = lockTypes;
+        }
+
+        public WrapperContract? Of(IMethodSymbol method)
+        {
+            if (method.ContainingType is not { } type || method.MethodKind != MethodKind.Ordinary || !IsCandidate(method))
+            {
+                return null;
+            }
+
+            return _byType.GetOrAdd(type.OriginalDefinition, ForType).TryGetValue(KeyOf(method), out var contract) ? contract : null;
+        }
+
+        /// <summary>The type's wrappers of locks it wraps both sides of.</summary>
+        private ImmutableDictionary<IMethodSymbol, WrapperContract> ForType(INamedTypeSymbol type)
+        {
+            var found = new Dictionary<IMethodSymbol, WrapperContract>(SymbolEqualityComparer.Default);
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>().Where(m => m.MethodKind == MethodKind.Ordinary && IsCandidate(m)))
+            {
+                if (Classify(method) is { } contract)
+                {
+                    found[KeyOf(method)] = contract;
+                }
+            }
+
+            var paired = found.Values.GroupBy(c => c.Path)
+                .Where(g => g.Any(c => c.Kind == WrapperKind.Release) && g.Any(c => c.Kind != WrapperKind.Release))
+                .Select(g => g.Key)
+                .ToImmutableHashSet();
+            var builder = ImmutableDictionary.CreateBuilder<IMethodSymbol, WrapperContract>(SymbolEqualityComparer.Default);
+            foreach (var pair in found.Where(p => paired.Contains(p.Value.Path)))
+            {
+                builder[pair.Key] = pair.Value;
+            }
+
+            return builder.ToImmutable();
+        }
+
+        /// <summary>Callers bind a partial method to its definition part; the body is in its implementation part.</summary>
+        private static IMethodSymbol KeyOf(IMethodSymbol method) => (method.PartialDefinitionPart ?? method).OriginalDefinition;
+
+        /// <summary>A source method whose body is a single expression (cheap syntactic filter before any binding).</summary>
+        private static bool IsCandidate(IMethodSymbol method)
+            => !method.IsStatic && BodyDeclaration(method) is { } declaration && SingleExpression(declaration) is InvocationExpressionSyntax;
+
+        private static SyntaxNode? BodyDeclaration(IMethodSymbol method)
+            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => r.GetSyntax())
+                .FirstOrDefault(s => s is MethodDeclarationSyntax { ExpressionBody: not null } or MethodDeclarationSyntax { Body: not null });
+
+        private static ExpressionSyntax? SingleExpression(SyntaxNode declaration) => declaration switch
+        {
+            MethodDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression,
+            MethodDeclarationSyntax { Body.Statements: { Count: 1 } statements } => statements[0] switch
+            {
+                ExpressionStatementSyntax expression => expression.Expression,
+                ReturnStatementSyntax { Expression: { } returned } => returned,
+                _ => null,
+            },
+            _ => null,
+        };
+
+        private WrapperContract? Classify(IMethodSymbol method)
+        {
+            if (BodyDeclaration(method) is not { } syntax || SingleExpression(syntax) is not InvocationExpressionSyntax invocationSyntax)
+            {
+                return null;
+            }
+
+#pragma warning disable RS1030 // Single-expression methods of types that wrap locks, once each per compilation.
+            var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+            if (model.GetOperation(invocationSyntax) is not IInvocationOperation call)
+            {
+                return null;
+            }
+
+            var target = call.TargetMethod;
+            var type = target.ContainingType;
+            var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean && target.ReturnType.SpecialType == SpecialType.System_Boolean;
+            if (KnownSymbols.IsThreadingType(type, "Monitor"))
+            {
+                var locked = call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value;
+                return PathOf(locked) is not { } path ? null : target.Name switch
+                {
+                    "Enter" when call.Arguments.Length == 1 => new WrapperContract(WrapperKind.Acquire, path, LockMode.Exclusive),
+                    "TryEnter" when returnsBool && call.Arguments.All(a => a.Parameter?.RefKind != RefKind.Ref) => new WrapperContract(WrapperKind.TryAcquire, path, LockMode.Exclusive),
+                    "Exit" => new WrapperContract(WrapperKind.Release, path, LockMode.Exclusive),
+                    _ => null,
+                };
+            }
+
+            if (PathOf(call.Instance) is not { } member || member == "this")
+            {
+                return null;
+            }
+
+            if (KnownSymbols.IsThreadingType(type, "SemaphoreSlim"))
+            {
+                if (!(call.Instance is IMemberReferenceOperation { Member: var semaphore } && _lockTypes.IsMutexSemaphore(semaphore)))
+                {
+                    return null;
+                }
+
+                return target.Name switch
+                {
+                    "Wait" when target.ReturnsVoid => new WrapperContract(WrapperKind.Acquire, member, LockMode.Exclusive),
+                    "Wait" when returnsBool => new WrapperContract(WrapperKind.TryAcquire, member, LockMode.Exclusive),
+                    "Release" when call.Arguments.Length == 0 => new WrapperContract(WrapperKind.Release, member, LockMode.Exclusive),
+                    _ => null,
+                };
+            }
+
+            if (KnownSymbols.IsThreadingType(type, "Lock") || KnownSymbols.IsThreadingType(call.Instance?.Type, "Mutex"))
+            {
+                return target.Name switch
+                {
+                    "Enter" or "WaitOne" when call.Arguments.Length == 0 => new WrapperContract(WrapperKind.Acquire, member, LockMode.Exclusive),
+                    "TryEnter" or "WaitOne" when returnsBool => new WrapperContract(WrapperKind.TryAcquire, member, LockMode.Exclusive),
+                    "Exit" or "ReleaseMutex" => new WrapperContract(WrapperKind.Release, member, LockMode.Exclusive),
+                    _ => null,
+                };
+            }
+
+            if (KnownSymbols.IsThreadingType(type, "ReaderWriterLockSlim"))
+            {
+                return target.Name switch
+                {
+                    "EnterWriteLock" => new WrapperContract(WrapperKind.Acquire, member, LockMode.Exclusive),
+                    "EnterReadLock" => new WrapperContract(WrapperKind.Acquire, member, LockMode.Shared),
+                    "ExitWriteLock" => new WrapperContract(WrapperKind.Release, member, LockMode.Exclusive),
+                    "ExitReadLock" => new WrapperContract(WrapperKind.Release, member, LockMode.Shared),
+                    _ => null,
+                };
+            }
+
+            return null;
+        }
+
+        /// <summary><c>this</c>, or the name of a field or property of <c>this</c>; null for anything else.</summary>
+        private static string? PathOf(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation switch
+            {
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => "this",
+                IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field => field.Field.Name,
+                IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: IInstanceReferenceOperation } property => property.Property.Name,
+                _ => null,
+            };
+        }
+    }
+}
