@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark LockDiscipline against the base compile and CA2000 on generated corpora.
 
-Usage: python3 benchmarks/run.py [SIZE ...]   (default sizes: 25000 50000 100000 200000)
+Usage: python3 benchmarks/run.py [--dense] [SIZE ...]   (default sizes: 25000 50000 100000 200000)
+       --dense: the lock-dense corpus shape (issue 16) instead of the default one.
 
 For each size it generates a corpus (benchmarks/Generator), then runs three full rebuilds with the compiler out of process
 (UseSharedCompilation=false) so /usr/bin/time sees its peak memory:
@@ -13,7 +14,8 @@ smallest to the largest size, peak memory against the base compile, and checks t
 import os, re, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SIZES = [int(s) for s in sys.argv[1:]] or [25000, 50000, 100000, 200000]
+DENSE = "--dense" in sys.argv[1:]
+SIZES = [int(s) for s in sys.argv[1:] if s != "--dense"] or [25000, 50000, 100000, 200000]
 WORK = os.path.join(tempfile.gettempdir(), "lockdiscipline-bench")
 
 
@@ -53,8 +55,8 @@ def main():
 
     rows = []
     for size in SIZES:
-        corpus = os.path.join(WORK, f"corpus-{size}")
-        print(run(["dotnet", generator, corpus, str(size), analyzers]).strip(), flush=True)
+        corpus = os.path.join(WORK, f"{'dense' if DENSE else 'corpus'}-{size}")
+        print(run(["dotnet", generator, corpus, str(size), analyzers] + (["dense"] if DENSE else [])).strip(), flush=True)
         run(["dotnet", "restore"], cwd=corpus)
         _, base_csc, base_rss = build(corpus, "-p:WithLockDiscipline=false", "-p:WithCA2000=false")
         ld_out, ld_csc, ld_rss = build(corpus, "-p:WithLockDiscipline=true", "-p:WithCA2000=false", "-p:ReportAnalyzer=true")

@@ -10,7 +10,11 @@ namespace LockDiscipline.Benchmarks
     /// Writes a deterministic C# project of about the requested number of lines: classes with annotated and BCL locks, call chains
     /// up to ten deep across files, interfaces with several implementations, get/put pairs, and a known number of planted
     /// inversions (LD1001) and leaks (LD2001), so a benchmark run also checks the findings.
-    /// Usage: Generator OUTDIR LINES ANALYZERS_DIR
+    /// With <c>dense</c>, the lock-dense shape of issue 16 instead: about one class per 300 lines, every public method holding its
+    /// class's lock while it calls one to three methods of later classes, which take theirs, so lock-holding chains run
+    /// hundreds of calls deep and every lock reaches most of the locks after it; calls only go forward, so nothing is planted
+    /// and nothing may be found.
+    /// Usage: Generator OUTDIR LINES ANALYZERS_DIR [dense]
     /// </summary>
     public static class Program
     {
@@ -22,9 +26,9 @@ namespace LockDiscipline.Benchmarks
 
         public static int Main(string[] args)
         {
-            if (args.Length != 3 || !int.TryParse(args[1], out var lines))
+            if (args.Length is not (3 or 4) || !int.TryParse(args[1], out var lines) || (args.Length == 4 && args[3] != "dense"))
             {
-                Console.Error.WriteLine("usage: Generator OUTDIR LINES ANALYZERS_DIR");
+                Console.Error.WriteLine("usage: Generator OUTDIR LINES ANALYZERS_DIR [dense]");
                 return 2;
             }
 
@@ -34,6 +38,11 @@ namespace LockDiscipline.Benchmarks
             foreach (var old in Directory.GetFiles(output, "*.cs"))
             {
                 File.Delete(old);
+            }
+
+            if (args.Length == 4)
+            {
+                return Dense(output, lines, analyzers);
             }
 
             // About a quarter of the code takes locks; the rest is ordinary logic, as in a real service or driver stack.
@@ -66,6 +75,85 @@ namespace LockDiscipline.Benchmarks
             Console.WriteLine($"{total} lines, {classes} classes, {planted} planted inversions, {planted} planted leaks");
             File.WriteAllText(Path.Combine(output, "expected.txt"), $"LD1001 {planted}\nLD2001 {planted}\n");
             return 0;
+        }
+
+        private const int DenseLinesPerClass = 300;
+        private const int DenseMethods = 10;
+        private const int DenseReach = 24;
+
+        /// <summary>The lock-dense corpus: see the class summary.</summary>
+        private static int Dense(string output, int lines, string analyzers)
+        {
+            var classes = Math.Max(2, lines / DenseLinesPerClass);
+            File.WriteAllText(Path.Combine(output, "Corpus.csproj"), Project(analyzers));
+            File.WriteAllText(Path.Combine(output, ".editorconfig"), EditorConfig);
+            var total = 0;
+            for (var file = 0; file * ClassesPerFile < classes; file++)
+            {
+                var text = new StringBuilder();
+                text.AppendLine("using System;\nusing System.Collections.Generic;\n\nnamespace Corpus\n{");
+                for (var c = file * ClassesPerFile; c < Math.Min(classes, (file + 1) * ClassesPerFile); c++)
+                {
+                    text.Append(DenseClass(c, classes));
+                }
+
+                text.AppendLine("}");
+                var source = text.ToString();
+                total += source.Split('\n').Length;
+                File.WriteAllText(Path.Combine(output, "File" + file.ToString("D4", CultureInfo.InvariantCulture) + ".cs"), source);
+            }
+
+            Console.WriteLine($"{total} lines, {classes} lock-dense classes, nothing planted");
+            File.WriteAllText(Path.Combine(output, "expected.txt"), "LD1001 0\nLD2001 0\n");
+            return 0;
+        }
+
+        private static string DenseClass(int c, int classes)
+        {
+            var text = new StringBuilder();
+            text.AppendLine($@"
+    public sealed class D{c}
+    {{
+        public static readonly D{c} Instance = new D{c}();
+        private readonly object _gate = new object();
+        private readonly List<int> _values = new List<int>();
+        private int _count;");
+            for (var m = 0; m < DenseMethods; m++)
+            {
+                text.AppendLine($@"
+        public int M{m}(int value)
+        {{
+            var local = value * {m + 1} + _count;
+            for (var i = 0; i < 3; i++)
+            {{
+                local += i * {c % 7 + 1};
+                if (local % 5 == 0)
+                {{
+                    local -= {m};
+                }}
+            }}
+
+            lock (_gate)
+            {{
+                _count += local;
+                _values.Add(local);");
+                // One to three calls into later classes, chosen deterministically; the last class calls nothing.
+                var calls = c + 1 < classes ? 1 + (c + m) % 3 : 0;
+                for (var k = 0; k < calls; k++)
+                {
+                    var target = c + 1 + (c * 7 + m * 3 + k * 5) % Math.Min(DenseReach, classes - c - 1);
+                    var method = (m + k + c) % DenseMethods;
+                    text.AppendLine($"                local += D{target}.Instance.M{method}(local % 97);");
+                }
+
+                text.AppendLine(@"            }
+
+            return local;
+        }");
+            }
+
+            text.AppendLine("    }");
+            return text.ToString();
         }
 
         private const string EditorConfig = @"root = true
