@@ -115,13 +115,6 @@ namespace LockDiscipline.CodeFixes
             return added.Project.Solution;
         }
 
-        private static bool IsLockOrder(AttributeSyntax attribute)
-            => (attribute.Name switch
-            {
-                QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-                AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
-                SimpleNameSyntax s => s.Identifier.ValueText,
-                _ => string.Empty,
-            }) is "LockOrder" or "LockOrderAttribute";
+        private static bool IsLockOrder(AttributeSyntax attribute) => RelevanceFilter.AttributeName(attribute) == "LockOrder";
     }
 }

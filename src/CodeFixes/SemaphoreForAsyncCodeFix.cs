@@ -4,6 +4,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -101,7 +102,7 @@ namespace LockDiscipline.CodeFixes
             if (field.DeclaredAccessibility != Accessibility.Private || field.ContainingType.DeclaringSyntaxReferences.Length != 1
                 || field.DeclaringSyntaxReferences.Length != 1
                 || field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Variables.Count: 1 } }
-                || !(field.Type.SpecialType == SpecialType.System_Object || IsThreading(field.Type, "Lock")))
+                || !(field.Type.SpecialType == SpecialType.System_Object || KnownSymbols.IsThreadingType(field.Type, "Lock")))
             {
                 return null;
             }
@@ -204,9 +205,9 @@ namespace LockDiscipline.CodeFixes
                 return null;
             }
 
-            var locked = IsThreading(method.ContainingType, "Monitor") && invocation.ArgumentList.Arguments.Count == 1
+            var locked = KnownSymbols.IsThreadingType(method.ContainingType, "Monitor") && invocation.ArgumentList.Arguments.Count == 1
                 ? invocation.ArgumentList.Arguments[0].Expression
-                : IsThreading(method.ContainingType, "Lock") && invocation.Expression is MemberAccessExpressionSyntax access && invocation.ArgumentList.Arguments.Count == 0
+                : KnownSymbols.IsThreadingType(method.ContainingType, "Lock") && invocation.Expression is MemberAccessExpressionSyntax access && invocation.ArgumentList.Arguments.Count == 0
                     ? access.Expression
                     : null;
             if (locked is null || model.GetSymbolInfo(locked, cancellationToken).Symbol is not IFieldSymbol field)
@@ -287,8 +288,6 @@ namespace LockDiscipline.CodeFixes
         private static bool IsField(ExpressionSyntax expression, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
             => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression, cancellationToken).Symbol, field);
 
-        private static bool IsThreading(ITypeSymbol? type, string name)
-            => type is INamedTypeSymbol { Arity: 0 } named && named.Name == name && named.ContainingNamespace?.ToDisplayString() == "System.Threading";
 
         /// <summary>Rewrites the fields' declarations and every acquisition and release of them, in one pass over the original tree.</summary>
         private sealed class SemaphoreRewriter : CSharpSyntaxRewriter
@@ -309,7 +308,7 @@ namespace LockDiscipline.CodeFixes
                 if (node.Variables.Count == 1 && node.Parent is FieldDeclarationSyntax && IsOurs(_model.GetDeclaredSymbol(node.Variables[0], _cancellationToken)))
                 {
                     // The short name where it already means the BCL type (a `using System.Threading;`), else the full one.
-                    var name = _model.LookupNamespacesAndTypes(node.SpanStart, name: "SemaphoreSlim").OfType<INamedTypeSymbol>().Any(t => IsThreading(t, "SemaphoreSlim"))
+                    var name = _model.LookupNamespacesAndTypes(node.SpanStart, name: "SemaphoreSlim").OfType<INamedTypeSymbol>().Any(t => KnownSymbols.IsThreadingType(t, "SemaphoreSlim"))
                         ? "SemaphoreSlim"
                         : "System.Threading.SemaphoreSlim";
                     var semaphore = SyntaxFactory.ParseTypeName(name);

@@ -33,7 +33,7 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<(HeldKey, Location), LeakFact> _leaks = new();
         private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
         private readonly Dictionary<(DelegateFlowKind, ISymbol?, ISymbol?, ISymbol?, int), DelegateFlow> _delegateFlows = new();
-        private readonly Dictionary<IOperation, SuspensionFact> _suspensions = new();
+        private readonly Dictionary<IOperation, (Location Site, string What, bool Disposal, HeldAccumulator Held)> _suspensions = new();
 
         private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
@@ -750,7 +750,7 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         private void RecordSuspension(IOperation op, LockState state)
         {
-            if (!_suspensions.TryGetValue(op, out var fact))
+            if (!_suspensions.TryGetValue(op, out var suspension))
             {
                 // The implicit DisposeAsync of `await using`/`await foreach` runs in a finally, entered also from every exception in
                 // its body: only a lock held there on every visit is held across it in the flow the user reads, so every visit counts.
@@ -761,10 +761,17 @@ namespace LockDiscipline.Analyzers.Flow
                 }
 
                 var (site, what) = SuspensionSite(op);
-                _suspensions[op] = fact = new SuspensionFact(site, what, mustOnly: disposal);
+                _suspensions[op] = suspension = (site, what, disposal, new HeldAccumulator());
             }
 
-            fact.Add(state.May.Where(h => h.Affinity is not null && !h.FromEntry));
+            suspension.Held.Add(state, ImmutableHashSet<LockClass>.Empty);
+        }
+
+        private static SuspensionFact ToSuspensionFact((Location Site, string What, bool Disposal, HeldAccumulator Held) suspension)
+        {
+            var mustHeld = suspension.Held.Must.Select(h => h.Key).ToImmutableHashSet();
+            var held = suspension.Held.May.Where(h => h.Affinity is not null && !h.FromEntry && (!suspension.Disposal || mustHeld.Contains(h.Key)));
+            return new SuspensionFact(suspension.Site, suspension.What, held.ToImmutableArray());
         }
 
         /// <summary>Where a suspension is reported and what it is called: the <c>await</c>, or the header of <c>await foreach</c>/<c>await using</c>.</summary>
@@ -1083,7 +1090,7 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {
                 DelegateFlows = _delegateFlows.Values.ToImmutableArray(),
-                Suspensions = _suspensions.Values.Where(s => s.Held.Any()).OrderBy(s => s.Site.SourceSpan.Start).ToImmutableArray(),
+                Suspensions = _suspensions.Values.Select(ToSuspensionFact).Where(s => !s.Held.IsEmpty).OrderBy(s => s.Site.SourceSpan.Start).ToImmutableArray(),
                 TriedClasses = _triedClasses.ToImmutableHashSet(),
             };
         }

@@ -270,19 +270,14 @@ namespace LockDiscipline.Analyzers.Flow
         public ImmutableArray<HeldLock> MustHeld { get; }
     }
 
-    /// <summary>Everything the held-lock dataflow learned about one method body.</summary>
     /// <summary>An <c>await</c> (or <c>yield return</c>) with the thread-affine locks that may be held across it.</summary>
     internal sealed class SuspensionFact
     {
-        private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
-        private readonly bool _mustOnly;
-        private HashSet<HeldKey>? _must;
-
-        public SuspensionFact(Location site, string what, bool mustOnly)
+        public SuspensionFact(Location site, string what, ImmutableArray<HeldLock> held)
         {
             Site = site;
             What = what;
-            _mustOnly = mustOnly;
+            Held = held;
         }
 
         public Location Site { get; }
@@ -290,33 +285,11 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary><c>await</c>, <c>await foreach</c>, <c>await using</c> or <c>yield return</c>.</summary>
         public string What { get; }
 
-        /// <summary>The thread-affine locks held here: on some path, or for a disposal in a finally on every visit.</summary>
-        public IEnumerable<HeldLock> Held => _mustOnly ? _may.Values.Where(h => _must!.Contains(h.Key)) : _may.Values;
-
-        /// <summary>One visit's thread-affine holds.</summary>
-        public void Add(IEnumerable<HeldLock> held)
-        {
-            var list = held.ToList();
-            foreach (var h in list)
-            {
-                if (!_may.ContainsKey(h.Key))
-                {
-                    _may[h.Key] = h;
-                }
-            }
-
-            var must = list.Where(h => h.Must).Select(h => h.Key);
-            if (_must is null)
-            {
-                _must = new HashSet<HeldKey>(must);
-            }
-            else
-            {
-                _must.IntersectWith(must);
-            }
-        }
+        /// <summary>The thread-affine locks this method took that are held here: on some path, or for a disposal on every visit.</summary>
+        public ImmutableArray<HeldLock> Held { get; }
     }
 
+    /// <summary>Everything the held-lock dataflow learned about one method body.</summary>
     internal sealed class MethodLockFacts
     {
         public MethodLockFacts(

@@ -93,20 +93,13 @@ namespace LockDiscipline.Analyzers.Flow
         {
             for (var guard = 0; guard < 64; guard++)
             {
-                switch (op)
+                op = StripConversions(op);
+                if (op is not IFlowCaptureReferenceOperation reference || !_captures.TryGetValue(reference.Id, out var value))
                 {
-                    case IConversionOperation conversion:
-                        op = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        op = parenthesized.Operand;
-                        continue;
-                    case IFlowCaptureReferenceOperation reference when _captures.TryGetValue(reference.Id, out var value):
-                        op = value;
-                        continue;
+                    return op;
                 }
 
-                return op;
+                op = value;
             }
 
             return op;

@@ -253,7 +253,8 @@ namespace LockDiscipline.Analyzers.Model
             return lists.SelectMany(l => l.Attributes).Any(a => OurAttributes.Contains(AttributeName(a)));
         }
 
-        private static string AttributeName(AttributeSyntax attribute)
+        /// <summary>An attribute's simple name without the <c>Attribute</c> suffix, however it is written (qualified, aliased).</summary>
+        internal static string AttributeName(AttributeSyntax attribute)
         {
             var name = attribute.Name switch
             {

@@ -189,12 +189,7 @@ namespace LockDiscipline.Analyzers.Model
         /// <summary><c>this</c>, or the name of a field or property of <c>this</c>; null for anything else.</summary>
         private static string? PathOf(IOperation? operation)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation switch
+            return (operation is null ? null : Flow.ValueResolver.StripConversions(operation)) switch
             {
                 IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => "this",
                 IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field => field.Field.Name,

@@ -30,8 +30,9 @@ namespace LockDiscipline.Analyzers.Rules
             foreach (var member in members)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (Problem(member, drops, walker, compilation, trees, cancellationToken) is { } problem
-                    && !DroppedAnywhere(member, walker, compilation, trees, clearedOnly: true, cancellationToken))
+                // The bodies that name the member, found once: both the no-teardown check and the cleared-elsewhere check read them.
+                var naming = new Lazy<IReadOnlyList<(IMethodSymbol Method, bool Clears)>>(() => BodiesNaming(member, compilation, trees, cancellationToken));
+                if (Problem(member, drops, walker, naming) is { } problem && !DroppedAnywhere(member, walker, naming.Value, clearedOnly: true))
                 {
                     context.Report(Descriptors.LD2006_HeldReferenceNeverDropped, member.Locations[0], null, LockClass.TypeDisplayName(member.ContainingType) + "." + member.Name, problem);
                 }
@@ -39,7 +40,7 @@ namespace LockDiscipline.Analyzers.Rules
         }
 
         /// <summary>What is wrong with how <paramref name="member"/>'s owner releases it, or null when nothing is.</summary>
-        private static string? Problem(ISymbol member, IReadOnlyList<IMethodSymbol> dropMethods, HeldRefDrops walker, Compilation compilation, IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
+        private static string? Problem(ISymbol member, IReadOnlyList<IMethodSymbol> dropMethods, HeldRefDrops walker, Lazy<IReadOnlyList<(IMethodSymbol Method, bool Clears)>> naming)
         {
             var type = member.ContainingType;
             if (Dispose(type) is { } dispose)
@@ -57,7 +58,7 @@ namespace LockDiscipline.Analyzers.Rules
                     : $"the release path of '{teardowns[0].Name}' never drops nor hands on";
             }
 
-            return DroppedAnywhere(member, walker, compilation, trees, clearedOnly: false, cancellationToken)
+            return DroppedAnywhere(member, walker, naming.Value, clearedOnly: false)
                 ? null
                 : $"no code in the compilation drops or hands on, and '{type.Name}' has no teardown (Dispose or a [DropsRef] release path)";
         }
@@ -107,9 +108,14 @@ namespace LockDiscipline.Analyzers.Rules
         /// <paramref name="clearedOnly"/>, only a body that also clears the member (<c>kvm = dev->kvm; dev->kvm = NULL; kvm_put_kvm(kvm)</c>
         /// on the last close): the owner releases it there, before its teardown, which then has nothing left to drop.
         /// </summary>
-        private static bool DroppedAnywhere(ISymbol member, HeldRefDrops walker, Compilation compilation, IReadOnlyList<SyntaxTree> trees, bool clearedOnly, CancellationToken cancellationToken)
+        private static bool DroppedAnywhere(ISymbol member, HeldRefDrops walker, IReadOnlyList<(IMethodSymbol Method, bool Clears)> naming, bool clearedOnly)
+            => naming.Any(n => (!clearedOnly || n.Clears) && walker.Analyze(n.Method, new HeldRefRoot(HolderKind.AnyInstance, null, member)).OnSomePath);
+
+        /// <summary>The members (a local function or lambda counts as its member) whose bodies name the member, in file order, and whether each clears it.</summary>
+        private static IReadOnlyList<(IMethodSymbol Method, bool Clears)> BodiesNaming(ISymbol member, Compilation compilation, IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
         {
-            var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var bodies = new List<(IMethodSymbol Method, bool Clears)>();
+            var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
             foreach (var tree in trees)
             {
                 var names = tree.GetRoot(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == member.Name).ToList();
@@ -118,14 +124,13 @@ namespace LockDiscipline.Analyzers.Rules
                     continue;
                 }
 
-#pragma warning disable RS1030 // Only for a [HoldsRef] member with no teardown, once per tree that names it.
+#pragma warning disable RS1030 // Only for a [HoldsRef] member whose owner does not drop it, once per tree that names it.
                 var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
                 foreach (var name in names)
                 {
                     if (!SymbolEqualityComparer.Default.Equals(semanticModel.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, member.OriginalDefinition)
-                        || semanticModel.GetEnclosingSymbol(name.SpanStart, cancellationToken) is not IMethodSymbol method
-                        || (clearedOnly && !ClearedHere(name)))
+                        || semanticModel.GetEnclosingSymbol(name.SpanStart, cancellationToken) is not IMethodSymbol method)
                     {
                         continue;
                     }
@@ -135,14 +140,19 @@ namespace LockDiscipline.Analyzers.Rules
                         method = outer;
                     }
 
-                    if (seen.Add(method) && walker.Analyze(method, new HeldRefRoot(HolderKind.AnyInstance, null, member)).OnSomePath)
+                    if (index.TryGetValue(method, out var at))
                     {
-                        return true;
+                        bodies[at] = (method, bodies[at].Clears || ClearedHere(name));
+                    }
+                    else
+                    {
+                        index[method] = bodies.Count;
+                        bodies.Add((method, ClearedHere(name)));
                     }
                 }
             }
 
-            return false;
+            return bodies;
         }
 
         /// <summary>The name is the target of an assignment of <c>null</c> (<c>dev.Kvm = null</c>).</summary>
@@ -163,14 +173,9 @@ namespace LockDiscipline.Analyzers.Rules
                 SemanticModel? semanticModel = null;
                 foreach (var attribute in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax or EqualsValueClauseSyntax)).OfType<AttributeSyntax>())
                 {
-                    var name = attribute.Name switch
-                    {
-                        QualifiedNameSyntax q => q.Right.Identifier.ValueText,
-                        SimpleNameSyntax s => s.Identifier.ValueText,
-                        _ => string.Empty,
-                    };
-                    var isHolds = name is "HoldsRef" or "HoldsRefAttribute";
-                    var isDrops = name is "DropsRef" or "DropsRefAttribute";
+                    var name = RelevanceFilter.AttributeName(attribute);
+                    var isHolds = name == "HoldsRef";
+                    var isDrops = name == "DropsRef";
                     if (!isHolds && !isDrops)
                     {
                         continue;
