@@ -121,7 +121,7 @@ namespace LockDiscipline.Analyzers
             constructors.FoldInto(facts);
 
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
-            var summaries = new LockSummaries(model, facts, settings.MaxCallDepth, settings.DispatchFrameworkMembers, cancellationToken);
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, cancellationToken);
             var events = BuildEvents(facts, summaries, model);
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
 

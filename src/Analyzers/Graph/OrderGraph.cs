@@ -35,77 +35,11 @@ namespace LockDiscipline.Analyzers.Graph
                 ? targets.Select(t => (t.Key, (IReadOnlyList<EdgeWitness>)t.Value))
                 : Enumerable.Empty<(LockClass, IReadOnlyList<EdgeWitness>)>();
 
-        /// <summary>Strongly connected component id of each node over the edges <paramref name="include"/> keeps (Tarjan, iterative).</summary>
+        /// <summary>Strongly connected component id of each node over the edges <paramref name="include"/> keeps.</summary>
         public Dictionary<LockClass, int> StronglyConnectedComponents(System.Func<IReadOnlyList<EdgeWitness>, bool> include)
-        {
-            var index = new Dictionary<LockClass, int>();
-            var low = new Dictionary<LockClass, int>();
-            var onStack = new HashSet<LockClass>();
-            var stack = new Stack<LockClass>();
-            var component = new Dictionary<LockClass, int>();
-            var next = 0;
-            var componentCount = 0;
-
-            foreach (var start in _edges.Keys)
-            {
-                if (index.ContainsKey(start))
-                {
-                    continue;
-                }
-
-                var work = new Stack<(LockClass Node, IEnumerator<LockClass> Successors)>();
-                Visit(start);
-                while (work.Count > 0)
-                {
-                    var (node, successors) = work.Peek();
-                    if (successors.MoveNext())
-                    {
-                        var successor = successors.Current;
-                        if (!index.ContainsKey(successor))
-                        {
-                            Visit(successor);
-                        }
-                        else if (onStack.Contains(successor))
-                        {
-                            low[node] = System.Math.Min(low[node], index[successor]);
-                        }
-
-                        continue;
-                    }
-
-                    work.Pop();
-                    if (work.Count > 0)
-                    {
-                        var parent = work.Peek().Node;
-                        low[parent] = System.Math.Min(low[parent], low[node]);
-                    }
-
-                    if (low[node] == index[node])
-                    {
-                        LockClass member;
-                        do
-                        {
-                            member = stack.Pop();
-                            onStack.Remove(member);
-                            component[member] = componentCount;
-                        }
-                        while (!member.Equals(node));
-                        componentCount++;
-                    }
-                }
-
-                void Visit(LockClass node)
-                {
-                    index[node] = low[node] = next++;
-                    stack.Push(node);
-                    onStack.Add(node);
-                    var successors = _edges.TryGetValue(node, out var targets) ? targets.Where(t => include(t.Value)).Select(t => t.Key).ToList() : new List<LockClass>();
-                    work.Push((node, successors.GetEnumerator()));
-                }
-            }
-
-            return component;
-        }
+            => StronglyConnected.Components(_edges.Keys, node => _edges.TryGetValue(node, out var targets)
+                ? targets.Where(t => include(t.Value)).Select(t => t.Key).ToList()
+                : new List<LockClass>());
 
         /// <summary>The shortest path <paramref name="from"/> to <paramref name="to"/> over the kept edges (breadth-first, successors in name order), as nodes.</summary>
         public List<LockClass>? ShortestPath(LockClass from, LockClass to, System.Func<IReadOnlyList<EdgeWitness>, bool> include)

@@ -68,6 +68,12 @@ namespace LockDiscipline.Analyzers.Summaries
         public ImmutableDictionary<object, bool> Conditions { get; }
 
         /// <summary>
+        /// Taken while the summarised method (or a callee on the way) holds a lock of its own: lockdep's indirect dependency, which
+        /// that lock's own edge already carries. Such a path is summarised only for the classes that need whole chains.
+        /// </summary>
+        public bool UnderOwnLock { get; init; }
+
+        /// <summary>
         /// Whether this path happens whenever <paramref name="other"/> does: its root cannot be dropped where the other's can, and it
         /// asks for no condition the other does not.
         /// </summary>
@@ -92,7 +98,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, int maxDepth, bool dispatchFrameworkMembers, CancellationToken cancellationToken)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, CancellationToken cancellationToken)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
@@ -100,8 +106,24 @@ namespace LockDiscipline.Analyzers.Summaries
             MaxDepth = maxDepth;
             IndexImplementations();
             IndexCallbacks();
-            Compute(cancellationToken);
+            var calls = CallGraph.Build(this, cancellationToken);
+            _fullChainClasses = OrderLink.ClassesNeedingChains(calls, model.LockTypes, declaredClasses, cancellationToken);
+            Compute(calls, cancellationToken);
         }
+
+        /// <summary>
+        /// The classes whose summaries carry every path, not only those taken while holding nothing of the method's own: the ones
+        /// any rule can report on (see <see cref="OrderLink"/>). The rest are summarised as lockdep records them.
+        /// </summary>
+        public IReadOnlyCollection<LockClass> FullChainClasses => _fullChainClasses;
+
+        private readonly HashSet<LockClass> _fullChainClasses;
+
+        /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
+        private bool Keeps(AcquisitionPath path) => !path.UnderOwnLock || _fullChainClasses.Contains(path.Class);
+
+        /// <summary>Whether a method holds a lock of its own there: not one its caller holds for it, not one nobody else can see.</summary>
+        public static bool HoldsOwnLock(ImmutableArray<HeldLock> mayHeld) => mayHeld.Any(h => !h.FromEntry && !h.Fresh);
 
         public int MaxDepth { get; }
 
@@ -360,70 +382,143 @@ namespace LockDiscipline.Analyzers.Summaries
             }
         }
 
-        private void Compute(CancellationToken cancellationToken)
+        /// <summary>
+        /// The summary nodes and who reads whom, built once for the class-level link (<see cref="OrderLink"/>) and the summaries.
+        /// </summary>
+        internal sealed class CallGraph
         {
-            // Who reads each node's summary: a caller through a call site (adds a step), or a dispatch node (adds none).
-            var readers = new Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>>();
-            var ordered = _facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal).ToList();
+            private CallGraph(List<MethodNode> methods, OrderedNodes dispatch, Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>> readers)
+            {
+                Methods = methods;
+                Dispatch = dispatch;
+                Readers = readers;
+            }
+
+            /// <summary>Method bodies, in file and position order.</summary>
+            public List<MethodNode> Methods { get; }
+
+            /// <summary>Dispatch nodes with the bodies they join, in the order the calls first asked for them (deterministic).</summary>
+            public OrderedNodes Dispatch { get; }
+
+            /// <summary>Who reads each node's summary: a caller through a call site (adds a step), or a dispatch node (adds none).</summary>
+            public Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>> Readers { get; }
+
+            public static CallGraph Build(LockSummaries summaries, CancellationToken cancellationToken)
+            {
+                var readers = new Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>>();
+                var dispatch = new OrderedNodes();
+                var methods = new List<MethodNode>();
+                foreach (var method in summaries._facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var node = new SummaryNode(method, dispatch: false);
+                    var calls = new List<CallEdge>();
+                    foreach (var call in summaries._facts[method].Calls)
+                    {
+                        var declared = summaries.DeclaredMayAcquire(call.Target.OriginalDefinition)
+                            .Select(path => Extend(call.Target.OriginalDefinition, call, path, summaries._model.Construction))
+                            .Where(path => path is not null).Select(path => path!).ToList();
+                        var callee = summaries.NodeFor(call);
+                        if (callee is { } target)
+                        {
+                            if (target.Dispatch && !dispatch.ContainsKey(target))
+                            {
+                                dispatch[target] = target.Source is { } source ? summaries._callbacks[source] : summaries.Reachable(target.Method, target.Receiver).ToList();
+                            }
+
+                            AddReader(target, node, call);
+                        }
+
+                        calls.Add(new CallEdge(call, callee, declared));
+                    }
+
+                    methods.Add(new MethodNode(node, summaries._facts[method], calls));
+                }
+
+                foreach (var pair in dispatch)
+                {
+                    foreach (var implementation in pair.Value)
+                    {
+                        AddReader(new SummaryNode(implementation, dispatch: false), pair.Key, null);
+                    }
+                }
+
+                return new CallGraph(methods, dispatch, readers);
+
+                void AddReader(SummaryNode node, SummaryNode reader, CallFact? call)
+                {
+                    if (!readers.TryGetValue(node, out var list))
+                    {
+                        readers[node] = list = new List<(SummaryNode, CallFact?)>();
+                    }
+
+                    list.Add((reader, call));
+                }
+            }
+        }
+
+        /// <summary>One body's node, facts and calls.</summary>
+        internal sealed class MethodNode
+        {
+            public MethodNode(SummaryNode node, MethodLockFacts facts, List<CallEdge> calls)
+            {
+                Node = node;
+                Facts = facts;
+                Calls = calls;
+            }
+
+            public SummaryNode Node { get; }
+
+            public MethodLockFacts Facts { get; }
+
+            public List<CallEdge> Calls { get; }
+        }
+
+        /// <summary>A call site: the summary node it reads (null for an unknown callee) and its target's <c>[MayAcquire]</c> paths, as the caller sees them.</summary>
+        internal sealed class CallEdge
+        {
+            public CallEdge(CallFact call, SummaryNode? callee, List<AcquisitionPath> declared)
+            {
+                Call = call;
+                Callee = callee;
+                Declared = declared;
+            }
+
+            public CallFact Call { get; }
+
+            public SummaryNode? Callee { get; }
+
+            public List<AcquisitionPath> Declared { get; }
+        }
+
+        /// <summary>The direct acquisitions of a body as summary paths (a fresh object's lock cannot be contended: it is none).</summary>
+        internal static IEnumerable<AcquisitionPath> OwnAcquisitions(MethodLockFacts facts)
+            => facts.Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh)
+                .Select(a => new AcquisitionPath(a.Key.Class, a.Key.Mode, a.Recursive, ImmutableArray.Create(new ChainStep(a.Description, a.Site)), a.EntryLocksReleased, a.Root, a.Conditions)
+                {
+                    UnderOwnLock = HoldsOwnLock(a.MayHeld),
+                });
+
+        private void Compute(CallGraph graph, CancellationToken cancellationToken)
+        {
             var queue = new Queue<SummaryNode>();
             var queued = new HashSet<SummaryNode>();
-            var dispatchNodes = new OrderedNodes();
-
-            void AddReader(SummaryNode node, SummaryNode reader, CallFact? call)
+            foreach (var method in graph.Methods)
             {
-                if (!readers.TryGetValue(node, out var list))
-                {
-                    readers[node] = list = new List<(SummaryNode, CallFact?)>();
-                }
-
-                list.Add((reader, call));
-            }
-
-            foreach (var method in ordered)
-            {
-                var node = new SummaryNode(method, dispatch: false);
                 var map = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
-                // A fresh object's lock cannot be contended, so it is no acquisition for anyone's order.
-                foreach (var acquisition in _facts[method].Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh))
+                foreach (var path in OwnAcquisitions(method.Facts).Concat(method.Calls.SelectMany(c => c.Declared)).Where(Keeps))
                 {
-                    AddVariant(map, new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
-                        ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased, acquisition.Root, acquisition.Conditions));
+                    AddVariant(map, path);
                 }
 
-                foreach (var call in _facts[method].Calls)
-                {
-                    foreach (var path in DeclaredMayAcquire(call.Target.OriginalDefinition))
-                    {
-                        if (Extend(call.Target.OriginalDefinition, call, path, _model.Construction) is { } extended)
-                        {
-                            AddVariant(map, extended);
-                        }
-                    }
-
-                    if (NodeFor(call) is { } callee)
-                    {
-                        if (callee.Dispatch && !dispatchNodes.ContainsKey(callee))
-                        {
-                            dispatchNodes[callee] = callee.Source is { } source ? _callbacks[source] : Reachable(callee.Method, callee.Receiver).ToList();
-                        }
-
-                        AddReader(callee, node, call);
-                    }
-                }
-
-                _summaries[node] = map;
-                queue.Enqueue(node);
-                queued.Add(node);
+                _summaries[method.Node] = map;
+                queue.Enqueue(method.Node);
+                queued.Add(method.Node);
             }
 
-            // Dispatch nodes, created in call-site order as the calls above asked for them (deterministic).
-            foreach (var pair in dispatchNodes)
+            foreach (var pair in graph.Dispatch)
             {
                 _summaries[pair.Key] = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
-                foreach (var implementation in pair.Value)
-                {
-                    AddReader(new SummaryNode(implementation, dispatch: false), pair.Key, null);
-                }
             }
 
             while (queue.Count > 0)
@@ -431,7 +526,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 cancellationToken.ThrowIfCancellationRequested();
                 var node = queue.Dequeue();
                 queued.Remove(node);
-                if (!readers.TryGetValue(node, out var nodeReaders))
+                if (!graph.Readers.TryGetValue(node, out var nodeReaders))
                 {
                     continue;
                 }
@@ -448,7 +543,8 @@ namespace LockDiscipline.Analyzers.Summaries
                             continue;
                         }
 
-                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path, _model.Construction)) is { } extended && AddVariant(readerSummary, extended))
+                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path, _model.Construction)) is { } extended
+                            && Keeps(extended) && AddVariant(readerSummary, extended))
                         {
                             changed = true;
                         }
@@ -466,7 +562,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// A method body, or the dispatch of a virtual or interface member to the implementations a receiver of
         /// <see cref="Receiver"/>'s static type can reach (all of them when null).
         /// </summary>
-        private readonly struct SummaryNode : System.IEquatable<SummaryNode>
+        internal readonly struct SummaryNode : System.IEquatable<SummaryNode>
         {
             public SummaryNode(IMethodSymbol method, bool dispatch, INamedTypeSymbol? receiver = null, ISymbol? source = null)
             {
@@ -497,7 +593,7 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>Dispatch nodes with their reachable bodies, enumerated in the order they were first asked for.</summary>
-        private sealed class OrderedNodes : IEnumerable<KeyValuePair<SummaryNode, List<IMethodSymbol>>>
+        internal sealed class OrderedNodes : IEnumerable<KeyValuePair<SummaryNode, List<IMethodSymbol>>>
         {
             private readonly Dictionary<SummaryNode, List<IMethodSymbol>> _map = new();
             private readonly List<SummaryNode> _order = new();
@@ -538,7 +634,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 ? "lambda in " + CalleeName(owner)
                 : CalleeName(target);
             var step = new ChainStep(name, target.Locations.FirstOrDefault() ?? Location.None);
-            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix);
+            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock };
         }
 
         /// <summary>
@@ -548,6 +644,9 @@ namespace LockDiscipline.Analyzers.Summaries
         public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction = null)
             => TryMap(callee, call, path, construction, out var root, out var suffix, out var conditions)
                 ? new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix)
+                {
+                    UnderOwnLock = path.UnderOwnLock || HoldsOwnLock(call.MayHeld),
+                }
                 : null;
 
         /// <summary>Whether <paramref name="call"/> can take <paramref name="path"/>, and whose lock and under which conditions it is then.</summary>
