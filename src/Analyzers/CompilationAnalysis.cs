@@ -39,6 +39,9 @@ namespace LockDiscipline.Analyzers
 
         public IEnumerable<Diagnostic> AllDiagnostics => _byTree.OrderBy(p => p.Key.FilePath, StringComparer.Ordinal).SelectMany(p => p.Value);
 
+        /// <summary>Called after each step with its name and the time since the previous one (benchmarks only; null otherwise).</summary>
+        internal static Action<string>? StepObserver { get; set; }
+
         /// <summary>The analysis on this thread and the thread pool (tools, tests).</summary>
         public static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, CancellationToken cancellationToken)
             => Run(compilation, settings, new Cooperation(DefaultHelpers), cancellationToken);
@@ -64,14 +67,13 @@ namespace LockDiscipline.Analyzers
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
             var perTree = cooperation.ForEach(ref step, trees.Count, i =>
             {
-#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
-                var semanticModel = compilation.GetSemanticModel(trees[i]);
-#pragma warning restore RS1030
+                var semanticModel = SemanticModels.For(compilation, trees[i]);
                 var tree = new TreeFacts(semanticModel);
                 AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, cancellationToken);
                 return tree;
             }, cancellationToken);
 
+            StepObserver?.Invoke("walk");
             return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken), cancellationToken);
         }
 
@@ -120,9 +122,13 @@ namespace LockDiscipline.Analyzers
 
             constructors.FoldInto(facts);
 
+            StepObserver?.Invoke("merge");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
-            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, cancellationToken);
+            StepObserver?.Invoke("returned references");
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken);
+            StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
+            StepObserver?.Invoke("events");
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
 
             HeldContractRules.Run(context);
@@ -133,6 +139,7 @@ namespace LockDiscipline.Analyzers
             ThreadAffinityRules.Run(context);
             HeldRefRules.Run(context, compilation, setup.Trees, cancellationToken);
             RefCountRules.Run(context, refFindings.Values);
+            StepObserver?.Invoke("rules");
 
             var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
             var byTree = all

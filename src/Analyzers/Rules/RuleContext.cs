@@ -209,10 +209,17 @@ namespace LockDiscipline.Analyzers.Rules
         /// </summary>
         public bool DispatchFrameworkMembers { get; }
 
+        /// <summary>
+        /// Summaries carry every chain of every class, not only of the classes a rule can report on (<see cref="Summaries.OrderLink"/>):
+        /// the reference the link step is tested against; no option sets it.
+        /// </summary>
+        public bool WholeChainsForEveryClass { get; init; }
+
         public override bool Equals(object? obj)
             => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles
-               && other.ExceptionsFromCalls == ExceptionsFromCalls && other.DispatchFrameworkMembers == DispatchFrameworkMembers;
+               && other.ExceptionsFromCalls == ExceptionsFromCalls && other.DispatchFrameworkMembers == DispatchFrameworkMembers
+               && other.WholeChainsForEveryClass == WholeChainsForEveryClass;
 
-        public override int GetHashCode() => MaxCallDepth * 8 + (ReportInferredCycles ? 4 : 0) + (ExceptionsFromCalls ? 2 : 0) + (DispatchFrameworkMembers ? 1 : 0);
+        public override int GetHashCode() => MaxCallDepth * 16 + (WholeChainsForEveryClass ? 8 : 0) + (ReportInferredCycles ? 4 : 0) + (ExceptionsFromCalls ? 2 : 0) + (DispatchFrameworkMembers ? 1 : 0);
     }
 }

@@ -98,7 +98,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, CancellationToken cancellationToken)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
@@ -107,20 +107,21 @@ namespace LockDiscipline.Analyzers.Summaries
             IndexImplementations();
             IndexCallbacks();
             var calls = CallGraph.Build(this, cancellationToken);
-            _fullChainClasses = OrderLink.ClassesNeedingChains(calls, model.LockTypes, declaredClasses, cancellationToken);
+            _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, model.LockTypes, declaredClasses, cancellationToken);
             Compute(calls, cancellationToken);
         }
 
         /// <summary>
         /// The classes whose summaries carry every path, not only those taken while holding nothing of the method's own: the ones
-        /// any rule can report on (see <see cref="OrderLink"/>). The rest are summarised as lockdep records them.
+        /// any rule can report on (see <see cref="OrderLink"/>), or null for all. The rest are summarised as lockdep records them.
         /// </summary>
-        public IReadOnlyCollection<LockClass> FullChainClasses => _fullChainClasses;
+        public IReadOnlyCollection<LockClass>? FullChainClasses => _fullChainClasses;
 
-        private readonly HashSet<LockClass> _fullChainClasses;
+        /// <summary>Null when every class gets whole chains (<see cref="Rules.AnalyzerSettings.WholeChainsForEveryClass"/>).</summary>
+        private readonly HashSet<LockClass>? _fullChainClasses;
 
         /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
-        private bool Keeps(AcquisitionPath path) => !path.UnderOwnLock || _fullChainClasses.Contains(path.Class);
+        private bool Keeps(AcquisitionPath path) => !path.UnderOwnLock || _fullChainClasses is null || _fullChainClasses.Contains(path.Class);
 
         /// <summary>Whether a method holds a lock of its own there: not one its caller holds for it, not one nobody else can see.</summary>
         public static bool HoldsOwnLock(ImmutableArray<HeldLock> mayHeld) => mayHeld.Any(h => !h.FromEntry && !h.Fresh);

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using CsCheck;
 using LockDiscipline.Analyzers;
+using LockDiscipline.Analyzers.Rules;
 using LockDiscipline.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -70,6 +71,42 @@ namespace LockDiscipline.Tests.Robustness
                     AssertSame(first, shuffled, "the files in the order " + string.Join(", ", order.Select(i => sources[i].Path)), sources, order);
                 },
                 t => "file order " + string.Join(", ", t.Item2) + Environment.NewLine + Describe(t.Item1.Render()));
+        }
+
+        /// <summary>
+        /// The link step records order edges as lockdep does and gives whole chains only to the classes a rule can report on; every
+        /// diagnostic (ID, site, message with its chain, additional locations) must be what summaries with every chain of every class
+        /// give.
+        /// </summary>
+        [Fact]
+        public async Task TheLinkStepReportsExactlyWhatWholeChainsForEveryClassReport()
+        {
+            var references = await References.Value;
+            var whole = new AnalyzerSettings(AnalyzerSettings.Default.MaxCallDepth, true, false, false) { WholeChainsForEveryClass = true };
+            var pruned = 0;
+            await Check(
+                ProgramGen.Programs,
+                program =>
+                {
+                    var sources = program.Render();
+                    var order = Enumerable.Range(0, sources.Length).ToArray();
+                    var compilation = Compile(sources, order, references);
+                    var linkedRun = CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
+                    var wholeRun = CompilationAnalysis.Run(compilation, whole, CancellationToken.None);
+                    var linked = linkedRun.AllDiagnostics.Select(Fingerprint).OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray();
+                    var reference = wholeRun.AllDiagnostics.Select(Fingerprint).OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray();
+                    AssertSame(reference, linked, "the link step (whole chains for every class first)", sources, order);
+                    if (linkedRun.Context is { } context && wholeRun.Context is { } wholeContext && context.Events.Count < wholeContext.Events.Count)
+                    {
+                        Interlocked.Increment(ref pruned);
+                    }
+
+                    return Task.CompletedTask;
+                },
+                program => Describe(program.Render()));
+
+            // Not vacuous: on some programs the link step leaves out chains that whole chains for every class have.
+            Assert.True(pruned > 0, "no generated program had a chain the link step could leave out");
         }
 
         /// <summary>
@@ -139,13 +176,7 @@ namespace LockDiscipline.Tests.Robustness
         private static async Task<ImmutableArray<string>> Analyze(
             (string Path, string Text)[] sources, int[] order, ImmutableArray<MetadataReference> references, bool concurrent, bool checkCompiles)
         {
-            var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
-            var trees = order.Select(i => CSharpSyntaxTree.ParseText(sources[i].Text, parseOptions, sources[i].Path));
-            var compilation = CSharpCompilation.Create(
-                "Fuzz",
-                trees,
-                references,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            var compilation = Compile(sources, order, references);
             if (checkCompiles)
             {
                 var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -181,6 +212,17 @@ namespace LockDiscipline.Tests.Robustness
             }
 
             return diagnostics.Select(Fingerprint).OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray();
+        }
+
+        private static CSharpCompilation Compile((string Path, string Text)[] sources, int[] order, ImmutableArray<MetadataReference> references)
+        {
+            var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+            var trees = order.Select(i => CSharpSyntaxTree.ParseText(sources[i].Text, parseOptions, sources[i].Path));
+            return CSharpCompilation.Create(
+                "Fuzz",
+                trees,
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         }
 
         private static string Fingerprint(Diagnostic diagnostic)
