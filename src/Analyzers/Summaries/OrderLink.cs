@@ -14,7 +14,8 @@ namespace LockDiscipline.Analyzers.Summaries
     /// order follows by transitivity, at a cost that grows with the code rather than with calls times reachable locks.
     /// <para>
     /// This graph is built to reach at least everything the graph of whole chains reaches (no chain bound, no pruning by constant
-    /// arguments, fresh receivers or released locks, held locks re-entered or not), so every class a rule can report on is found
+    /// arguments, fresh objects or released locks, held locks re-entered or not, try-acquisitions as edges too: a lock taken under
+    /// a held try-lock is ordered after what is held below it, as lockdep does), so every class a rule can report on is found
     /// here: the classes on its cycles (LD1002, LD1005, and LD1003/LD2004, a lock reached again under itself), those reachable
     /// under a leaf lock (LD1004), the declared ones (LD1001) and the waited-for ones. Only those get whole chains in the
     /// summaries; for the rest a summary keeps what lockdep keeps.
@@ -30,7 +31,7 @@ namespace LockDiscipline.Analyzers.Summaries
             foreach (var method in graph.Methods)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (var acquisition in method.Facts.Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh))
+                foreach (var acquisition in method.Facts.Acquisitions)
                 {
                     if (acquisition.Key.Mode == LockMode.Wait)
                     {
@@ -73,11 +74,11 @@ namespace LockDiscipline.Analyzers.Summaries
             return needed;
         }
 
-        /// <summary>Held (contended) -> acquired, for every held lock.</summary>
+        /// <summary>Held -> acquired, for every held lock.</summary>
         private static void AddEdges(Dictionary<LockClass, HashSet<LockClass>> edges, ImmutableArray<HeldLock> mayHeld, IEnumerable<LockClass> acquired)
         {
             List<LockClass>? targets = null;
-            foreach (var held in mayHeld.Where(h => !h.Fresh))
+            foreach (var held in mayHeld)
             {
                 if (!edges.TryGetValue(held.Class, out var set))
                 {
@@ -99,7 +100,7 @@ namespace LockDiscipline.Analyzers.Summaries
             foreach (var method in graph.Methods)
             {
                 var classes = new HashSet<LockClass>(method.Facts.Acquisitions
-                    .Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh && !LockSummaries.HoldsOwnLock(a.MayHeld))
+                    .Where(a => !LockSummaries.HoldsOwnLock(a.MayHeld))
                     .Select(a => a.Key.Class));
                 classes.UnionWith(method.Calls.Where(c => !LockSummaries.HoldsOwnLock(c.Call.MayHeld)).SelectMany(c => c.Declared).Select(p => p.Class));
                 top[method.Node] = classes;
