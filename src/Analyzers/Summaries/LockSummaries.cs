@@ -123,8 +123,12 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
         private bool Keeps(AcquisitionPath path) => !path.UnderOwnLock || _fullChainClasses is null || _fullChainClasses.Contains(path.Class);
 
-        /// <summary>Whether a method holds a lock of its own there: not one its caller holds for it, not one nobody else can see.</summary>
-        public static bool HoldsOwnLock(ImmutableArray<HeldLock> mayHeld) => mayHeld.Any(h => !h.FromEntry && !h.Fresh);
+        /// <summary>
+        /// Whether a method holds a lock of its own there on every path: not one its caller holds for it, not one nobody else can
+        /// see. A lock held on some paths only does not count: the first acquisition along any path is then taken holding nothing,
+        /// which is what keeps the class-level link (<see cref="OrderLink"/>) reaching all that whole chains reach.
+        /// </summary>
+        public static bool HoldsOwnLock(ImmutableArray<HeldLock> mayHeld) => mayHeld.Any(h => h.Must && !h.FromEntry && !h.Fresh);
 
         public int MaxDepth { get; }
 
@@ -500,21 +504,30 @@ namespace LockDiscipline.Analyzers.Summaries
                     UnderOwnLock = HoldsOwnLock(a.MayHeld),
                 });
 
+        /// <summary>
+        /// The fixpoint, in rounds: each round hands every node's new paths (those its summary gained in the round before) to its
+        /// readers, nodes in file and position order. A path of one lock class then reaches a summary in the same round and order
+        /// whatever paths of other classes do, so which variant comes first (the chain messages name) depends on that class alone:
+        /// the summaries the link step restricts to a few classes name the same chains as summaries of every class would.
+        /// </summary>
         private void Compute(CallGraph graph, CancellationToken cancellationToken)
         {
-            var queue = new Queue<SummaryNode>();
-            var queued = new HashSet<SummaryNode>();
+            var nodes = graph.Methods.Select(m => m.Node).Concat(graph.Dispatch.Select(d => d.Key)).ToList();
+            var fresh = new Dictionary<SummaryNode, List<AcquisitionPath>>();
             foreach (var method in graph.Methods)
             {
                 var map = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
+                var added = new List<AcquisitionPath>();
                 foreach (var path in OwnAcquisitions(method.Facts).Concat(method.Calls.SelectMany(c => c.Declared)).Where(Keeps))
                 {
-                    AddVariant(map, path);
+                    if (AddVariant(map, path))
+                    {
+                        added.Add(path);
+                    }
                 }
 
                 _summaries[method.Node] = map;
-                queue.Enqueue(method.Node);
-                queued.Add(method.Node);
+                fresh[method.Node] = added;
             }
 
             foreach (var pair in graph.Dispatch)
@@ -522,40 +535,42 @@ namespace LockDiscipline.Analyzers.Summaries
                 _summaries[pair.Key] = new Dictionary<(LockClass, LockMode), List<AcquisitionPath>>();
             }
 
-            while (queue.Count > 0)
+            while (fresh.Count > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var node = queue.Dequeue();
-                queued.Remove(node);
-                if (!graph.Readers.TryGetValue(node, out var nodeReaders))
+                var next = new Dictionary<SummaryNode, List<AcquisitionPath>>();
+                foreach (var node in nodes)
                 {
-                    continue;
-                }
-
-                var summary = _summaries[node].OrderBy(p => p.Key.Item1).ThenBy(p => p.Key.Item2).SelectMany(p => p.Value).ToList();
-                foreach (var (reader, call) in nodeReaders)
-                {
-                    var readerSummary = _summaries[reader];
-                    var changed = false;
-                    foreach (var path in summary)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!fresh.TryGetValue(node, out var paths) || paths.Count == 0 || !graph.Readers.TryGetValue(node, out var nodeReaders))
                     {
-                        if (call is not null && path.Steps.Length >= MaxDepth)
-                        {
-                            continue;
-                        }
-
-                        if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path, _model.Construction)) is { } extended
-                            && Keeps(extended) && AddVariant(readerSummary, extended))
-                        {
-                            changed = true;
-                        }
+                        continue;
                     }
 
-                    if (changed && queued.Add(reader))
+                    foreach (var (reader, call) in nodeReaders)
                     {
-                        queue.Enqueue(reader);
+                        var readerSummary = _summaries[reader];
+                        foreach (var path in paths)
+                        {
+                            if (call is not null && path.Steps.Length >= MaxDepth)
+                            {
+                                continue;
+                            }
+
+                            if ((call is null ? ThroughDispatch(reader, node.Method, path) : Extend(node.Method, call, path, _model.Construction)) is { } extended
+                                && Keeps(extended) && AddVariant(readerSummary, extended))
+                            {
+                                if (!next.TryGetValue(reader, out var gained))
+                                {
+                                    next[reader] = gained = new List<AcquisitionPath>();
+                                }
+
+                                gained.Add(extended);
+                            }
+                        }
                     }
                 }
+
+                fresh = next;
             }
         }
 

@@ -59,10 +59,12 @@ namespace LockDiscipline.Analyzers.Summaries
             }
 
             var underLeaf = new Queue<LockClass>(edges.Keys.Where(lockTypes.IsLeaf).SelectMany(leaf => edges[leaf]));
+            var visited = new HashSet<LockClass>();
             while (underLeaf.Count > 0)
             {
                 var lockClass = underLeaf.Dequeue();
-                if (needed.Add(lockClass) && edges.TryGetValue(lockClass, out var next))
+                needed.Add(lockClass);
+                if (visited.Add(lockClass) && edges.TryGetValue(lockClass, out var next))
                 {
                     foreach (var successor in next)
                     {
