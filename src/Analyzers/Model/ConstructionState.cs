@@ -89,160 +89,27 @@ namespace LockDiscipline.Analyzers.Model
             return true;
         }
 
-        private readonly ConcurrentDictionary<IFieldSymbol, ISymbol?> _backPointerOwners = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<(ISymbol Back, ISymbol Owner), bool> _pointsBack = new();
 
         /// <summary>
-        /// For a readonly field G of a type X that X's constructor sets from a parameter: the field F of the one type T that creates
-        /// every X, as <c>F = new X(this, ...)</c> passing itself for that parameter, and stores nothing else but null in F. Then
-        /// <c>t.F.G</c> is <c>t</c> (Npgsql: <c>connector.WriteBuffer.Connector</c> is the connector). Null when that is not so.
+        /// Whether <c>t.M.G</c> is <c>t</c> for the member <c>G</c> (<paramref name="back"/>) and the member <c>M</c> of G's type named
+        /// <paramref name="ownerName"/> (<see cref="BackPointerProof"/>): Npgsql's <c>connector.WriteBuffer.Connector</c> and
+        /// <c>connector.CurrentReader.Connector</c> are the connector.
         /// </summary>
-        public ISymbol? BackPointerOwner(IFieldSymbol backField)
-            => _backPointerOwners.GetOrAdd(backField.OriginalDefinition, f => ComputeBackPointerOwner((IFieldSymbol)f));
-
-        private ISymbol? ComputeBackPointerOwner(IFieldSymbol backField)
+        public bool PointsBack(ISymbol back, string ownerName)
         {
-            if (!backField.IsReadOnly || backField.IsStatic || backField.ContainingType is not { } type || type.DeclaringSyntaxReferences.IsEmpty)
+            var ownerType = back switch
             {
-                return null;
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                _ => null,
+            };
+            if (ownerType is not INamedTypeSymbol named || named.GetMembers(ownerName).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is not { } owner)
+            {
+                return false;
             }
 
-            // The constructor parameter each constructor stores into the field; any other store disqualifies it.
-            var ordinalByConstructor = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
-            foreach (var constructor in type.InstanceConstructors)
-            {
-                foreach (var reference in constructor.DeclaringSyntaxReferences)
-                {
-                    foreach (var assignment in reference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == backField.Name))
-                    {
-                        var parameter = constructor.Parameters.FirstOrDefault(p => assignment.Right is IdentifierNameSyntax id && id.Identifier.ValueText == p.Name
-                            || assignment.Right is PostfixUnaryExpressionSyntax { Operand: IdentifierNameSyntax bang } && bang.Identifier.ValueText == p.Name);
-                        if (parameter is null)
-                        {
-                            return null;
-                        }
-
-                        ordinalByConstructor[constructor.OriginalDefinition] = parameter.Ordinal;
-                    }
-                }
-            }
-
-            if (ordinalByConstructor.Count == 0)
-            {
-                return null;
-            }
-
-            ISymbol? owner = null;
-            foreach (var tree in _compilation.SyntaxTrees)
-            {
-                var creations = tree.GetRoot().DescendantNodes().OfType<ObjectCreationExpressionSyntax>()
-                    .Where(c => c.Type is SimpleNameSyntax { Identifier.ValueText: var n } && n == type.Name || c.Type is QualifiedNameSyntax { Right.Identifier.ValueText: var q } && q == type.Name)
-                    .ToList();
-                if (creations.Count == 0)
-                {
-                    continue;
-                }
-
-#pragma warning disable RS1030 // Only for a back-pointer candidate reached from a fresh object, once per field.
-                var model = _compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
-                foreach (var creation in creations)
-                {
-                    if (model.GetSymbolInfo(creation).Symbol is not IMethodSymbol constructor
-                        || !SymbolEqualityComparer.Default.Equals(constructor.ContainingType.OriginalDefinition, type.OriginalDefinition))
-                    {
-                        continue;
-                    }
-
-                    // A copy the type makes of itself with its own back pointer (`new NpgsqlReadBuffer(Connector, ...)` in
-                    // AllocateOversize) points where the original does.
-                    if (ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var copyOrdinal) && creation.ArgumentList is { } copyArguments
-                        && copyArguments.Arguments.Count > copyOrdinal && IsOwnBackPointer(copyArguments.Arguments[copyOrdinal].Expression, backField, creation, model))
-                    {
-                        continue;
-                    }
-
-                    // One made with no owner (`new NpgsqlWriteBuffer(null, ...)`) points nowhere: nothing is reached through it.
-                    if (ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var nullOrdinal) && creation.ArgumentList is { } nullArguments
-                        && nullArguments.Arguments.Count > nullOrdinal && IsNullValue(nullArguments.Arguments[nullOrdinal].Expression))
-                    {
-                        continue;
-                    }
-
-                    if (!ordinalByConstructor.TryGetValue(constructor.OriginalDefinition, out var ordinal)
-                        || creation.ArgumentList is not { } arguments || arguments.Arguments.Count <= ordinal
-                        || arguments.Arguments[ordinal].Expression is not ThisExpressionSyntax
-                        || creation.Parent is not AssignmentExpressionSyntax { Left: var left } assignment || assignment.Right != creation
-                        || model.GetSymbolInfo(left).Symbol is not { } stored || stored is not (IFieldSymbol or IPropertySymbol { IsAbstract: false })
-                        || (owner is not null && !SymbolEqualityComparer.Default.Equals(owner, stored.OriginalDefinition)))
-                    {
-                        return null;
-                    }
-
-                    owner = stored.OriginalDefinition;
-                }
-            }
-
-            // The owner field holds nothing but those creations and null.
-            if (owner is null || owner.IsStatic || owner.DeclaringSyntaxReferences.Length == 0 || owner.ContainingType is null)
-            {
-                return null;
-            }
-
-            var ownerSyntax = owner.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToList();
-            foreach (var assignment in Assignments(ownerSyntax, owner.Name))
-            {
-                var value = assignment.Right is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : assignment.Right;
-                if (value is not ObjectCreationExpressionSyntax && !IsNullValue(value) && !IsCopyOfOwner(value, owner, type, ownerSyntax))
-                {
-                    return null;
-                }
-            }
-
-            return owner;
-        }
-
-        private static IEnumerable<AssignmentExpressionSyntax> Assignments(IEnumerable<SyntaxNode> scope, string name)
-            => scope.SelectMany(n => n.DescendantNodes().OfType<AssignmentExpressionSyntax>()).Where(a => AssignedMember.NameOf(a.Left) == name);
-
-        /// <summary>The creation's argument is the created type's own back pointer (<c>Connector</c>, <c>this.Connector</c>), read inside that type.</summary>
-        private static bool IsOwnBackPointer(ExpressionSyntax argument, IFieldSymbol backField, SyntaxNode at, SemanticModel model)
-        {
-            var inner = argument is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : argument;
-            return inner is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
-                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(inner).Symbol?.OriginalDefinition, backField)
-                && SymbolEqualityComparer.Default.Equals(model.GetEnclosingSymbol(at.SpanStart)?.ContainingType?.OriginalDefinition, backField.ContainingType.OriginalDefinition);
-        }
-
-        /// <summary>
-        /// A value that is the owner's object again, or a copy that keeps its back pointer: another member of the owner's type that
-        /// only ever holds the owner's value or null (<c>_origReadBuffer = ReadBuffer</c>), or a local made by a method of the
-        /// object's type called on the owner's value (<c>var oversize = ReadBuffer.AllocateOversize(len)</c>).
-        /// </summary>
-        private static bool IsCopyOfOwner(ExpressionSyntax value, ISymbol owner, INamedTypeSymbol type, List<SyntaxNode> ownerSyntax)
-        {
-            var name = AssignedMember.NameOf(value);
-            if (name is null || name == owner.Name)
-            {
-                return name == owner.Name;
-            }
-
-            var local = value.FirstAncestorOrSelf<BlockSyntax>()?.DescendantNodes().OfType<VariableDeclaratorSyntax>().FirstOrDefault(v => v.Identifier.ValueText == name);
-            if (local is not null)
-            {
-                return local.Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var receiver, Name: var method } }
-                    && AssignedMember.NameOf(receiver) == owner.Name
-                    && type.GetMembers(method.Identifier.ValueText).OfType<IMethodSymbol>().Any(m => SymbolEqualityComparer.Default.Equals(m.ReturnType.OriginalDefinition, type.OriginalDefinition));
-            }
-
-            var stores = Assignments(ownerSyntax, name).ToList();
-            return owner.ContainingType!.GetMembers(name).Any(m => m is IFieldSymbol or IPropertySymbol) && stores.Count > 0
-                && stores.All(a => AssignedMember.NameOf(a.Right) == owner.Name || IsNullValue(a.Right));
-        }
-
-        private static bool IsNullValue(ExpressionSyntax value)
-        {
-            var inner = value is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed ? suppressed.Operand : value;
-            return inner.IsKind(SyntaxKind.NullLiteralExpression) || inner.IsKind(SyntaxKind.DefaultLiteralExpression);
+            return _pointsBack.GetOrAdd((back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Back, key.Owner));
         }
 
         private static bool IsSameOrBase(INamedTypeSymbol? type, INamedTypeSymbol? derived)

@@ -741,13 +741,9 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>
-        /// A lock of the callee's receiver (or parameter) object, plus <paramref name="suffix"/>, as the caller sees it: through its
-        /// own <c>this</c> or a parameter (<c>this.WrappedTarget</c> adds <c>.WrappedTarget</c>), else another object's.
-        /// </summary>
-        /// <summary>
         /// The callee's suffix without a first step back to the caller's object: a call through <c>this.WriteBuffer</c> whose
         /// path goes on through the buffer's <c>Connector</c> field, which the connector's own <c>new NpgsqlWriteBuffer(this, ...)</c>
-        /// set, comes back to the connector (<see cref="ConstructionState.BackPointerOwner"/>); the receiver path loses its last step.
+        /// set, comes back to the connector (<see cref="ConstructionState.PointsBack"/>); the receiver path loses its last step.
         /// </summary>
         private static string BackPointerFree(IMethodSymbol callee, string? receiverPath, string suffix, ConstructionState? construction)
         {
@@ -757,8 +753,9 @@ namespace LockDiscipline.Analyzers.Summaries
             }
 
             var first = suffix.Substring(1).Split('.')[0];
-            if (calleeType.GetMembers(first).OfType<IFieldSymbol>().FirstOrDefault() is { } field
-                && construction.BackPointerOwner(field) is { } owner && receiverPath.EndsWith("." + owner.Name, System.StringComparison.Ordinal))
+            var dot = receiverPath.LastIndexOf('.');
+            if (dot > 0 && calleeType.GetMembers(first).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } back
+                && construction.PointsBack(back, receiverPath.Substring(dot + 1)))
             {
                 // Marks that the receiver's last step is undone too; see Rebase.
                 return BackStep + suffix.Substring(1 + first.Length);
@@ -770,6 +767,10 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>Prefix of a suffix whose receiver path loses its last member (a back pointer undid it).</summary>
         private const string BackStep = "\u0001";
 
+        /// <summary>
+        /// A lock of the callee's receiver (or parameter) object, plus <paramref name="suffix"/>, as the caller sees it: through its
+        /// own <c>this</c> or a parameter (<c>this.WrappedTarget</c> adds <c>.WrappedTarget</c>), else another object's.
+        /// </summary>
         private static (ValueRoot Root, string Suffix) Rebase(ValueRoot root, string? path, string suffix, IMethodSymbol? caller)
         {
             if (suffix.StartsWith(BackStep, System.StringComparison.Ordinal) && path is not null && path.LastIndexOf('.') is var dot and > 0)

@@ -526,6 +526,74 @@ public class Link
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 56, 46, 56, 57).WithSpan("File0.cs", 56, 31, 56, 36).WithSpan("File0.cs", 52, 13, 52, 30).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:52 in Cancel (via DoCancel -> Flush -> Break -> lock (_sync))"));
 
         /// <summary>
+        /// Npgsql's data readers: the connector's <c>CurrentReader</c> is only ever its own <c>DataReader</c> (through a local, in
+        /// another class), which holds the connector in a get-only property; the reader re-binds the connector's readers through
+        /// that property (<c>Connector.DataReader = ... ? previous : new Reader(Connector)</c>, <c>Connector.Unbound = this</c>). So
+        /// a fresh connector's reader's connector is that fresh connector, and its lock is no order. A reader taken from another
+        /// connector points elsewhere, and the cycle stands.
+        /// </summary>
+        [Fact]
+        public Task ABackPointerThroughPropertiesLocalsAndPatternsIsFollowed()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"public class Reader
+{
+    internal Connector Connector { get; }
+    public bool Open;
+    public Reader(Connector connector) { Connector = connector; }
+    public void Close() { Connector.Break(); }
+    public void Unbind()
+    {
+        Connector.DataReader = Connector.Unbound is { Open: false } previous ? previous : new Reader(Connector);
+        Connector.Unbound = this;
+    }
+}
+public class Connector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal Reader DataReader { get; set; }
+    internal Reader? Unbound { get; set; }
+    internal Reader? CurrentReader;
+    public Connector() { DataReader = new Reader(this); }
+    public void Break() { lock (_sync) { } }
+    public void Cleanup() { if (CurrentReader != null) { CurrentReader.Close(); CurrentReader = null; } }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Connector(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+public static class Command
+{
+    public static void Execute(Connector connector) { var reader = connector.DataReader; connector.CurrentReader = reader; }
+}
+public class LinkReader
+{
+    internal Link Link { get; }
+    public LinkReader(Link link) { Link = link; }
+    public void Close() { Link.Break(); }
+}
+public class Link
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal LinkReader DataReader { get; set; }
+    internal LinkReader? CurrentReader;
+    public Link() { DataReader = new LinkReader(this); }
+    public void Break() { lock (_sync) { } }
+    public void Cleanup() { if (CurrentReader != null) { CurrentReader.Close(); CurrentReader = null; } }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Link(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+public static class LinkCommand
+{
+    public static void Execute(Link link, Link other) { link.CurrentReader = other.DataReader; }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 45, 74, 45, 90).WithSpan("File0.cs", 44, 58, 44, 79).WithSpan("File0.cs", 34, 27, 34, 39).WithSpan("File0.cs", 43, 33, 43, 38).WithSpan("File0.cs", 45, 34, 45, 45).WithSpan("File0.cs", 46, 46, 46, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via Cleanup -> Close -> Break -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:46 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 46, 46, 46, 57).WithSpan("File0.cs", 46, 31, 46, 36).WithSpan("File0.cs", 45, 74, 45, 90).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:45 in Cancel (via Cleanup -> Close -> Break -> lock (_sync))"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.

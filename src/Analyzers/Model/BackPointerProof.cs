@@ -1,0 +1,237 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>
+    /// Whether <c>t.M.G</c> is <c>t</c> for every object <c>t</c> whose member <c>M</c> is not null: the object an owner stores
+    /// in <c>M</c> keeps, in its readonly member <c>G</c> (a readonly field or a get-only auto-property its constructors set from a
+    /// parameter), a pointer back to that owner. It is so when every store into <c>M</c>, anywhere in the compilation, through a
+    /// receiver <c>r</c> (<c>r.M = v</c>, or <c>M = v</c> inside the owner) stores null, <c>new X(r, ...)</c> with <c>r</c> for
+    /// that parameter, another such member of the same receiver (<c>r.N</c>, directly, through a local, a pattern variable or a
+    /// method of <c>X</c> called on it), or, inside <c>X</c>, <c>this</c> into its own back pointer's <c>M</c>
+    /// (<c>G.M = this</c>). Npgsql: a connector's <c>CurrentReader</c> is its <c>DataReader</c> or its unbound reader, whose
+    /// <c>Connector</c> is that connector. Members whose stores cannot all be read (an object initializer, a <c>ref</c>, a tuple
+    /// deconstruction) are not proved.
+    /// </summary>
+    internal sealed class BackPointerProof
+    {
+        private readonly Compilation _compilation;
+        private readonly ISymbol _back;
+        private readonly INamedTypeSymbol _pointingType;
+        private readonly Dictionary<IMethodSymbol, int> _parameterByConstructor;
+        private readonly HashSet<ISymbol> _assumed = new(SymbolEqualityComparer.Default);
+        private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+
+        private BackPointerProof(Compilation compilation, ISymbol back, INamedTypeSymbol pointingType, Dictionary<IMethodSymbol, int> parameterByConstructor)
+        {
+            _compilation = compilation;
+            _back = back;
+            _pointingType = pointingType;
+            _parameterByConstructor = parameterByConstructor;
+        }
+
+        /// <summary>Whether <paramref name="owner"/>'s value always points back through <paramref name="back"/>; false when that cannot be shown.</summary>
+        public static bool Holds(Compilation compilation, ISymbol back, ISymbol owner)
+        {
+            if (back.ContainingType is not { } pointingType || back.IsStatic || !IsReadOnlyStorage(back) || !IsStorage(owner) || owner.IsStatic
+                || SetFromConstructorParameter(back, pointingType) is not { Count: > 0 } parameters)
+            {
+                return false;
+            }
+
+            return new BackPointerProof(compilation, back, pointingType, parameters).Holds(owner);
+        }
+
+        /// <summary>A field, or a property whose accessors have no bodies (an auto-property): what is stored is what is read.</summary>
+        public static bool IsStorage(ISymbol member) => member switch
+        {
+            IFieldSymbol => true,
+            IPropertySymbol property => property.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<PropertyDeclarationSyntax>()
+                .Any(p => p.ExpressionBody is null && p.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null)),
+            _ => false,
+        };
+
+        private static bool IsReadOnlyStorage(ISymbol member) => member switch
+        {
+            IFieldSymbol field => field.IsReadOnly,
+            IPropertySymbol property => property.SetMethod is null && IsStorage(property),
+            _ => false,
+        };
+
+        /// <summary>The constructor parameter each constructor stores into the back pointer; null when anything else is stored.</summary>
+        private static Dictionary<IMethodSymbol, int>? SetFromConstructorParameter(ISymbol back, INamedTypeSymbol type)
+        {
+            var result = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
+                {
+                    foreach (var assignment in syntax.DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == back.Name))
+                    {
+                        var value = Unwrap(assignment.Right);
+                        var parameter = value is IdentifierNameSyntax id ? constructor.Parameters.FirstOrDefault(p => p.Name == id.Identifier.ValueText) : null;
+                        if (parameter is null)
+                        {
+                            return null;
+                        }
+
+                        result[constructor.OriginalDefinition] = parameter.Ordinal;
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private bool Holds(ISymbol owner)
+        {
+            if (!_assumed.Add(owner.OriginalDefinition))
+            {
+                // On a cycle of members copying each other: the greatest fixpoint, each is proved if every other store is.
+                return true;
+            }
+
+            foreach (var tree in _compilation.SyntaxTrees)
+            {
+                var root = tree.GetRoot();
+                foreach (var node in root.DescendantNodes().Where(n => n is AssignmentExpressionSyntax or ArgumentSyntax))
+                {
+                    switch (node)
+                    {
+                        case AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } when tuple.Arguments.Any(a => Names(a.Expression, owner, tree)):
+                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when Names(argument.Expression, owner, tree):
+                            return false;
+                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, owner, tree):
+                            if (assignment.Parent is InitializerExpressionSyntax || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                                || !PointsBack(assignment.Right, ReceiverOf(assignment.Left), assignment, tree))
+                            {
+                                return false;
+                            }
+
+                            break;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether <paramref name="value"/>, stored into a member of the object named <paramref name="receiver"/>, points back to that object.</summary>
+        private bool PointsBack(ExpressionSyntax value, string receiver, SyntaxNode at, SyntaxTree tree)
+        {
+            value = Unwrap(value);
+            switch (value)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression):
+                    return true;
+                case ConditionalExpressionSyntax conditional:
+                    return PointsBack(conditional.WhenTrue, receiver, at, tree) && PointsBack(conditional.WhenFalse, receiver, at, tree);
+                case BaseObjectCreationExpressionSyntax creation:
+                    return Model(tree).GetSymbolInfo(creation).Symbol is IMethodSymbol constructor
+                        && _parameterByConstructor.TryGetValue(constructor.OriginalDefinition, out var ordinal)
+                        && creation.ArgumentList is { } arguments && arguments.Arguments.Count > ordinal
+                        && arguments.Arguments[ordinal].NameColon is null
+                        && Text(arguments.Arguments[ordinal].Expression) == receiver;
+                case ThisExpressionSyntax:
+                    // Inside the pointing type, `G.M = this`: this object's back pointer is that receiver.
+                    return receiver == _back.Name && IsInside(at, tree, _pointingType);
+                case IdentifierNameSyntax or MemberAccessExpressionSyntax:
+                    return CopyPointsBack(value, receiver, at, tree);
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: var target, Name: var method } }:
+                    // A copy the pointing type makes of itself (`ReadBuffer.AllocateOversize(len)`), from a value that points back.
+                    return _pointingType.GetMembers(method.Identifier.ValueText).OfType<IMethodSymbol>().Any(m => SymbolEqualityComparer.Default.Equals(m.ReturnType.OriginalDefinition, _pointingType.OriginalDefinition))
+                        && CopyPointsBack(target, receiver, at, tree);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Another member of the same receiver that points back, or a local or pattern variable holding one.</summary>
+        private bool CopyPointsBack(ExpressionSyntax value, string receiver, SyntaxNode at, SyntaxTree tree)
+        {
+            var symbol = Model(tree).GetSymbolInfo(value).Symbol;
+            switch (symbol)
+            {
+                case IFieldSymbol or IPropertySymbol when symbol.ContainingType is { } type && _back is { } && IsStorage(symbol):
+                    return ReceiverOf(value) == receiver && SymbolEqualityComparer.Default.Equals(Unwrap(MemberType(_back)), type.OriginalDefinition) && Holds(symbol);
+                case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
+                    var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+                    var body = declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>();
+                    if (body is null || body.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax id && id.Identifier.ValueText == local.Name))
+                    {
+                        return false;
+                    }
+
+                    return declaration switch
+                    {
+                        VariableDeclaratorSyntax { Initializer.Value: var initializer } => PointsBack(initializer, receiver, at, tree),
+                        SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax } designation
+                            when designation.FirstAncestorOrSelf<IsPatternExpressionSyntax>() is { } test => PointsBack(test.Expression, receiver, at, tree),
+                        _ => false,
+                    };
+                default:
+                    return false;
+            }
+        }
+
+        private static ITypeSymbol? MemberType(ISymbol member) => member switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            _ => null,
+        };
+
+        private static ISymbol? Unwrap(ITypeSymbol? type) => type?.OriginalDefinition;
+
+        private bool Names(ExpressionSyntax target, ISymbol member, SyntaxTree tree)
+            => AssignedMember.NameOf(target) == member.Name
+               && SymbolEqualityComparer.Default.Equals(Model(tree).GetSymbolInfo(target).Symbol?.OriginalDefinition, member.OriginalDefinition);
+
+        /// <summary>The receiver of a member access as text (<c>connector</c>, <c>Connector</c>), <c>this</c> for a bare member name.</summary>
+        private static string ReceiverOf(ExpressionSyntax target)
+            => Unwrap(target) is MemberAccessExpressionSyntax access ? Text(access.Expression) : "this";
+
+        /// <summary>An expression as text without trivia, <c>this.</c> dropped: <c>this.Connector</c> and <c>Connector</c> are one receiver.</summary>
+        private static string Text(ExpressionSyntax expression)
+        {
+            var text = Unwrap(expression).WithoutTrivia().ToString();
+            return text.StartsWith("this.", System.StringComparison.Ordinal) ? text.Substring(5) : text;
+        }
+
+        private static ExpressionSyntax Unwrap(ExpressionSyntax expression) => expression switch
+        {
+            ParenthesizedExpressionSyntax parenthesized => Unwrap(parenthesized.Expression),
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed => Unwrap(suppressed.Operand),
+            _ => expression,
+        };
+
+        private bool IsInside(SyntaxNode at, SyntaxTree tree, INamedTypeSymbol type)
+        {
+            for (var enclosing = Model(tree).GetEnclosingSymbol(at.SpanStart)?.ContainingType; enclosing is not null; enclosing = enclosing.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(enclosing.OriginalDefinition, type.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private SemanticModel Model(SyntaxTree tree)
+        {
+            if (!_models.TryGetValue(tree, out var model))
+            {
+#pragma warning disable RS1030 // Only for a back pointer reached from a fresh object, once per (back pointer, owner) pair, and cached.
+                _models[tree] = model = _compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+            }
+
+            return model;
+        }
+    }
+}
