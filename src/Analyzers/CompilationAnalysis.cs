@@ -67,7 +67,11 @@ namespace LockDiscipline.Analyzers
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
             var perTree = cooperation.ForEach(ref step, trees.Count, i =>
             {
-                var semanticModel = SemanticModels.For(compilation, trees[i]);
+#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
+                // The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model
+                // of our own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
+                var semanticModel = compilation.GetSemanticModel(trees[i]);
+#pragma warning restore RS1030
                 var tree = new TreeFacts(semanticModel);
                 AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, cancellationToken);
                 return tree;
