@@ -113,11 +113,9 @@ namespace LockDiscipline.Analyzers.Summaries
 
         /// <summary>
         /// The classes whose summaries carry every path, not only those taken while holding nothing of the method's own: the ones
-        /// any rule can report on (see <see cref="OrderLink"/>), or null for all. The rest are summarised as lockdep records them.
+        /// any rule can report on (see <see cref="OrderLink"/>); the rest are summarised as lockdep records them. Null when every
+        /// class gets whole chains (<see cref="Rules.AnalyzerSettings.WholeChainsForEveryClass"/>).
         /// </summary>
-        public IReadOnlyCollection<LockClass>? FullChainClasses => _fullChainClasses;
-
-        /// <summary>Null when every class gets whole chains (<see cref="Rules.AnalyzerSettings.WholeChainsForEveryClass"/>).</summary>
         private readonly HashSet<LockClass>? _fullChainClasses;
 
         /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
