@@ -63,7 +63,7 @@ namespace LockDiscipline.Analyzers.Flow
                     ? LockClass.ForLocal(target.Parameter!, method)
                     : LockClass.ForType(method.ContainingType));
                 var key = new HeldKey(lockClass, target.OwnFramePath, requirement.Mode);
-                state = state.Acquire(key, model.LockTypes.IsAnnotatedRecursive(lockClass), location, fromEntry: true);
+                state = state.Acquire(key, model.LockTypes.IsReentrantWhenRequired(lockClass), location, fromEntry: true);
             }
 
             return state;

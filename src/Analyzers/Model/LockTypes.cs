@@ -123,6 +123,27 @@ namespace LockDiscipline.Analyzers.Model
             return TypeHasAttribute(PathBinder.MemberType(symbol) ?? symbol as ITypeSymbol, "RecursiveAttribute");
         }
 
+        /// <summary>
+        /// Whether a lock its caller holds for a method (<c>[Requires]</c>) is re-entrant there: annotated <c>[Recursive]</c>, a
+        /// monitor (a member of type <c>object</c>, which <c>lock</c> and <c>Monitor</c> re-enter), a <c>System.Threading.Lock</c>, a
+        /// <c>Mutex</c>, or a <c>ReaderWriterLockSlim</c> created with <c>SupportsRecursion</c>.
+        /// </summary>
+        public bool IsReentrantWhenRequired(LockClass lockClass)
+        {
+            if (IsAnnotatedRecursive(lockClass))
+            {
+                return true;
+            }
+
+            if (lockClass.Symbol is not { } member || PathBinder.MemberType(member) is not { } type)
+            {
+                return false;
+            }
+
+            return type.SpecialType == SpecialType.System_Object || KnownSymbols.IsThreadingType(type, "Lock") || KnownSymbols.IsThreadingType(type, "Mutex")
+                || (KnownSymbols.IsThreadingType(type, "ReaderWriterLockSlim") && IsRecursiveReaderWriterLock(member));
+        }
+
         /// <summary>A <c>[ScopedLock]</c> guard, or a task of one (<c>await using (await mu.LockAsync())</c>).</summary>
         public bool IsScopedGuard(ITypeSymbol? type)
             => TypeHasAttribute(type, "ScopedLockAttribute")

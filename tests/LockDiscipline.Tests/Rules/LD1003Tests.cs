@@ -29,6 +29,26 @@ public class E
                 Verify.Diagnostic("LD1003").WithSpan("File1.cs", 6, 35, 6, 48).WithSpan("File1.cs", 6, 20, 6, 33).WithMessage("'D.Mu' is acquired while already held (taken at File1.cs:6) and it is not recursive"),
                 Verify.Diagnostic("LD1003").WithSpan("File1.cs", 8, 37, 8, 43).WithSpan("File1.cs", 9, 19, 9, 32).WithSpan("File1.cs", 8, 22, 8, 35).WithMessage("'D.Mu' is acquired while already held (taken at File1.cs:8) and it is not recursive (via Take -> two.Mu.Lock())"));
 
+        /// <summary>
+        /// A monitor its caller holds (<c>[Requires]</c> on an <c>object</c>) is re-entered by <c>lock</c>, which never blocks; a
+        /// <c>SemaphoreSlim</c> its caller holds is not re-entrant, and taking it again waits for ever.
+        /// </summary>
+        [Fact]
+        public Task ARequiredMonitorIsReenteredButARequiredSemaphoreIsNot()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+using LockDiscipline;
+public sealed class Channel
+{
+    public readonly object Gate = new object();
+    public readonly SemaphoreSlim Sem = new SemaphoreSlim(1, 1);
+    [Requires(""Gate"")]
+    public void Flush() { lock (Gate) { } }
+    [Requires(""Sem"")]
+    public void Drain() { Sem.Wait(); Sem.Release(); }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 10, 27, 10, 37).WithSpan("File0.cs", 10, 17, 10, 22).WithMessage("'Channel.Sem' is acquired while already held (taken at File0.cs:10) and it is not recursive"));
+
         [Fact]
         public Task ReportsSemaphoreSlimWaitReenteredThroughACall()
             => Verify.AnalyzerAsync(
