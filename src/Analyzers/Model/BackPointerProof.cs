@@ -7,9 +7,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace LockDiscipline.Analyzers.Model
 {
     /// <summary>
-    /// Whether <c>t.M.G</c> is <c>t</c> for every object <c>t</c> whose member <c>M</c> is not null: the object an owner stores
-    /// in <c>M</c> keeps, in its readonly member <c>G</c> (a readonly field or a get-only auto-property its constructors set from a
-    /// parameter), a pointer back to that owner. It is so when every store into <c>M</c>, anywhere in the compilation, through a
+    /// Whether <c>t.M.G</c> is <c>t</c> (or null) for every object <c>t</c> whose member <c>M</c> is not null: the object an owner
+    /// stores in <c>M</c> keeps, in its member <c>G</c> (a readonly field, a get-only auto-property or a private field only cleared
+    /// after construction, which its constructors set from a parameter), a pointer back to that owner. It is so when every store into <c>M</c>, anywhere in the compilation, through a
     /// receiver <c>r</c> (<c>r.M = v</c>, or <c>M = v</c> inside the owner) stores null, <c>new X(r, ...)</c> with <c>r</c> for
     /// that parameter, another such member of the same receiver (<c>r.N</c>, directly, through a local, a pattern variable or a
     /// method of <c>X</c> called on it), or, inside <c>X</c>, <c>this</c> into its own back pointer's <c>M</c>
@@ -37,7 +37,7 @@ namespace LockDiscipline.Analyzers.Model
         /// <summary>Whether <paramref name="owner"/>'s value always points back through <paramref name="back"/>; false when that cannot be shown.</summary>
         public static bool Holds(Compilation compilation, ISymbol back, ISymbol owner)
         {
-            if (back.ContainingType is not { } pointingType || back.IsStatic || !IsReadOnlyStorage(back) || !IsStorage(owner) || owner.IsStatic
+            if (back.ContainingType is not { } pointingType || back.IsStatic || !(IsReadOnlyStorage(back) || OnlyClearedAfterConstruction(back, pointingType)) || !IsStorage(owner) || owner.IsStatic
                 || SetFromConstructorParameter(back, pointingType) is not { Count: > 0 } parameters)
             {
                 return false;
@@ -61,6 +61,16 @@ namespace LockDiscipline.Analyzers.Model
             IPropertySymbol property => property.SetMethod is null && IsStorage(property),
             _ => false,
         };
+
+        /// <summary>
+        /// A private field that only its type's constructors set to something other than null (Npgsql's copy operations clear
+        /// <c>_connector</c> when disposed): it points back or nowhere, and nothing is reached through nowhere.
+        /// </summary>
+        private static bool OnlyClearedAfterConstruction(ISymbol back, INamedTypeSymbol type)
+            => back is IFieldSymbol { DeclaredAccessibility: Accessibility.Private }
+               && type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
+                   .Where(a => AssignedMember.NameOf(a.Left) == back.Name && a.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null)
+                   .All(a => Unwrap(a.Right) is LiteralExpressionSyntax literal && (literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression)));
 
         /// <summary>The constructor parameter each constructor stores into the back pointer; null when anything else is stored.</summary>
         private static Dictionary<IMethodSymbol, int>? SetFromConstructorParameter(ISymbol back, INamedTypeSymbol type)
@@ -156,8 +166,9 @@ namespace LockDiscipline.Analyzers.Model
             var symbol = Model(tree).GetSymbolInfo(value).Symbol;
             switch (symbol)
             {
-                case IFieldSymbol or IPropertySymbol when symbol.ContainingType is { } type && _back is { } && IsStorage(symbol):
-                    return ReceiverOf(value) == receiver && SymbolEqualityComparer.Default.Equals(Unwrap(MemberType(_back)), type.OriginalDefinition) && Holds(symbol);
+                case IFieldSymbol or IPropertySymbol when symbol.ContainingType is { } type && IsStorage(symbol):
+                    // A member of the owner's type, read through the same receiver.
+                    return ReceiverOf(value) == receiver && SymbolEqualityComparer.Default.Equals(MemberType(_back)?.OriginalDefinition, type.OriginalDefinition) && Holds(symbol);
                 case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
                     var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
                     var body = declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>();
@@ -185,8 +196,6 @@ namespace LockDiscipline.Analyzers.Model
             _ => null,
         };
 
-        private static ISymbol? Unwrap(ITypeSymbol? type) => type?.OriginalDefinition;
-
         private bool Names(ExpressionSyntax target, ISymbol member, SyntaxTree tree)
             => AssignedMember.NameOf(target) == member.Name
                && SymbolEqualityComparer.Default.Equals(Model(tree).GetSymbolInfo(target).Symbol?.OriginalDefinition, member.OriginalDefinition);
@@ -210,10 +219,14 @@ namespace LockDiscipline.Analyzers.Model
         };
 
         private bool IsInside(SyntaxNode at, SyntaxTree tree, INamedTypeSymbol type)
+            => Model(tree).GetEnclosingSymbol(at.SpanStart)?.ContainingType is { } enclosing && Derives(enclosing, type);
+
+        /// <summary>Whether <paramref name="type"/> is <paramref name="ancestor"/> or a class derived from it.</summary>
+        private static bool Derives(INamedTypeSymbol type, INamedTypeSymbol ancestor)
         {
-            for (var enclosing = Model(tree).GetEnclosingSymbol(at.SpanStart)?.ContainingType; enclosing is not null; enclosing = enclosing.BaseType)
+            for (var current = type; current is not null; current = current.BaseType)
             {
-                if (SymbolEqualityComparer.Default.Equals(enclosing.OriginalDefinition, type.OriginalDefinition))
+                if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
                 {
                     return true;
                 }

@@ -594,6 +594,60 @@ public static class LinkCommand
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 46, 46, 46, 57).WithSpan("File0.cs", 46, 31, 46, 36).WithSpan("File0.cs", 45, 74, 45, 90).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:45 in Cancel (via Cleanup -> Close -> Break -> lock (_sync))"));
 
         /// <summary>
+        /// Npgsql's copy operations keep their connector in a private field they clear when disposed: it points back to the
+        /// connector or nowhere, so a fresh connector's copy operation reaches no other connector's lock. One that can be pointed
+        /// at another connector (<c>Retarget</c>) keeps the cycle.
+        /// </summary>
+        [Fact]
+        public Task ABackPointerThatIsOnlyEverClearedStillPointsBack()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"public sealed class Importer
+{
+    private Connector? _connector;
+    internal Importer(Connector connector) { _connector = connector; }
+    public void Dispose()
+    {
+        var connector = _connector;
+        if (connector != null) { connector.EndUserAction(); connector.CurrentCopy = null; _connector = null; }
+    }
+}
+public class Connector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal Importer? CurrentCopy;
+    public void EndUserAction() { lock (_sync) { } }
+    public void Cleanup() { CurrentCopy?.Dispose(); CurrentCopy = null; }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Connector(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+    public static Importer Import(Connector connector) { var importer = new Importer(connector); connector.CurrentCopy = importer; return importer; }
+}
+public sealed class LinkImporter
+{
+    private LinkConnector? _connector;
+    internal LinkImporter(LinkConnector connector) { _connector = connector; }
+    public void Dispose() { _connector?.EndUserAction(); }
+    public void Retarget(LinkConnector other) { _connector = other; }
+}
+public class LinkConnector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal LinkImporter? CurrentCopy;
+    public void EndUserAction() { lock (_sync) { } }
+    public void Cleanup() { CurrentCopy?.Dispose(); }
+    public void Cancel() { lock (_cancelLock) { var cancel = new LinkConnector(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+    public static void Import(LinkConnector connector) { connector.CurrentCopy = new LinkImporter(connector); }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 36, 83, 36, 99).WithSpan("File0.cs", 35, 41, 35, 51).WithSpan("File0.cs", 26, 40, 26, 56).WithSpan("File0.cs", 34, 41, 34, 46).WithSpan("File0.cs", 36, 34, 36, 45).WithSpan("File0.cs", 37, 46, 37, 57).WithMessage(@"Lock-order cycle LinkConnector._cancelLock -> LinkConnector._sync -> LinkConnector._cancelLock: 'LinkConnector._sync' is acquired while 'LinkConnector._cancelLock' is held here (via Cleanup -> Dispose -> EndUserAction -> lock (_sync)), and elsewhere 'LinkConnector._cancelLock' is acquired while 'LinkConnector._sync' is held at File0.cs:37 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 37, 46, 37, 57).WithSpan("File0.cs", 37, 31, 37, 36).WithSpan("File0.cs", 36, 83, 36, 99).WithMessage(@"Lock-order cycle LinkConnector._sync -> LinkConnector._cancelLock -> LinkConnector._sync: 'LinkConnector._cancelLock' is acquired while 'LinkConnector._sync' is held here, and elsewhere 'LinkConnector._sync' is acquired while 'LinkConnector._cancelLock' is held at File0.cs:36 in Cancel (via Cleanup -> Dispose -> EndUserAction -> lock (_sync))"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
