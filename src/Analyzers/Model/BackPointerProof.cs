@@ -13,8 +13,9 @@ namespace LockDiscipline.Analyzers.Model
     /// receiver <c>r</c> (<c>r.M = v</c>, or <c>M = v</c> inside the owner) stores null, <c>new X(r, ...)</c> with <c>r</c> for
     /// that parameter, another such member of the same receiver (<c>r.N</c>, directly, through a local, a pattern variable or a
     /// method of <c>X</c> called on it), or, inside <c>X</c>, <c>this</c> into its own back pointer's <c>M</c>
-    /// (<c>G.M = this</c>). Npgsql: a connector's <c>CurrentReader</c> is its <c>DataReader</c> or its unbound reader, whose
-    /// <c>Connector</c> is that connector. Members whose stores cannot all be read (an object initializer, a <c>ref</c>, a tuple
+    /// (<c>G.M = this</c>); an object of a class outside <c>X</c>'s line (another implementation of <c>M</c>'s interface) has no
+    /// <c>G</c> and does not matter. Npgsql: a connector's <c>CurrentReader</c> is its <c>DataReader</c> or its unbound reader,
+    /// whose <c>Connector</c> is that connector; its <c>CurrentCopyOperation</c> is whichever copy operation stored itself there. Members whose stores cannot all be read (an object initializer, a <c>ref</c>, a tuple
     /// deconstruction) are not proved.
     /// </summary>
     internal sealed class BackPointerProof
@@ -134,6 +135,14 @@ namespace LockDiscipline.Analyzers.Model
         private bool PointsBack(ExpressionSyntax value, string receiver, SyntaxNode at, SyntaxTree tree)
         {
             value = Unwrap(value);
+            if (Model(tree).GetTypeInfo(value).Type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } valueType
+                && !Derives(valueType, _pointingType) && !Derives(_pointingType, valueType))
+            {
+                // An object of a class outside the pointing type's line (another implementation of the owner member's interface)
+                // has no such back pointer: a path through that member into the pointing type never runs on it.
+                return true;
+            }
+
             switch (value)
             {
                 case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression):

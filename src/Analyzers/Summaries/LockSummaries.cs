@@ -78,8 +78,15 @@ namespace LockDiscipline.Analyzers.Summaries
         /// asks for no condition the other does not.
         /// </summary>
         public bool Covers(AcquisitionPath other)
-            => (Root.Kind == RootKind.Other || (Root.Equals(other.Root) && Suffix == other.Suffix))
+            => (Root.Kind == RootKind.Other || (Root.Equals(other.Root) && Suffix == other.Suffix && SymbolEqualityComparer.Default.Equals(SuffixFrame, other.SuffixFrame)))
                && Conditions.All(c => other.Conditions.TryGetValue(c.Key, out var v) && v == c.Value);
+
+        /// <summary>
+        /// The type whose member <see cref="Suffix"/> starts with, when it is not the summarised method's own: the implementation
+        /// a virtual or interface dispatch reached (<c>ICancelable.Dispose</c> running <c>NpgsqlBinaryImporter.Dispose</c>, whose
+        /// <c>._connector</c> is the importer's).
+        /// </summary>
+        public INamedTypeSymbol? SuffixFrame { get; init; }
     }
 
     /// <summary>
@@ -641,7 +648,9 @@ namespace LockDiscipline.Analyzers.Summaries
         {
             if (dispatch.Source is null)
             {
-                return path;
+                return path.Root.Kind == RootKind.This && path.Suffix.Length > 0 && path.SuffixFrame is null && target.ContainingType is { } implementation
+                    ? new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps, path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock, SuffixFrame = implementation }
+                    : path;
             }
 
             var name = target.MethodKind == MethodKind.AnonymousFunction && target.ContainingSymbol is IMethodSymbol owner
@@ -671,7 +680,7 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
-                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(callee, call.ReceiverPath, path.Suffix, construction), call.Caller),
+                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(path.SuffixFrame ?? callee.ContainingType, call.ReceiverPath, path.Suffix, construction), call.Caller),
                 RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length
                     => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix, call.Caller),
                 _ => (ValueRoot.Other, string.Empty),
@@ -743,9 +752,9 @@ namespace LockDiscipline.Analyzers.Summaries
         /// path goes on through the buffer's <c>Connector</c> field, which the connector's own <c>new NpgsqlWriteBuffer(this, ...)</c>
         /// set, comes back to the connector (<see cref="ConstructionState.PointsBack"/>); the receiver path loses its last step.
         /// </summary>
-        private static string BackPointerFree(IMethodSymbol callee, string? receiverPath, string suffix, ConstructionState? construction)
+        private static string BackPointerFree(INamedTypeSymbol? calleeType, string? receiverPath, string suffix, ConstructionState? construction)
         {
-            if (construction is null || receiverPath is null || suffix.Length < 2 || callee.ContainingType is not { } calleeType)
+            if (construction is null || receiverPath is null || suffix.Length < 2 || calleeType is null)
             {
                 return suffix;
             }

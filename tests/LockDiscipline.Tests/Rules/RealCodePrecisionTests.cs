@@ -648,6 +648,76 @@ public class LinkConnector
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 37, 46, 37, 57).WithSpan("File0.cs", 37, 31, 37, 36).WithSpan("File0.cs", 36, 83, 36, 99).WithMessage(@"Lock-order cycle LinkConnector._sync -> LinkConnector._cancelLock -> LinkConnector._sync: 'LinkConnector._cancelLock' is acquired while 'LinkConnector._sync' is held here, and elsewhere 'LinkConnector._sync' is acquired while 'LinkConnector._cancelLock' is held at File0.cs:36 in Cancel (via Cleanup -> Dispose -> EndUserAction -> lock (_sync))"));
 
         /// <summary>
+        /// Npgsql's <c>CurrentCopyOperation</c>: an interface member that each copy operation stores itself into, keeping its
+        /// connector in a field of its own. Through the interface, each implementation's back pointer is checked on its own, and
+        /// a store of another implementation does not matter to it. One implementation made with another connector keeps the cycle.
+        /// </summary>
+        [Fact]
+        public Task BackPointersOfEachImplementationBehindAnInterfaceMember()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"public interface ICancelable { void Dispose(); }
+public sealed class Importer : ICancelable
+{
+    private Connector? _connector;
+    internal Importer(Connector connector) { _connector = connector; }
+    public void Dispose()
+    {
+        var connector = _connector;
+        if (connector != null) { connector.EndUserAction(); connector.CurrentCopy = null; _connector = null; }
+    }
+}
+public sealed class Exporter : ICancelable
+{
+    private readonly Connector _connector;
+    internal Exporter(Connector connector) { _connector = connector; }
+    public void Dispose() { _connector.EndUserAction(); }
+}
+public class Connector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal ICancelable? CurrentCopy;
+    public void EndUserAction() { lock (_sync) { } }
+    public void Cleanup() { CurrentCopy?.Dispose(); CurrentCopy = null; }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Connector(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+    public static ICancelable Import(Connector connector) { var importer = new Importer(connector); connector.CurrentCopy = importer; return importer; }
+    public static ICancelable Export(Connector connector) { var exporter = new Exporter(connector); connector.CurrentCopy = exporter; return exporter; }
+}
+public interface IOperation { void Dispose(); }
+public sealed class GoodOperation : IOperation
+{
+    private readonly Link _link;
+    internal GoodOperation(Link link) { _link = link; }
+    public void Dispose() { _link.EndUserAction(); }
+}
+public sealed class SharedOperation : IOperation
+{
+    private readonly Link _link;
+    internal SharedOperation(Link link) { _link = link; }
+    public void Dispose() { _link.EndUserAction(); }
+}
+public class Link
+{
+    private static readonly Link Primary = new Link();
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal IOperation? Current;
+    public void EndUserAction() { lock (_sync) { } }
+    public void Cleanup() { Current?.Dispose(); }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Link(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+    public static void Start(Link link) { link.Current = new GoodOperation(link); }
+    public static void Share(Link link) { link.Current = new SharedOperation(Primary); }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 51, 74, 51, 90).WithSpan("File0.cs", 50, 37, 50, 47).WithSpan("File0.cs", 41, 29, 41, 50).WithSpan("File0.cs", 49, 41, 49, 46).WithSpan("File0.cs", 51, 34, 51, 45).WithSpan("File0.cs", 52, 46, 52, 57).WithMessage(@"Lock-order cycle Link._cancelLock -> Link._sync -> Link._cancelLock: 'Link._sync' is acquired while 'Link._cancelLock' is held here (via Cleanup -> Dispose -> EndUserAction -> lock (_sync)), and elsewhere 'Link._cancelLock' is acquired while 'Link._sync' is held at File0.cs:52 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 52, 46, 52, 57).WithSpan("File0.cs", 52, 31, 52, 36).WithSpan("File0.cs", 51, 74, 51, 90).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:51 in Cancel (via Cleanup -> Dispose -> EndUserAction -> lock (_sync))"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
