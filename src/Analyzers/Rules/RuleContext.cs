@@ -138,7 +138,7 @@ namespace LockDiscipline.Analyzers.Rules
 
         /// <summary>
         /// Whether every acquisition, wait and reference drop (each an event) made under <paramref name="held"/> in this method is made under
-        /// <paramref name="e"/>'s lock too, and no call under <paramref name="held"/> alone excludes a lock.
+        /// <paramref name="e"/>'s lock too, and no call under <paramref name="held"/> alone excludes a lock or may take one.
         /// </summary>
         private static bool IsHoistable(RuleContext context, LockEvent e, HeldLock held)
         {
@@ -156,7 +156,8 @@ namespace LockDiscipline.Analyzers.Rules
                 return false;
             }
 
-            return !facts.Calls.Any(call => !call.Excluded.IsDefaultOrEmpty && Under(call.MayHeld, held.AcquiredAt) && !Under(call.MayHeld, e.Site));
+            return !facts.Calls.Any(call => Under(call.MayHeld, held.AcquiredAt) && !Under(call.MayHeld, e.Site)
+                && (!call.Excluded.IsDefaultOrEmpty || context.Summaries.MayAcquireAnyLock(call)));
         }
 
         public static Microsoft.CodeAnalysis.Text.TextSpan? ParseHeldAt(ImmutableDictionary<string, string?> properties) => ParseSpan(properties, HeldAt);

@@ -114,7 +114,8 @@ namespace LockDiscipline.Analyzers.Summaries
             IndexImplementations();
             IndexCallbacks();
             var calls = CallGraph.Build(this, cancellationToken);
-            _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, model.LockTypes, declaredClasses, cancellationToken);
+            _topClasses = OrderLink.TopClasses(calls, cancellationToken);
+            _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, _topClasses, model.LockTypes, declaredClasses, cancellationToken);
             Compute(calls, cancellationToken);
         }
 
@@ -124,6 +125,17 @@ namespace LockDiscipline.Analyzers.Summaries
         /// class gets whole chains (<see cref="Rules.AnalyzerSettings.WholeChainsForEveryClass"/>).
         /// </summary>
         private readonly HashSet<LockClass>? _fullChainClasses;
+
+        /// <summary>What each summary node takes while holding nothing of its own, as classes, unpruned (<see cref="OrderLink.TopClasses"/>).</summary>
+        private readonly Dictionary<SummaryNode, HashSet<LockClass>> _topClasses;
+
+        /// <summary>
+        /// Whether <paramref name="call"/> may take any lock at all, whatever this call site rules out: a code fix that moves a
+        /// lock over the call must not rely on the summaries, which keep only the chains the rules report on.
+        /// </summary>
+        public bool MayAcquireAnyLock(CallFact call)
+            => DeclaredMayAcquire(call.Target.OriginalDefinition).Any()
+               || (NodeFor(call) is { } node && _topClasses.TryGetValue(node, out var classes) && classes.Count > 0);
 
         /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
         private bool Keeps(AcquisitionPath path) => !path.UnderOwnLock || _fullChainClasses is null || _fullChainClasses.Contains(path.Class);

@@ -23,9 +23,8 @@ namespace LockDiscipline.Analyzers.Summaries
     /// </summary>
     internal static class OrderLink
     {
-        public static HashSet<LockClass> ClassesNeedingChains(LockSummaries.CallGraph graph, LockTypes lockTypes, IEnumerable<LockClass> declaredClasses, CancellationToken cancellationToken)
+        public static HashSet<LockClass> ClassesNeedingChains(LockSummaries.CallGraph graph, Dictionary<LockSummaries.SummaryNode, HashSet<LockClass>> top, LockTypes lockTypes, IEnumerable<LockClass> declaredClasses, CancellationToken cancellationToken)
         {
-            var top = TopClasses(graph, cancellationToken);
             var edges = new Dictionary<LockClass, HashSet<LockClass>>();
             var needed = new HashSet<LockClass>(declaredClasses);
             foreach (var method in graph.Methods)
@@ -95,7 +94,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// What each summary node takes while holding nothing of its own: its direct acquisitions so taken, the <c>[MayAcquire]</c>
         /// of calls so made, and the same of the callees of such calls (a worklist fixpoint; recursion converges).
         /// </summary>
-        private static Dictionary<LockSummaries.SummaryNode, HashSet<LockClass>> TopClasses(LockSummaries.CallGraph graph, CancellationToken cancellationToken)
+        public static Dictionary<LockSummaries.SummaryNode, HashSet<LockClass>> TopClasses(LockSummaries.CallGraph graph, CancellationToken cancellationToken)
         {
             var top = new Dictionary<LockSummaries.SummaryNode, HashSet<LockClass>>();
             var queue = new Queue<LockSummaries.SummaryNode>();

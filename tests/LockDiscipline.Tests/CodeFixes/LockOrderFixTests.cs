@@ -180,6 +180,28 @@ public class C
             return Verify.CodeFixAsync<ReorderLocksCodeFix>(source, new[] { At("LD1001", 14, 9, 17, Inversion) }, source, new[] { At("LD1001", 14, 9, 17, Inversion) });
         }
 
+        /// <summary>
+        /// The call takes a lock only under the lock of an object it just made (ruled out at the call, so no order event is left
+        /// there), yet the shared lock it takes under that one would come after the hoisted lock: still no hoist.
+        /// </summary>
+        [Fact]
+        public Task NoHoistWhenTheOuterSectionCallsSomethingThatLocksUnderAFreshObjectsLock()
+        {
+            var source = TwoLocks + @"    void Work()
+    {
+        A.Lock();
+        new C().Helper();
+        B.Lock();
+        B.Unlock();
+        A.Unlock();
+    }
+    public static Mutex Gate = new Mutex();
+    void Helper() { Other.Lock(); Gate.Lock(); Gate.Unlock(); Other.Unlock(); }
+}
+";
+            return Verify.CodeFixAsync<ReorderLocksCodeFix>(source, new[] { At("LD1001", 14, 9, 17, Inversion) }, source, new[] { At("LD1001", 14, 9, 17, Inversion) });
+        }
+
         [Fact]
         public Task NoHoistWhenTheOuterSectionReturnsEarly()
         {
