@@ -181,16 +181,18 @@ namespace LockDiscipline.Analyzers.Model
                 case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
                     var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
                     var body = declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>();
-                    if (body is null || body.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax id && id.Identifier.ValueText == local.Name))
+                    if (body is null || body.DescendantNodes().Any(n => n is AssignmentExpressionSyntax { Left: IdentifierNameSyntax assigned } && assigned.Identifier.ValueText == local.Name
+                            || n is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax passed } && passed.Identifier.ValueText == local.Name))
                     {
                         return false;
                     }
 
+                    // The variable of `e is T v` or `e is { ... } v` is e itself; one nested in a sub-pattern is some member of it.
                     return declaration switch
                     {
                         VariableDeclaratorSyntax { Initializer.Value: var initializer } => PointsBack(initializer, receiver, at, tree),
                         SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax or RecursivePatternSyntax } designation
-                            when designation.FirstAncestorOrSelf<IsPatternExpressionSyntax>() is { } test => PointsBack(test.Expression, receiver, at, tree),
+                            when designation.Parent?.Parent is IsPatternExpressionSyntax test && test.Pattern == designation.Parent => PointsBack(test.Expression, receiver, at, tree),
                         _ => false,
                     };
                 default:
