@@ -718,6 +718,41 @@ public class Link
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 52, 46, 52, 57).WithSpan("File0.cs", 52, 31, 52, 36).WithSpan("File0.cs", 51, 74, 51, 90).WithMessage(@"Lock-order cycle Link._sync -> Link._cancelLock -> Link._sync: 'Link._cancelLock' is acquired while 'Link._sync' is held here, and elsewhere 'Link._sync' is acquired while 'Link._cancelLock' is held at File0.cs:51 in Cancel (via Cleanup -> Dispose -> EndUserAction -> lock (_sync))"));
 
         /// <summary>
+        /// Negative: a variable declared inside a sub-pattern (<c>Held is { Inner: Reader inner }</c>) is a member of the tested
+        /// value, not the value: a reader kept in a box, made for another connector, is no back pointer, and the cycle stands.
+        /// </summary>
+        [Fact]
+        public Task APatternVariableNestedInASubpatternIsNoCopyOfTheTestedValue()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    @"public sealed class Box { public Reader? Inner; }
+public sealed class Reader
+{
+    internal Connector Connector { get; }
+    public Reader(Connector connector) { Connector = connector; }
+    public void Close() { Connector.Break(); }
+}
+public class Connector
+{
+    private static readonly Connector Primary = new Connector();
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    internal Reader? Current;
+    internal Box? Held;
+    public void Keep() { Held = new Box { Inner = new Reader(Primary) }; }
+    public void Adopt() { if (Held is { Inner: Reader inner }) { Current = inner; } }
+    public void Break() { lock (_sync) { } }
+    public void Cleanup() { Current?.Close(); }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Connector(); cancel.Cleanup(); } }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+",
+                },
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 95).WithSpan("File0.cs", 18, 37, 18, 45).WithSpan("File0.cs", 6, 27, 6, 44).WithSpan("File0.cs", 17, 33, 17, 38).WithSpan("File0.cs", 19, 34, 19, 45).WithSpan("File0.cs", 20, 46, 20, 57).WithMessage(@"Lock-order cycle Connector._cancelLock -> Connector._sync -> Connector._cancelLock: 'Connector._sync' is acquired while 'Connector._cancelLock' is held here (via Cleanup -> Close -> Break -> lock (_sync)), and elsewhere 'Connector._cancelLock' is acquired while 'Connector._sync' is held at File0.cs:20 in Run"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 20, 46, 20, 57).WithSpan("File0.cs", 20, 31, 20, 36).WithSpan("File0.cs", 19, 79, 19, 95).WithMessage(@"Lock-order cycle Connector._sync -> Connector._cancelLock -> Connector._sync: 'Connector._cancelLock' is acquired while 'Connector._sync' is held here, and elsewhere 'Connector._sync' is acquired while 'Connector._cancelLock' is held at File0.cs:19 in Cancel (via Cleanup -> Close -> Break -> lock (_sync))"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
