@@ -374,13 +374,9 @@ namespace LockDiscipline.Analyzers
             foreach (var methodFacts in facts.Values.OrderBy(f => f.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
                          .ThenBy(f => f.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
             {
-                // A try-acquisition never waits: like lockdep, it adds no dependency and cannot deadlock on itself.
-                // A fresh object's lock never waits and nobody waits for it: it takes part in no order (nor does what is taken under it).
-                foreach (var acquisition in methodFacts.Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh))
+                foreach (var acquisition in methodFacts.Acquisitions.Where(LockSummaries.TakesPartInOrder))
                 {
-                    var path = new AcquisitionPath(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive,
-                        ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)), acquisition.EntryLocksReleased);
-                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, path, Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes) });
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes) });
                 }
 
                 foreach (var call in methodFacts.Calls)

@@ -71,7 +71,10 @@ namespace LockDiscipline.Analyzers.Model
             => back is IFieldSymbol { DeclaredAccessibility: Accessibility.Private }
                && type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
                    .Where(a => AssignedMember.NameOf(a.Left) == back.Name && a.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null)
-                   .All(a => Unwrap(a.Right) is LiteralExpressionSyntax literal && (literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression)));
+                   .All(a => IsNull(a.Right));
+
+        private static bool IsNull(ExpressionSyntax value)
+            => Unwrap(value) is LiteralExpressionSyntax literal && (literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression));
 
         /// <summary>The constructor parameter each constructor stores into the back pointer; null when anything else is stored.</summary>
         private static Dictionary<IMethodSymbol, int>? SetFromConstructorParameter(ISymbol back, INamedTypeSymbol type)
@@ -145,7 +148,7 @@ namespace LockDiscipline.Analyzers.Model
 
             switch (value)
             {
-                case LiteralExpressionSyntax literal when literal.IsKind(SyntaxKind.NullLiteralExpression) || literal.IsKind(SyntaxKind.DefaultLiteralExpression):
+                case LiteralExpressionSyntax when IsNull(value):
                     return true;
                 case ConditionalExpressionSyntax conditional:
                     return PointsBack(conditional.WhenTrue, receiver, at, tree) && PointsBack(conditional.WhenFalse, receiver, at, tree);
@@ -233,7 +236,7 @@ namespace LockDiscipline.Analyzers.Model
             => Model(tree).GetEnclosingSymbol(at.SpanStart)?.ContainingType is { } enclosing && Derives(enclosing, type);
 
         /// <summary>Whether <paramref name="type"/> is <paramref name="ancestor"/> or a class derived from it.</summary>
-        private static bool Derives(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+        internal static bool Derives(INamedTypeSymbol type, INamedTypeSymbol ancestor)
         {
             for (var current = type; current is not null; current = current.BaseType)
             {

@@ -72,7 +72,7 @@ namespace LockDiscipline.Analyzers.Model
                             IPropertySymbol p => p.GetMethod,
                             _ => null,
                         };
-                        if (target is not null && !target.IsStatic && IsSameOrBase(target.ContainingType, constructor.ContainingType))
+                        if (target is not null && !target.IsStatic && target.ContainingType is { } targetType && BackPointerProof.Derives(constructor.ContainingType, targetType))
                         {
                             work.Push(target);
                         }
@@ -110,19 +110,6 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             return _pointsBack.GetOrAdd((back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Back, key.Owner));
-        }
-
-        private static bool IsSameOrBase(INamedTypeSymbol? type, INamedTypeSymbol? derived)
-        {
-            for (var t = derived; t is not null; t = t.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, type?.OriginalDefinition))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         /// <summary>Any write to a member of that name: assignment, compound assignment, increment, or a <c>ref</c>/<c>out</c> argument.</summary>

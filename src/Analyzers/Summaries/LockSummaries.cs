@@ -513,13 +513,22 @@ namespace LockDiscipline.Analyzers.Summaries
             public List<AcquisitionPath> Declared { get; }
         }
 
-        /// <summary>The direct acquisitions of a body as summary paths (a fresh object's lock cannot be contended: it is none).</summary>
-        internal static IEnumerable<AcquisitionPath> OwnAcquisitions(MethodLockFacts facts)
-            => facts.Acquisitions.Where(a => !a.IsTry && a.Root.Kind != RootKind.Fresh)
-                .Select(a => new AcquisitionPath(a.Key.Class, a.Key.Mode, a.Recursive, ImmutableArray.Create(new ChainStep(a.Description, a.Site)), a.EntryLocksReleased, a.Root, a.Conditions)
-                {
-                    UnderOwnLock = HoldsOwnLock(a.MayHeld),
-                });
+        /// <summary>
+        /// Whether a direct acquisition takes part in any order: a try-acquisition never waits (like lockdep, it adds no dependency
+        /// and cannot deadlock on itself), and a fresh object's lock is one nobody else can hold or wait for.
+        /// </summary>
+        internal static bool TakesPartInOrder(AcquireFact acquisition) => !acquisition.IsTry && acquisition.Root.Kind != RootKind.Fresh;
+
+        /// <summary>A direct acquisition as a one-step path in the frame of the method that makes it.</summary>
+        internal static AcquisitionPath PathOf(AcquireFact acquisition)
+            => new(acquisition.Key.Class, acquisition.Key.Mode, acquisition.Recursive, ImmutableArray.Create(new ChainStep(acquisition.Description, acquisition.Site)),
+                acquisition.EntryLocksReleased, acquisition.Root, acquisition.Conditions)
+            {
+                UnderOwnLock = HoldsOwnLock(acquisition.MayHeld),
+            };
+
+        /// <summary>The direct acquisitions of a body that take part in order, as summary paths.</summary>
+        internal static IEnumerable<AcquisitionPath> OwnAcquisitions(MethodLockFacts facts) => facts.Acquisitions.Where(TakesPartInOrder).Select(PathOf);
 
         /// <summary>
         /// The fixpoint, in rounds: each round hands every node's new paths (those its summary gained in the round before) to its
