@@ -15,6 +15,10 @@ namespace LockDiscipline.Analyzers.Flow
     {
         private readonly Dictionary<CaptureId, IOperation> _captures = new();
         private readonly Dictionary<ILocalSymbol, IOperation?> _localDefinitions = new(SymbolEqualityComparer.Default);
+
+        // For a local whose one definition takes a value out of a collection: that taking (`Current` of a foreach, the call with the
+        // `out` argument).
+        private readonly Dictionary<ILocalSymbol, IOperation?> _elementSources = new(SymbolEqualityComparer.Default);
         private readonly ISymbol _owner;
         private readonly LockTypes? _lockTypes;
 
@@ -35,18 +39,41 @@ namespace LockDiscipline.Analyzers.Flow
                                 break;
                             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                                 // A foreach variable is each element in turn, not the enumerator's `Current` as one lock.
-                                var isElement = assignment.Value is IPropertyReferenceOperation { IsImplicit: true, Property.Name: "Current" }
-                                    || (assignment.Value is IConversionOperation { Operand: IPropertyReferenceOperation { IsImplicit: true, Property.Name: "Current" } });
-                                _localDefinitions[local.Local] = _localDefinitions.ContainsKey(local.Local) || isElement ? null : assignment.Value;
+                                var isElement = StripConversions(assignment.Value) is IPropertyReferenceOperation { IsImplicit: true, Property.Name: "Current" };
+                                Define(local.Local, isElement ? null : assignment.Value, isElement ? assignment.Value : null);
                                 break;
                             case ICompoundAssignmentOperation { Target: ILocalReferenceOperation local }:
-                                _localDefinitions[local.Local] = null;
+                                Define(local.Local, null, null);
+                                break;
+                            case IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref } argument
+                                when OutLocal(argument.Value) is { } written:
+                                // `_byId.TryGetValue(id, out var c)`: the value is one of the collection's, when the callee is the collection's.
+                                Define(written, null, argument.Parent is IInvocationOperation { Instance: { } receiver } call && IsCollection(receiver.Type) ? call : null);
                                 break;
                         }
                     }
                 }
             }
         }
+
+        private void Define(ILocalSymbol local, IOperation? value, IOperation? elementSource)
+        {
+            var first = !_localDefinitions.ContainsKey(local);
+            _localDefinitions[local] = first ? value : null;
+            _elementSources[local] = first ? elementSource : null;
+        }
+
+        private static ILocalSymbol? OutLocal(IOperation value) => value switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IDeclarationExpressionOperation { Expression: ILocalReferenceOperation local } => local.Local,
+            _ => null,
+        };
+
+        private static bool IsCollection(ITypeSymbol? type)
+            => type is IArrayTypeSymbol
+               || (type is not null && (type.SpecialType == SpecialType.System_Collections_IEnumerable
+                   || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable)));
 
         /// <summary>Pre-order descendants, not entering lambdas (their bodies run later, as their own methods).</summary>
         public static IEnumerable<IOperation> Descendants(IOperation root)
@@ -176,6 +203,13 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 case IFieldReferenceOperation f:
                     return LockClass.ForMember(f.Field.OriginalDefinition);
+                case IPropertyReferenceOperation { Arguments.Length: > 0 } indexer:
+                    return ElementClassOf(indexer, indexer.Type) ?? ExpressionClass(op);
+                case IPropertyReferenceOperation { Instance: ILocalReferenceOperation pair } p when !IsInSource(p.Property)
+                                                                                                 && _elementSources.TryGetValue(pair.Local, out var pairTaking) && pairTaking is not null
+                                                                                                 && ElementClassOf(pairTaking, p.Type) is { } pairElements:
+                    // `foreach (var kv in _byId) lock (kv.Value)`: a part of an element (the framework's pair) is the collection's too.
+                    return pairElements;
                 case IPropertyReferenceOperation p:
                     return LockClass.ForMember(p.Property.OriginalDefinition);
                 case IInstanceReferenceOperation instance when instance.Type is INamedTypeSymbol type:
@@ -187,15 +221,90 @@ namespace LockDiscipline.Analyzers.Flow
                         return ClassOf(definition);
                     }
 
+                    if (_elementSources.TryGetValue(l.Local, out var taking) && taking is not null
+                        && ElementClassOf(taking, l.Local.Type) is { } elements)
+                    {
+                        return elements;
+                    }
+
+                    if (definition is not null && ElementClassOf(definition, l.Local.Type) is { } selected)
+                    {
+                        return selected;
+                    }
+
                     return LockClass.ForLocal(l.Local, _owner);
                 case IParameterReferenceOperation p:
                     return LockClass.ForLocal(p.Parameter, _owner);
                 case IInvocationOperation call:
-                    return new LockClass("call:" + call.TargetMethod.OriginalDefinition.ToDisplayString(), call.TargetMethod.Name + "()", call.TargetMethod.OriginalDefinition);
+                    return ElementClassOf(call, call.Type)
+                           ?? new LockClass("call:" + call.TargetMethod.OriginalDefinition.ToDisplayString(), call.TargetMethod.Name + "()", call.TargetMethod.OriginalDefinition);
                 default:
-                    return op.Type is INamedTypeSymbol named ? LockClass.ForType(named.OriginalDefinition) : new LockClass("expr:" + op.Syntax, op.Syntax.ToString(), null);
+                    return op.Type is INamedTypeSymbol named ? LockClass.ForType(named.OriginalDefinition) : ExpressionClass(op);
             }
         }
+
+        private static LockClass ExpressionClass(IOperation op) => new("expr:" + op.Syntax, op.Syntax.ToString(), null);
+
+        /// <summary>
+        /// The class of a value taken out of a collection member: the element of a foreach over it, the result of its indexer, of
+        /// a <c>TryGetValue</c>-style call on it, or of <c>First()</c> and its kin. Null when the collection is no member (a method's
+        /// result, a parameter), so the lock keeps a class of its own rather than one shared by unrelated collections.
+        /// </summary>
+        private LockClass? ElementClassOf(IOperation taking, ITypeSymbol? elementType)
+        {
+            var collection = Unwrap(taking) switch
+            {
+                IPropertyReferenceOperation { Property.Name: "Current", Instance: { } enumerator }
+                    => Unwrap(enumerator) is IInvocationOperation { TargetMethod.Name: "GetEnumerator" } getEnumerator
+                        ? getEnumerator.Instance ?? (getEnumerator.Arguments.Length == 1 ? getEnumerator.Arguments[0].Value : null)
+                        : null,
+                IPropertyReferenceOperation { Arguments.Length: > 0, Instance: { } receiver } when IsCollection(receiver.Type) => receiver,
+                IInvocationOperation { Instance: { } receiver } call when IsCollection(receiver.Type) && !IsInSource(call.TargetMethod)
+                                                                          && (call.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Out) || !IsCollection(call.Type)) => receiver,
+                IInvocationOperation call when IsElementSelection(call) => call.Arguments[0].Value,
+                _ => null,
+            };
+            return collection is not null && CollectionMember(collection, 0) is { } member ? LockClass.ForElementsOf(member, elementType) : null;
+        }
+
+        /// <summary>
+        /// The field or property a collection value is, seeing through single-definition locals and through the framework's views
+        /// and copies of a collection (<c>_byId.Values</c>, <c>_conns.ToArray()</c>, <c>_conns.Where(...)</c>), whose elements are
+        /// the collection's own.
+        /// </summary>
+        private ISymbol? CollectionMember(IOperation collection, int depth)
+        {
+            if (depth > 8)
+            {
+                return null;
+            }
+
+            switch (Unwrap(collection))
+            {
+                case IFieldReferenceOperation field when field.Field.Locations.Any(l => l.IsInSource):
+                    return field.Field.OriginalDefinition;
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property when IsInSource(property.Property):
+                    return property.Property.OriginalDefinition;
+                case IPropertyReferenceOperation { Instance: { } owner } property when IsCollection(owner.Type) && IsCollection(property.Type):
+                    return CollectionMember(owner, depth + 1);
+                case IInvocationOperation { Instance: { } owner } call when !IsInSource(call.TargetMethod) && IsCollection(owner.Type) && IsCollection(call.Type):
+                    return CollectionMember(owner, depth + 1);
+                case IInvocationOperation { Instance: null, Arguments.Length: > 0 } call when call.TargetMethod.IsExtensionMethod && !IsInSource(call.TargetMethod)
+                                                                                          && IsCollection(call.Arguments[0].Value.Type) && IsCollection(call.Type):
+                    return CollectionMember(call.Arguments[0].Value, depth + 1);
+                case ILocalReferenceOperation local when _localDefinitions.TryGetValue(local.Local, out var definition) && definition is not null:
+                    return CollectionMember(definition, depth + 1);
+                default:
+                    return null;
+            }
+        }
+
+        private static bool IsElementSelection(IInvocationOperation call)
+            => call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && !IsInSource(call.TargetMethod)
+               && call.TargetMethod.ContainingType.ToDisplayString() == "System.Linq.Enumerable"
+               && call.TargetMethod.Name is "First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Single" or "SingleOrDefault" or "ElementAt" or "ElementAtOrDefault";
+
+        private static bool IsInSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
 
         /// <summary>The receiver, or the argument bound to <paramref name="parameter"/>, of a call.</summary>
         public static IOperation? ArgumentFor(IOperation call, IParameterSymbol parameter)

@@ -5,7 +5,7 @@ namespace LockDiscipline.Analyzers.Model
 {
     /// <summary>
     /// A lock class in lockdep's sense: the field or property that holds a lock (all instances share it), the enclosing type for
-    /// <c>lock (this)</c>, or a local or parameter when nothing better is known. Identity is the key plus the nesting subclass.
+    /// <c>lock (this)</c>, the elements of a collection member, or a local or parameter when nothing better is known. Identity is the key plus the nesting subclass.
     /// </summary>
     internal sealed class LockClass : IEquatable<LockClass>, IComparable<LockClass>
     {
@@ -38,6 +38,17 @@ namespace LockDiscipline.Analyzers.Model
             var key = (type is null ? string.Empty : type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)) + "." + member.Name;
             var display = (type is null ? string.Empty : TypeDisplayName(type) + ".") + member.Name;
             return new LockClass(key, display, member);
+        }
+
+        /// <summary>
+        /// The elements of a collection member (<c>foreach (var c in _conns) lock (c)</c>, <c>_byId[id]</c>, <c>TryGetValue(id, out var
+        /// c)</c>): every lock taken on a value out of one collection is one class, named after the collection, as lockdep names a
+        /// class after the field a lock lives in. The symbol is the element's type, which says what kind of lock it is.
+        /// </summary>
+        public static LockClass ForElementsOf(ISymbol collection, ITypeSymbol? elementType)
+        {
+            var member = ForMember(collection);
+            return new LockClass("elements:" + member.Key, member.DisplayName + "[]", elementType);
         }
 
         public static LockClass ForType(INamedTypeSymbol type)

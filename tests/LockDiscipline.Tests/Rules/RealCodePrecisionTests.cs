@@ -275,6 +275,55 @@ public static class Hub
 ");
 
         /// <summary>
+        /// Locks on values taken out of one collection (a foreach variable, an indexer's result, a dictionary pair's value, an
+        /// <c>out var</c> of <c>TryGetValue</c>, through a framework copy such as <c>ToArray()</c>) are one class, named after the
+        /// collection: one method takes an element under the gate, another the gate under an element, a reduced upstream deadlock.
+        /// </summary>
+        [Fact]
+        public Task LocksOnElementsOfOneCollectionAreOneClass()
+            => Verify.AnalyzerAsync(@"using System.Collections.Generic;
+using System.Linq;
+public sealed class Session { public int Id; }
+public sealed class Server
+{
+    private readonly object _gate = new object();
+    private readonly List<Session> _sessions = new List<Session>();
+    private readonly Dictionary<int, Session> _byId = new Dictionary<int, Session>();
+    public void Broadcast() { lock (_gate) { foreach (var s in _sessions) { lock (s) { } } } }
+    public void Kick() { foreach (var s in _sessions.ToArray()) { lock (s) { lock (_gate) { } } } }
+    public void Close(int id) { lock (_gate) { lock (_byId[id]) { } } }
+    public void Expire() { foreach (var pair in _byId) { lock (pair.Value) { lock (_gate) { } } } }
+    public void Drop(int id) { if (_byId.TryGetValue(id, out var s)) { lock (s) { lock (_gate) { } } } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 9, 83, 9, 84).WithSpan("File0.cs", 9, 37, 9, 42).WithSpan("File0.cs", 10, 84, 10, 89).WithMessage(@"Lock-order cycle Server._gate -> Server._sessions[] -> Server._gate: 'Server._sessions[]' is acquired while 'Server._gate' is held here, and elsewhere 'Server._gate' is acquired while 'Server._sessions[]' is held at File0.cs:10 in Kick"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 84, 10, 89).WithSpan("File0.cs", 10, 73, 10, 74).WithSpan("File0.cs", 9, 83, 9, 84).WithMessage(@"Lock-order cycle Server._sessions[] -> Server._gate -> Server._sessions[]: 'Server._gate' is acquired while 'Server._sessions[]' is held here, and elsewhere 'Server._sessions[]' is acquired while 'Server._gate' is held at File0.cs:9 in Broadcast"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 11, 54, 11, 63).WithSpan("File0.cs", 11, 39, 11, 44).WithSpan("File0.cs", 12, 84, 12, 89).WithMessage(@"Lock-order cycle Server._gate -> Server._byId[] -> Server._gate: 'Server._byId[]' is acquired while 'Server._gate' is held here, and elsewhere 'Server._gate' is acquired while 'Server._byId[]' is held at File0.cs:12 in Expire"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 12, 84, 12, 89).WithSpan("File0.cs", 12, 64, 12, 74).WithSpan("File0.cs", 11, 54, 11, 63).WithMessage(@"Lock-order cycle Server._byId[] -> Server._gate -> Server._byId[]: 'Server._gate' is acquired while 'Server._byId[]' is held here, and elsewhere 'Server._byId[]' is acquired while 'Server._gate' is held at File0.cs:11 in Close"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 13, 89, 13, 94).WithSpan("File0.cs", 13, 78, 13, 79).WithSpan("File0.cs", 11, 54, 11, 63).WithMessage(@"Lock-order cycle Server._byId[] -> Server._gate -> Server._byId[]: 'Server._gate' is acquired while 'Server._byId[]' is held here, and elsewhere 'Server._byId[]' is acquired while 'Server._gate' is held at File0.cs:11 in Close"));
+
+        /// <summary>
+        /// Elements of another collection, a parameter nobody passes an element to, and another collection's <c>First()</c> keep
+        /// classes of their own: nothing says they are the objects locked under the gate.
+        /// </summary>
+        [Fact]
+        public Task LocksOnElementsOfOtherCollectionsOrOfUnknownOnesKeepTheirOwnClasses()
+            => Verify.AnalyzerAsync(@"using System.Collections.Generic;
+using System.Linq;
+public sealed class Session { public int Id; }
+public sealed class Server
+{
+    private readonly object _gate = new object();
+    private readonly List<Session> _sessions = new List<Session>();
+    private readonly List<Session> _closing = new List<Session>();
+    public void Broadcast() { lock (_gate) { foreach (var s in _sessions) { lock (s) { } } } }
+    public void Reap() { foreach (var s in _closing) { lock (s) { lock (_gate) { } } } }
+    public void Stop(Session s) { lock (s) { lock (_gate) { } } }
+    public void First() { var s = _closing.First(); lock (s) { lock (_gate) { } } }
+}
+");
+
+        /// <summary>
         /// NLog's target wrappers: a wrapper holds its own lock while it writes to the target it wraps, which takes that target's
         /// lock. The classes form a cycle; the instances never do, as each wrapper only ever goes down to what it wraps.
         /// </summary>
