@@ -110,6 +110,155 @@ namespace LockDiscipline.Tests.Robustness
         }
 
         /// <summary>
+        /// What the IDE does (issue 16): one analyzer instance across a sequence of edits, each a new compilation that keeps the
+        /// unchanged files' syntax trees and replaces the edited ones (<c>ReplaceSyntaxTree</c>), the edited document asked for
+        /// first and then every other. After each edit, every document's diagnostics must be those of a fresh analysis of the same
+        /// code (fresh trees, a fresh analyzer). Edits change method bodies of one class, or a whole class's declarations (its
+        /// locks, contracts and methods), which changes what other files' calls resolve to.
+        /// </summary>
+        [Fact]
+        public async Task AfterEveryEditEachDocumentGetsWhatAFreshAnalysisGives()
+        {
+            var references = await References.Value;
+            var edited = 0;
+            var gen =
+                from program in ProgramGen.Programs
+                from edits in ProgramGen.Edits.Array[2, 5]
+                select (program, edits);
+            await Check(
+                gen,
+                async t =>
+                {
+                    var (program, edits) = t;
+                    var analyzer = new LockDisciplineAnalyzer();
+                    var sources = program.Render();
+                    var compilation = Compile(sources, Enumerable.Range(0, sources.Length).ToArray(), references);
+                    await AssertEachDocumentAsFresh(compilation, analyzer, sources, first: null, references, "the first analysis");
+                    for (var step = 0; step < edits.Length; step++)
+                    {
+                        program = edits[step].Apply(program);
+                        var next = program.Render();
+                        string? first = null;
+                        for (var i = 0; i < next.Length; i++)
+                        {
+                            if (next[i].Text != sources[i].Text)
+                            {
+                                var old = compilation.SyntaxTrees.Single(tree => tree.FilePath == next[i].Path);
+                                compilation = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(next[i].Text, (CSharpParseOptions)old.Options, next[i].Path));
+                                first ??= next[i].Path;
+                            }
+                        }
+
+                        if (first is not null)
+                        {
+                            Interlocked.Increment(ref edited);
+                        }
+
+                        sources = next;
+                        await AssertEachDocumentAsFresh(compilation, analyzer, sources, first, references, $"edit {step + 1} of {edits.Length} ({edits[step]})");
+                    }
+                },
+                t => "edits: " + string.Join(", ", t.Item2.Select(e => e.ToString())) + Environment.NewLine + Describe(t.Item1.Render()));
+
+            Assert.True(edited > 0, "no generated edit changed any file");
+        }
+
+        /// <summary>
+        /// Two files, each half of a cycle: an edit of the second file closes the cycle, and both files show their edge; the next
+        /// edit opens it again, and both are clean. Each request is one document's, as the IDE makes it.
+        /// </summary>
+        [Fact]
+        public async Task ACycleAcrossTwoFilesAppearsAndDisappearsInBothAsEditsMakeAndBreakIt()
+        {
+            const string Outer = @"using Prims;
+public static class Outer
+{
+    public static readonly Mutex A = new Mutex();
+    public static void Hold() { A.Lock(); Inner.Take(); A.Unlock(); }
+    public static void Take() { A.Lock(); A.Unlock(); }
+}
+";
+            const string InnerOpen = @"using Prims;
+public static class Inner
+{
+    public static readonly Mutex B = new Mutex();
+    public static void Take() { B.Lock(); B.Unlock(); }
+    public static void Hold() { B.Lock(); B.Unlock(); }
+}
+";
+            var innerClosed = InnerOpen.Replace("public static void Hold() { B.Lock(); B.Unlock(); }", "public static void Hold() { B.Lock(); Outer.Take(); B.Unlock(); }", StringComparison.Ordinal);
+            var references = await References.Value;
+            var analyzer = new LockDisciplineAnalyzer();
+            var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+            var compilation = CSharpCompilation.Create(
+                "Edits",
+                new[] { ("Prims.cs", Rules.Prelude.Primitives), ("Outer.cs", Outer), ("Inner.cs", InnerOpen) }.Select(s => CSharpSyntaxTree.ParseText(s.Item2, parseOptions, s.Item1)),
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+            async Task<(string[] Outer, string[] Inner)> Ask()
+            {
+                var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(analyzer));
+                async Task<string[]> For(string path)
+                {
+                    var model = compilation.GetSemanticModel(compilation.SyntaxTrees.Single(t => t.FilePath == path));
+                    var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, filterSpan: null, CancellationToken.None);
+                    return diagnostics.Select(Fingerprint).OrderBy(f => f, StringComparer.Ordinal).ToArray();
+                }
+
+                // The edited file first, as the IDE asks for the open document.
+                var inner = await For("Inner.cs");
+                return (await For("Outer.cs"), inner);
+            }
+
+            void Edit(string text)
+            {
+                var old = compilation.SyntaxTrees.Single(t => t.FilePath == "Inner.cs");
+                compilation = compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, parseOptions, "Inner.cs"));
+            }
+
+            var before = await Ask();
+            Assert.Empty(before.Outer);
+            Assert.Empty(before.Inner);
+
+            Edit(innerClosed);
+            var closed = await Ask();
+            Assert.Equal(
+                "LD1002 Warning Outer.cs(5,43,5,55): Lock-order cycle Outer.A -> Inner.B -> Outer.A: 'Inner.B' is acquired while 'Outer.A' is held here (via Take -> B.Lock()), and elsewhere 'Outer.A' is acquired while 'Inner.B' is held at Inner.cs:6 in Hold (via Take -> A.Lock()) [Inner.cs(5,33,5,41); Outer.cs(5,33,5,41); Inner.cs(6,43,6,55)]",
+                Assert.Single(closed.Outer));
+            Assert.Equal(
+                "LD1002 Warning Inner.cs(6,43,6,55): Lock-order cycle Inner.B -> Outer.A -> Inner.B: 'Outer.A' is acquired while 'Inner.B' is held here (via Take -> A.Lock()), and elsewhere 'Inner.B' is acquired while 'Outer.A' is held at Outer.cs:5 in Hold (via Take -> B.Lock()) [Outer.cs(6,33,6,41); Inner.cs(6,33,6,41); Outer.cs(5,43,5,55)]",
+                Assert.Single(closed.Inner));
+
+            Edit(InnerOpen);
+            var reopened = await Ask();
+            Assert.Empty(reopened.Outer);
+            Assert.Empty(reopened.Inner);
+        }
+
+        /// <summary>
+        /// Asks every document's diagnostics of <paramref name="compilation"/> one at a time through <paramref name="analyzer"/> (the
+        /// edited one first), and compares them with a fresh analysis of the same sources.
+        /// </summary>
+        private static async Task AssertEachDocumentAsFresh(
+            CSharpCompilation compilation, LockDisciplineAnalyzer analyzer, (string Path, string Text)[] sources, string? first, ImmutableArray<MetadataReference> references, string when)
+        {
+            var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(analyzer));
+            var incremental = new List<string>();
+            foreach (var tree in compilation.SyntaxTrees.OrderBy(t => t.FilePath == first ? 0 : 1).ThenBy(t => t.FilePath, StringComparer.Ordinal))
+            {
+                var model = compilation.GetSemanticModel(tree);
+                var diagnostics = await withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(model, filterSpan: null, CancellationToken.None);
+                Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+                Assert.All(diagnostics, d => Assert.Equal(tree.FilePath, d.Location.SourceTree?.FilePath));
+                incremental.AddRange(diagnostics.Select(Fingerprint));
+            }
+
+            var fresh = await Analyze(sources, Enumerable.Range(0, sources.Length).ToArray(), references, concurrent: false, checkCompiles: false);
+            AssertSame(fresh, incremental.OrderBy(f => f, StringComparer.Ordinal).ToImmutableArray(), "per-document requests after " + when, sources, Enumerable.Range(0, sources.Length).ToArray());
+        }
+
+        /// <summary>
         /// CI checks a fixed set of programs (fixed PCG seeds, the same on every run, so a failure is never a coin toss on somebody
         /// else's change and always reproduces); LOCKDISCIPLINE_FUZZ=full samples fresh random programs with shrinking.
         /// </summary>
@@ -345,6 +494,39 @@ namespace LockDiscipline.Tests.Robustness
         public (string Path, string Text)[] Render() => new Renderer(this).Render();
     }
 
+    /// <summary>An edit of a program, as a user makes one: one class of one file changes.</summary>
+    file abstract record Edit(int File, int Class)
+    {
+        public ProgramModel Apply(ProgramModel program)
+        {
+            var f = File % program.Files.Length;
+            var file = program.Files[f];
+            var c = Class % file.Classes.Length;
+            var classes = file.Classes.ToArray();
+            classes[c] = Change(classes[c]);
+            var files = program.Files.ToArray();
+            files[f] = file with { Classes = classes };
+            return program with { Files = files };
+        }
+
+        protected abstract ClassModel Change(ClassModel model);
+    }
+
+    file sealed record BodyEdit(int File, int Class, Stmt[][] Bodies) : Edit(File, Class)
+    {
+        protected override ClassModel Change(ClassModel model)
+            => model with { Methods = model.Methods.Select((m, i) => m with { Body = Bodies[i % Bodies.Length] }).ToArray() };
+
+        public override string ToString() => $"new bodies in class {Class} of file {File}";
+    }
+
+    file sealed record DeclarationEdit(int File, int Class, ClassModel Declaration) : Edit(File, Class)
+    {
+        protected override ClassModel Change(ClassModel model) => Declaration;
+
+        public override string ToString() => $"new declarations of class {Class} of file {File}";
+    }
+
     file static class ProgramGen
     {
         private static readonly Gen<int> Index = Gen.Int[0, 15];
@@ -424,6 +606,11 @@ namespace LockDiscipline.Tests.Robustness
         public static readonly Gen<ProgramModel> Programs = Gen.Select(
             GenFile.Array[Gen.Frequency((3, 2), (3, 3), (2, 4), (1, 5))], GenOrder.Array[0, 2], GenRef, GenInterface,
             (files, orders, reference, iface) => new ProgramModel(files, orders, reference, iface));
+
+        /// <summary>An edit of one class: new bodies for its methods (declarations unchanged), or new declarations altogether.</summary>
+        public static readonly Gen<Edit> Edits = Gen.Frequency(
+            (3, Gen.Select(Index, Index, Statement(2).Array[1, 3].Array[1, 3], (file, cls, bodies) => (Edit)new BodyEdit(file, cls, bodies))),
+            (1, Gen.Select(Index, Index, GenClass, (file, cls, declaration) => (Edit)new DeclarationEdit(file, cls, declaration))));
     }
 
     file enum LockKind { Mutex, Object, Semaphore, Srcu }
