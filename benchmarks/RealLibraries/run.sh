@@ -3,7 +3,7 @@
 # LockDiscipline package added through inject.targets. See README.md beside this file.
 #
 # usage: run.sh NAME [MODE [N]]
-#   NAME  NLog | StackExchange.Redis | npgsql | Polly   (or: nlog, redis, npgsql, polly; "list" lists them)
+#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet   (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
 #         config    only add the package folder to the repository's nuget.config
@@ -55,6 +55,14 @@ lib() {
       # only that TFM: with all five, the down-level ones fail restore with NU1605 (Microsoft.Bcl.TimeProvider 8.0.0
       # is not on the configured source, 8.0.1 is taken and needs Microsoft.Bcl.AsyncInterfaces >= 8.0.0, pinned 6.0.0)
       PROPS=(-p:TargetFrameworks=net8.0);;
+    log4net)
+      REPO=apache/logging-log4net; COMMIT=1231d72f769cac100e17275e40a9f384abf564c3; NAME=log4net
+      PROJ=src/log4net/log4net.csproj; TFM=netstandard2.0
+      PROPS=(-p:TargetFrameworks=netstandard2.0);;   # net462 would need reference packs
+    quartz|quartznet)
+      REPO=quartznet/quartznet; COMMIT=d97e7822f25987ad7944249c37ca5573835f171e; NAME=quartznet
+      PROJ=src/Quartz/Quartz.csproj; TFM=net10.0
+      PROPS=();;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -62,7 +70,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }

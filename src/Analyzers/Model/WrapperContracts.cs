@@ -38,6 +38,7 @@ namespace LockDiscipline.Analyzers.Model
     /// <c>TryTakeSync() => _mutex.Wait(_timeout)</c>), in a type that wraps both sides of that lock, is that primitive: callers
     /// hold what it takes and let go what it releases, and its own body is not judged for balance (StackExchange.Redis's
     /// <c>AwaitableMutex</c>). A lone wrapper of one side is left alone: the message of its LD1008 names the annotation instead.
+    /// One call inside the finally of an empty try counts as the whole body.
     /// </summary>
     internal sealed class WrapperContracts
     {
@@ -104,6 +105,10 @@ namespace LockDiscipline.Analyzers.Model
             {
                 ExpressionStatementSyntax expression => expression.Expression,
                 ReturnStatementSyntax { Expression: { } returned } => returned,
+                // `try { } finally { _rwl.EnterReadLock(); }`: the .NET Framework idiom that keeps a thread abort from landing
+                // between the acquisition and the caller's try (log4net's ReaderWriterLock). The body is still that one call.
+                TryStatementSyntax { Block.Statements.Count: 0, Catches.Count: 0, Finally.Block.Statements: { Count: 1 } inner }
+                    when inner[0] is ExpressionStatementSyntax only => only.Expression,
                 _ => null,
             },
             _ => null,

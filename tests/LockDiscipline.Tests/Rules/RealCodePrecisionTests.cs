@@ -802,6 +802,37 @@ public class Connector
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 20, 46, 20, 57).WithSpan("File0.cs", 20, 31, 20, 36).WithSpan("File0.cs", 19, 79, 19, 95).WithMessage(@"Lock-order cycle Connector._sync -> Connector._cancelLock -> Connector._sync: 'Connector._cancelLock' is acquired while 'Connector._sync' is held here, and elsewhere 'Connector._sync' is acquired while 'Connector._cancelLock' is held at File0.cs:19 in Cancel (via Cleanup -> Close -> Break -> lock (_sync))"));
 
         /// <summary>
+        /// log4net's <c>ReaderWriterLock</c>: each acquisition sits alone in the finally of an empty try (so a thread abort cannot
+        /// land between it and the caller's try), each release is one call. The wrappers are the primitive; a caller that leaks the
+        /// read lock is still reported, and one that takes the write lock under its own gate orders the two.
+        /// </summary>
+        [Fact]
+        public Task AnAcquisitionAloneInTheFinallyOfAnEmptyTryIsAWrapper()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class RwLock
+{
+    private readonly ReaderWriterLockSlim _rwl = new ReaderWriterLockSlim(LockRecursionPolicy.SupportsRecursion);
+    public void AcquireReaderLock() { try { } finally { _rwl.EnterReadLock(); } }
+    public void ReleaseReaderLock() => _rwl.ExitReadLock();
+    public void AcquireWriterLock() { try { } finally { _rwl.EnterWriteLock(); } }
+    public void ReleaseWriterLock() => _rwl.ExitWriteLock();
+}
+public sealed class Hierarchy
+{
+    private readonly RwLock _lock = new RwLock();
+    private readonly object _gate = new object();
+    private int _n;
+    public int Read() { _lock.AcquireReaderLock(); try { return _n; } finally { _lock.ReleaseReaderLock(); } }
+    public int Leak() { _lock.AcquireReaderLock(); return _n; }
+    public void Write() { lock (_gate) { _lock.AcquireWriterLock(); try { _n++; } finally { _lock.ReleaseWriterLock(); } } }
+    public void Back() { _lock.AcquireWriterLock(); try { lock (_gate) { _n++; } } finally { _lock.ReleaseWriterLock(); } }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 16, 25, 16, 50).WithMessage(@"'_lock._rwl' is acquired here and is still held on some path out of 'Leak' (when it returns at line 16) (if 'Leak' returns holding it for its caller, say so with [Acquires(""_lock._rwl"", Shared = true)])"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 42, 17, 67).WithSpan("File0.cs", 17, 33, 17, 38).WithSpan("File0.cs", 18, 65, 18, 70).WithMessage(@"Lock-order cycle Hierarchy._gate -> RwLock._rwl -> Hierarchy._gate: 'RwLock._rwl' is acquired while 'Hierarchy._gate' is held here, and elsewhere 'Hierarchy._gate' is acquired while 'RwLock._rwl' is held at File0.cs:18 in Back"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 65, 18, 70).WithSpan("File0.cs", 18, 26, 18, 51).WithSpan("File0.cs", 17, 42, 17, 67).WithMessage(@"Lock-order cycle RwLock._rwl -> Hierarchy._gate -> RwLock._rwl: 'Hierarchy._gate' is acquired while 'RwLock._rwl' is held here, and elsewhere 'RwLock._rwl' is acquired while 'Hierarchy._gate' is held at File0.cs:17 in Write"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
