@@ -129,7 +129,7 @@ namespace LockDiscipline.Analyzers
             StepObserver?.Invoke("merge");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
-            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken);
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, relevance.IsUsedAsValue);
             StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
             StepObserver?.Invoke("events");

@@ -43,6 +43,14 @@ namespace LockDiscipline.Analyzers.Model
 
         public bool IsRelevant(SyntaxNode body) => _relevant.Contains((body.SyntaxTree, body.Span));
 
+        private readonly HashSet<string> _valueNames = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Whether some code names <paramref name="name"/> other than to call it: a method of that name may be turned into a
+        /// delegate there, and then run by callers nobody sees.
+        /// </summary>
+        public bool IsUsedAsValue(string name) => _valueNames.Contains(name);
+
         /// <summary>Whether code outside any body (a field initializer) names something that matters.</summary>
         public bool Mentions(SyntaxNode node)
             => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
@@ -59,6 +67,7 @@ namespace LockDiscipline.Analyzers.Model
             {
                 relevantNames.UnionWith(scan.AnnotatedNames);
                 invoked.UnionWith(scan.InvokedMembers);
+                filter._valueNames.UnionWith(scan.ValueNames);
                 stores.AddRange(scan.Stores.Select(st => (bodies.Count + st.Body, st.Name)));
                 bodies.AddRange(scan.Bodies);
             }
@@ -138,6 +147,7 @@ namespace LockDiscipline.Analyzers.Model
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
             var invokedMembers = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();
+            var valueNames = new HashSet<string>(StringComparer.Ordinal);
             var root = tree.GetRoot(cancellationToken);
 
             // One walk over declarations (never into bodies) finds both the attributes and the bodies.
@@ -154,6 +164,13 @@ namespace LockDiscipline.Analyzers.Model
                     continue;
                 }
 
+                if (node is EqualsValueClauseSyntax initializer)
+                {
+                    // A field's or property's initializer, a parameter's default: no body, but a method group there is a value.
+                    valueNames.UnionWith(initializer.DescendantNodes().OfType<SimpleNameSyntax>().Where(IsValueUse).Select(n => n.Identifier.ValueText));
+                    continue;
+                }
+
                 if (BodyOwner(node) is not { } owner)
                 {
                     continue;
@@ -167,6 +184,11 @@ namespace LockDiscipline.Analyzers.Model
                     {
                         case SimpleNameSyntax name:
                             names.Add(name.Identifier.ValueText);
+                            if (IsValueUse(name))
+                            {
+                                valueNames.Add(name.Identifier.ValueText);
+                            }
+
                             break;
                         case LockStatementSyntax:
                             intrinsic = true;
@@ -186,7 +208,19 @@ namespace LockDiscipline.Analyzers.Model
                 bodies.Add((node, owner, names, intrinsic));
             }
 
-            return new TreeScan(annotatedNames, bodies) { InvokedMembers = invokedMembers, Stores = stores };
+            return new TreeScan(annotatedNames, bodies) { InvokedMembers = invokedMembers, Stores = stores, ValueNames = valueNames };
+        }
+
+        /// <summary>A name used other than as the callee of an invocation: a method there is a method group (a delegate, or <c>nameof</c>).</summary>
+        private static bool IsValueUse(SimpleNameSyntax name)
+        {
+            ExpressionSyntax expression = name.Parent switch
+            {
+                MemberAccessExpressionSyntax access when access.Name == name => access,
+                MemberBindingExpressionSyntax binding when binding.Name == name => binding,
+                _ => name,
+            };
+            return !(expression.Parent is InvocationExpressionSyntax invocation && invocation.Expression == expression);
         }
 
         /// <summary>The member a delegate invocation reads: <c>_f()</c>, <c>_f.Invoke()</c>, <c>_f?.Invoke()</c>.</summary>
@@ -217,6 +251,9 @@ namespace LockDiscipline.Analyzers.Model
 
             /// <summary>The members each body (by index in <see cref="Bodies"/>) assigns to.</summary>
             public List<(int Body, string Name)> Stores { get; init; } = new();
+
+            /// <summary>Names used other than as an invocation's callee (<see cref="IsValueUse"/>).</summary>
+            public HashSet<string> ValueNames { get; init; } = new(StringComparer.Ordinal);
         }
 
         private static IEnumerable<SyntaxNode> BodyParts(SyntaxNode node) => node switch

@@ -17,8 +17,10 @@ namespace LockDiscipline.Analyzers.Rules
             {
                 var readerNeverBlocks = context.Model.LockTypes.ReaderNeverBlocks(e.Class);
                 // Re-entering a re-entrant lock this thread already holds never waits, so it orders nothing after the locks held
-                // since (lockdep's recursive read): only a contract (a declared order, a leaf) is still checked.
-                var reentry = e.Held.Any(h => h.Class.Equals(e.Class) && h.Recursive && e.Path.Recursive);
+                // since (lockdep's recursive read): only a contract (a declared order, a leaf) is still checked. Held here, or by
+                // every caller around every call of this method.
+                var reentry = e.Path.Recursive
+                    && (e.Held.Any(h => h.Class.Equals(e.Class) && h.Recursive) || context.Summaries.CallersHold(e.Method, e.Path));
                 foreach (var held in e.Held.GroupBy(h => h.Class).Select(g => g.First()))
                 {
                     if (held.Class.Equals(e.Class))

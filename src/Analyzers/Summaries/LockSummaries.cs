@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -105,7 +106,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<string, bool>? usedAsValue = null)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
@@ -117,7 +118,17 @@ namespace LockDiscipline.Analyzers.Summaries
             _topClasses = OrderLink.TopClasses(calls, cancellationToken);
             _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, _topClasses, model.LockTypes, declaredClasses, cancellationToken);
             Compute(calls, cancellationToken);
+            _callerHeld = CallerHeldLocks.Infer(calls, usedAsValue ?? (_ => true), cancellationToken);
         }
+
+        private readonly Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> _callerHeld;
+
+        /// <summary>
+        /// Whether every caller of <paramref name="method"/> holds, around every call of it, the re-entrant lock that
+        /// <paramref name="path"/> takes (<see cref="CallerHeldLocks"/>): taking it inside the method is then always a re-entry.
+        /// </summary>
+        public bool CallersHold(IMethodSymbol method, AcquisitionPath path)
+            => _callerHeld.TryGetValue(method, out var held) && held.Any(h => h.Class.Equals(path.Class) && CallerHeldLocks.SameInstance(h, path));
 
         /// <summary>
         /// The classes whose summaries carry every path, not only those taken while holding nothing of the method's own: the ones

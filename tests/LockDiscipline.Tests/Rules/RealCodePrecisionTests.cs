@@ -833,6 +833,94 @@ public sealed class Hierarchy
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 65, 18, 70).WithSpan("File0.cs", 18, 26, 18, 51).WithSpan("File0.cs", 17, 42, 17, 67).WithMessage(@"Lock-order cycle RwLock._rwl -> Hierarchy._gate -> RwLock._rwl: 'Hierarchy._gate' is acquired while 'RwLock._rwl' is held here, and elsewhere 'RwLock._rwl' is acquired while 'Hierarchy._gate' is held at File0.cs:17 in Write"));
 
         /// <summary>
+        /// log4net's rolling appender: <c>DoAppend</c> holds <c>lock (LockObj)</c> around the hook <c>Append</c>, whose
+        /// <c>AdjustFileBeforeAppend</c> takes the rolling mutex and then, opening the next file, <c>lock (LockObj)</c> again. Every
+        /// caller of the hook holds that re-entrant lock, so taking it inside never waits and orders nothing after the mutex.
+        /// </summary>
+        [Fact]
+        public Task ALockEveryCallerHoldsAroundAClosedMethodIsAReentryInside()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public abstract class AppenderSkeleton
+{
+    protected object LockObj { get; } = new object();
+    public void DoAppend(string e) { lock (LockObj) { Append(e); } }
+    public void Close() { lock (LockObj) { OnClose(); } }
+    protected abstract void Append(string e);
+    protected virtual void OnClose() { }
+}
+public class FileAppender : AppenderSkeleton
+{
+    protected override void Append(string e) { }
+    protected virtual void OpenFile() { lock (LockObj) { } }
+}
+public sealed class RollingFileAppender : FileAppender
+{
+    private readonly Mutex _mutexForRolling = new Mutex();
+    protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
+    private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
+    private void RollOver() { OpenFile(); }
+}
+");
+
+        /// <summary>The same hook, also called from a public method that holds nothing: the mutex is then taken before the lock.</summary>
+        [Fact]
+        public Task ALockOneCallerDoesNotHoldStillOrders()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public abstract class AppenderSkeleton
+{
+    protected object LockObj { get; } = new object();
+    public void DoAppend(string e) { lock (LockObj) { Append(e); } }
+    public void Close() { lock (LockObj) { OnClose(); } }
+    protected abstract void Append(string e);
+    protected virtual void OnClose() { }
+}
+public class FileAppender : AppenderSkeleton
+{
+    protected override void Append(string e) { }
+    protected virtual void OpenFile() { lock (LockObj) { } }
+}
+public sealed class RollingFileAppender : FileAppender
+{
+    private readonly Mutex _mutexForRolling = new Mutex();
+    protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
+    private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
+    private void RollOver() { OpenFile(); }
+    public void ActivateOptions() { AdjustFileBeforeAppend(); }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 18, 48, 18, 72).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 19, 79, 19, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:19 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 89).WithSpan("File0.cs", 20, 31, 20, 41).WithSpan("File0.cs", 13, 47, 13, 54).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
+
+        /// <summary>The same hook, also run as a delegate (a method group): who calls it then is unknown, so nothing is inferred.</summary>
+        [Fact]
+        public Task AMethodUsedAsADelegateHasUnknownCallers()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public abstract class AppenderSkeleton
+{
+    protected object LockObj { get; } = new object();
+    public void DoAppend(string e) { lock (LockObj) { Append(e); } }
+    public void Close() { lock (LockObj) { OnClose(); } }
+    protected abstract void Append(string e);
+    protected virtual void OnClose() { }
+}
+public class FileAppender : AppenderSkeleton
+{
+    protected override void Append(string e) { }
+    protected virtual void OpenFile() { lock (LockObj) { } }
+}
+public sealed class RollingFileAppender : FileAppender
+{
+    private readonly Mutex _mutexForRolling = new Mutex();
+    protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
+    private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
+    private void RollOver() { OpenFile(); }
+    public void Schedule() { ThreadPool.QueueUserWorkItem(_ => { }); new Thread(AdjustFileBeforeAppend).Start(); }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 18, 48, 18, 72).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 19, 79, 19, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:19 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 89).WithSpan("File0.cs", 20, 31, 20, 41).WithSpan("File0.cs", 13, 47, 13, 54).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.

@@ -1,0 +1,164 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Summaries
+{
+    /// <summary>
+    /// The re-entrant locks every caller holds around every call of a method that no code outside the compilation can call: the
+    /// template method's hook (log4net: <c>DoAppend</c> holds <c>lock (LockObj)</c> around <c>Append</c>, which calls
+    /// <c>AdjustFileBeforeAppend</c>, which takes the rolling mutex and then <c>lock (LockObj)</c> again). Taken again inside such a
+    /// method, such a lock never waits, so it orders nothing after what the method took first; lockdep never sees that edge either,
+    /// as the lock is already held when it runs. Only must-held locks count, on every path to every call, with the caller's own
+    /// inferred locks, to a greatest fixpoint.
+    /// </summary>
+    internal static class CallerHeldLocks
+    {
+        public static Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> Infer(LockSummaries.CallGraph calls, Func<string, bool> usedAsValue, CancellationToken cancellationToken)
+        {
+            var sites = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, CallFact Call)>>(SymbolEqualityComparer.Default);
+            foreach (var method in calls.Methods)
+            {
+                if (IsClosedToOutsideCallers(method.Node.Method, usedAsValue) && CallSites(calls, method.Node) is { Count: > 0 } list)
+                {
+                    sites[method.Node.Method] = list;
+                }
+            }
+
+            // Null is "every lock" (not yet constrained), the start of a greatest fixpoint.
+            var entry = new Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>?>(SymbolEqualityComparer.Default);
+            foreach (var method in sites.Keys)
+            {
+                entry[method] = null;
+            }
+
+            var order = calls.Methods.Select(m => m.Node.Method).Where(sites.ContainsKey).ToList();
+            for (var changed = true; changed;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                changed = false;
+                foreach (var method in order)
+                {
+                    ImmutableHashSet<HeldKey>? meet = null;
+                    foreach (var (caller, call) in sites[method])
+                    {
+                        var held = HeldAt(call, entry.TryGetValue(caller, out var callerEntry) ? callerEntry : ImmutableHashSet<HeldKey>.Empty);
+                        meet = meet is null ? held : held is null ? meet : meet.Intersect(held);
+                    }
+
+                    if (meet is not null && (entry[method] is not { } before || !before.SetEquals(meet)))
+                    {
+                        entry[method] = meet;
+                        changed = true;
+                    }
+                }
+            }
+
+            var inferred = new Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>>(SymbolEqualityComparer.Default);
+            foreach (var pair in entry)
+            {
+                if (pair.Value is { Count: > 0 } held)
+                {
+                    inferred[pair.Key] = held;
+                }
+            }
+
+            return inferred;
+        }
+
+        /// <summary>
+        /// Not callable from outside (public members are; so are overrides and implementations of members declared outside the
+        /// compilation, which the framework calls), an ordinary method, and never named as a value (a method group run as a
+        /// delegate, by callers the call graph does not show).
+        /// </summary>
+        private static bool IsClosedToOutsideCallers(IMethodSymbol method, Func<string, bool> usedAsValue)
+        {
+            if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility == Accessibility.Public || usedAsValue(method.Name)
+                || !method.ExplicitInterfaceImplementations.IsEmpty)
+            {
+                return false;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (!overridden.Locations.Any(l => l.IsInSource))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Every call site that may run the body: direct calls, and calls of members it overrides through their dispatch nodes.</summary>
+        private static List<(IMethodSymbol Caller, CallFact Call)>? CallSites(LockSummaries.CallGraph calls, LockSummaries.SummaryNode body)
+        {
+            var found = new List<(IMethodSymbol, CallFact)>();
+            if (!calls.Readers.TryGetValue(body, out var readers))
+            {
+                return found;
+            }
+
+            foreach (var (reader, call) in readers)
+            {
+                if (call is not null)
+                {
+                    found.Add((reader.Method, call));
+                    continue;
+                }
+
+                // A stored callback's invocation runs it from wherever the delegate is invoked: callers unknown.
+                if (reader.Source is not null)
+                {
+                    return null;
+                }
+
+                if (calls.Readers.TryGetValue(reader, out var dispatchers))
+                {
+                    found.AddRange(dispatchers.Where(d => d.Call is not null).Select(d => (d.Reader.Method, d.Call!)));
+                }
+            }
+
+            return found;
+        }
+
+        /// <summary>
+        /// The re-entrant locks held on every path to <paramref name="call"/>, with those every caller of the calling method holds, as
+        /// the callee names them: a lock of the caller's own object (<c>this.LockObj</c>) only when the call is on that object.
+        /// Null when the caller is itself unconstrained so far (the greatest fixpoint's "every lock").
+        /// </summary>
+        private static ImmutableHashSet<HeldKey>? HeldAt(CallFact call, ImmutableHashSet<HeldKey>? callerEntry)
+        {
+            if (callerEntry is null)
+            {
+                return null;
+            }
+
+            var onThis = call.ReceiverRoot.Kind == RootKind.This;
+            return call.MustHeld.Where(h => h.Must && h.Recursive && !h.Fresh).Select(h => h.Key).Concat(callerEntry)
+                .Where(key => IsStatic(key) || (onThis && key.Instance is { } path && (path == "this" || path.StartsWith("this.", StringComparison.Ordinal))))
+                .ToImmutableHashSet();
+        }
+
+        /// <summary>
+        /// Whether <paramref name="path"/> (in the frame of the method the lock is held around) takes the very lock
+        /// <paramref name="held"/> names: a static one, or the same member of the same object reached from <c>this</c>.
+        /// </summary>
+        public static bool SameInstance(HeldKey held, AcquisitionPath path)
+        {
+            if (IsStatic(held))
+            {
+                return true;
+            }
+
+            var member = held.Class.Symbol is IFieldSymbol or IPropertySymbol ? "." + held.Class.Symbol.Name : string.Empty;
+            return path.Root.Kind == RootKind.This && held.Instance == "this" + path.Suffix + member;
+        }
+
+        private static bool IsStatic(HeldKey key) => key.Class.Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
+    }
+}
