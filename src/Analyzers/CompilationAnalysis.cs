@@ -73,7 +73,7 @@ namespace LockDiscipline.Analyzers
                 var semanticModel = compilation.GetSemanticModel(trees[i]);
 #pragma warning restore RS1030
                 var tree = new TreeFacts(semanticModel);
-                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, cancellationToken);
+                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, tree.MethodGroups, cancellationToken);
                 return tree;
             }, cancellationToken);
 
@@ -113,8 +113,10 @@ namespace LockDiscipline.Analyzers
             var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
             var ownershipGraphs = new Dictionary<IMethodSymbol, ControlFlowGraph>(SymbolEqualityComparer.Default);
             var constructors = new ConstructorFacts();
+            var methodGroups = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             foreach (var tree in perTree)
             {
+                methodGroups.UnionWith(tree.MethodGroups);
                 MergeFirstWins(facts, tree.Facts);
                 MergeFirstWins(refFindings, tree.RefFindings);
                 MergeFirstWins(ownershipGraphs, tree.OwnershipGraphs);
@@ -129,7 +131,7 @@ namespace LockDiscipline.Analyzers
             StepObserver?.Invoke("merge");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
-            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, relevance.IsUsedAsValue);
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name));
             StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
             StepObserver?.Invoke("events");
@@ -169,6 +171,9 @@ namespace LockDiscipline.Analyzers
             public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
 
             public Dictionary<IMethodSymbol, ControlFlowGraph> OwnershipGraphs { get; } = new(SymbolEqualityComparer.Default);
+
+            /// <summary>Methods the bodies name as method groups (made into delegates, run by callers the call graph does not show).</summary>
+            public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
         }
 
         private static void MergeFirstWins<TValue>(Dictionary<IMethodSymbol, TValue> into, Dictionary<IMethodSymbol, TValue> from)
@@ -182,7 +187,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -201,21 +206,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
                         }
 
                         break;
@@ -223,7 +228,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             // The members of a [ScopedLock] guard are the primitive too (the contract): `Dispose() => _mu.Unlock()` releases the
@@ -258,11 +263,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -301,9 +306,16 @@ namespace LockDiscipline.Analyzers
                 {
                     foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
                     {
-                        foreach (var lambda in ValueResolver.Descendants(op).OfType<IFlowAnonymousFunctionOperation>())
+                        foreach (var inner in ValueResolver.Descendants(op))
                         {
-                            work.Push((cfg.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol));
+                            if (inner is IFlowAnonymousFunctionOperation lambda)
+                            {
+                                work.Push((cfg.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol));
+                            }
+                            else if (inner is IMethodReferenceOperation reference)
+                            {
+                                methodGroups.Add(reference.Method.OriginalDefinition);
+                            }
                         }
                     }
                 }

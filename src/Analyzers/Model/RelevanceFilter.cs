@@ -46,10 +46,10 @@ namespace LockDiscipline.Analyzers.Model
         private readonly HashSet<string> _valueNames = new(StringComparer.Ordinal);
 
         /// <summary>
-        /// Whether some code names <paramref name="name"/> other than to call it: a method of that name may be turned into a
-        /// delegate there, and then run by callers nobody sees.
+        /// Whether an initializer outside any body names <paramref name="name"/> other than to call it: a method of that name may be
+        /// turned into a delegate there, and then run by callers nobody sees.
         /// </summary>
-        public bool IsUsedAsValue(string name) => _valueNames.Contains(name);
+        public bool IsNamedAsValueOutsideBodies(string name) => _valueNames.Contains(name);
 
         /// <summary>Whether code outside any body (a field initializer) names something that matters.</summary>
         public bool Mentions(SyntaxNode node)
@@ -166,7 +166,8 @@ namespace LockDiscipline.Analyzers.Model
 
                 if (node is EqualsValueClauseSyntax initializer)
                 {
-                    // A field's or property's initializer, a parameter's default: no body, but a method group there is a value.
+                    // A field's or property's initializer, a parameter's default: never bound, so a method group there (`Action a = M;`)
+                    // is found by name (bodies' method groups are found when they are bound).
                     valueNames.UnionWith(initializer.DescendantNodes().OfType<SimpleNameSyntax>().Where(IsValueUse).Select(n => n.Identifier.ValueText));
                     continue;
                 }
@@ -184,11 +185,6 @@ namespace LockDiscipline.Analyzers.Model
                     {
                         case SimpleNameSyntax name:
                             names.Add(name.Identifier.ValueText);
-                            if (IsValueUse(name))
-                            {
-                                valueNames.Add(name.Identifier.ValueText);
-                            }
-
                             break;
                         case LockStatementSyntax:
                             intrinsic = true;
@@ -252,7 +248,7 @@ namespace LockDiscipline.Analyzers.Model
             /// <summary>The members each body (by index in <see cref="Bodies"/>) assigns to.</summary>
             public List<(int Body, string Name)> Stores { get; init; } = new();
 
-            /// <summary>Names used other than as an invocation's callee (<see cref="IsValueUse"/>).</summary>
+            /// <summary>Names initializers outside bodies use other than as an invocation's callee (<see cref="IsValueUse"/>).</summary>
             public HashSet<string> ValueNames { get; init; } = new(StringComparer.Ordinal);
         }
 

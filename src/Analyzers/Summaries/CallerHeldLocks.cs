@@ -18,12 +18,14 @@ namespace LockDiscipline.Analyzers.Summaries
     /// </summary>
     internal static class CallerHeldLocks
     {
-        public static Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> Infer(LockSummaries.CallGraph calls, Func<string, bool> usedAsValue, CancellationToken cancellationToken)
+        public static Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> Infer(LockSummaries.CallGraph calls, Func<IMethodSymbol, bool> usedAsValue, CancellationToken cancellationToken)
         {
             var sites = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, CallFact Call)>>(SymbolEqualityComparer.Default);
             foreach (var method in calls.Methods)
             {
-                if (IsClosedToOutsideCallers(method.Node.Method, usedAsValue) && CallSites(calls, method.Node) is { Count: > 0 } list)
+                // A closed method the compilation never calls (an override of a hook nothing calls any more) never runs, so it
+                // constrains its callees not at all: it stays "every lock", as the greatest fixpoint starts.
+                if (IsClosedToOutsideCallers(method.Node.Method, usedAsValue) && CallSites(calls, method.Node) is { } list)
                 {
                     sites[method.Node.Method] = list;
                 }
@@ -75,9 +77,9 @@ namespace LockDiscipline.Analyzers.Summaries
         /// compilation, which the framework calls), an ordinary method, and never named as a value (a method group run as a
         /// delegate, by callers the call graph does not show).
         /// </summary>
-        private static bool IsClosedToOutsideCallers(IMethodSymbol method, Func<string, bool> usedAsValue)
+        private static bool IsClosedToOutsideCallers(IMethodSymbol method, Func<IMethodSymbol, bool> usedAsValue)
         {
-            if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility == Accessibility.Public || usedAsValue(method.Name)
+            if (method.MethodKind != MethodKind.Ordinary || method.DeclaredAccessibility == Accessibility.Public || usedAsValue(method)
                 || !method.ExplicitInterfaceImplementations.IsEmpty)
             {
                 return false;

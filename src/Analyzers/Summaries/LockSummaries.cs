@@ -106,7 +106,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<string, bool>? usedAsValue = null)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<IMethodSymbol, bool>? usedAsValue = null)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;

@@ -835,7 +835,9 @@ public sealed class Hierarchy
         /// <summary>
         /// log4net's rolling appender: <c>DoAppend</c> holds <c>lock (LockObj)</c> around the hook <c>Append</c>, whose
         /// <c>AdjustFileBeforeAppend</c> takes the rolling mutex and then, opening the next file, <c>lock (LockObj)</c> again. Every
-        /// caller of the hook holds that re-entrant lock, so taking it inside never waits and orders nothing after the mutex.
+        /// caller of the hook holds that re-entrant lock, so taking it inside never waits and orders nothing after the mutex. The
+        /// array overload nothing calls any more (it once was the hook) constrains nothing, and an enum member that shares the
+        /// hook's name (<c>FileMode.Append</c>) is no method group.
         /// </summary>
         [Fact]
         public Task ALockEveryCallerHoldsAroundAClosedMethodIsAReentryInside()
@@ -846,17 +848,20 @@ public abstract class AppenderSkeleton
     public void DoAppend(string e) { lock (LockObj) { Append(e); } }
     public void Close() { lock (LockObj) { OnClose(); } }
     protected abstract void Append(string e);
+    protected virtual void Append(string[] es) { foreach (var e in es) { Append(e); } }
     protected virtual void OnClose() { }
 }
 public class FileAppender : AppenderSkeleton
 {
     protected override void Append(string e) { }
     protected virtual void OpenFile() { lock (LockObj) { } }
+    protected System.IO.FileMode Mode() => System.IO.FileMode.Append;
 }
 public sealed class RollingFileAppender : FileAppender
 {
     private readonly Mutex _mutexForRolling = new Mutex();
     protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
+    protected override void Append(string[] es) { AdjustFileBeforeAppend(); base.Append(es); }
     private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
     private void RollOver() { OpenFile(); }
 }
