@@ -3,7 +3,7 @@
 # LockDiscipline package added through inject.targets. See README.md beside this file.
 #
 # usage: run.sh NAME [MODE [N]]
-#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet   (or lower case; "list" lists them)
+#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | Hangfire   (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
 #         config    only add the package folder to the repository's nuget.config
@@ -63,6 +63,14 @@ lib() {
       REPO=quartznet/quartznet; COMMIT=d97e7822f25987ad7944249c37ca5573835f171e; NAME=quartznet
       PROJ=src/Quartz/Quartz.csproj; TFM=net10.0
       PROPS=();;
+    rabbitmq|rabbitmq.client)
+      REPO=rabbitmq/rabbitmq-dotnet-client; COMMIT=9579b3d5acb77457ddbd8ad8df655c39ddf00eaf; NAME=rabbitmq
+      PROJ=projects/RabbitMQ.Client/RabbitMQ.Client.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;
+    hangfire|hangfire.core)
+      REPO=HangfireIO/Hangfire; COMMIT=c236dd0f930f831ec151e436e138ddc429a02a72; NAME=Hangfire
+      PROJ=src/Hangfire.Core/Hangfire.Core.csproj; TFM=netstandard2.0
+      PROPS=(-p:TargetFrameworks=netstandard2.0);;   # net451/net46/netstandard1.3 would need reference packs
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -70,7 +78,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq Hangfire; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
@@ -103,7 +111,7 @@ checkout() {
     log "cloning $src into $DIR"
     git clone -q --no-checkout "$src" "$DIR"
   fi
-  if [ "$(git -C "$DIR" rev-parse HEAD 2>/dev/null)" != "$COMMIT" ] || [ -n "$(git -C "$DIR" status --porcelain --untracked-files=no -- . ':!nuget.config' ':!NuGet.config' ':!NuGet.Config' 2>/dev/null | head -1)" ]; then
+  if [ "$(git -C "$DIR" rev-parse HEAD 2>/dev/null)" != "$COMMIT" ] || [ -n "$(git -C "$DIR" status --porcelain --untracked-files=no -- . ':!nuget.config' ':!NuGet.config' ':!NuGet.Config' ':!global.json' 2>/dev/null | head -1)" ]; then
     # a snapshot mirror may lack its largest blobs: leave those (test binaries) out of the work tree
     local missing
     missing=$(git -C "$DIR" ls-tree -r "$COMMIT" | awk -F'\t' '{split($1,a," "); if (a[2]=="blob") print a[3]" "$2}' \
@@ -128,6 +136,19 @@ config() {
   mkdir -p "$LD_FEED"
   local cfg; cfg=$(find "$DIR" -maxdepth 1 -iname nuget.config | head -1)
   python3 "$HERE/ldrc.py" add-feed "${cfg:-$DIR/nuget.config}" "$LD_FEED" >&2
+  # a global.json pinned to an SDK this machine lacks (RabbitMQ.Client: 8.0.100, latestFeature) may roll forward to ours
+  if [ -f "$DIR/global.json" ]; then
+    python3 - "$DIR/global.json" <<'PY' >&2
+import json, sys
+path = sys.argv[1]
+data = json.load(open(path))
+sdk = data.setdefault("sdk", {})
+if sdk.get("rollForward") != "latestMajor":
+    sdk["rollForward"] = "latestMajor"
+    json.dump(data, open(path, "w"), indent=2)
+    print(path + ": rollForward = latestMajor")
+PY
+  fi
 }
 
 clear_cache() {

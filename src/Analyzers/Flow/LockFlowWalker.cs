@@ -80,7 +80,23 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected override bool Same(LockState a, LockState b) => a.Equals(b);
 
-        protected override LockState Transfer(IOperation operation, LockState state) => TransferOne(operation, state);
+        protected override LockState Transfer(IOperation operation, LockState state)
+        {
+            state = TransferOne(operation, state);
+            if (operation.Parent is null)
+            {
+                // A block's own operation is done: remember what it acquired, for the flag set right after it.
+                _previousRoot = (CurrentBlock, operation, _acquiredInRoot);
+                _acquiredInRoot = null;
+            }
+
+            return state;
+        }
+
+        // The lock the block operation being transferred acquired, and the last finished block operation with what it acquired:
+        // `await s.WaitAsync(); acquired = true;` ties the flag to the hold (see FlagSetRightAfterAcquiring).
+        private HeldKey? _acquiredInRoot;
+        private (BasicBlock? Block, IOperation? Operation, HeldKey? Acquired) _previousRoot;
 
         protected override (LockState WhenTrue, LockState WhenFalse) Split(IOperation? condition, LockState state) => SplitOnBranch(condition, state);
 
@@ -300,7 +316,10 @@ namespace LockDiscipline.Analyzers.Flow
                     return state;
                 case ISimpleAssignmentOperation assignment:
                     RecordDelegateStore(assignment.Target, assignment.Value);
-                    return Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
+                    state = Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
+                    return FlagSetRightAfterAcquiring(assignment, state) is { } flag && state.Held.TryGetValue(flag.Key, out var flagged)
+                        ? state.WithTie(flag.Local, new Tie(TieKind.TakenFlag, flag.Key, flagged.Recursive, flagged.AcquiredAt))
+                        : state;
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } compound:
                     RecordDelegateStore(compound.Target, compound.Value);
                     return state;
@@ -715,8 +734,30 @@ namespace LockDiscipline.Analyzers.Flow
             return CopiedTryResult(capture.Value, state) is { } copied ? state.WithTie(capture.Id, copied) : state;
         }
 
+        /// <summary>
+        /// <c>acquired = true</c> as the very next operation after one that acquired a lock (<c>await s.WaitAsync(ct);
+        /// acquired = true;</c>, then <c>finally { if (acquired) s.Release(); }</c>): nothing can throw between the two, so wherever
+        /// the flag is still false that acquisition did not happen. The flag is tied to the hold as <c>Monitor.Enter(o, ref
+        /// taken)</c> ties its own; any later store into it ends the tie.
+        /// </summary>
+        private (ILocalSymbol Local, HeldKey Key)? FlagSetRightAfterAcquiring(ISimpleAssignmentOperation assignment, LockState state)
+        {
+            IOperation statement = assignment.Parent is IExpressionStatementOperation wrapper ? wrapper : assignment;
+            if (statement.Parent is not null || assignment.Target is not ILocalReferenceOperation { Local.Type.SpecialType: SpecialType.System_Boolean } local
+                || assignment.Value.ConstantValue is not { HasValue: true, Value: true }
+                || _previousRoot is not { Block: { } block, Operation: { } previous, Acquired: { } key } || block != CurrentBlock)
+            {
+                return null;
+            }
+
+            var operations = block.Operations;
+            var index = operations.IndexOf(statement);
+            return index > 0 && operations[index - 1] == previous && state.Held.ContainsKey(key) ? (local.Local, key) : null;
+        }
+
         private LockState AcquireAt(IOperation op, LockEffect effect, Location site, LockState state)
         {
+            _acquiredInRoot = effect.Key;
             var root = RecordAcquire(op, effect, site, state);
             return state.Acquire(effect.Key, effect.Recursive, site, fresh: root.Kind == RootKind.Fresh, affinity: effect.Affinity);
         }

@@ -926,6 +926,71 @@ public sealed class RollingFileAppender : FileAppender
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 89).WithSpan("File0.cs", 20, 31, 20, 41).WithSpan("File0.cs", 13, 47, 13, 54).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
 
         /// <summary>
+        /// RabbitMQ.Client's <c>ConnectionOpenAsync</c>: <c>acquired = true</c> right after the acquisition, <c>finally { if
+        /// (acquired) Release(); }</c>. Nothing can throw between the two, so where the flag is false the semaphore was not taken.
+        /// A call between them (it may throw with the semaphore taken and the flag still false) and a flag cleared before the
+        /// finally are still leaks.
+        /// </summary>
+        [Fact]
+        public Task AFlagSetRightAfterTheAcquisitionSaysWhetherItHappened()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+using System.Threading.Tasks;
+public sealed class Channel
+{
+    private readonly SemaphoreSlim _rpcSemaphore = new SemaphoreSlim(1, 1);
+    private void Send() { }
+    public async Task OpenAsync(CancellationToken ct)
+    {
+        bool semaphoreAcquired = false;
+        try
+        {
+            await _rpcSemaphore.WaitAsync(ct).ConfigureAwait(false);
+            semaphoreAcquired = true;
+            Send();
+        }
+        finally
+        {
+            if (semaphoreAcquired)
+            {
+                _rpcSemaphore.Release();
+            }
+        }
+    }
+    public void CallBetween()
+    {
+        bool acquired = false;
+        try
+        {
+            _rpcSemaphore.Wait();
+            Send();
+            acquired = true;
+        }
+        finally
+        {
+            if (acquired) _rpcSemaphore.Release();
+        }
+    }
+    public void ClearedBeforeTheFinally()
+    {
+        bool acquired = false;
+        try
+        {
+            _rpcSemaphore.Wait();
+            acquired = true;
+            Send();
+            acquired = false;
+        }
+        finally
+        {
+            if (acquired) _rpcSemaphore.Release();
+        }
+    }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 29, 13, 29, 33).WithMessage(@"'_rpcSemaphore' is acquired here and is still held on some path out of 'CallBetween' (at the end of the method)"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 43, 13, 43, 33).WithMessage(@"'_rpcSemaphore' is acquired here and is still held on some path out of 'ClearedBeforeTheFinally' (at the end of the method)"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
