@@ -131,7 +131,8 @@ namespace LockDiscipline.Analyzers
             StepObserver?.Invoke("merge");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
-            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name));
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name),
+                callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, ownershipGraphs, callerHeld, cancellationToken));
             StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
             StepObserver?.Invoke("events");
@@ -157,6 +158,58 @@ namespace LockDiscipline.Analyzers
                           .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
                           .ToImmutableArray());
             return new CompilationAnalysis(byTree, context);
+        }
+
+        /// <summary>
+        /// Walks again, with the locks every caller holds around every call of them held from entry, the bodies whose facts those
+        /// locks can change: a body that takes, releases or leaves held a lock of those classes (a drop-and-retake of the caller's
+        /// lock, a re-entry), or reads a guarded member, and that gives the locks back held on every exit. True when any facts
+        /// changed.
+        /// </summary>
+        private static bool WalkAgainWithWhatCallersHold(Compilation compilation, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> callerHeld, CancellationToken cancellationToken)
+        {
+            var walked = false;
+            foreach (var pair in callerHeld)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var classes = pair.Value.Keys.Select(k => k.Class).ToImmutableHashSet();
+                if (!facts.TryGetValue(pair.Key, out var before)
+                    || !(before.Acquisitions.Any(a => classes.Contains(a.Key.Class)) || before.UnheldReleases.Any(r => classes.Contains(r.Key.Class))
+                         || before.Leaks.Any(l => classes.Contains(l.Held.Key.Class)) || !before.GuardedAccesses.IsEmpty)
+                    || GraphOf(compilation, pair.Key, ownershipGraphs, cancellationToken) is not { } cfg)
+                {
+                    continue;
+                }
+
+                // A body that lets go of what its callers hand it (a release helper) is left as it was: its callers still hold the
+                // lock after the call as far as they know, so both halves keep their findings and the hint to say [Releases].
+                var after = LockFlowWalker.Analyze(model, cfg, pair.Key, cancellationToken, pair.Value.Select(p => (p.Key, p.Value)));
+                if (pair.Value.Keys.All(after.EntryLocksHeldAtEveryExit.Contains))
+                {
+                    facts[pair.Key] = after;
+                    walked = true;
+                }
+            }
+
+            return walked;
+        }
+
+        private static ControlFlowGraph? GraphOf(Compilation compilation, IMethodSymbol method, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        {
+            if (ownershipGraphs.TryGetValue(method, out var kept))
+            {
+                return kept;
+            }
+
+            if ((method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not BaseMethodDeclarationSyntax syntax)
+            {
+                return null;
+            }
+
+#pragma warning disable RS1030 // A few bodies, bound again only when what their callers hold changes their facts.
+            var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+            return semanticModel.GetOperation(syntax, cancellationToken) is IMethodBodyOperation body ? ControlFlowGraph.Create(body, cancellationToken) : null;
         }
 
         /// <summary>What one tree's bodies gave, before the merge.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -35,18 +36,38 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly Dictionary<(DelegateFlowKind, ISymbol?, ISymbol?, ISymbol?, int), DelegateFlow> _delegateFlows = new();
         private readonly Dictionary<IOperation, (Location Site, string What, bool Disposal, HeldAccumulator Held)> _suspensions = new();
 
-        private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, IEnumerable<(HeldKey Key, bool Recursive)>? callerHeld, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
         {
             _model = model;
             _method = method;
             _values = new ValueResolver(cfg, method, model.LockTypes);
             _entry = EntryState(model, method);
+            var location = method.Locations.FirstOrDefault() ?? Location.None;
+            foreach (var (key, recursive) in callerHeld ?? Enumerable.Empty<(HeldKey, bool)>())
+            {
+                if (!_entry.Held.ContainsKey(key))
+                {
+                    _entry = _entry.Acquire(key, recursive, location, fromEntry: true);
+                    _callerHeld.Add(key);
+                }
+            }
         }
 
-        public static MethodLockFacts Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken)
+        // Locks held from entry because every caller holds them (not a contract): they decide balance, drops and guarded reads
+        // here, but the order they make with what this body takes is its callers' to report, through their chains.
+        private readonly HashSet<HeldKey> _callerHeld = new();
+
+        private ImmutableArray<HeldLock> OrderingHeld(ImmutableArray<HeldLock> held)
+            => _callerHeld.Count == 0 || !held.Any(h => _callerHeld.Contains(h.Key)) ? held : held.Where(h => !_callerHeld.Contains(h.Key)).ToImmutableArray();
+
+        /// <summary>
+        /// The facts of one body. <paramref name="callerHeld"/>: locks every caller holds around every call of it (see
+        /// <c>CallerHeldLocks</c>), held from entry as a <c>[Requires]</c> method's are.
+        /// </summary>
+        public static MethodLockFacts Analyze(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, CancellationToken cancellationToken, IEnumerable<(HeldKey Key, bool Recursive)>? callerHeld = null)
         {
-            var walker = new LockFlowWalker(model, cfg, method, cancellationToken);
+            var walker = new LockFlowWalker(model, cfg, method, callerHeld, cancellationToken);
             walker.Run();
             return walker.Facts();
         }
@@ -1122,8 +1143,8 @@ namespace LockDiscipline.Analyzers.Flow
             var judgeBalance = !_sawInvalidCode;
             return new MethodLockFacts(
                 _method,
-                Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync)).ToImmutableArray(),
-                Ordered(_calls).Select(p => p.Value.ToFact(_method.IsAsync)).ToImmutableArray(),
+                Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
+                Ordered(_calls).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
                     .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
@@ -1131,6 +1152,7 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {
                 DelegateFlows = _delegateFlows.Values.ToImmutableArray(),
+                EntryLocksHeldAtEveryExit = _entry.Held.Keys.Where(k => _mustHeldAtExits.TryGetValue(k, out var exits) && exits.SetEquals(_exits)).ToImmutableHashSet(),
                 Suspensions = _suspensions.Values.Select(ToSuspensionFact).Where(s => !s.Held.IsEmpty).OrderBy(s => s.Site.SourceSpan.Start).ToImmutableArray(),
                 TriedClasses = _triedClasses.ToImmutableHashSet(),
             };
@@ -1225,7 +1247,8 @@ namespace LockDiscipline.Analyzers.Flow
                 _root = _root is { } previous ? Combine(previous, root) : root;
             }
 
-            public AcquireFact ToFact(bool asyncMethod) => new(_key, _recursive, _site, _text, _held.May, _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Conditions(asyncMethod));
+            public AcquireFact ToFact(bool asyncMethod, Func<ImmutableArray<HeldLock>, ImmutableArray<HeldLock>> ordering)
+                => new(_key, _recursive, _site, _text, ordering(_held.May), _held.EntryReleased, _isTry, _root ?? ValueRoot.Other, _held.Conditions(asyncMethod));
         }
 
         private sealed class CallAccumulator
@@ -1270,8 +1293,8 @@ namespace LockDiscipline.Analyzers.Flow
 
             public IMethodSymbol? Caller { get; init; }
 
-            public CallFact ToFact(bool asyncMethod)
-                => new(_target, _site, _held.May, _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
+            public CallFact ToFact(bool asyncMethod, Func<ImmutableArray<HeldLock>, ImmutableArray<HeldLock>> ordering)
+                => new(_target, _site, ordering(_held.May), _held.Must, _held.EntryReleased, _required, _excluded, _virtualReceiver,
                     _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Conditions(asyncMethod))
                 {
                     FireAndForget = FireAndForget,

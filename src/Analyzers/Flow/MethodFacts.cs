@@ -326,6 +326,9 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>The awaits and yield returns where a thread-affine lock this body took may be held.</summary>
         public ImmutableArray<SuspensionFact> Suspensions { get; init; } = ImmutableArray<SuspensionFact>.Empty;
 
+        /// <summary>The locks held from entry that are still held, on every path, wherever the body returns or throws.</summary>
+        public ImmutableHashSet<HeldKey> EntryLocksHeldAtEveryExit { get; init; } = ImmutableHashSet<HeldKey>.Empty;
+
         /// <summary>Callbacks this body stores in delegate members or passes on.</summary>
         public ImmutableArray<DelegateFlow> DelegateFlows { get; init; } = ImmutableArray<DelegateFlow>.Empty;
 

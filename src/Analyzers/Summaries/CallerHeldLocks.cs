@@ -9,16 +9,17 @@ using Microsoft.CodeAnalysis;
 namespace LockDiscipline.Analyzers.Summaries
 {
     /// <summary>
-    /// The re-entrant locks every caller holds around every call of a method that no code outside the compilation can call: the
-    /// template method's hook (log4net: <c>DoAppend</c> holds <c>lock (LockObj)</c> around <c>Append</c>, which calls
-    /// <c>AdjustFileBeforeAppend</c>, which takes the rolling mutex and then <c>lock (LockObj)</c> again). Taken again inside such a
-    /// method, such a lock never waits, so it orders nothing after what the method took first; lockdep never sees that edge either,
-    /// as the lock is already held when it runs. Only must-held locks count, on every path to every call, with the caller's own
-    /// inferred locks, to a greatest fixpoint.
+    /// The locks every caller holds around every call of a method that no code outside the compilation can call, as Clang users
+    /// would write <c>REQUIRES</c> on it: the template method's hook (log4net: <c>DoAppend</c> holds <c>lock (LockObj)</c> around
+    /// <c>Append</c>, which calls <c>AdjustFileBeforeAppend</c>, which takes the rolling mutex and then <c>lock (LockObj)</c>
+    /// again), the private helper that drops and retakes its caller's semaphore around a user callback (RabbitMQ.Client's
+    /// <c>RecoverExchangesAsync</c>). Only locks held on every path to every call count, with the calling method's own such locks,
+    /// to a greatest fixpoint; a call whose task nobody waits for holds nothing while the callee runs on.
     /// </summary>
     internal static class CallerHeldLocks
     {
-        public static Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> Infer(LockSummaries.CallGraph calls, Func<IMethodSymbol, bool> usedAsValue, CancellationToken cancellationToken)
+        /// <summary>For each method with any: the locks its callers hold, each with whether it is re-entrant.</summary>
+        public static Dictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> Infer(LockSummaries.CallGraph calls, Func<IMethodSymbol, bool> usedAsValue, CancellationToken cancellationToken)
         {
             var sites = new Dictionary<IMethodSymbol, List<(IMethodSymbol Caller, CallFact Call)>>(SymbolEqualityComparer.Default);
             foreach (var method in calls.Methods)
@@ -32,7 +33,7 @@ namespace LockDiscipline.Analyzers.Summaries
             }
 
             // Null is "every lock" (not yet constrained), the start of a greatest fixpoint.
-            var entry = new Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>?>(SymbolEqualityComparer.Default);
+            var entry = new Dictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>?>(SymbolEqualityComparer.Default);
             foreach (var method in sites.Keys)
             {
                 entry[method] = null;
@@ -45,14 +46,14 @@ namespace LockDiscipline.Analyzers.Summaries
                 changed = false;
                 foreach (var method in order)
                 {
-                    ImmutableHashSet<HeldKey>? meet = null;
+                    ImmutableDictionary<HeldKey, bool>? meet = null;
                     foreach (var (caller, call) in sites[method])
                     {
-                        var held = HeldAt(call, entry.TryGetValue(caller, out var callerEntry) ? callerEntry : ImmutableHashSet<HeldKey>.Empty);
-                        meet = meet is null ? held : held is null ? meet : meet.Intersect(held);
+                        var held = HeldAt(call, entry.TryGetValue(caller, out var callerEntry) ? callerEntry : ImmutableDictionary<HeldKey, bool>.Empty);
+                        meet = meet is null ? held : held is null ? meet : Meet(meet, held);
                     }
 
-                    if (meet is not null && (entry[method] is not { } before || !before.SetEquals(meet)))
+                    if (meet is not null && (entry[method] is not { } before || !Same(before, meet)))
                     {
                         entry[method] = meet;
                         changed = true;
@@ -60,7 +61,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 }
             }
 
-            var inferred = new Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>>(SymbolEqualityComparer.Default);
+            var inferred = new Dictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>>(SymbolEqualityComparer.Default);
             foreach (var pair in entry)
             {
                 if (pair.Value is { Count: > 0 } held)
@@ -73,9 +74,24 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>
+        /// Whether <paramref name="path"/> (in the frame of the method the lock is held around) takes the very lock
+        /// <paramref name="held"/> names: a static one, or the same member of the same object reached from <c>this</c>.
+        /// </summary>
+        public static bool SameInstance(HeldKey held, AcquisitionPath path)
+        {
+            if (IsStatic(held))
+            {
+                return true;
+            }
+
+            var member = held.Class.Symbol is IFieldSymbol or IPropertySymbol ? "." + held.Class.Symbol.Name : string.Empty;
+            return path.Root.Kind == RootKind.This && held.Instance == "this" + path.Suffix + member;
+        }
+
+        /// <summary>
         /// Not callable from outside (public members are; so are overrides and implementations of members declared outside the
-        /// compilation, which the framework calls), an ordinary method, and never named as a value (a method group run as a
-        /// delegate, by callers the call graph does not show).
+        /// compilation, which the framework calls), an ordinary method, and never made into a delegate (then run by callers the
+        /// call graph does not show).
         /// </summary>
         private static bool IsClosedToOutsideCallers(IMethodSymbol method, Func<IMethodSymbol, bool> usedAsValue)
         {
@@ -96,7 +112,10 @@ namespace LockDiscipline.Analyzers.Summaries
             return true;
         }
 
-        /// <summary>Every call site that may run the body: direct calls, and calls of members it overrides through their dispatch nodes.</summary>
+        /// <summary>
+        /// Every call site that may run the body: direct calls, and calls of members it overrides through their dispatch nodes.
+        /// Null when a stored callback's invocation may run it (from wherever the delegate is invoked: callers unknown).
+        /// </summary>
         private static List<(IMethodSymbol Caller, CallFact Call)>? CallSites(LockSummaries.CallGraph calls, LockSummaries.SummaryNode body)
         {
             var found = new List<(IMethodSymbol, CallFact)>();
@@ -113,7 +132,6 @@ namespace LockDiscipline.Analyzers.Summaries
                     continue;
                 }
 
-                // A stored callback's invocation runs it from wherever the delegate is invoked: callers unknown.
                 if (reader.Source is not null)
                 {
                     return null;
@@ -129,37 +147,52 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>
-        /// The re-entrant locks held on every path to <paramref name="call"/>, with those every caller of the calling method holds, as
-        /// the callee names them: a lock of the caller's own object (<c>this.LockObj</c>) only when the call is on that object.
-        /// Null when the caller is itself unconstrained so far (the greatest fixpoint's "every lock").
+        /// The locks held on every path to <paramref name="call"/>, with those every caller of the calling method holds, as the
+        /// callee names them: a lock of the caller's own object (<c>this.LockObj</c>) only when the call is on that object. Null when
+        /// the caller is itself unconstrained so far (the greatest fixpoint's "every lock").
         /// </summary>
-        private static ImmutableHashSet<HeldKey>? HeldAt(CallFact call, ImmutableHashSet<HeldKey>? callerEntry)
+        private static ImmutableDictionary<HeldKey, bool>? HeldAt(CallFact call, ImmutableDictionary<HeldKey, bool>? callerEntry)
         {
             if (callerEntry is null)
             {
                 return null;
             }
 
-            var onThis = call.ReceiverRoot.Kind == RootKind.This;
-            return call.MustHeld.Where(h => h.Must && h.Recursive && !h.Fresh).Select(h => h.Key).Concat(callerEntry)
-                .Where(key => IsStatic(key) || (onThis && key.Instance is { } path && (path == "this" || path.StartsWith("this.", StringComparison.Ordinal))))
-                .ToImmutableHashSet();
-        }
-
-        /// <summary>
-        /// Whether <paramref name="path"/> (in the frame of the method the lock is held around) takes the very lock
-        /// <paramref name="held"/> names: a static one, or the same member of the same object reached from <c>this</c>.
-        /// </summary>
-        public static bool SameInstance(HeldKey held, AcquisitionPath path)
-        {
-            if (IsStatic(held))
+            if (call.FireAndForget)
             {
-                return true;
+                return ImmutableDictionary<HeldKey, bool>.Empty;
             }
 
-            var member = held.Class.Symbol is IFieldSymbol or IPropertySymbol ? "." + held.Class.Symbol.Name : string.Empty;
-            return path.Root.Kind == RootKind.This && held.Instance == "this" + path.Suffix + member;
+            var onThis = call.ReceiverRoot.Kind == RootKind.This;
+            var held = ImmutableDictionary.CreateBuilder<HeldKey, bool>();
+            foreach (var pair in call.MustHeld.Where(h => h.Must && !h.Fresh).Select(h => new KeyValuePair<HeldKey, bool>(h.Key, h.Recursive)).Concat(callerEntry))
+            {
+                if ((IsStatic(pair.Key) || (onThis && pair.Key.Instance is { } path && (path == "this" || path.StartsWith("this.", StringComparison.Ordinal))))
+                    && !held.ContainsKey(pair.Key))
+                {
+                    held[pair.Key] = pair.Value;
+                }
+            }
+
+            return held.ToImmutable();
         }
+
+        private static ImmutableDictionary<HeldKey, bool> Meet(ImmutableDictionary<HeldKey, bool> a, ImmutableDictionary<HeldKey, bool> b)
+        {
+            var met = ImmutableDictionary.CreateBuilder<HeldKey, bool>();
+            foreach (var pair in a)
+            {
+                if (b.TryGetValue(pair.Key, out var recursive))
+                {
+                    met[pair.Key] = pair.Value && recursive;
+                }
+            }
+
+            return met.Count == a.Count && a.All(p => met[p.Key] == p.Value) ? a : met.ToImmutable();
+        }
+
+        private static bool Same(ImmutableDictionary<HeldKey, bool> a, ImmutableDictionary<HeldKey, bool> b)
+            => a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var v) && v == p.Value);
 
         private static bool IsStatic(HeldKey key) => key.Class.Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true };
     }

@@ -106,7 +106,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<IMethodSymbol, bool>? usedAsValue = null)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<IMethodSymbol, bool>? usedAsValue = null, Func<IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>>, bool>? walkAgain = null)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
@@ -115,20 +115,26 @@ namespace LockDiscipline.Analyzers.Summaries
             IndexImplementations();
             IndexCallbacks();
             var calls = CallGraph.Build(this, cancellationToken);
+            _callerHeld = CallerHeldLocks.Infer(calls, usedAsValue ?? (_ => true), cancellationToken);
+            // Bodies walked again with what their callers hold (facts replaced in place) have new call facts.
+            if (walkAgain is not null && _callerHeld.Count > 0 && walkAgain(_callerHeld))
+            {
+                calls = CallGraph.Build(this, cancellationToken);
+            }
+
             _topClasses = OrderLink.TopClasses(calls, cancellationToken);
             _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, _topClasses, model.LockTypes, declaredClasses, cancellationToken);
             Compute(calls, cancellationToken);
-            _callerHeld = CallerHeldLocks.Infer(calls, usedAsValue ?? (_ => true), cancellationToken);
         }
 
-        private readonly Dictionary<IMethodSymbol, ImmutableHashSet<HeldKey>> _callerHeld;
+        private readonly Dictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> _callerHeld;
 
         /// <summary>
         /// Whether every caller of <paramref name="method"/> holds, around every call of it, the re-entrant lock that
         /// <paramref name="path"/> takes (<see cref="CallerHeldLocks"/>): taking it inside the method is then always a re-entry.
         /// </summary>
         public bool CallersHold(IMethodSymbol method, AcquisitionPath path)
-            => _callerHeld.TryGetValue(method, out var held) && held.Any(h => h.Class.Equals(path.Class) && CallerHeldLocks.SameInstance(h, path));
+            => _callerHeld.TryGetValue(method, out var held) && held.Any(h => h.Value && h.Key.Class.Equals(path.Class) && CallerHeldLocks.SameInstance(h.Key, path));
 
         /// <summary>
         /// The classes whose summaries carry every path, not only those taken while holding nothing of the method's own: the ones

@@ -991,6 +991,133 @@ public sealed class Channel
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 43, 13, 43, 33).WithMessage(@"'_rpcSemaphore' is acquired here and is still held on some path out of 'ClearedBeforeTheFinally' (at the end of the method)"));
 
         /// <summary>
+        /// RabbitMQ.Client's recovery: <c>RecoverAsync</c> holds the semaphore around the private <c>RecoverExchangesAsync</c>,
+        /// which lets it go around a user's error handler and takes it again. Judged with what its only caller holds, it is
+        /// balanced and its re-acquisition is no recursion.
+        /// </summary>
+        [Fact]
+        public Task ASemaphoreEveryCallerHoldsMayBeDroppedAndRetakenInside()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Connection
+{
+    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
+    private readonly List<string> _exchanges = new List<string>();
+    private Func<string, Task> _onError = _ => Task.CompletedTask;
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RecoverExchangesAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recordedEntitiesSemaphore.Release();
+        }
+    }
+    private async Task RecoverExchangesAsync(CancellationToken ct)
+    {
+        foreach (var exchange in _exchanges)
+        {
+            try
+            {
+                await DeclareAsync(exchange).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                _recordedEntitiesSemaphore.Release();
+                try
+                {
+                    await _onError(exchange).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+    private Task DeclareAsync(string exchange) => Task.CompletedTask;
+}
+");
+
+        /// <summary>The same helper, also called from a public method that holds nothing: its release and retake are wrong there.</summary>
+        [Fact]
+        public Task ADropAndRetakeOneCallerDoesNotHoldTheLockForIsStillReported()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Connection
+{
+    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
+    private readonly List<string> _exchanges = new List<string>();
+    private Func<string, Task> _onError = _ => Task.CompletedTask;
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RecoverExchangesAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recordedEntitiesSemaphore.Release();
+        }
+    }
+    private async Task RecoverExchangesAsync(CancellationToken ct)
+    {
+        foreach (var exchange in _exchanges)
+        {
+            try
+            {
+                await DeclareAsync(exchange).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                _recordedEntitiesSemaphore.Release();
+                try
+                {
+                    await _onError(exchange).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+    public Task RetryAsync(CancellationToken ct) => RecoverExchangesAsync(ct);
+    private Task DeclareAsync(string exchange) => Task.CompletedTask;
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 15, 19, 15, 44).WithSpan("File0.cs", 39, 27, 39, 67).WithSpan("File0.cs", 12, 15, 12, 55).WithMessage(@"'Connection._recordedEntitiesSemaphore' is acquired while already held (taken at File0.cs:12) and it is not recursive (via RecoverExchangesAsync -> _recordedEntitiesSemaphore.WaitAsync(ct))"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 39, 27, 39, 67).WithMessage(@"'_recordedEntitiesSemaphore' is acquired here and is still held on some path out of 'RecoverExchangesAsync' (at the end of the method)"));
+
+        /// <summary>
+        /// A private helper only ever called under the guarding lock reads and writes the guarded member as its callers would;
+        /// one a public method calls without the lock is reported.
+        /// </summary>
+        [Fact]
+        public Task AGuardedMemberReadByAHelperEveryCallerCallsUnderItsLock()
+            => Verify.AnalyzerAsync(@"using LockDiscipline;
+public sealed class Counter
+{
+    private readonly object _gate = new object();
+    [GuardedBy(""_gate"")] private int _count;
+    public void Add() { lock (_gate) { Bump(); } }
+    public void Reset() { lock (_gate) { Bump(); _count = 0; } }
+    private void Bump() { _count++; }
+    public int Peek() => Read();
+    private int Read() => _count;
+}
+",
+                Verify.Diagnostic("LD1009").WithSpan("File0.cs", 10, 27, 10, 33).WithMessage(@"'_count' is read without holding '_gate'"));
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
