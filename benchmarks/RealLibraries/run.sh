@@ -3,7 +3,7 @@
 # LockDiscipline package added through inject.targets. See README.md beside this file.
 #
 # usage: run.sh NAME [MODE [N]]
-#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | Hangfire   (or lower case; "list" lists them)
+#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq   (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
 #         config    only add the package folder to the repository's nuget.config
@@ -67,10 +67,6 @@ lib() {
       REPO=rabbitmq/rabbitmq-dotnet-client; COMMIT=9579b3d5acb77457ddbd8ad8df655c39ddf00eaf; NAME=rabbitmq
       PROJ=projects/RabbitMQ.Client/RabbitMQ.Client.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0);;
-    hangfire|hangfire.core)
-      REPO=HangfireIO/Hangfire; COMMIT=c236dd0f930f831ec151e436e138ddc429a02a72; NAME=Hangfire
-      PROJ=src/Hangfire.Core/Hangfire.Core.csproj; TFM=netstandard2.0
-      PROPS=(-p:TargetFrameworks=netstandard2.0);;   # net451/net46/netstandard1.3 would need reference packs
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -78,7 +74,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq Hangfire; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
