@@ -441,7 +441,7 @@ namespace LockDiscipline.Analyzers
             {
                 foreach (var acquisition in methodFacts.Acquisitions.Where(LockSummaries.TakesPartInOrder))
                 {
-                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes) });
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes), Instance = acquisition.Key.Instance });
                 }
 
                 foreach (var call in methodFacts.Calls)

@@ -161,8 +161,9 @@ namespace LockDiscipline.Analyzers.Flow
                     case IParameterReferenceOperation p:
                         return p.Parameter.Name;
                     case ILocalReferenceOperation l:
+                        // An indexer's result (`var gate = _locks[key]`) has no path of its own: the local names it.
                         if (_localDefinitions.TryGetValue(l.Local, out var definition) && definition is not null
-                            && Unwrap(definition) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation)
+                            && Unwrap(definition) is IFieldReferenceOperation or IPropertyReferenceOperation { Arguments.Length: 0 } or IParameterReferenceOperation)
                         {
                             op = definition;
                             continue;

@@ -45,6 +45,9 @@ namespace LockDiscipline.Analyzers.Graph
         /// </summary>
         public string? Owner { get; init; }
 
+        /// <summary>For an acquisition in the method's own body: the instance path it takes, when it can be named.</summary>
+        public string? Instance { get; init; }
+
         /// <summary>" (via A -> B -> x.Lock())" when the acquisition happens inside calls; empty when it is direct.</summary>
         public string ChainSuffix => Path.Steps.Length > 1 ? " (via " + Path.Chain + ")" : string.Empty;
 

@@ -48,8 +48,13 @@ namespace LockDiscipline.Analyzers.Model
         public static LockClass ForElementsOf(ISymbol collection, ITypeSymbol? elementType)
         {
             var member = ForMember(collection);
-            return new LockClass("elements:" + member.Key, member.DisplayName + "[]", elementType);
+            return new LockClass(ElementsPrefix + member.Key, member.DisplayName + "[]", elementType);
         }
+
+        /// <summary>A class made by <see cref="ForElementsOf"/>.</summary>
+        public bool IsElementsOfCollection => Key.StartsWith(ElementsPrefix, StringComparison.Ordinal);
+
+        private const string ElementsPrefix = "elements:";
 
         public static LockClass ForType(INamedTypeSymbol type)
             => new LockClass(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), TypeDisplayName(type), type);

@@ -25,7 +25,10 @@ namespace LockDiscipline.Analyzers.Rules
                 {
                     if (held.Class.Equals(e.Class))
                     {
-                        if (!IsAllowedReentry(held, e, readerNeverBlocks) && !context.RecursionCoveredSites.Contains(e.Site))
+                        // Two elements of one collection (`_locks[a]` under `_locks[b]`) are two locks as often as one: unless both
+                        // name the same value, the class says nothing about a recursion.
+                        var sameElement = e.Instance is not null && e.Instance == held.Key.Instance;
+                        if (!IsAllowedReentry(held, e, readerNeverBlocks) && (!e.Class.IsElementsOfCollection || sameElement) && !context.RecursionCoveredSites.Contains(e.Site))
                         {
                             context.Report(Descriptors.LD1003_RecursiveAcquisition, e.Site, e.ChainLocations.Add(held.AcquiredAt),
                                 e.Class.Name, RuleContext.Where(held.AcquiredAt), e.ChainSuffix);

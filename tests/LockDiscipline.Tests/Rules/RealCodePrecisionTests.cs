@@ -324,6 +324,44 @@ public sealed class Server
 ");
 
         /// <summary>
+        /// Per-key locks out of one dictionary: two different keys' locks nested (in key order here) are two locks, not a
+        /// recursion, though they share the collection's class; the same value taken twice still is one.
+        /// </summary>
+        [Fact]
+        public Task TwoElementsOfOneCollectionNestedAreNoRecursionButOneTakenTwiceIs()
+            => Verify.AnalyzerAsync(@"using System.Collections.Concurrent;
+using System.Threading;
+public sealed class KeyedLocks
+{
+    private readonly ConcurrentDictionary<string, ReaderWriterLockSlim> _locks = new ConcurrentDictionary<string, ReaderWriterLockSlim>();
+    public void Move(string from, string to)
+    {
+        var first = _locks.GetOrAdd(string.CompareOrdinal(from, to) < 0 ? from : to, _ => new ReaderWriterLockSlim());
+        var second = _locks.GetOrAdd(string.CompareOrdinal(from, to) < 0 ? to : from, _ => new ReaderWriterLockSlim());
+        first.EnterWriteLock();
+        try
+        {
+            second.EnterWriteLock();
+            second.ExitWriteLock();
+        }
+        finally
+        {
+            first.ExitWriteLock();
+        }
+    }
+    public void Twice(string key)
+    {
+        var gate = _locks[key];
+        gate.EnterWriteLock();
+        gate.EnterWriteLock();
+        gate.ExitWriteLock();
+        gate.ExitWriteLock();
+    }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 25, 9, 25, 30).WithSpan("File0.cs", 24, 9, 24, 30).WithMessage(@"'KeyedLocks._locks[]' is acquired while already held (taken at File0.cs:24) and it is not recursive"));
+
+        /// <summary>
         /// NLog's target wrappers: a wrapper holds its own lock while it writes to the target it wraps, which takes that target's
         /// lock. The classes form a cycle; the instances never do, as each wrapper only ever goes down to what it wraps.
         /// </summary>
