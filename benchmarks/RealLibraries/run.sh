@@ -3,7 +3,7 @@
 # LockDiscipline package added through inject.targets. See README.md beside this file.
 #
 # usage: run.sh NAME [MODE [N]]
-#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq   (or lower case; "list" lists them)
+#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet   (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
 #         config    only add the package folder to the repository's nuget.config
@@ -67,6 +67,10 @@ lib() {
       REPO=rabbitmq/rabbitmq-dotnet-client; COMMIT=9579b3d5acb77457ddbd8ad8df655c39ddf00eaf; NAME=rabbitmq
       PROJ=projects/RabbitMQ.Client/RabbitMQ.Client.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0);;
+    mqttnet)
+      REPO=dotnet/MQTTnet; COMMIT=14463d1ef9f1f119514185c1832905b91bff827d; NAME=MQTTnet
+      PROJ=Source/MQTTnet/MQTTnet.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0 -p:GeneratePackageOnBuild=false);;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -74,7 +78,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
