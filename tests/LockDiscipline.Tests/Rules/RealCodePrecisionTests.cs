@@ -871,15 +871,11 @@ public sealed class Hierarchy
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 65, 18, 70).WithSpan("File0.cs", 18, 26, 18, 51).WithSpan("File0.cs", 17, 42, 17, 67).WithMessage(@"Lock-order cycle RwLock._rwl -> Hierarchy._gate -> RwLock._rwl: 'Hierarchy._gate' is acquired while 'RwLock._rwl' is held here, and elsewhere 'RwLock._rwl' is acquired while 'Hierarchy._gate' is held at File0.cs:17 in Write"));
 
         /// <summary>
-        /// log4net's rolling appender: <c>DoAppend</c> holds <c>lock (LockObj)</c> around the hook <c>Append</c>, whose
-        /// <c>AdjustFileBeforeAppend</c> takes the rolling mutex and then, opening the next file, <c>lock (LockObj)</c> again. Every
-        /// caller of the hook holds that re-entrant lock, so taking it inside never waits and orders nothing after the mutex. The
-        /// array overload nothing calls any more (it once was the hook) constrains nothing, and an enum member that shares the
-        /// hook's name (<c>FileMode.Append</c>) is no method group.
+        /// log4net's rolling appender, reduced: <paramref name="members"/> (whole lines, or empty) go after <c>RollOver</c>. The tests
+        /// count lines from this text.
         /// </summary>
-        [Fact]
-        public Task ALockEveryCallerHoldsAroundAClosedMethodIsAReentryInside()
-            => Verify.AnalyzerAsync(@"using System.Threading;
+        private static string RollingAppender(string members)
+            => @"using System.Threading;
 public abstract class AppenderSkeleton
 {
     protected object LockObj { get; } = new object();
@@ -902,66 +898,35 @@ public sealed class RollingFileAppender : FileAppender
     protected override void Append(string[] es) { AdjustFileBeforeAppend(); base.Append(es); }
     private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
     private void RollOver() { OpenFile(); }
-}
-");
+/*MEMBERS*/}
+".Replace("/*MEMBERS*/", members, System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// log4net's rolling appender: <c>DoAppend</c> holds <c>lock (LockObj)</c> around the hook <c>Append</c>, whose
+        /// <c>AdjustFileBeforeAppend</c> takes the rolling mutex and then, opening the next file, <c>lock (LockObj)</c> again. Every
+        /// caller of the hook holds that re-entrant lock, so taking it inside never waits and orders nothing after the mutex. The
+        /// array overload nothing calls any more (it once was the hook) constrains nothing, and an enum member that shares the
+        /// hook's name (<c>FileMode.Append</c>) is no method group.
+        /// </summary>
+        [Fact]
+        public Task ALockEveryCallerHoldsAroundAClosedMethodIsAReentryInside()
+            => Verify.AnalyzerAsync(RollingAppender(string.Empty));
 
         /// <summary>The same hook, also called from a public method that holds nothing: the mutex is then taken before the lock.</summary>
         [Fact]
         public Task ALockOneCallerDoesNotHoldStillOrders()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public abstract class AppenderSkeleton
-{
-    protected object LockObj { get; } = new object();
-    public void DoAppend(string e) { lock (LockObj) { Append(e); } }
-    public void Close() { lock (LockObj) { OnClose(); } }
-    protected abstract void Append(string e);
-    protected virtual void OnClose() { }
-}
-public class FileAppender : AppenderSkeleton
-{
-    protected override void Append(string e) { }
-    protected virtual void OpenFile() { lock (LockObj) { } }
-}
-public sealed class RollingFileAppender : FileAppender
-{
-    private readonly Mutex _mutexForRolling = new Mutex();
-    protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
-    private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
-    private void RollOver() { OpenFile(); }
-    public void ActivateOptions() { AdjustFileBeforeAppend(); }
-}
-",
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 18, 48, 18, 72).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 19, 79, 19, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:19 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 89).WithSpan("File0.cs", 20, 31, 20, 41).WithSpan("File0.cs", 13, 47, 13, 54).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
+            => Verify.AnalyzerAsync(RollingAppender(@"    public void ActivateOptions() { AdjustFileBeforeAppend(); }
+"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 20, 48, 20, 72).WithSpan("File0.cs", 22, 45, 22, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 22, 79, 22, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:22 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 22, 79, 22, 89).WithSpan("File0.cs", 23, 31, 23, 41).WithSpan("File0.cs", 14, 47, 14, 54).WithSpan("File0.cs", 22, 45, 22, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
 
         /// <summary>The same hook, also run as a delegate (a method group): who calls it then is unknown, so nothing is inferred.</summary>
         [Fact]
         public Task AMethodUsedAsADelegateHasUnknownCallers()
-            => Verify.AnalyzerAsync(@"using System.Threading;
-public abstract class AppenderSkeleton
-{
-    protected object LockObj { get; } = new object();
-    public void DoAppend(string e) { lock (LockObj) { Append(e); } }
-    public void Close() { lock (LockObj) { OnClose(); } }
-    protected abstract void Append(string e);
-    protected virtual void OnClose() { }
-}
-public class FileAppender : AppenderSkeleton
-{
-    protected override void Append(string e) { }
-    protected virtual void OpenFile() { lock (LockObj) { } }
-}
-public sealed class RollingFileAppender : FileAppender
-{
-    private readonly Mutex _mutexForRolling = new Mutex();
-    protected override void Append(string e) { AdjustFileBeforeAppend(); base.Append(e); }
-    private void AdjustFileBeforeAppend() { _mutexForRolling.WaitOne(); try { RollOver(); } finally { _mutexForRolling.ReleaseMutex(); } }
-    private void RollOver() { OpenFile(); }
-    public void Schedule() { ThreadPool.QueueUserWorkItem(_ => { }); new Thread(AdjustFileBeforeAppend).Start(); }
-}
-",
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 18, 48, 18, 72).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 19, 79, 19, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:19 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
-                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 19, 79, 19, 89).WithSpan("File0.cs", 20, 31, 20, 41).WithSpan("File0.cs", 13, 47, 13, 54).WithSpan("File0.cs", 19, 45, 19, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
+            => Verify.AnalyzerAsync(RollingAppender(@"    public void Schedule() { new Thread(AdjustFileBeforeAppend).Start(); }
+"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 5, 55, 5, 64).WithSpan("File0.cs", 20, 48, 20, 72).WithSpan("File0.cs", 22, 45, 22, 71).WithSpan("File0.cs", 5, 44, 5, 51).WithSpan("File0.cs", 22, 79, 22, 89).WithMessage(@"Lock-order cycle AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj: 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held here (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne()), and elsewhere 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held at File0.cs:22 in AdjustFileBeforeAppend (via RollOver -> OpenFile -> lock (LockObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 22, 79, 22, 89).WithSpan("File0.cs", 23, 31, 23, 41).WithSpan("File0.cs", 14, 47, 14, 54).WithSpan("File0.cs", 22, 45, 22, 71).WithSpan("File0.cs", 5, 55, 5, 64).WithMessage(@"Lock-order cycle RollingFileAppender._mutexForRolling -> AppenderSkeleton.LockObj -> RollingFileAppender._mutexForRolling: 'AppenderSkeleton.LockObj' is acquired while 'RollingFileAppender._mutexForRolling' is held here (via RollOver -> OpenFile -> lock (LockObj)), and elsewhere 'RollingFileAppender._mutexForRolling' is acquired while 'AppenderSkeleton.LockObj' is held at File0.cs:5 in DoAppend (via Append -> AdjustFileBeforeAppend -> _mutexForRolling.WaitOne())"));
 
         /// <summary>
         /// RabbitMQ.Client's <c>ConnectionOpenAsync</c>: <c>acquired = true</c> right after the acquisition, <c>finally { if
@@ -1029,109 +994,71 @@ public sealed class Channel
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 43, 13, 43, 33).WithMessage(@"'_rpcSemaphore' is acquired here and is still held on some path out of 'ClearedBeforeTheFinally' (at the end of the method)"));
 
         /// <summary>
+        /// RabbitMQ.Client's recovery, reduced: <paramref name="members"/> (whole lines, or empty) go before <c>DeclareAsync</c>. The
+        /// tests count lines from this text.
+        /// </summary>
+        private static string Recovery(string members)
+            => @"using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Connection
+{
+    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
+    private readonly List<string> _exchanges = new List<string>();
+    private Func<string, Task> _onError = _ => Task.CompletedTask;
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RecoverExchangesAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _recordedEntitiesSemaphore.Release();
+        }
+    }
+    private async Task RecoverExchangesAsync(CancellationToken ct)
+    {
+        foreach (var exchange in _exchanges)
+        {
+            try
+            {
+                await DeclareAsync(exchange).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                _recordedEntitiesSemaphore.Release();
+                try
+                {
+                    await _onError(exchange).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+/*MEMBERS*/    private Task DeclareAsync(string exchange) => Task.CompletedTask;
+}
+".Replace("/*MEMBERS*/", members, System.StringComparison.Ordinal);
+
+        /// <summary>
         /// RabbitMQ.Client's recovery: <c>RecoverAsync</c> holds the semaphore around the private <c>RecoverExchangesAsync</c>,
         /// which lets it go around a user's error handler and takes it again. Judged with what its only caller holds, it is
         /// balanced and its re-acquisition is no recursion.
         /// </summary>
         [Fact]
         public Task ASemaphoreEveryCallerHoldsMayBeDroppedAndRetakenInside()
-            => Verify.AnalyzerAsync(@"using System;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
-public sealed class Connection
-{
-    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
-    private readonly List<string> _exchanges = new List<string>();
-    private Func<string, Task> _onError = _ => Task.CompletedTask;
-    public async Task RecoverAsync(CancellationToken ct)
-    {
-        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await RecoverExchangesAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _recordedEntitiesSemaphore.Release();
-        }
-    }
-    private async Task RecoverExchangesAsync(CancellationToken ct)
-    {
-        foreach (var exchange in _exchanges)
-        {
-            try
-            {
-                await DeclareAsync(exchange).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                _recordedEntitiesSemaphore.Release();
-                try
-                {
-                    await _onError(exchange).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-    private Task DeclareAsync(string exchange) => Task.CompletedTask;
-}
-");
+            => Verify.AnalyzerAsync(Recovery(string.Empty));
 
         /// <summary>The same helper, also called from a public method that holds nothing: its release and retake are wrong there.</summary>
         [Fact]
         public Task ADropAndRetakeOneCallerDoesNotHoldTheLockForIsStillReported()
-            => Verify.AnalyzerAsync(@"using System;
-using System.Collections.Generic;
-using System.Threading;
-using System.Threading.Tasks;
-public sealed class Connection
-{
-    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
-    private readonly List<string> _exchanges = new List<string>();
-    private Func<string, Task> _onError = _ => Task.CompletedTask;
-    public async Task RecoverAsync(CancellationToken ct)
-    {
-        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await RecoverExchangesAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _recordedEntitiesSemaphore.Release();
-        }
-    }
-    private async Task RecoverExchangesAsync(CancellationToken ct)
-    {
-        foreach (var exchange in _exchanges)
-        {
-            try
-            {
-                await DeclareAsync(exchange).ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                _recordedEntitiesSemaphore.Release();
-                try
-                {
-                    await _onError(exchange).ConfigureAwait(false);
-                }
-                finally
-                {
-                    await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-    public Task RetryAsync(CancellationToken ct) => RecoverExchangesAsync(ct);
-    private Task DeclareAsync(string exchange) => Task.CompletedTask;
-}
-",
+            => Verify.AnalyzerAsync(Recovery(@"    public Task RetryAsync(CancellationToken ct) => RecoverExchangesAsync(ct);
+"),
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 15, 19, 15, 44).WithSpan("File0.cs", 39, 27, 39, 67).WithSpan("File0.cs", 12, 15, 12, 55).WithMessage(@"'Connection._recordedEntitiesSemaphore' is acquired while already held (taken at File0.cs:12) and it is not recursive (via RecoverExchangesAsync -> _recordedEntitiesSemaphore.WaitAsync(ct))"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 39, 27, 39, 67).WithMessage(@"'_recordedEntitiesSemaphore' is acquired here and is still held on some path out of 'RecoverExchangesAsync' (at the end of the method)"));
 
