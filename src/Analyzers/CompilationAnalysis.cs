@@ -455,6 +455,13 @@ namespace LockDiscipline.Analyzers
                     foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call))
                     {
                         var held = Contended(LockEvent.Effective(call.MayHeld, calleePath.Dropped));
+                        // Blocking on an async method's task adds only what the call itself, counted on this thread, could not
+                        // say: its later part taking a lock the caller holds (the edges into other classes the call has already).
+                        if (call.Waits == WaitKind.AsyncCompletion && !held.Any(h => h.Class.Equals(calleePath.Class)))
+                        {
+                            continue;
+                        }
+
                         if (!held.IsEmpty && LockSummaries.Extend(callee, call, calleePath, model.Construction) is { } path)
                         {
                             events.Add(new LockEvent(methodFacts.Method, call.Site, path, held, call, callee) { Owner = LockOwners.OwnerThrough(call, calleePath) });

@@ -330,6 +330,11 @@ namespace LockDiscipline.Analyzers.Flow
                         RecordCall(property, accessor, state);
                     }
 
+                    if (property.Property.Name == "Result" && KnownSymbols.IsTaskType(property.Property.ContainingType))
+                    {
+                        RecordWaitFor(property, property.Instance, state);
+                    }
+
                     RecordGuarded(property, property.Property, property.Instance, state);
                     return state;
                 case IFieldReferenceOperation field:
@@ -510,6 +515,11 @@ namespace LockDiscipline.Analyzers.Flow
                 }
 
                 RecordCall(invocation, invocation.TargetMethod, state);
+                if (WaitedOn(invocation) is { } waited)
+                {
+                    RecordWaitFor(invocation, waited, state);
+                }
+
                 return state.WithoutFieldKnowledge();
             }
 
@@ -867,6 +877,95 @@ namespace LockDiscipline.Analyzers.Flow
             return root;
         }
 
+        private readonly Dictionary<IOperation, CallAccumulator> _waits = new();
+
+        /// <summary>
+        /// The task or thread an untimed blocking wait waits on: <c>t.Wait()</c>, <c>t.Wait(ct)</c>,
+        /// <c>t.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait</c>), <c>thread.Join()</c>.
+        /// </summary>
+        private static IOperation? WaitedOn(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            switch (method.Name)
+            {
+                case "Wait" when KnownSymbols.IsTaskType(method.ContainingType) && method.ReturnsVoid && !method.IsStatic:
+                case "Join" when KnownSymbols.IsThreadingType(method.ContainingType, "Thread") && method.Parameters.IsEmpty:
+                    return invocation.Instance;
+                case "GetResult" when method.Parameters.IsEmpty && invocation.Instance is { } awaiter
+                                      && ValueResolver.StripConversions(awaiter) is IInvocationOperation { TargetMethod.Name: "GetAwaiter" } getAwaiter:
+                    return getAwaiter.Instance;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// The caller blocks, holding what it holds, until <paramref name="waited"/>'s work has run: recorded as a call of the work
+        /// (a lambda or method handed to <c>Task.Run</c>, <c>Task.Factory.StartNew</c>, <c>new Thread</c> or <c>new Task</c>, or an
+        /// async method of the compilation) that runs on another thread.
+        /// </summary>
+        private void RecordWaitFor(IOperation waitOp, IOperation? waited, LockState state)
+        {
+            if (WorkOf(waited) is not { } work)
+            {
+                return;
+            }
+
+            if (!_waits.TryGetValue(waitOp, out var accumulator))
+            {
+                _waits[waitOp] = accumulator = new CallAccumulator(work.Method, waitOp.Syntax.GetLocation(), ImmutableArray<HeldKey>.Empty, ImmutableArray<HeldKey>.Empty, null, ImmutableArray<bool?>.Empty, null)
+                {
+                    Caller = _method,
+                    Waits = work.Kind,
+                };
+            }
+
+            accumulator.Add(state, EntryLocksReleased(state), ValueRoot.Other, ImmutableArray<ValueRoot>.Empty);
+        }
+
+        private (IMethodSymbol Method, WaitKind Kind)? WorkOf(IOperation? task)
+        {
+            for (var guard = 0; task is not null && guard < 8; guard++)
+            {
+                task = _values.Unwrap(task);
+                switch (task)
+                {
+                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
+                        task = definition;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
+                        task = configured;
+                        continue;
+                    case IInvocationOperation { TargetMethod.Name: "Run" or "StartNew" } start
+                        when (KnownSymbols.IsTaskType(start.TargetMethod.ContainingType) || KnownSymbols.IsTaskFactory(start.TargetMethod.ContainingType))
+                             && start.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } work:
+                        return DelegateTarget(work.Value) is { } run ? (run, WaitKind.OtherThread) : null;
+                    case IObjectCreationOperation creation when (KnownSymbols.IsThreadingType(creation.Type, "Thread") || KnownSymbols.IsTaskType(creation.Type))
+                                                               && creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } body:
+                        return DelegateTarget(body.Value) is { } started ? (started, WaitKind.OtherThread) : null;
+                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } when asyncMethod.Locations.Any(l => l.IsInSource):
+                        return (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private IMethodSymbol? DelegateTarget(IOperation value) => _values.Unwrap(value) switch
+        {
+            IDelegateCreationOperation { Target: var target } => _values.Unwrap(target) switch
+            {
+                IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
+                IAnonymousFunctionOperation lambda => lambda.Symbol,
+                IMethodReferenceOperation method => method.Method.OriginalDefinition,
+                _ => null,
+            },
+            IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
+            _ => null,
+        };
+
         private void RecordCall(IOperation op, IMethodSymbol target, LockState state)
         {
             if (!_calls.TryGetValue(op, out var accumulator))
@@ -1144,7 +1243,7 @@ namespace LockDiscipline.Analyzers.Flow
             return new MethodLockFacts(
                 _method,
                 Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
-                Ordered(_calls).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
+                Ordered(_calls).Concat(Ordered(_waits)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
                     .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
@@ -1291,6 +1390,8 @@ namespace LockDiscipline.Analyzers.Flow
 
             public bool FireAndForget { get; init; }
 
+            public WaitKind Waits { get; init; }
+
             public IMethodSymbol? Caller { get; init; }
 
             public CallFact ToFact(bool asyncMethod, Func<ImmutableArray<HeldLock>, ImmutableArray<HeldLock>> ordering)
@@ -1298,6 +1399,7 @@ namespace LockDiscipline.Analyzers.Flow
                     _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Conditions(asyncMethod))
                 {
                     FireAndForget = FireAndForget,
+                    Waits = Waits,
                     Caller = Caller,
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,

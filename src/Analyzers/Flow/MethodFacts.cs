@@ -168,6 +168,28 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
         public ISymbol? DelegateSource { get; init; }
+
+        /// <summary>Not a call but a wait for <see cref="Target"/> running elsewhere (see <see cref="WaitKind"/>).</summary>
+        public WaitKind Waits { get; init; }
+    }
+
+    /// <summary>What a call fact stands for when it is not a call: the caller blocking until other code has run.</summary>
+    internal enum WaitKind
+    {
+        /// <summary>A plain call.</summary>
+        None,
+
+        /// <summary>
+        /// <c>Task.Run(work).Wait()</c>, <c>.Result</c>, <c>GetAwaiter().GetResult()</c>, <c>thread.Join()</c>: the work runs on
+        /// another thread while the caller blocks with what it holds, so a re-entrant lock the caller holds is no re-entry there.
+        /// </summary>
+        OtherThread,
+
+        /// <summary>
+        /// An async method's task blocked on (<c>Compute().Result</c>): its part after the first await runs on another thread
+        /// while the caller blocks; its part before ran in the call itself.
+        /// </summary>
+        AsyncCompletion,
     }
 
     internal enum DelegateFlowKind

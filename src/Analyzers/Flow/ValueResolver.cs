@@ -75,6 +75,9 @@ namespace LockDiscipline.Analyzers.Flow
                || (type is not null && (type.SpecialType == SpecialType.System_Collections_IEnumerable
                    || type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable)));
 
+        /// <summary>The value a local holds when one assignment (a declaration's included) is all that ever stores into it.</summary>
+        public IOperation? DefinitionOf(ILocalSymbol local) => _localDefinitions.TryGetValue(local, out var definition) ? definition : null;
+
         /// <summary>Pre-order descendants, not entering lambdas (their bodies run later, as their own methods).</summary>
         public static IEnumerable<IOperation> Descendants(IOperation root)
         {

@@ -14,6 +14,16 @@ namespace LockDiscipline.Analyzers.Model
                 && named.Name == name
                 && named.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
+        /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Tasks.Task</c> or <c>Task&lt;T&gt;</c>, or <c>TaskFactory</c>'s kin by name.</summary>
+        public static bool IsTaskType(ITypeSymbol? type)
+            => type?.OriginalDefinition is INamedTypeSymbol { Name: "Task", ContainingType: null } named
+                && named.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+        /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Tasks.TaskFactory</c> (or <c>TaskFactory&lt;T&gt;</c>).</summary>
+        public static bool IsTaskFactory(ITypeSymbol? type)
+            => type?.OriginalDefinition is INamedTypeSymbol { Name: "TaskFactory", ContainingType: null } named
+                && named.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
         /// <summary>
         /// Matches by name in namespace <c>LockDiscipline</c>, not by symbol, so a project's own internal copies of the attributes
         /// count too (and a project that has both still binds: there the metadata name is ambiguous).

@@ -704,17 +704,16 @@ namespace LockDiscipline.Analyzers.Summaries
         /// </summary>
         public static AcquisitionPath? Extend(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction = null)
             => TryMap(callee, call, path, construction, out var root, out var suffix, out var conditions)
-                ? new(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, new ChainStep(CalleeName(callee), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix)
+                // Work waited for on another thread takes its locks there: one the caller holds is no re-entry however re-entrant.
+                ? new(path.Class, path.Mode, path.Recursive && call.Waits == WaitKind.None, path.Steps.Insert(0, new ChainStep(StepName(callee, call.Waits), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix)
                 {
                     UnderOwnLock = path.UnderOwnLock || HoldsOwnLock(call.MayHeld),
                 }
                 : null;
 
-        /// <summary>Whether <paramref name="call"/> can take <paramref name="path"/>, and whose lock and under which conditions it is then.</summary>
-        private static bool TryMap(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction, out ValueRoot root, out string suffix, out ImmutableDictionary<object, bool> conditions)
-        {
-            conditions = ImmutableDictionary<object, bool>.Empty;
-            (root, suffix) = path.Root.Kind switch
+        /// <summary>Whose lock a callee's path is, seen from the caller: through the call's receiver or argument.</summary>
+        private static (ValueRoot Root, string Suffix) MapRoot(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction)
+            => path.Root.Kind switch
             {
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
@@ -723,6 +722,25 @@ namespace LockDiscipline.Analyzers.Summaries
                     => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix, call.Caller),
                 _ => (ValueRoot.Other, string.Empty),
             };
+
+        /// <summary>Whether <paramref name="call"/> can take <paramref name="path"/>, and whose lock and under which conditions it is then.</summary>
+        private static bool TryMap(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction, out ValueRoot root, out string suffix, out ImmutableDictionary<object, bool> conditions)
+        {
+            conditions = ImmutableDictionary<object, bool>.Empty;
+            if (call.Waits != WaitKind.None)
+            {
+                // Blocking on an async method's task waits for its part after the first await (the part before ran in the call);
+                // the work's own frame is another thread's.
+                (root, suffix) = (ValueRoot.Other, string.Empty);
+                if (call.Waits == WaitKind.AsyncCompletion && !path.Conditions.ContainsKey(LockState.AfterAwait))
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                (root, suffix) = MapRoot(callee, call, path, construction);
+            }
 
             // A task nobody waits for runs the callee past its first await later, after the caller has let its locks go.
             if (call.FireAndForget && path.Conditions.ContainsKey(LockState.AfterAwait))
@@ -855,6 +873,14 @@ namespace LockDiscipline.Analyzers.Summaries
 
             return (ValueRoot.Other, string.Empty);
         }
+
+        /// <summary>A chain's step into <paramref name="callee"/>: its name, and for a wait, that it runs on another thread.</summary>
+        private static string StepName(IMethodSymbol callee, WaitKind waits) => waits switch
+        {
+            WaitKind.OtherThread => CalleeName(callee) + ", waited for on another thread",
+            WaitKind.AsyncCompletion => CalleeName(callee) + " after its first await, waited for on another thread",
+            _ => CalleeName(callee),
+        };
 
         /// <summary>How a method is named in messages and chains: <c>new T</c>, the property, the delegate type, else its name.</summary>
         public static string CalleeName(IMethodSymbol method) => method.MethodKind switch

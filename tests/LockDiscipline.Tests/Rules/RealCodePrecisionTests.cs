@@ -1083,6 +1083,56 @@ public sealed class Counter
                 Verify.Diagnostic("LD1009").WithSpan("File0.cs", 10, 27, 10, 33).WithMessage(@"'_count' is read without holding '_gate'"));
 
         /// <summary>
+        /// Blocking, with a lock held, on work that runs on another thread: <c>Task.Run(...).Wait()</c>, <c>thread.Join()</c>, an
+        /// async method's <c>.Result</c> (its part after the first await). The work takes its locks on that other thread, so one
+        /// the caller holds deadlocks however re-entrant it is (LD1003), and what it takes orders after what the caller holds
+        /// (LD1002), as lockdep orders a <c>flush_work()</c> under a lock.
+        /// </summary>
+        [Fact]
+        public Task WaitingUnderALockForWorkOnAnotherThreadOrdersWhatTheWorkTakes()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+using System.Threading.Tasks;
+public sealed class C
+{
+    private readonly object _gate = new object();
+    private readonly object _other = new object();
+    public void SelfDeadlock() { lock (_gate) { Task.Run(() => { lock (_gate) { } }).Wait(); } }
+    public void Ordered() { lock (_other) { Task.Run(() => Touch()).Wait(); } }
+    private void Touch() { lock (_gate) { } }
+    public void Reverse() { lock (_gate) { lock (_other) { } } }
+    public void Joined() { lock (_gate) { var t = new Thread(() => { lock (_gate) { } }); t.Start(); t.Join(); } }
+    public int Result() { lock (_gate) { return Compute().Result; } }
+    private async Task<int> Compute() { await Task.Yield(); lock (_gate) { return 1; } }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 7, 49, 7, 92).WithSpan("File0.cs", 7, 72, 7, 77).WithSpan("File0.cs", 7, 40, 7, 45).WithMessage(@"'C._gate' is acquired while already held (taken at File0.cs:7) and it is not recursive (via lambda in SelfDeadlock, waited for on another thread -> lock (_gate))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 8, 45, 8, 75).WithSpan("File0.cs", 8, 60, 8, 67).WithSpan("File0.cs", 9, 34, 9, 39).WithSpan("File0.cs", 8, 35, 8, 41).WithSpan("File0.cs", 10, 50, 10, 56).WithMessage(@"Lock-order cycle C._other -> C._gate -> C._other: 'C._gate' is acquired while 'C._other' is held here (via lambda in Ordered, waited for on another thread -> Touch -> lock (_gate)), and elsewhere 'C._other' is acquired while 'C._gate' is held at File0.cs:10 in Reverse"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 50, 10, 56).WithSpan("File0.cs", 10, 35, 10, 40).WithSpan("File0.cs", 8, 45, 8, 75).WithMessage(@"Lock-order cycle C._gate -> C._other -> C._gate: 'C._other' is acquired while 'C._gate' is held here, and elsewhere 'C._gate' is acquired while 'C._other' is held at File0.cs:8 in Ordered (via lambda in Ordered, waited for on another thread -> Touch -> lock (_gate))"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 11, 102, 11, 110).WithSpan("File0.cs", 11, 76, 11, 81).WithSpan("File0.cs", 11, 34, 11, 39).WithMessage(@"'C._gate' is acquired while already held (taken at File0.cs:11) and it is not recursive (via lambda in Joined, waited for on another thread -> lock (_gate))"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 12, 49, 12, 65).WithSpan("File0.cs", 13, 67, 13, 72).WithSpan("File0.cs", 12, 33, 12, 38).WithMessage(@"'C._gate' is acquired while already held (taken at File0.cs:12) and it is not recursive (via Compute after its first await, waited for on another thread -> lock (_gate))"));
+
+        /// <summary>
+        /// Work started and not waited for, a timed wait (it gives up), a wait made outside the lock, work that takes nothing the
+        /// caller holds, and an async method whose lock comes before its first await (that part runs in the call, on this thread).
+        /// </summary>
+        [Fact]
+        public Task WorkNotWaitedForUnderALockOrTakingNothingHeldIsClean()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Worker
+{
+    private readonly object _gate = new object();
+    public void StartedNotWaited() { lock (_gate) { Task.Run(() => { lock (_gate) { } }); } }
+    public void TimedWait() { lock (_gate) { Task.Run(() => { lock (_gate) { } }).Wait(100); } }
+    public void WaitedOutsideTheLock() { var t = Task.Run(() => { lock (_gate) { } }); t.Wait(); lock (_gate) { } }
+    public void OtherWork() { lock (_gate) { Task.Run(() => Console.WriteLine()).Wait(); } }
+    public int BeforeTheFirstAwait() { lock (_gate) { return Prefix().Result; } }
+    private async Task<int> Prefix() { lock (_gate) { } await Task.Yield(); return 1; }
+}
+");
+
+        /// <summary>
         /// A wrapper whose whole body is one acquisition or release of its own lock, in a type that wraps both sides
         /// (StackExchange.Redis's <c>AwaitableMutex</c>), is that primitive: its bodies are not unbalanced, its callers hold and
         /// release through it. A lone release wrapper keeps its LD1008.
