@@ -943,8 +943,10 @@ namespace LockDiscipline.Analyzers.Flow
                     case IObjectCreationOperation creation when (KnownSymbols.IsThreadingType(creation.Type, "Thread") || KnownSymbols.IsTaskType(creation.Type))
                                                                && creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } body:
                         return DelegateTarget(body.Value) is { } started ? (started, WaitKind.OtherThread) : null;
-                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } when asyncMethod.Locations.Any(l => l.IsInSource):
-                        return (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);
+                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } call when asyncMethod.Locations.Any(l => l.IsInSource):
+                        // The dual-mode idiom (`Flush(async: false).GetAwaiter().GetResult()`, Npgsql): told not to be asynchronous,
+                        // its awaits complete at once and its whole body runs in the call, on this thread.
+                        return call.Arguments.Any(IsSynchronousModeArgument) ? null : (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);
                     default:
                         return null;
                 }
@@ -952,6 +954,11 @@ namespace LockDiscipline.Analyzers.Flow
 
             return null;
         }
+
+        private static bool IsSynchronousModeArgument(IArgumentOperation argument)
+            => argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
+               && parameter.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0
+               && argument.Value.ConstantValue is { HasValue: true, Value: false };
 
         private IMethodSymbol? DelegateTarget(IOperation value) => _values.Unwrap(value) switch
         {

@@ -1113,7 +1113,8 @@ public sealed class C
 
         /// <summary>
         /// Work started and not waited for, a timed wait (it gives up), a wait made outside the lock, work that takes nothing the
-        /// caller holds, and an async method whose lock comes before its first await (that part runs in the call, on this thread).
+        /// caller holds, an async method whose lock comes before its first await (that part runs in the call, on this thread), and
+        /// the dual-mode idiom (<c>Flush(false).GetAwaiter().GetResult()</c> with a <c>bool async</c> parameter: all of it runs in the call).
         /// </summary>
         [Fact]
         public Task WorkNotWaitedForUnderALockOrTakingNothingHeldIsClean()
@@ -1129,6 +1130,12 @@ public sealed class Worker
     public void OtherWork() { lock (_gate) { Task.Run(() => Console.WriteLine()).Wait(); } }
     public int BeforeTheFirstAwait() { lock (_gate) { return Prefix().Result; } }
     private async Task<int> Prefix() { lock (_gate) { } await Task.Yield(); return 1; }
+}
+public sealed class DualMode
+{
+    private readonly object _gate = new object();
+    public void Flush() { lock (_gate) { Flush(false).GetAwaiter().GetResult(); } }
+    private async Task Flush(bool async) { if (async) { await Task.Yield(); } else { await Task.CompletedTask; } lock (_gate) { } }
 }
 ");
 
