@@ -73,7 +73,7 @@ namespace LockDiscipline.Analyzers
                 var semanticModel = compilation.GetSemanticModel(trees[i]);
 #pragma warning restore RS1030
                 var tree = new TreeFacts(semanticModel);
-                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree.Facts, tree.RefFindings, tree.OwnershipGraphs, tree.MethodGroups, cancellationToken);
+                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree, cancellationToken);
                 return tree;
             }, cancellationToken);
 
@@ -240,7 +240,7 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -259,21 +259,21 @@ namespace LockDiscipline.Analyzers
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
+                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, into, cancellationToken);
                         }
 
                         break;
                     case BaseMethodDeclarationSyntax method:
                         if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
+                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, into, cancellationToken);
                         }
 
                         break;
                     case AccessorDeclarationSyntax accessor:
                         if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
                         {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
+                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, into, cancellationToken);
                         }
 
                         break;
@@ -281,12 +281,12 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
         {
             var contract = model.GetContract(method);
             // The members of a [ScopedLock] guard are the primitive too (the contract): `Dispose() => _mu.Unlock()` releases the
             // lock its creator took, which is what the guard is for.
-            if (contract.IsLockPrimitive || facts.ContainsKey(method) || (method.ContainingType is { } type && model.LockTypes.IsScopedGuard(type)))
+            if (contract.IsLockPrimitive || into.Facts.ContainsKey(method) || (method.ContainingType is { } type && model.LockTypes.IsScopedGuard(type)))
             {
                 return;
             }
@@ -316,11 +316,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, settings, facts, refFindings, ownershipGraphs, methodGroups, cancellationToken);
+            AnalyzeGraph(cfg, method, model, settings, into, cancellationToken);
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, HashSet<IMethodSymbol> methodGroups, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -328,17 +328,17 @@ namespace LockDiscipline.Analyzers
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var (cfg, method) = work.Pop();
-                if (facts.ContainsKey(method))
+                if (into.Facts.ContainsKey(method))
                 {
                     continue;
                 }
 
                 var lockFacts = LockFlowWalker.Analyze(model, cfg, method, cancellationToken);
-                facts[method] = lockFacts;
+                into.Facts[method] = lockFacts;
                 if (NeedsOwnershipAnalysis(model, method, lockFacts))
                 {
-                    refFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken, out var returnsOwned);
-                    ownershipGraphs[method] = cfg;
+                    into.RefFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken, out var returnsOwned);
+                    into.OwnershipGraphs[method] = cfg;
                     if (returnsOwned)
                     {
                         model.InferReturnsRef(method);
@@ -347,7 +347,7 @@ namespace LockDiscipline.Analyzers
                 else if (lockFacts.Calls.Any(c => c.Target.ReturnType.IsReferenceType && c.Target.Locations.Any(l => l.IsInSource)))
                 {
                     // Kept in case a callee turns out to return a reference (an inferred [ReturnsRef]).
-                    ownershipGraphs[method] = cfg;
+                    into.OwnershipGraphs[method] = cfg;
                 }
 
                 foreach (var local in cfg.LocalFunctions)
@@ -367,7 +367,7 @@ namespace LockDiscipline.Analyzers
                             }
                             else if (inner is IMethodReferenceOperation reference)
                             {
-                                methodGroups.Add(reference.Method.OriginalDefinition);
+                                into.MethodGroups.Add(reference.Method.OriginalDefinition);
                             }
                         }
                     }
