@@ -943,7 +943,7 @@ namespace LockDiscipline.Analyzers.Flow
                     case IObjectCreationOperation creation when (KnownSymbols.IsThreadingType(creation.Type, "Thread") || KnownSymbols.IsTaskType(creation.Type))
                                                                && creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } body:
                         return DelegateTarget(body.Value) is { } started ? (started, WaitKind.OtherThread) : null;
-                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } call when asyncMethod.Locations.Any(l => l.IsInSource):
+                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } call when KnownSymbols.IsInSource(asyncMethod):
                         // The dual-mode idiom (`Flush(async: false).GetAwaiter().GetResult()`, Npgsql): told not to be asynchronous,
                         // its awaits complete at once and its whole body runs in the call, on this thread.
                         return call.Arguments.Any(IsSynchronousModeArgument) ? null : (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);

@@ -209,9 +209,8 @@ namespace LockDiscipline.Analyzers.Flow
                     return LockClass.ForMember(f.Field.OriginalDefinition);
                 case IPropertyReferenceOperation { Arguments.Length: > 0 } indexer:
                     return ElementClassOf(indexer, indexer.Type) ?? ExpressionClass(op);
-                case IPropertyReferenceOperation { Instance: ILocalReferenceOperation pair } p when !IsInSource(p.Property)
-                                                                                                 && _elementSources.TryGetValue(pair.Local, out var pairTaking) && pairTaking is not null
-                                                                                                 && ElementClassOf(pairTaking, p.Type) is { } pairElements:
+                case IPropertyReferenceOperation { Instance: ILocalReferenceOperation pair } p when !KnownSymbols.IsInSource(p.Property)
+                                                                                                 && ElementsHeldIn(pair.Local, p.Type) is { } pairElements:
                     // `foreach (var kv in _byId) lock (kv.Value)`: a part of an element (the framework's pair) is the collection's too.
                     return pairElements;
                 case IPropertyReferenceOperation p:
@@ -225,8 +224,7 @@ namespace LockDiscipline.Analyzers.Flow
                         return ClassOf(definition);
                     }
 
-                    if (_elementSources.TryGetValue(l.Local, out var taking) && taking is not null
-                        && ElementClassOf(taking, l.Local.Type) is { } elements)
+                    if (ElementsHeldIn(l.Local, l.Local.Type) is { } elements)
                     {
                         return elements;
                     }
@@ -247,6 +245,10 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
+        /// <summary>The class of a collection's elements, when <paramref name="local"/>'s one definition took a value out of it.</summary>
+        private LockClass? ElementsHeldIn(ILocalSymbol local, ITypeSymbol? elementType)
+            => _elementSources.TryGetValue(local, out var taking) && taking is not null ? ElementClassOf(taking, elementType) : null;
+
         private static LockClass ExpressionClass(IOperation op) => new("expr:" + op.Syntax, op.Syntax.ToString(), null);
 
         /// <summary>
@@ -263,7 +265,7 @@ namespace LockDiscipline.Analyzers.Flow
                         ? getEnumerator.Instance ?? (getEnumerator.Arguments.Length == 1 ? getEnumerator.Arguments[0].Value : null)
                         : null,
                 IPropertyReferenceOperation { Arguments.Length: > 0, Instance: { } receiver } when IsCollection(receiver.Type) => receiver,
-                IInvocationOperation { Instance: { } receiver } call when IsCollection(receiver.Type) && !IsInSource(call.TargetMethod)
+                IInvocationOperation { Instance: { } receiver } call when IsCollection(receiver.Type) && !KnownSymbols.IsInSource(call.TargetMethod)
                                                                           && (call.Arguments.Any(a => a.Parameter?.RefKind == RefKind.Out) || !IsCollection(call.Type)) => receiver,
                 IInvocationOperation call when IsElementSelection(call) => call.Arguments[0].Value,
                 _ => null,
@@ -285,15 +287,15 @@ namespace LockDiscipline.Analyzers.Flow
 
             switch (Unwrap(collection))
             {
-                case IFieldReferenceOperation field when field.Field.Locations.Any(l => l.IsInSource):
+                case IFieldReferenceOperation field when KnownSymbols.IsInSource(field.Field):
                     return field.Field.OriginalDefinition;
-                case IPropertyReferenceOperation { Arguments.Length: 0 } property when IsInSource(property.Property):
+                case IPropertyReferenceOperation { Arguments.Length: 0 } property when KnownSymbols.IsInSource(property.Property):
                     return property.Property.OriginalDefinition;
                 case IPropertyReferenceOperation { Instance: { } owner } property when IsCollection(owner.Type) && IsCollection(property.Type):
                     return CollectionMember(owner, depth + 1);
-                case IInvocationOperation { Instance: { } owner } call when !IsInSource(call.TargetMethod) && IsCollection(owner.Type) && IsCollection(call.Type):
+                case IInvocationOperation { Instance: { } owner } call when !KnownSymbols.IsInSource(call.TargetMethod) && IsCollection(owner.Type) && IsCollection(call.Type):
                     return CollectionMember(owner, depth + 1);
-                case IInvocationOperation { Instance: null, Arguments.Length: > 0 } call when call.TargetMethod.IsExtensionMethod && !IsInSource(call.TargetMethod)
+                case IInvocationOperation { Instance: null, Arguments.Length: > 0 } call when call.TargetMethod.IsExtensionMethod && !KnownSymbols.IsInSource(call.TargetMethod)
                                                                                           && IsCollection(call.Arguments[0].Value.Type) && IsCollection(call.Type):
                     return CollectionMember(call.Arguments[0].Value, depth + 1);
                 case ILocalReferenceOperation local when _localDefinitions.TryGetValue(local.Local, out var definition) && definition is not null:
@@ -304,11 +306,9 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         private static bool IsElementSelection(IInvocationOperation call)
-            => call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && !IsInSource(call.TargetMethod)
+            => call.TargetMethod.IsExtensionMethod && call.Arguments.Length > 0 && !KnownSymbols.IsInSource(call.TargetMethod)
                && call.TargetMethod.ContainingType.ToDisplayString() == "System.Linq.Enumerable"
                && call.TargetMethod.Name is "First" or "FirstOrDefault" or "Last" or "LastOrDefault" or "Single" or "SingleOrDefault" or "ElementAt" or "ElementAtOrDefault";
-
-        private static bool IsInSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
 
         /// <summary>The receiver, or the argument bound to <paramref name="parameter"/>, of a call.</summary>
         public static IOperation? ArgumentFor(IOperation call, IParameterSymbol parameter)

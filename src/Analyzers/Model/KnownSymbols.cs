@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Model
@@ -13,6 +14,9 @@ namespace LockDiscipline.Analyzers.Model
             => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
                 && named.Name == name
                 && named.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        /// <summary>Whether the compilation declares <paramref name="symbol"/> (its definition, for a constructed generic).</summary>
+        public static bool IsInSource(ISymbol symbol) => symbol.OriginalDefinition.Locations.Any(l => l.IsInSource);
 
         /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Tasks.Task</c> or <c>Task&lt;T&gt;</c>, or <c>TaskFactory</c>'s kin by name.</summary>
         public static bool IsTaskType(ITypeSymbol? type)

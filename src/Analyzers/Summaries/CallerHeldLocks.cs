@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Summaries
@@ -103,7 +104,7 @@ namespace LockDiscipline.Analyzers.Summaries
 
             for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
             {
-                if (!overridden.Locations.Any(l => l.IsInSource))
+                if (!KnownSymbols.IsInSource(overridden))
                 {
                     return false;
                 }

@@ -186,7 +186,7 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // `o.ToString()`, `disposable.Dispose()`, `enumerator.MoveNext()` on a framework-typed receiver could reach every
                 // implementation in the compilation; following them all makes most inferred cycles false, so by default they are not.
-                if (!_dispatchFrameworkMembers && !IsInSource(target) && !IsInSource(receiver))
+                if (!_dispatchFrameworkMembers && !KnownSymbols.IsInSource(target) && !KnownSymbols.IsInSource(receiver))
                 {
                     return null;
                 }
@@ -235,8 +235,6 @@ namespace LockDiscipline.Analyzers.Summaries
 
             return reachable;
         }
-
-        private static bool IsInSource(ISymbol symbol) => symbol.OriginalDefinition.Locations.Any(l => l.IsInSource);
 
         private static bool IsSameOrSubtype(INamedTypeSymbol type, INamedTypeSymbol ancestor)
         {
