@@ -87,6 +87,12 @@ namespace LockDiscipline.Analyzers.Flow
                 state = state.Acquire(key, model.LockTypes.IsReentrantWhenRequired(lockClass), location, fromEntry: true);
             }
 
+            // A TraceListener's output members run under Trace's global lock, which the framework caller holds.
+            if (FrameworkModels.RunsUnderTraceLock(method))
+            {
+                state = state.Acquire(new HeldKey(FrameworkModels.TraceLock, null, LockMode.Exclusive), true, location, fromEntry: true);
+            }
+
             return state;
         }
 
@@ -342,6 +348,7 @@ namespace LockDiscipline.Analyzers.Flow
                     return state;
                 case ISimpleAssignmentOperation assignment:
                     RecordDelegateStore(assignment.Target, assignment.Value);
+                    RecordRegistrationStore(assignment.Target, assignment.Value);
                     state = Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
                     return FlagSetRightAfterAcquiring(assignment, state) is { } flag && state.Held.TryGetValue(flag.Key, out var flagged)
                         ? state.WithTie(flag.Local, new Tie(TieKind.TakenFlag, flag.Key, flagged.Recursive, flagged.AcquiredAt))
@@ -356,7 +363,7 @@ namespace LockDiscipline.Analyzers.Flow
                     return TieCapture(capture, state);
                 case IAwaitOperation await:
                     RecordSuspension(await, state);
-                    return state.WithoutFieldKnowledge().WithKnown(LockState.AwaitKey, true);
+                    return AfterAwait(await, state.WithoutFieldKnowledge().WithKnown(LockState.AwaitKey, true));
                 case IReturnOperation { Kind: OperationKind.YieldReturn } yieldReturn:
                     RecordSuspension(yieldReturn, state);
                     return state.WithoutFieldKnowledge();
@@ -519,6 +526,8 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     RecordWaitFor(invocation, waited, state);
                 }
+
+                RecordFrameworkCallbacks(invocation, state);
 
                 return state.WithoutFieldKnowledge();
             }
@@ -911,16 +920,181 @@ namespace LockDiscipline.Analyzers.Flow
                 return;
             }
 
+            RecordWaitForWork(waitOp, work.Method, work.Kind, state);
+        }
+
+        private void RecordWaitForWork(IOperation waitOp, IMethodSymbol work, WaitKind kind, LockState state)
+        {
             if (!_waits.TryGetValue(waitOp, out var accumulator))
             {
-                _waits[waitOp] = accumulator = new CallAccumulator(work.Method, waitOp.Syntax.GetLocation(), ImmutableArray<HeldKey>.Empty, ImmutableArray<HeldKey>.Empty, null, ImmutableArray<bool?>.Empty, null)
+                _waits[waitOp] = accumulator = new CallAccumulator(work, waitOp.Syntax.GetLocation(), ImmutableArray<HeldKey>.Empty, ImmutableArray<HeldKey>.Empty, null, ImmutableArray<bool?>.Empty, null)
                 {
                     Caller = _method,
-                    Waits = work.Kind,
+                    Waits = kind,
                 };
             }
 
             accumulator.Add(state, EntryLocksReleased(state), ValueRoot.Other, ImmutableArray<ValueRoot>.Empty);
+        }
+
+        private readonly Dictionary<IOperation, CallAccumulator> _callbackRuns = new();
+
+        /// <summary>
+        /// Framework calls that run user code the compilation stored with the framework (<see cref="FrameworkModels"/>):
+        /// <c>cts.Token.Register(callback)</c> stores the callback with <c>cts</c> and <c>cts.Cancel()</c> runs it inline;
+        /// <c>tcs.SetResult(..)</c> runs the code after <c>await tcs.Task</c>; <c>registration.Dispose()</c> waits for the callback
+        /// when another thread is running it.
+        /// </summary>
+        private void RecordFrameworkCallbacks(IInvocationOperation invocation, LockState state)
+        {
+            var target = invocation.TargetMethod;
+            if (FrameworkModels.IsRegister(target))
+            {
+                if (CancellationSourceOf(invocation.Instance) is { } source && RegisteredCallback(invocation) is { } callback)
+                {
+                    AddFlow(new DelegateFlow(DelegateFlowKind.Store, source, callback, null, -1));
+                }
+            }
+            else if (FrameworkModels.IsCancel(target) && StorageOf(invocation.Instance) is { } cancellationSource)
+            {
+                RecordCallbackRun(invocation, cancellationSource, WaitKind.None, resumesAwaitOf: null, state);
+            }
+            else if (FrameworkModels.IsCompletion(target) && StorageOf(invocation.Instance) is IFieldSymbol or IPropertySymbol)
+            {
+                var completionSource = StorageOf(invocation.Instance)!;
+                RecordCallbackRun(invocation, completionSource, WaitKind.None, resumesAwaitOf: completionSource, state);
+            }
+            else if (FrameworkModels.IsRegistrationDispose(target, invocation.Instance is { } disposed ? _values.Unwrap(disposed).Type : null))
+            {
+                if (RegistrationCallback(invocation.Instance) is { } callback)
+                {
+                    RecordWaitForWork(invocation, callback, WaitKind.OtherThread, state);
+                }
+                else if (StorageOf(invocation.Instance) is IFieldSymbol or IPropertySymbol)
+                {
+                    RecordCallbackRun(invocation, StorageOf(invocation.Instance)!, WaitKind.OtherThread, resumesAwaitOf: null, state);
+                }
+            }
+        }
+
+        private void RecordCallbackRun(IInvocationOperation invocation, ISymbol source, WaitKind waits, ISymbol? resumesAwaitOf, LockState state)
+        {
+            if (!_callbackRuns.TryGetValue(invocation, out var accumulator))
+            {
+                _callbackRuns[invocation] = accumulator = new CallAccumulator(invocation.TargetMethod, invocation.Syntax.GetLocation(), ImmutableArray<HeldKey>.Empty, ImmutableArray<HeldKey>.Empty, null, ImmutableArray<bool?>.Empty, source)
+                {
+                    Caller = _method,
+                    Waits = waits,
+                    RunsStoredCallbacks = true,
+                    ResumesAwaitOf = resumesAwaitOf,
+                };
+            }
+
+            accumulator.Add(state, EntryLocksReleased(state), ValueRoot.Other, ImmutableArray<ValueRoot>.Empty);
+        }
+
+        /// <summary><c>_registration = token.Register(callback)</c>: disposing the member later waits for that callback.</summary>
+        private void RecordRegistrationStore(IOperation target, IOperation value)
+        {
+            if (_values.Unwrap(value) is IInvocationOperation register && FrameworkModels.IsRegister(register.TargetMethod)
+                && RegisteredCallback(register) is { } callback && StorageOf(target) is IFieldSymbol or IPropertySymbol)
+            {
+                AddFlow(new DelegateFlow(DelegateFlowKind.Store, StorageOf(target), callback, null, -1));
+            }
+        }
+
+        /// <summary>
+        /// After <c>await _tcs.Task</c> (of a source member), until the next <c>await</c>, is what completing <c>_tcs</c> runs inline:
+        /// the method is stored with the source, and the facts on the way carry <see cref="AfterAwaitOf"/>.
+        /// </summary>
+        private LockState AfterAwait(IAwaitOperation await, LockState state)
+        {
+            foreach (var earlier in state.Known.Keys.OfType<AfterAwaitOf>().ToList())
+            {
+                state = state.WithKnown(earlier, null);
+            }
+
+            if (AwaitedCompletionSource(await.Operation) is not { } source)
+            {
+                return state;
+            }
+
+            AddFlow(new DelegateFlow(DelegateFlowKind.Store, source, _method, null, -1));
+            return state.WithKnown(new AfterAwaitOf(source), true);
+        }
+
+        private ISymbol? AwaitedCompletionSource(IOperation awaited)
+        {
+            for (var guard = 0; guard < 8; guard++)
+            {
+                switch (_values.Unwrap(awaited))
+                {
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
+                        awaited = configured;
+                        continue;
+                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
+                        awaited = definition;
+                        continue;
+                    case IPropertyReferenceOperation task when FrameworkModels.IsCompletionTask(task.Property):
+                        return StorageOf(task.Instance) is IFieldSymbol or IPropertySymbol ? StorageOf(task.Instance) : null;
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The field, property or local a value is read from (what a framework object is known by).</summary>
+        private ISymbol? StorageOf(IOperation? op) => op is null ? null : _values.Unwrap(op) switch
+        {
+            IFieldReferenceOperation field => field.Field.OriginalDefinition,
+            IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property.OriginalDefinition,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+
+        /// <summary>The source a token comes from: <c>_cts.Token</c>, directly or through a local.</summary>
+        private ISymbol? CancellationSourceOf(IOperation? token)
+        {
+            for (var guard = 0; token is not null && guard < 8; guard++)
+            {
+                switch (_values.Unwrap(token))
+                {
+                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
+                        token = definition;
+                        continue;
+                    case IPropertyReferenceOperation property when FrameworkModels.IsSourceToken(property.Property):
+                        return StorageOf(property.Instance);
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
+        }
+
+        private IMethodSymbol? RegisteredCallback(IInvocationOperation register)
+            => register.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } argument ? Callback(_values.Unwrap(argument.Value)) : null;
+
+        /// <summary>The callback of a registration made in this method: <c>var r = token.Register(cb)</c>, <c>using (token.Register(cb))</c>.</summary>
+        private IMethodSymbol? RegistrationCallback(IOperation? registration)
+        {
+            for (var guard = 0; registration is not null && guard < 8; guard++)
+            {
+                switch (_values.Unwrap(registration))
+                {
+                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
+                        registration = definition;
+                        continue;
+                    case IInvocationOperation register when FrameworkModels.IsRegister(register.TargetMethod):
+                        return RegisteredCallback(register);
+                    default:
+                        return null;
+                }
+            }
+
+            return null;
         }
 
         private (IMethodSymbol Method, WaitKind Kind)? WorkOf(IOperation? task)
@@ -1250,7 +1424,7 @@ namespace LockDiscipline.Analyzers.Flow
             return new MethodLockFacts(
                 _method,
                 Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
-                Ordered(_calls).Concat(Ordered(_waits)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
+                Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
                     .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
@@ -1399,6 +1573,10 @@ namespace LockDiscipline.Analyzers.Flow
 
             public WaitKind Waits { get; init; }
 
+            public bool RunsStoredCallbacks { get; init; }
+
+            public ISymbol? ResumesAwaitOf { get; init; }
+
             public IMethodSymbol? Caller { get; init; }
 
             public CallFact ToFact(bool asyncMethod, Func<ImmutableArray<HeldLock>, ImmutableArray<HeldLock>> ordering)
@@ -1407,6 +1585,8 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     FireAndForget = FireAndForget,
                     Waits = Waits,
+                    RunsStoredCallbacks = RunsStoredCallbacks,
+                    ResumesAwaitOf = ResumesAwaitOf,
                     Caller = Caller,
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,

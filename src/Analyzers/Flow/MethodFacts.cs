@@ -171,6 +171,15 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>Not a call but a wait for <see cref="Target"/> running elsewhere (see <see cref="WaitKind"/>).</summary>
         public WaitKind Waits { get; init; }
+
+        /// <summary>
+        /// A framework call that runs (or waits for) the callbacks stored with <see cref="DelegateSource"/> (<c>cts.Cancel()</c>,
+        /// <c>tcs.SetResult(..)</c>, <c>registration.Dispose()</c>): their frames are their own, not the call's receiver or arguments.
+        /// </summary>
+        public bool RunsStoredCallbacks { get; init; }
+
+        /// <summary>For a completion of a <c>TaskCompletionSource</c> member: the member; only code after awaiting its task runs.</summary>
+        public ISymbol? ResumesAwaitOf { get; init; }
     }
 
     /// <summary>What a call fact stands for when it is not a call: the caller blocking until other code has run.</summary>

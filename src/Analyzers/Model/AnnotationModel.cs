@@ -29,6 +29,7 @@ namespace LockDiscipline.Analyzers.Model
             LockTypes = new LockTypes(() => Binder!.SourceTypes);
             Binder = new PathBinder(compilation, LockTypes);
             Construction = new ConstructionState(compilation);
+            Framework = new FrameworkModels();
             ThreadAffinities = new ThreadAffinities(compilation, LockTypes);
             Wrappers = new WrapperContracts(compilation, LockTypes);
             _compilation = compilation;
@@ -92,6 +93,9 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Which fields a constructor leaves at their defaults.</summary>
         public ConstructionState Construction { get; }
+
+        /// <summary>What framework members do with user callbacks while holding locks (<see cref="FrameworkModels"/>).</summary>
+        public FrameworkModels Framework { get; }
 
         public PathBinder Binder { get; }
 

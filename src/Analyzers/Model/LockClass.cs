@@ -56,6 +56,11 @@ namespace LockDiscipline.Analyzers.Model
 
         private const string ElementsPrefix = "elements:";
 
+        /// <summary>A lock inside the framework that <see cref="FrameworkModels"/> knows of (Trace's global lock).</summary>
+        public bool IsFrameworkModel => Key.StartsWith(FrameworkPrefix, StringComparison.Ordinal);
+
+        public const string FrameworkPrefix = "framework:";
+
         public static LockClass ForType(INamedTypeSymbol type)
             => new LockClass(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), TypeDisplayName(type), type);
 

@@ -59,7 +59,7 @@ namespace LockDiscipline.Analyzers.Model
         public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken)
         {
             var filter = new RelevanceFilter();
-            var relevantNames = new HashSet<string>(BclLockMethods, StringComparer.Ordinal);
+            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames), StringComparer.Ordinal);
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
             var invoked = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();
@@ -187,6 +187,8 @@ namespace LockDiscipline.Analyzers.Model
                             names.Add(name.Identifier.ValueText);
                             break;
                         case LockStatementSyntax:
+                        case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Trace" }, Name.Identifier.ValueText: var traced }
+                            when FrameworkModels.IsTraceOutputName(traced):
                             intrinsic = true;
                             break;
                         case InvocationExpressionSyntax { Expression: var callee } when DelegateMemberName(callee) is { } delegateName:

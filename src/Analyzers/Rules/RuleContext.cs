@@ -127,7 +127,10 @@ namespace LockDiscipline.Analyzers.Rules
         /// <paramref name="reorderable"/> says this direct edge is the one to reverse (a hoist reverses it too).
         /// </summary>
         internal static ImmutableDictionary<string, string?> ForOrderEdge(RuleContext context, LockEvent e, HeldLock held, bool reorderable)
-            => For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? RequiredPath(context, e, held) : null);
+            => held.Class.IsFrameworkModel
+                // Held by framework code around this callback: nothing here to reorder or release.
+                ? For(held.AcquiredAt, e.Site, false, false, false, null)
+                : For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? RequiredPath(context, e, held) : null);
 
         /// <summary>The <c>[Requires]</c> path as the user wrote it, for a lock held from entry.</summary>
         private static string RequiredPath(RuleContext context, LockEvent e, HeldLock held)

@@ -151,7 +151,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// lock over the call must not rely on the summaries, which keep only the chains the rules report on.
         /// </summary>
         public bool MayAcquireAnyLock(CallFact call)
-            => DeclaredMayAcquire(call.Target.OriginalDefinition).Any()
+            => DeclaredMayAcquire(call.Target.OriginalDefinition, call.Site).Any()
                || (NodeFor(call) is { } node && _topClasses.TryGetValue(node, out var classes) && classes.Count > 0);
 
         /// <summary>Whether a summary keeps <paramref name="path"/>: a path taken holding nothing of the method's own, or one of a class that needs every chain.</summary>
@@ -179,7 +179,14 @@ namespace LockDiscipline.Analyzers.Summaries
             // stack, stored callbacks made most of a configuration system's code reachable from every lock (NLog: 83 -> 241 LD1002).
             if (call.DelegateSource is { } source && _callbacks.ContainsKey(source))
             {
-                return call.MayHeld.IsEmpty ? null : new SummaryNode(target, dispatch: true, source: source);
+                // A completion source made with RunContinuationsAsynchronously (or not known not to be) runs no awaiter inline.
+                var runsInline = call.ResumesAwaitOf is not { } completionSource || _model.Framework.ContinuesInline(completionSource);
+                return call.MayHeld.IsEmpty || !runsInline ? null : new SummaryNode(target, dispatch: true, source: source);
+            }
+
+            if (call.RunsStoredCallbacks)
+            {
+                return null;
             }
 
             if (call.VirtualReceiver is { } receiver && _implementations.ContainsKey(target))
@@ -274,7 +281,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 }
             }
 
-            foreach (var path in DeclaredMayAcquire(target.OriginalDefinition))
+            foreach (var path in DeclaredMayAcquire(target.OriginalDefinition, call.Site))
             {
                 if (seen.Add((path.Class, path.Mode)))
                 {
@@ -308,8 +315,19 @@ namespace LockDiscipline.Analyzers.Summaries
             return true;
         }
 
-        private IEnumerable<AcquisitionPath> DeclaredMayAcquire(IMethodSymbol method)
+        /// <summary>
+        /// What a bodiless callee is declared to take: its <c>[MayAcquire]</c>, or a framework model's lock (the global trace lock of
+        /// <c>Trace.WriteLine</c>, in a file that defines <c>TRACE</c>).
+        /// </summary>
+        private IEnumerable<AcquisitionPath> DeclaredMayAcquire(IMethodSymbol method, Location callSite)
         {
+            if (FrameworkModels.TakesTraceLock(method, callSite))
+            {
+                // A monitor: a listener that traces re-enters it.
+                yield return new AcquisitionPath(FrameworkModels.TraceLock, LockMode.Exclusive, true, ImmutableArray.Create(new ChainStep("lock (" + FrameworkModels.TraceLock.Name + ")", Location.None)), ImmutableHashSet<LockClass>.Empty);
+                yield break;
+            }
+
             var contract = _model.GetEffectiveContract(method);
             var site = DeclarationSite(method);
             foreach (var lockClass in contract.MayAcquireClasses)
@@ -452,7 +470,7 @@ namespace LockDiscipline.Analyzers.Summaries
                     var calls = new List<CallEdge>();
                     foreach (var call in summaries._facts[method].Calls)
                     {
-                        var declared = summaries.DeclaredMayAcquire(call.Target.OriginalDefinition)
+                        var declared = summaries.DeclaredMayAcquire(call.Target.OriginalDefinition, call.Site)
                             .Select(path => Extend(call.Target.OriginalDefinition, call, path, summaries._model.Construction))
                             .Where(path => path is not null).Select(path => path!).ToList();
                         var callee = summaries.NodeFor(call);
@@ -692,6 +710,11 @@ namespace LockDiscipline.Analyzers.Summaries
             var name = target.MethodKind == MethodKind.AnonymousFunction && target.ContainingSymbol is IMethodSymbol owner
                 ? "lambda in " + CalleeName(owner)
                 : CalleeName(target);
+            if (FrameworkModels.IsCompletionSource(PathBinder.MemberType(dispatch.Source)))
+            {
+                name += " after await " + dispatch.Source.Name + ".Task";
+            }
+
             var step = new ChainStep(name, target.Locations.FirstOrDefault() ?? Location.None);
             return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock };
         }
@@ -713,6 +736,8 @@ namespace LockDiscipline.Analyzers.Summaries
         private static (ValueRoot Root, string Suffix) MapRoot(IMethodSymbol callee, CallFact call, AcquisitionPath path, ConstructionState? construction)
             => path.Root.Kind switch
             {
+                // A callback run by the framework has its own frame: neither the source it was stored with nor the call's arguments.
+                _ when call.RunsStoredCallbacks => (ValueRoot.Other, string.Empty),
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
                 RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(path.SuffixFrame ?? callee.ContainingType, call.ReceiverPath, path.Suffix, construction), call.Caller),
@@ -746,6 +771,12 @@ namespace LockDiscipline.Analyzers.Summaries
                 return false;
             }
 
+            // Completing a source runs only what follows an await of its task.
+            if (call.ResumesAwaitOf is { } completionSource && !path.Conditions.ContainsKey(new AfterAwaitOf(completionSource)))
+            {
+                return false;
+            }
+
             // Only the fresh object's own locks are unseen: what its fields point to may be shared.
             if (root.Kind == RootKind.Fresh && suffix.Length == 0)
             {
@@ -758,7 +789,8 @@ namespace LockDiscipline.Analyzers.Summaries
                 suffix = string.Empty;
             }
 
-            foreach (var condition in path.Conditions)
+            // A callback the framework runs has conditions on its own parameters, which the framework passes, not this call.
+            foreach (var condition in call.RunsStoredCallbacks ? ImmutableDictionary<object, bool>.Empty : path.Conditions)
             {
                 switch (condition.Key)
                 {

@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace LockDiscipline.Analyzers.Model
+{
+    /// <summary>
+    /// What framework members do to locks and to user code while they hold them, where the compilation cannot see their bodies
+    /// (docs/framework-models.md):
+    /// <list type="bullet">
+    /// <item><c>Trace</c>'s and <c>TraceSource</c>'s output methods take the global trace lock and call every <c>TraceListener</c>
+    /// under it (the lock dotnet/winforms#1999 deadlocked on);</item>
+    /// <item><c>CancellationTokenSource.Cancel</c> runs the callbacks registered on its token inline, and disposing a
+    /// <c>CancellationTokenRegistration</c> waits for its callback when another thread is running it (microsoft/vs-threading#1000);</item>
+    /// <item>completing a <c>TaskCompletionSource</c> created without <c>RunContinuationsAsynchronously</c> runs the code after
+    /// <c>await tcs.Task</c> inline, under the completer's locks.</item>
+    /// </list>
+    /// </summary>
+    internal sealed class FrameworkModels
+    {
+        /// <summary>
+        /// <c>TraceInternal.critSec</c>: <c>Trace</c> and <c>TraceSource</c> hold it around every listener call while
+        /// <c>Trace.UseGlobalLock</c> is true (the default). A monitor, so re-entered freely by a listener that traces.
+        /// </summary>
+        public static readonly LockClass TraceLock = new(LockClass.FrameworkPrefix + "System.Diagnostics.TraceInternal.critSec", "Trace's global lock", null);
+
+        private static readonly HashSet<string> TraceOutput = new(StringComparer.Ordinal)
+        {
+            "Write", "WriteLine", "WriteIf", "WriteLineIf", "Fail", "Flush", "Close", "TraceInformation", "TraceWarning", "TraceError",
+        };
+
+        private static readonly HashSet<string> TraceSourceOutput = new(StringComparer.Ordinal)
+        {
+            "TraceEvent", "TraceData", "TraceInformation", "TraceTransfer", "Flush", "Close",
+        };
+
+        // The TraceListener members TraceInternal and TraceSource call while they hold the lock.
+        private static readonly HashSet<string> ListenerCallbacks = new(StringComparer.Ordinal)
+        {
+            "Write", "WriteLine", "Fail", "Flush", "Close", "TraceEvent", "TraceData", "TraceTransfer",
+        };
+
+        private static readonly HashSet<string> CompletionMethods = new(StringComparer.Ordinal)
+        {
+            "SetResult", "TrySetResult", "SetException", "TrySetException", "SetCanceled", "TrySetCanceled", "SetFromTask", "TrySetFromTask",
+        };
+
+        /// <summary>Whether <c>Trace.</c><paramref name="name"/> is an output method that takes the global trace lock.</summary>
+        public static bool IsTraceOutputName(string name) => TraceOutput.Contains(name);
+
+        /// <summary>Names a body must mention for a modelled call to be in it (for the relevance filter).</summary>
+        public static readonly IReadOnlyCollection<string> MethodNames = CompletionMethods.Concat(new[] { "Cancel", "TraceEvent", "TraceData", "TraceTransfer" }).ToArray();
+
+        private readonly ConcurrentDictionary<ISymbol, bool> _continuesInline = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Whether a call of <paramref name="method"/> at <paramref name="callSite"/> takes <see cref="TraceLock"/>: an output
+        /// method of <c>System.Diagnostics.Trace</c> or <c>TraceSource</c>, in a file where its <c>[Conditional]</c> symbol
+        /// (<c>TRACE</c>) is defined, so the compiler keeps the call.
+        /// </summary>
+        public static bool TakesTraceLock(IMethodSymbol method, Location callSite)
+        {
+            var type = method.ContainingType;
+            if (type is null || !IsDiagnosticsType(type) || method.IsStatic != (type.Name == "Trace"))
+            {
+                return false;
+            }
+
+            var names = type.Name switch
+            {
+                "Trace" => TraceOutput,
+                "TraceSource" => TraceSourceOutput,
+                _ => null,
+            };
+            return names is not null && names.Contains(method.Name) && ConditionsHold(method, callSite);
+        }
+
+        /// <summary>
+        /// Whether <paramref name="method"/> overrides a <c>TraceListener</c> member the framework calls under <see cref="TraceLock"/>:
+        /// its body runs with that lock held.
+        /// </summary>
+        public static bool RunsUnderTraceLock(IMethodSymbol method)
+        {
+            if (!method.IsOverride || !ListenerCallbacks.Contains(method.Name))
+            {
+                return false;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+            {
+                if (overridden.ContainingType is { Name: "TraceListener" } listener && IsDiagnosticsType(listener))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary><c>CancellationTokenSource.Cancel()</c> or <c>Cancel(bool)</c>: runs the token's callbacks before it returns.</summary>
+        public static bool IsCancel(IMethodSymbol method)
+            => method.Name == "Cancel" && KnownSymbols.IsThreadingType(method.ContainingType, "CancellationTokenSource");
+
+        /// <summary><c>CancellationToken.Register</c> (or <c>UnsafeRegister</c>): stores a callback that <c>Cancel</c> runs.</summary>
+        public static bool IsRegister(IMethodSymbol method)
+            => method.Name is "Register" or "UnsafeRegister" && KnownSymbols.IsThreadingType(method.ContainingType, "CancellationToken");
+
+        /// <summary>
+        /// <c>CancellationTokenRegistration.Dispose()</c>, also as a <c>using</c> calls it (<c>IDisposable.Dispose</c> on the
+        /// registration): waits for the callback if another thread is running it.
+        /// </summary>
+        public static bool IsRegistrationDispose(IMethodSymbol method, ITypeSymbol? receiverType)
+            => method.Name == "Dispose" && method.Parameters.IsEmpty
+               && KnownSymbols.IsThreadingType(method.ContainingType?.TypeKind == TypeKind.Interface ? receiverType : method.ContainingType, "CancellationTokenRegistration");
+
+        /// <summary>The <c>Token</c> property of a <c>CancellationTokenSource</c>.</summary>
+        public static bool IsSourceToken(IPropertySymbol property)
+            => property.Name == "Token" && KnownSymbols.IsThreadingType(property.ContainingType, "CancellationTokenSource");
+
+        /// <summary>A completion method of <c>TaskCompletionSource</c> or <c>TaskCompletionSource&lt;T&gt;</c>.</summary>
+        public static bool IsCompletion(IMethodSymbol method) => CompletionMethods.Contains(method.Name) && IsCompletionSource(method.ContainingType);
+
+        /// <summary>The <c>Task</c> property of a <c>TaskCompletionSource</c>.</summary>
+        public static bool IsCompletionTask(IPropertySymbol property) => property.Name == "Task" && IsCompletionSource(property.ContainingType);
+
+        public static bool IsCompletionSource(ITypeSymbol? type)
+            => type?.OriginalDefinition is INamedTypeSymbol { Name: "TaskCompletionSource", ContainingType: null } named
+               && named.ContainingNamespace is { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+        private static bool IsDiagnosticsType(INamedTypeSymbol type)
+            => type.ContainingType is null
+               && type.ContainingNamespace is { Name: "Diagnostics", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        private static bool ConditionsHold(IMethodSymbol method, Location callSite)
+        {
+            var symbols = method.GetAttributes()
+                .Where(a => a.AttributeClass is { Name: "ConditionalAttribute" } && a.ConstructorArguments.Length == 1)
+                .Select(a => a.ConstructorArguments[0].Value as string)
+                .ToList();
+            return symbols.Count == 0 || symbols.Any(s => s is not null && IsDefinedAt(callSite, s));
+        }
+
+        /// <summary>Whether a preprocessor symbol is defined at a position: the last <c>#define</c>/<c>#undef</c> before it, else the project's.</summary>
+        private static bool IsDefinedAt(Location site, string symbol)
+        {
+            if (site.SourceTree is not { } tree)
+            {
+                return false;
+            }
+
+            bool? byDirective = null;
+            static bool IsDefinition(DirectiveTriviaSyntax d) => d is DefineDirectiveTriviaSyntax or UndefDirectiveTriviaSyntax;
+            for (var directive = ((CSharpSyntaxNode)tree.GetRoot()).GetFirstDirective(IsDefinition); directive is not null; directive = directive.GetNextDirective(IsDefinition))
+            {
+                if (directive.SpanStart > site.SourceSpan.Start)
+                {
+                    break;
+                }
+
+                switch (directive)
+                {
+                    case DefineDirectiveTriviaSyntax define when define.Name.ValueText == symbol:
+                        byDirective = true;
+                        break;
+                    case UndefDirectiveTriviaSyntax undef when undef.Name.ValueText == symbol:
+                        byDirective = false;
+                        break;
+                }
+            }
+
+            return byDirective ?? (tree.Options is CSharpParseOptions options && options.PreprocessorSymbolNames.Contains(symbol));
+        }
+
+        /// <summary>
+        /// Whether completing the <c>TaskCompletionSource</c> in <paramref name="member"/> runs its awaiters' continuations inline:
+        /// a private field or property of one type, every value stored in it (its initializer and each assignment in the type's
+        /// declarations) a new source made without <c>RunContinuationsAsynchronously</c>. A source from anywhere else (a parameter, a
+        /// factory, a non-private member others may assign) is not known to, so nothing is run.
+        /// </summary>
+        public bool ContinuesInline(ISymbol member) => _continuesInline.GetOrAdd(member.OriginalDefinition, ComputeContinuesInline);
+
+        private static bool ComputeContinuesInline(ISymbol member)
+        {
+            if (member is not (IFieldSymbol or IPropertySymbol) || member.DeclaredAccessibility != Accessibility.Private || member.ContainingType is not { } type)
+            {
+                return false;
+            }
+
+            var stored = new List<ExpressionSyntax>();
+            foreach (var declaration in type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
+            {
+                foreach (var node in declaration.DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case VariableDeclaratorSyntax { Initializer.Value: var value } variable when variable.Identifier.ValueText == member.Name && variable.Parent?.Parent is FieldDeclarationSyntax:
+                            stored.Add(value);
+                            break;
+                        case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == member.Name:
+                            stored.Add(value);
+                            break;
+                        case AssignmentExpressionSyntax assignment when AssignedMember.NameOf(assignment.Left) == member.Name:
+                            stored.Add(assignment.Right);
+                            break;
+                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when AssignedMember.NameOf(argument.Expression) == member.Name:
+                            // Handed out by reference (Interlocked.Exchange(ref _tcs, ...)): whatever is stored there is not seen.
+                            return false;
+                    }
+                }
+            }
+
+            return stored.Count > 0 && stored.All(MakesInlineSource);
+        }
+
+        private static bool MakesInlineSource(ExpressionSyntax value)
+            => value is BaseObjectCreationExpressionSyntax creation
+               && (creation is ImplicitObjectCreationExpressionSyntax || creation is ObjectCreationExpressionSyntax { Type: var type } && type.ToString().Contains("TaskCompletionSource"))
+               && !creation.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == "RunContinuationsAsynchronously");
+    }
+
+    /// <summary>
+    /// A condition key of the facts of an async method: after an <c>await</c> of <see cref="Source"/>'s task, before any other
+    /// <c>await</c>. That is the code a completion of the source runs inline.
+    /// </summary>
+    internal sealed class AfterAwaitOf : IEquatable<AfterAwaitOf>
+    {
+        public AfterAwaitOf(ISymbol source) => Source = source.OriginalDefinition;
+
+        public ISymbol Source { get; }
+
+        public bool Equals(AfterAwaitOf? other) => other is not null && SymbolEqualityComparer.Default.Equals(Source, other.Source);
+
+        public override bool Equals(object? obj) => Equals(obj as AfterAwaitOf);
+
+        public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Source);
+    }
+}
