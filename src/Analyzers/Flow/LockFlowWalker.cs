@@ -882,8 +882,33 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             var root = LockRootOf(op, state);
-            accumulator.Add(state, EntryLocksReleased(state), root);
+            accumulator.Add(_method.IsAsync && IsAwaited(op) ? AtAnAwait(state) : state, EntryLocksReleased(state), root);
             return root;
+        }
+
+        /// <summary>
+        /// An acquisition awaited where it is made (<c>await sem.WaitAsync()</c>) happens at that await: when the lock is taken, the
+        /// method suspends and its caller, or the completer or canceller running it inline, goes on; it blocks no thread.
+        /// </summary>
+        private static LockState AtAnAwait(LockState state)
+        {
+            foreach (var resumed in state.Known.Keys.OfType<AfterAwaitOf>().ToList())
+            {
+                state = state.WithKnown(resumed, null);
+            }
+
+            return state.WithKnown(LockState.AwaitKey, true);
+        }
+
+        private static bool IsAwaited(IOperation op)
+        {
+            var parent = op.Parent;
+            while (parent is IConversionOperation or IParenthesizedOperation || parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" })
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IAwaitOperation;
         }
 
         private readonly Dictionary<IOperation, CallAccumulator> _waits = new();

@@ -80,7 +80,9 @@ namespace LockDiscipline.Analyzers.Summaries
         /// </summary>
         public bool Covers(AcquisitionPath other)
             => (Root.Kind == RootKind.Other || (Root.Equals(other.Root) && Suffix == other.Suffix && SymbolEqualityComparer.Default.Equals(SuffixFrame, other.SuffixFrame)))
-               && Conditions.All(c => other.Conditions.TryGetValue(c.Key, out var v) && v == c.Value);
+               && Conditions.All(c => other.Conditions.TryGetValue(c.Key, out var v) && v == c.Value)
+               // Being in the continuation of an await is what a completion runs, not a restriction: a path that is not does not cover one that is.
+               && other.Conditions.Keys.OfType<AfterAwaitOf>().All(Conditions.ContainsKey);
 
         /// <summary>
         /// The type whose member <see cref="Suffix"/> starts with, when it is not the summarised method's own: the implementation
@@ -771,8 +773,11 @@ namespace LockDiscipline.Analyzers.Summaries
                 return false;
             }
 
-            // Completing a source runs only what follows an await of its task.
-            if (call.ResumesAwaitOf is { } completionSource && !path.Conditions.ContainsKey(new AfterAwaitOf(completionSource)))
+            // Completing a source runs only what follows an await of its task; a callback run inline (an async lambda registered on a
+            // token) runs only its part before its first await, as a task nobody waits for does.
+            if (call.ResumesAwaitOf is { } completionSource
+                    ? !path.Conditions.ContainsKey(new AfterAwaitOf(completionSource))
+                    : call.RunsStoredCallbacks && call.Waits == WaitKind.None && path.Conditions.ContainsKey(LockState.AfterAwait))
             {
                 return false;
             }

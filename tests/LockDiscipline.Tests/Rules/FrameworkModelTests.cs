@@ -214,5 +214,49 @@ public sealed class GuiListener : TraceListener
     public void Report() { Trace.WriteLine(""report""); lock (_sync) { } }
 }
 ");
+
+        /// <summary>
+        /// A continuation (or an async callback) that awaits a lock the completer holds suspends and lets the completer go on, so
+        /// <c>await _sem.WaitAsync()</c> there is neither recursion nor order; a synchronous <c>_sem.Wait()</c> blocks the
+        /// completer's own thread on the semaphore it holds.
+        /// </summary>
+        [Fact]
+        public Task AnAwaitedAcquisitionInAContinuationSuspendsWhereAWaitBlocks()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+using System.Threading.Tasks;
+public sealed class Session
+{
+    private readonly SemaphoreSlim _sem = new SemaphoreSlim(1, 1);
+    private readonly object _gate = new object();
+    private readonly TaskCompletionSource<bool> _opened = new TaskCompletionSource<bool>();
+    private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+    public Session() { _cts.Token.Register(async () => { await _sem.WaitAsync(); _sem.Release(); lock (_gate) { } }); }
+    public async Task OpenAsync()
+    {
+        await _sem.WaitAsync();
+        try { _opened.TrySetResult(true); _cts.Cancel(); }
+        finally { _sem.Release(); }
+    }
+    public async Task SendAsync()
+    {
+        await _opened.Task;
+        await _sem.WaitAsync();
+        try { } finally { _sem.Release(); }
+    }
+    public void Blocking()
+    {
+        _sem.Wait();
+        try { _opened.TrySetResult(true); } finally { _sem.Release(); }
+    }
+    public async Task ReceiveAsync()
+    {
+        await _opened.Task;
+        _sem.Wait();
+        _sem.Release();
+    }
+}
+",
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 13, 15, 13, 41).WithSpan("File0.cs", 27, 23, 27, 35).WithSpan("File0.cs", 30, 9, 30, 20).WithSpan("File0.cs", 12, 15, 12, 31).WithMessage(@"'Session._sem' is acquired while already held (taken at File0.cs:12) and it is not recursive (via TrySetResult -> ReceiveAsync after await _opened.Task -> _sem.Wait())"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 25, 15, 25, 41).WithSpan("File0.cs", 27, 23, 27, 35).WithSpan("File0.cs", 30, 9, 30, 20).WithSpan("File0.cs", 24, 9, 24, 20).WithMessage(@"'Session._sem' is acquired while already held (taken at File0.cs:24) and it is not recursive (via TrySetResult -> ReceiveAsync after await _opened.Task -> _sem.Wait())"));
     }
 }
