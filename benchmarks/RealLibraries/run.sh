@@ -3,7 +3,8 @@
 # LockDiscipline package added through inject.targets. See README.md beside this file.
 #
 # usage: run.sh NAME [MODE [N]]
-#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet   (or lower case; "list" lists them)
+#   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
+#         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
 #         config    only add the package folder to the repository's nuget.config
@@ -71,6 +72,18 @@ lib() {
       REPO=dotnet/MQTTnet; COMMIT=14463d1ef9f1f119514185c1832905b91bff827d; NAME=MQTTnet
       PROJ=Source/MQTTnet/MQTTnet.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0 -p:GeneratePackageOnBuild=false);;
+    autofac)
+      REPO=autofac/Autofac; COMMIT=b7f65d61fcd650ac5850b05f83df1b5dbaaf8d27; NAME=Autofac
+      PROJ=src/Autofac/Autofac.csproj; TFM=net8.0
+      PROPS=();;   # a TargetFrameworks override would reach its source generator project too
+    litedb)
+      REPO=mbdavid/LiteDB; COMMIT=2cc00c7094a966b7912c321c1ff7a754433c6d14; NAME=LiteDB
+      PROJ=LiteDB/LiteDB.csproj; TFM=netstandard2.0
+      PROPS=(-p:TargetFrameworks=netstandard2.0);;   # net45 would need reference packs
+    reactive|rx|system.reactive)
+      REPO=dotnet/reactive; COMMIT=56b3e1e9bf3605a4e2bfe08b68c11291896363ab; NAME=reactive
+      PROJ=Rx.NET/Source/src/System.Reactive/System.Reactive.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;   # the Windows and UAP targets need their SDKs
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -78,7 +91,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }

@@ -170,6 +170,9 @@ namespace LockDiscipline.Analyzers.Flow
             var none = System.Array.Empty<LockEffect>();
             var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean
                 || (method.ReturnType is INamedTypeSymbol { Name: "Task", TypeArguments.Length: 1 } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
+            // A try-acquisition told to wait forever returns true whenever it returns: it is an acquisition that waits.
+            var untimed = WaitsForever(call);
+            var tryKind = untimed ? EffectKind.Acquire : EffectKind.TryAcquire;
 
             if (KnownSymbols.IsThreadingType(type, "Monitor"))
             {
@@ -184,8 +187,8 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
-                    "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag, isTry: true) },
-                    "TryEnter" => new[] { new LockEffect(EffectKind.TryAcquire, key, recursive: true) },
+                    "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag, isTry: !untimed) },
+                    "TryEnter" => new[] { new LockEffect(untimed ? EffectKind.Acquire : EffectKind.TryAcquire, key, recursive: true) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, key, recursive: true) },
                     _ => none,
                 };
@@ -208,7 +211,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
-                    "TryEnter" => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: true) },
+                    "TryEnter" => new[] { new LockEffect(tryKind, receiverKey, recursive: true) },
                     "EnterScope" => new[] { new LockEffect(EffectKind.GuardAcquire, receiverKey, recursive: true) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
                     _ => none,
@@ -224,7 +227,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                 return method.Name switch
                 {
-                    "Wait" or "WaitAsync" when returnsBool => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: false) },
+                    "Wait" or "WaitAsync" when returnsBool => new[] { new LockEffect(tryKind, receiverKey, recursive: false) },
                     "Wait" or "WaitAsync" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false) },
                     "Release" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
                     _ => none,
@@ -240,9 +243,9 @@ namespace LockDiscipline.Analyzers.Flow
                     "EnterReadLock" => new[] { Effect(EffectKind.Acquire, LockMode.Shared) },
                     "EnterUpgradeableReadLock" => new[] { Effect(EffectKind.Acquire, LockMode.Upgradeable) },
                     "EnterWriteLock" => new[] { Effect(EffectKind.Acquire, LockMode.Exclusive) },
-                    "TryEnterReadLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Shared) },
-                    "TryEnterUpgradeableReadLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Upgradeable) },
-                    "TryEnterWriteLock" => new[] { Effect(EffectKind.TryAcquire, LockMode.Exclusive) },
+                    "TryEnterReadLock" => new[] { Effect(tryKind, LockMode.Shared) },
+                    "TryEnterUpgradeableReadLock" => new[] { Effect(tryKind, LockMode.Upgradeable) },
+                    "TryEnterWriteLock" => new[] { Effect(tryKind, LockMode.Exclusive) },
                     "ExitReadLock" => new[] { Effect(EffectKind.Release, LockMode.Shared) },
                     "ExitUpgradeableReadLock" => new[] { Effect(EffectKind.Release, LockMode.Upgradeable) },
                     "ExitWriteLock" => new[] { Effect(EffectKind.Release, LockMode.Exclusive) },
@@ -255,7 +258,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "WaitOne" when call.Arguments.Length == 0 => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
-                    "WaitOne" => new[] { new LockEffect(EffectKind.TryAcquire, receiverKey, recursive: true) },
+                    "WaitOne" => new[] { new LockEffect(tryKind, receiverKey, recursive: true) },
                     "ReleaseMutex" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
                     _ => none,
                 };
@@ -267,7 +270,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag) },
-                    "TryEnter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag, isTry: true) },
+                    "TryEnter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false, flag, isTry: !untimed) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
                     _ => none,
                 };
@@ -275,5 +278,19 @@ namespace LockDiscipline.Analyzers.Flow
 
             return none;
         }
+
+        /// <summary>
+        /// A timeout argument that means "wait forever": <c>-1</c> (<c>Timeout.Infinite</c>) milliseconds, or
+        /// <c>Timeout.InfiniteTimeSpan</c> (LiteDB's <c>_indexLock.TryEnterReadLock(-1)</c>).
+        /// </summary>
+        private static bool WaitsForever(IInvocationOperation call)
+            => call.Arguments.Any(a => a.Parameter is { } parameter && (parameter.Type.SpecialType == SpecialType.System_Int32 || parameter.Type.Name == "TimeSpan")
+                && parameter.Name.IndexOf("timeout", System.StringComparison.OrdinalIgnoreCase) >= 0
+                && ValueResolver.StripConversions(a.Value) switch
+                {
+                    { ConstantValue: { HasValue: true, Value: -1 } } => true,
+                    IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType: var owner } } => KnownSymbols.IsThreadingType(owner, "Timeout"),
+                    _ => false,
+                });
     }
 }

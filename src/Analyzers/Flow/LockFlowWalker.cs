@@ -26,6 +26,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
         private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
+        private readonly Dictionary<IOperation, (HeldKey Key, Location Site)> _acquiredWithResult = new();
         private bool _sawInvalidCode;
 
         private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
@@ -204,6 +205,11 @@ namespace LockDiscipline.Analyzers.Flow
                 return pending.Effect.SuccessValue ? (acquired, state) : (state, acquired);
             }
 
+            if (_acquiredWithResult.TryGetValue(unwrapped, out var untimed))
+            {
+                return (state, state.Held.TryGetValue(untimed.Key, out var hold) && hold.AcquiredAt == untimed.Site ? state.Remove(untimed.Key) : state);
+            }
+
             if (value is IIsNullOperation isNull && _values.TieKeyOf(isNull.Operand) is { } guardKey
                 && state.Ties.TryGetValue(guardKey, out var guardTie) && guardTie.Kind == TieKind.Guard)
             {
@@ -253,8 +259,43 @@ namespace LockDiscipline.Analyzers.Flow
                 }
             }
 
+            // `_rwl.IsReadLockHeld`, `Monitor.IsEntered(o)`: the lock says whether this thread holds it (Clang's ASSERT_CAPABILITY).
+            // Where it does, it is held, by this method or by its caller (LiteDB's `if (_transaction.IsReadLockHeld) ExitReadLock()`);
+            // where it does not, nothing of it is.
+            if (HoldQuery(unwrapped) is { } query)
+            {
+                var known = state.Held.ContainsKey(query.Key);
+                var held = known ? state : state.Acquire(query.Key, query.Recursive, SiteOf(unwrapped), fromEntry: true);
+                return (held, known ? state.Remove(query.Key) : state);
+            }
+
             return (state, state);
         }
+
+        /// <summary>The lock a "does this thread hold it" query asks about, with the mode and re-entrancy of that hold.</summary>
+        private (HeldKey Key, bool Recursive)? HoldQuery(IOperation value)
+        {
+            (IOperation? Lock, LockMode Mode, bool Recursive)? query = value switch
+            {
+                IInvocationOperation { TargetMethod: { Name: "IsEntered", ContainingType: var monitor }, Arguments.Length: 1 } isEntered
+                    when KnownSymbols.IsThreadingType(monitor, "Monitor") => (isEntered.Arguments[0].Value, LockMode.Exclusive, true),
+                IPropertyReferenceOperation { Property: { Name: "IsHeldByCurrentThread", ContainingType: var type }, Instance: var instance }
+                    when KnownSymbols.IsThreadingType(type, "Lock") => (instance, LockMode.Exclusive, true),
+                IPropertyReferenceOperation { Property: { Name: var name, ContainingType: var type }, Instance: { } instance }
+                    when KnownSymbols.IsThreadingType(type, "ReaderWriterLockSlim") && ReaderWriterQueryMode(name) is { } mode
+                    => (instance, mode, _values.ClassOf(instance).Symbol is { } member && _model.LockTypes.IsRecursiveReaderWriterLock(member)),
+                _ => null,
+            };
+            return query is { Lock: { } locked } found ? (new HeldKey(_values.ClassOf(locked), _values.PathOf(locked), found.Mode), found.Recursive) : null;
+        }
+
+        private static LockMode? ReaderWriterQueryMode(string property) => property switch
+        {
+            "IsReadLockHeld" => LockMode.Shared,
+            "IsUpgradeableReadLockHeld" => LockMode.Upgradeable,
+            "IsWriteLockHeld" => LockMode.Exclusive,
+            _ => null,
+        };
 
         /// <summary>The local that <c>Interlocked.CompareExchange(ref f, local, null)</c> offers, when that is the call.</summary>
         private ILocalSymbol? PublishedByCompareExchange(IOperation operand)
@@ -542,6 +583,11 @@ namespace LockDiscipline.Analyzers.Flow
                         if (effect.TakenFlag is not null && _values.TieKeyOf(effect.TakenFlag) is { } flag)
                         {
                             state = state.WithTie(flag, new Tie(TieKind.TakenFlag, effect.Key, effect.Recursive, site));
+                        }
+                        else if (!invocation.TargetMethod.ReturnsVoid)
+                        {
+                            // `TryEnterWriteLock(-1)` returns true whenever it returns: its false branch is dead, taken as not holding.
+                            _acquiredWithResult[invocation] = (effect.Key, site);
                         }
 
                         break;

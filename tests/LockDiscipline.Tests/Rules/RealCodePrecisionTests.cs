@@ -1178,5 +1178,52 @@ public sealed class HalfWrapper
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 16, 55, 16, 60).WithSpan("File0.cs", 16, 27, 16, 41).WithSpan("File0.cs", 17, 42, 17, 56).WithMessage(@"Lock-order cycle AwaitableMutex._mutex -> Bridge._gate -> AwaitableMutex._mutex: 'Bridge._gate' is acquired while 'AwaitableMutex._mutex' is held here, and elsewhere 'AwaitableMutex._mutex' is acquired while 'Bridge._gate' is held at File0.cs:17 in Inner"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 42, 17, 56).WithSpan("File0.cs", 17, 33, 17, 38).WithSpan("File0.cs", 16, 55, 16, 60).WithMessage(@"Lock-order cycle Bridge._gate -> AwaitableMutex._mutex -> Bridge._gate: 'AwaitableMutex._mutex' is acquired while 'Bridge._gate' is held here, and elsewhere 'Bridge._gate' is acquired while 'AwaitableMutex._mutex' is held at File0.cs:16 in Outer"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 22, 30, 22, 46).WithMessage(@"'_mutex' is released here but is not held on any path to this point (if 'Release' releases what its caller took, say so with [Releases(""_mutex"")])"));
+
+        /// <summary>
+        /// LiteDB's <c>_indexLock.TryEnterReadLock(-1)</c> with its result ignored: a try told to wait forever (<c>-1</c>, <c>Timeout.Infinite</c>,
+        /// <c>Timeout.InfiniteTimeSpan</c>) returns true whenever it returns, so it holds the lock and waits like <c>EnterReadLock</c>, and orders.
+        /// A timed try with its result ignored releases what it may not hold, and a try with timeout 0 never waits.
+        /// </summary>
+        [Fact]
+        public Task ATryAcquisitionToldToWaitForeverIsAnAcquisition()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Store
+{
+    private readonly ReaderWriterLockSlim _rwl = new ReaderWriterLockSlim();
+    private readonly object _gate = new object();
+    private int _v;
+    public int Read() { _rwl.TryEnterReadLock(-1); try { return _v; } finally { _rwl.ExitReadLock(); } }
+    public void Write() { _rwl.TryEnterWriteLock(Timeout.Infinite); try { _v++; } finally { _rwl.ExitWriteLock(); } }
+    public void Timed() { _rwl.TryEnterReadLock(10); try { _v++; } finally { _rwl.ExitReadLock(); } }
+    public void Publish() { lock (_gate) { if (_rwl.TryEnterWriteLock(Timeout.InfiniteTimeSpan)) { _rwl.ExitWriteLock(); } } }
+    public void Poll() { lock (_gate) { if (_rwl.TryEnterWriteLock(0)) { _rwl.ExitWriteLock(); } } }
+    public void Flush() { _rwl.EnterWriteLock(); try { lock (_gate) { } } finally { _rwl.ExitWriteLock(); } }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 9, 78, 9, 97).WithMessage(@"'_rwl' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 48, 10, 96).WithSpan("File0.cs", 10, 35, 10, 40).WithSpan("File0.cs", 12, 62, 12, 67).WithMessage(@"Lock-order cycle Store._gate -> Store._rwl -> Store._gate: 'Store._rwl' is acquired while 'Store._gate' is held here, and elsewhere 'Store._gate' is acquired while 'Store._rwl' is held at File0.cs:12 in Flush"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 12, 62, 12, 67).WithSpan("File0.cs", 12, 27, 12, 48).WithSpan("File0.cs", 10, 48, 10, 96).WithMessage(@"Lock-order cycle Store._rwl -> Store._gate -> Store._rwl: 'Store._gate' is acquired while 'Store._rwl' is held here, and elsewhere 'Store._rwl' is acquired while 'Store._gate' is held at File0.cs:10 in Publish"));
+
+        /// <summary>
+        /// LiteDB's <c>ExitTransaction</c>: <c>if (_transaction.IsReadLockHeld) ExitReadLock()</c> releases what the caller took, which the lock
+        /// itself vouches for (Clang's ASSERT_CAPABILITY); so does <c>Monitor.IsEntered</c>. An unchecked release of the caller's lock is still reported.
+        /// </summary>
+        [Fact]
+        public Task AskingTheLockWhetherThisThreadHoldsItIsHoldingIt()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class Transactions
+{
+    private readonly ReaderWriterLockSlim _transaction = new ReaderWriterLockSlim();
+    private readonly object _gate = new object();
+    public void ExitTransaction()
+    {
+        if (_transaction.IsWriteLockHeld) return;
+        if (_transaction.IsReadLockHeld) { _transaction.ExitReadLock(); }
+    }
+    public void Leave() { if (Monitor.IsEntered(_gate)) Monitor.Exit(_gate); }
+    public void Unchecked() { _transaction.ExitWriteLock(); }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 12, 31, 12, 59).WithMessage(@"'_transaction' is released here but is not held on any path to this point (if 'Unchecked' releases what its caller took, say so with [Releases(""_transaction"")])"));
     }
 }
