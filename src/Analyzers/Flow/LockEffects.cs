@@ -128,10 +128,12 @@ namespace LockDiscipline.Analyzers.Flow
         {
             var effects = new List<LockEffect>();
             var guard = model.LockTypes.IsScopedGuard(call.TargetMethod.ReturnType);
+            var takenFlag = contract.TakenFlag is { } flag ? ValueResolver.ArgumentFor(call, flag) : null;
             foreach (var entry in contract.Acquires)
             {
                 var key = KeyOf(entry, call, values);
-                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
+                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, entry.Recursive ?? model.LockTypes.IsAnnotatedRecursive(key.Class), takenFlag,
+                    isTry: takenFlag is not null && contract.TakenFlagIsTry, affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
             }
 
             foreach (var entry in contract.TryAcquires)

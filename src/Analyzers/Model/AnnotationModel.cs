@@ -86,6 +86,18 @@ namespace LockDiscipline.Analyzers.Model
             };
         }
 
+        /// <summary>A helper that takes a parameter's monitor with a taken flag the caller passes by reference (Autofac's <c>EnterServiceInfoLock</c>).</summary>
+        private static MethodContract Inferred(FlaggedAcquire flagged)
+        {
+            var bound = new BoundLock(PathRoot.Parameter, flagged.Lock, null, ImmutableArray<ISymbol>.Empty, flagged.Lock.Name);
+            return new MethodContract
+            {
+                Acquires = ImmutableArray.Create(new LockContractEntry(bound, LockMode.Exclusive, 0, null) { Recursive = true }),
+                TakenFlag = flagged.Flag,
+                TakenFlagIsTry = flagged.IsTry,
+            };
+        }
+
         /// <summary>Which annotated lock primitives must be released by the thread that took them.</summary>
         public ThreadAffinities ThreadAffinities { get; }
 
@@ -228,7 +240,9 @@ namespace LockDiscipline.Analyzers.Model
             // Most methods a body calls carry no annotation: answer those without building anything.
             if (!AttributesOf(method).Any(KnownSymbols.IsOurs) && !method.Parameters.Any(p => p.GetAttributes().Any(KnownSymbols.IsOurs)))
             {
-                return Wrappers.Of(method) is { } wrapper ? Inferred(method, wrapper) : MethodContract.Empty;
+                return Wrappers.Of(method) is { } wrapper ? Inferred(method, wrapper)
+                    : Wrappers.FlaggedOf(method) is { } flagged ? Inferred(flagged)
+                    : MethodContract.Empty;
             }
 
             var acquires = ImmutableArray.CreateBuilder<LockContractEntry>();

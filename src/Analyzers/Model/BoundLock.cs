@@ -98,5 +98,8 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>For <c>[TryAcquires]</c>: the return value that means the lock was taken.</summary>
         public bool? SuccessValue { get; }
+
+        /// <summary>Whether the lock is re-entrant, when the contract was inferred from a BCL lock (a monitor); else its annotation says.</summary>
+        public bool? Recursive { get; init; }
     }
 }

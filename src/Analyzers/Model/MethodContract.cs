@@ -47,6 +47,15 @@ namespace LockDiscipline.Analyzers.Model
 
         public ImmutableArray<IParameterSymbol> ConsumesRef { get; init; } = ImmutableArray<IParameterSymbol>.Empty;
 
+        /// <summary>
+        /// The <c>ref bool</c> parameter the acquisition sets when it takes the lock, as <c>Monitor.Enter(o, ref taken)</c> does
+        /// (an inferred wrapper of that call); the caller releases only where it is true.
+        /// </summary>
+        public IParameterSymbol? TakenFlag { get; init; }
+
+        /// <summary>With <see cref="TakenFlag"/>: the acquisition may give up (<c>Monitor.TryEnter(o, timeout, ref taken)</c>), so it never waits.</summary>
+        public bool TakenFlagIsTry { get; init; }
+
         /// <summary>The body implements a lock primitive: it is not checked and calls to it do exactly what the contract says.</summary>
         public bool IsLockPrimitive => !Acquires.IsEmpty || !Releases.IsEmpty || !TryAcquires.IsEmpty || !Waits.IsEmpty;
 

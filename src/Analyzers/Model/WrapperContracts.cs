@@ -32,6 +32,23 @@ namespace LockDiscipline.Analyzers.Model
         public LockMode Mode { get; }
     }
 
+    /// <summary>A helper that enters the monitor of parameter <see cref="Lock"/> and sets its <c>ref bool</c> parameter <see cref="Flag"/>.</summary>
+    internal sealed class FlaggedAcquire
+    {
+        public FlaggedAcquire(IParameterSymbol lockParameter, IParameterSymbol flag, bool isTry)
+        {
+            Lock = lockParameter;
+            Flag = flag;
+            IsTry = isTry;
+        }
+
+        public IParameterSymbol Lock { get; }
+
+        public IParameterSymbol Flag { get; }
+
+        public bool IsTry { get; }
+    }
+
     /// <summary>
     /// The contracts of small wrapper primitives, inferred as <c>[ReturnsRef]</c> is for get wrappers: a method whose whole body is
     /// one acquisition, try-acquisition or release of a lock of its own object (<c>Release() => _mutex.Release()</c>,
@@ -85,6 +102,64 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             return builder.ToImmutable();
+        }
+
+        private readonly ConcurrentDictionary<IMethodSymbol, FlaggedAcquire?> _flagged = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// A helper whose only lock operations are <c>Monitor.Enter(p, ref taken)</c> (or <c>TryEnter(p, .., ref taken)</c>) on one
+        /// parameter <c>p</c>, with <c>taken</c> its own <c>ref bool</c> parameter (Autofac's <c>EnterServiceInfoLock</c>, which times
+        /// the wait when metrics are on): a call is that acquisition, on the argument, with the caller's flag. On whatever path it
+        /// takes, the flag says whether the monitor was entered, so the caller's <c>finally { if (taken) Monitor.Exit(p); }</c>
+        /// balances it.
+        /// </summary>
+        public FlaggedAcquire? FlaggedOf(IMethodSymbol method)
+            => method.MethodKind == MethodKind.Ordinary && method.Parameters.Any(IsRefBool) && method.Parameters.Any(p => p.RefKind == RefKind.None && !p.Type.IsValueType)
+                ? _flagged.GetOrAdd(KeyOf(method), ClassifyFlagged)
+                : null;
+
+        private static bool IsRefBool(IParameterSymbol parameter) => parameter.RefKind == RefKind.Ref && parameter.Type.SpecialType == SpecialType.System_Boolean;
+
+        private FlaggedAcquire? ClassifyFlagged(IMethodSymbol method)
+        {
+            if (BodyDeclaration(method) is not { } syntax
+                || !syntax.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText is "Enter" or "TryEnter")
+                || syntax.DescendantNodes().Any(n => n is LockStatementSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax))
+            {
+                return null;
+            }
+
+#pragma warning disable RS1030 // Methods with a ref bool parameter that name Monitor.Enter, once each per compilation.
+            var body = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax);
+#pragma warning restore RS1030
+            FlaggedAcquire? found = null;
+            foreach (var call in body?.Descendants().OfType<IInvocationOperation>() ?? Enumerable.Empty<IInvocationOperation>())
+            {
+                var target = call.TargetMethod;
+                if (!_lockTypes.IsLockType(target.ContainingType) && !KnownSymbols.IsThreadingType(target.ContainingType, "Monitor"))
+                {
+                    continue;
+                }
+
+                if (!KnownSymbols.IsThreadingType(target.ContainingType, "Monitor") || target.Name is not ("Enter" or "TryEnter")
+                    || Flow.ValueResolver.StripConversions(call.Arguments.First(a => a.Parameter?.Ordinal == 0).Value) is not IParameterReferenceOperation { Parameter: var locked }
+                    || call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value is not IParameterReferenceOperation { Parameter: var flag }
+                    || !IsRefBool(flag))
+                {
+                    // Any other lock operation: not a plain acquisition helper.
+                    return null;
+                }
+
+                var isTry = target.Name == "TryEnter";
+                if (found is not null && (!SymbolEqualityComparer.Default.Equals(found.Lock, locked) || !SymbolEqualityComparer.Default.Equals(found.Flag, flag) || found.IsTry != isTry))
+                {
+                    return null;
+                }
+
+                found ??= new FlaggedAcquire(locked, flag, isTry);
+            }
+
+            return found;
         }
 
         /// <summary>Callers bind a partial method to its definition part; the body is in its implementation part.</summary>

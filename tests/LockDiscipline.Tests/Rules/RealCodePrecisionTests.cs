@@ -1225,5 +1225,70 @@ public sealed class Transactions
 }
 ",
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 12, 31, 12, 59).WithMessage(@"'_transaction' is released here but is not held on any path to this point (if 'Unchecked' releases what its caller took, say so with [Releases(""_transaction"")])"));
+
+        /// <summary>
+        /// Autofac's <c>EnterServiceInfoLock(info, name, ref lockTaken)</c>: a helper whose only lock operation is
+        /// <c>Monitor.Enter(info, ref lockTaken)</c> on its own parameters (on either branch of a metrics switch) is that acquisition at each
+        /// call, on the argument, with the caller's flag: the caller's <c>finally { if (lockTaken) Monitor.Exit(info); }</c> balances it,
+        /// it orders, and a caller that never releases leaks.
+        /// </summary>
+        [Fact]
+        public Task AHelperThatEntersAParametersMonitorWithTheCallersTakenFlagIsThatAcquisition()
+            => Verify.AnalyzerAsync(@"using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading;
+public sealed class Info { public int Depth; }
+public sealed class Tracker
+{
+    public static bool MetricsEnabled;
+    private readonly ConcurrentDictionary<string, Info> _infos = new ConcurrentDictionary<string, Info>();
+    private readonly object _gate = new object();
+    private static void EnterInfoLock(Info info, string name, ref bool lockTaken)
+    {
+        if (MetricsEnabled)
+        {
+            var wait = Stopwatch.StartNew();
+            Monitor.Enter(info, ref lockTaken);
+            Record(name, wait.Elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            Monitor.Enter(info, ref lockTaken);
+        }
+    }
+    private static void Record(string name, double ms) { }
+    public void Initialize(string name)
+    {
+        var info = _infos.GetOrAdd(name, _ => new Info());
+        var lockTaken = false;
+        try
+        {
+            EnterInfoLock(info, name, ref lockTaken);
+            info.Depth++;
+        }
+        finally
+        {
+            if (lockTaken) Monitor.Exit(info);
+        }
+    }
+    public void Nested(string name)
+    {
+        var info = _infos.GetOrAdd(name, _ => new Info());
+        var lockTaken = false;
+        try { EnterInfoLock(info, name, ref lockTaken); lock (_gate) { } }
+        finally { if (lockTaken) Monitor.Exit(info); }
+    }
+    public void Reverse(string name) { lock (_gate) { Initialize(name); } }
+    public void Forgets(string name)
+    {
+        var info = _infos.GetOrAdd(name, _ => new Info());
+        var lockTaken = false;
+        EnterInfoLock(info, name, ref lockTaken);
+    }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 42, 63, 42, 68).WithSpan("File0.cs", 42, 15, 42, 55).WithSpan("File0.cs", 45, 55, 45, 71).WithMessage(@"Lock-order cycle Tracker._infos[] -> Tracker._gate -> Tracker._infos[]: 'Tracker._gate' is acquired while 'Tracker._infos[]' is held here, and elsewhere 'Tracker._infos[]' is acquired while 'Tracker._gate' is held at File0.cs:45 in Reverse (via Initialize -> EnterInfoLock(info, name, ref lockTaken))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 45, 55, 45, 71).WithSpan("File0.cs", 30, 13, 30, 53).WithSpan("File0.cs", 45, 46, 45, 51).WithSpan("File0.cs", 42, 63, 42, 68).WithMessage(@"Lock-order cycle Tracker._gate -> Tracker._infos[] -> Tracker._gate: 'Tracker._infos[]' is acquired while 'Tracker._gate' is held here (via Initialize -> EnterInfoLock(info, name, ref lockTaken)), and elsewhere 'Tracker._gate' is acquired while 'Tracker._infos[]' is held at File0.cs:42 in Nested"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 50, 9, 50, 49).WithMessage(@"'info' is acquired here and is still held on some path out of 'Forgets' (at the end of the method)"));
     }
 }
