@@ -83,7 +83,7 @@ lib() {
     reactive|rx|system.reactive)
       REPO=dotnet/reactive; COMMIT=56b3e1e9bf3605a4e2bfe08b68c11291896363ab; NAME=reactive
       PROJ=Rx.NET/Source/src/System.Reactive/System.Reactive.csproj; TFM=net8.0
-      PROPS=(-p:TargetFrameworks=net8.0);;   # the Windows and UAP targets need their SDKs
+      PROPS=(-p:TargetFrameworks=net8.0 -p:LangVersion=14.0);;   # the Windows and UAP targets need their SDKs; its code needs C# 14
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME

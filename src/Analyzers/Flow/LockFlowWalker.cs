@@ -1236,6 +1236,7 @@ namespace LockDiscipline.Analyzers.Flow
                     // A local function runs on the caller's `this`.
                     ReceiverPath = op is IObjectCreationOperation ? null : IsLocalFunctionOnThis(target) ? "this" : _values.PathOf(ValueResolver.ReceiverOf(op)),
                     ReceiverConstruction = construction,
+                    ReceiverType = ValueResolver.ReceiverOf(op) is { } receiver ? _values.Unwrap(receiver).Type : null,
                     ArgumentPaths = argumentPaths.All(p => p is null) ? ImmutableArray<string?>.Empty : argumentPaths,
                 };
                 RecordDelegateArguments(op, target);
@@ -1618,6 +1619,8 @@ namespace LockDiscipline.Analyzers.Flow
 
             public IMethodSymbol? ReceiverConstruction { get; init; }
 
+            public ITypeSymbol? ReceiverType { get; init; }
+
             public ImmutableArray<string?> ArgumentPaths { get; init; }
             private ValueRoot? _receiver;
             private ImmutableArray<ValueRoot> _arguments;
@@ -1661,6 +1664,7 @@ namespace LockDiscipline.Analyzers.Flow
                     Caller = Caller,
                     DelegateSource = _delegateSource,
                     ReceiverPath = ReceiverPath,
+                    ReceiverType = ReceiverType,
                     ArgumentPaths = ArgumentPaths,
                     ReceiverConstruction = _receiver?.Kind == RootKind.Fresh ? ReceiverConstruction : null,
                 };

@@ -154,6 +154,9 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         public IMethodSymbol? ReceiverConstruction { get; init; }
 
+        /// <summary>The receiver's static type, for an instance call (its inherited bodies' calls on <c>this</c> dispatch by it).</summary>
+        public ITypeSymbol? ReceiverType { get; init; }
+
         /// <summary>The receiver as a path in this method's frame (<c>this.WrappedTarget</c>), when it can be named.</summary>
         public string? ReceiverPath { get; init; }
 

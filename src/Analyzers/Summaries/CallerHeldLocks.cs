@@ -27,7 +27,7 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // A closed method the compilation never calls (an override of a hook nothing calls any more) never runs, so it
                 // constrains its callees not at all: it stays "every lock", as the greatest fixpoint starts.
-                if (IsClosedToOutsideCallers(method.Node.Method, usedAsValue) && CallSites(calls, method.Node) is { } list)
+                if (method.Node.Receiver is null && IsClosedToOutsideCallers(method.Node.Method, usedAsValue) && CallSites(calls, method.Node.Method) is { } list)
                 {
                     sites[method.Node.Method] = list;
                 }
@@ -40,7 +40,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 entry[method] = null;
             }
 
-            var order = calls.Methods.Select(m => m.Node.Method).Where(sites.ContainsKey).ToList();
+            var order = calls.Methods.Where(m => m.Node.Receiver is null).Select(m => m.Node.Method).Where(sites.ContainsKey).ToList();
             for (var changed = true; changed;)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -117,15 +117,10 @@ namespace LockDiscipline.Analyzers.Summaries
         /// Every call site that may run the body: direct calls, and calls of members it overrides through their dispatch nodes.
         /// Null when a stored callback's invocation may run it (from wherever the delegate is invoked: callers unknown).
         /// </summary>
-        private static List<(IMethodSymbol Caller, CallFact Call)>? CallSites(LockSummaries.CallGraph calls, LockSummaries.SummaryNode body)
+        private static List<(IMethodSymbol Caller, CallFact Call)>? CallSites(LockSummaries.CallGraph calls, IMethodSymbol body)
         {
             var found = new List<(IMethodSymbol, CallFact)>();
-            if (!calls.Readers.TryGetValue(body, out var readers))
-            {
-                return found;
-            }
-
-            foreach (var (reader, call) in readers)
+            foreach (var (reader, call) in calls.ReadersOfBody(body))
             {
                 if (call is not null)
                 {

@@ -116,6 +116,7 @@ namespace LockDiscipline.Analyzers.Summaries
             MaxDepth = maxDepth;
             IndexImplementations();
             IndexCallbacks();
+            IndexThisSensitive();
             var calls = CallGraph.Build(this, cancellationToken);
             _callerHeld = CallerHeldLocks.Infer(calls, usedAsValue ?? (_ => true), cancellationToken);
             // Bodies walked again with what their callers hold (facts replaced in place) have new call facts.
@@ -173,7 +174,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// compilation, one dispatch node that joins them all (so N call sites and M implementations cost N + M, not N * M);
         /// otherwise the method's own body.
         /// </summary>
-        private SummaryNode? NodeFor(CallFact call)
+        private SummaryNode? NodeFor(CallFact call, INamedTypeSymbol? thisType = null)
         {
             var target = call.Target.OriginalDefinition;
             // A callback is followed where its invoker holds a lock around the invocation (the deadlock shape: a handler run under
@@ -200,10 +201,80 @@ namespace LockDiscipline.Analyzers.Summaries
                     return null;
                 }
 
-                return new SummaryNode(target, dispatch: true, DispatchReceiver(receiver, target));
+                // In a body summarised for a subtype's receiver, `this.Hook()` runs that subtype's hook.
+                return new SummaryNode(target, dispatch: true, DispatchReceiver(call.ReceiverPath == "this" && thisType is not null ? thisType : receiver, target));
             }
 
-            return _facts.ContainsKey(target) ? new SummaryNode(target, dispatch: false) : null;
+            if (!_facts.ContainsKey(target))
+            {
+                return null;
+            }
+
+            var receiverType = call.ReceiverPath == "this" ? thisType ?? call.Caller?.ContainingType : call.ReceiverType as INamedTypeSymbol;
+            return Body(target, receiverType);
+        }
+
+        /// <summary>
+        /// The summary node of a body run on a receiver of static type <paramref name="receiverType"/>: of its own when the method is
+        /// inherited from a base type and its calls on <c>this</c> dispatch to virtual members (the dispose pattern's
+        /// <c>Dispose() =&gt; Dispose(true)</c>, a base sink's <c>ForwardOnError</c> calling <c>Dispose</c>): there they reach only
+        /// the overrides a receiver of that type can have, not every subtype's.
+        /// </summary>
+        private SummaryNode Body(IMethodSymbol method, INamedTypeSymbol? receiverType)
+            => receiverType is not null && !method.IsStatic && _thisSensitive.Contains(method) && method.ContainingType is { } declaring
+               && !SymbolEqualityComparer.Default.Equals(receiverType.OriginalDefinition, declaring.OriginalDefinition) && IsSameOrSubtype(receiverType, declaring.OriginalDefinition)
+                ? new SummaryNode(method, dispatch: false, receiverType.OriginalDefinition)
+                : new SummaryNode(method, dispatch: false);
+
+        private readonly HashSet<IMethodSymbol> _thisSensitive = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// Instance methods whose calls on <c>this</c> reach a virtual member with implementations here, directly or through other
+        /// such methods: their summaries depend on the receiver's type (<see cref="Body"/>).
+        /// </summary>
+        private void IndexThisSensitive()
+        {
+            var callersOnThis = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            var work = new Queue<IMethodSymbol>();
+            foreach (var pair in _facts)
+            {
+                if (pair.Key.IsStatic)
+                {
+                    continue;
+                }
+
+                foreach (var call in pair.Value.Calls.Where(c => c.ReceiverPath == "this" && c.Waits == WaitKind.None && !c.RunsStoredCallbacks))
+                {
+                    var target = call.Target.OriginalDefinition;
+                    if (call.VirtualReceiver is not null && _implementations.ContainsKey(target))
+                    {
+                        if (_thisSensitive.Add(pair.Key))
+                        {
+                            work.Enqueue(pair.Key);
+                        }
+                    }
+                    else if (_facts.ContainsKey(target))
+                    {
+                        if (!callersOnThis.TryGetValue(target, out var callers))
+                        {
+                            callersOnThis[target] = callers = new List<IMethodSymbol>();
+                        }
+
+                        callers.Add(pair.Key);
+                    }
+                }
+            }
+
+            while (work.Count > 0)
+            {
+                if (callersOnThis.TryGetValue(work.Dequeue(), out var callers))
+                {
+                    foreach (var caller in callers.Where(_thisSensitive.Add))
+                    {
+                        work.Enqueue(caller);
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -465,42 +536,74 @@ namespace LockDiscipline.Analyzers.Summaries
                 var readers = new Dictionary<SummaryNode, List<(SummaryNode Reader, CallFact? Call)>>();
                 var dispatch = new OrderedNodes();
                 var methods = new List<MethodNode>();
+                var built = new HashSet<SummaryNode>();
+                var variants = new Queue<SummaryNode>();
                 foreach (var method in summaries._facts.Keys.OrderBy(SortKey, System.StringComparer.Ordinal))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var node = new SummaryNode(method, dispatch: false);
-                    var calls = new List<CallEdge>();
-                    foreach (var call in summaries._facts[method].Calls)
-                    {
-                        var declared = summaries.DeclaredMayAcquire(call.Target.OriginalDefinition, call.Site)
-                            .Select(path => Extend(call.Target.OriginalDefinition, call, path, summaries._model.Construction))
-                            .Where(path => path is not null).Select(path => path!).ToList();
-                        var callee = summaries.NodeFor(call);
-                        if (callee is { } target)
-                        {
-                            if (target.Dispatch && !dispatch.ContainsKey(target))
-                            {
-                                dispatch[target] = target.Source is { } source ? summaries._callbacks[source] : summaries.Reachable(target.Method, target.Receiver).ToList();
-                            }
+                    BuildBody(new SummaryNode(method, dispatch: false));
+                }
 
-                            AddReader(target, node, call);
-                        }
-
-                        calls.Add(new CallEdge(call, callee, declared));
-                    }
-
-                    methods.Add(new MethodNode(node, summaries._facts[method], calls));
+                // Bodies summarised for a subtype's receiver, in the order calls first asked for them (deterministic).
+                while (variants.Count > 0)
+                {
+                    BuildBody(variants.Dequeue());
                 }
 
                 foreach (var pair in dispatch)
                 {
                     foreach (var implementation in pair.Value)
                     {
-                        AddReader(new SummaryNode(implementation, dispatch: false), pair.Key, null);
+                        AddReader(summaries.Body(implementation, pair.Key.Receiver), pair.Key, null);
                     }
                 }
 
                 return new CallGraph(methods, dispatch, readers);
+
+                void BuildBody(SummaryNode node)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!built.Add(node))
+                    {
+                        return;
+                    }
+
+                    var facts = summaries._facts[node.Method];
+                    var calls = new List<CallEdge>();
+                    foreach (var call in facts.Calls)
+                    {
+                        var declared = summaries.DeclaredMayAcquire(call.Target.OriginalDefinition, call.Site)
+                            .Select(path => Extend(call.Target.OriginalDefinition, call, path, summaries._model.Construction))
+                            .Where(path => path is not null).Select(path => path!).ToList();
+                        var callee = summaries.NodeFor(call, node.Receiver);
+                        if (callee is { } target)
+                        {
+                            if (target.Dispatch && !dispatch.ContainsKey(target))
+                            {
+                                var reachable = target.Source is { } source ? summaries._callbacks[source] : summaries.Reachable(target.Method, target.Receiver).ToList();
+                                dispatch[target] = reachable;
+                                foreach (var implementation in reachable)
+                                {
+                                    Enqueue(summaries.Body(implementation, target.Receiver));
+                                }
+                            }
+
+                            Enqueue(target);
+                            AddReader(target, node, call);
+                        }
+
+                        calls.Add(new CallEdge(call, callee, declared));
+                    }
+
+                    methods.Add(new MethodNode(node, facts, calls));
+                }
+
+                void Enqueue(SummaryNode target)
+                {
+                    if (!target.Dispatch && target.Receiver is not null && !built.Contains(target))
+                    {
+                        variants.Enqueue(target);
+                    }
+                }
 
                 void AddReader(SummaryNode node, SummaryNode reader, CallFact? call)
                 {
@@ -511,6 +614,30 @@ namespace LockDiscipline.Analyzers.Summaries
 
                     list.Add((reader, call));
                 }
+            }
+
+            private Dictionary<IMethodSymbol, List<SummaryNode>>? _bodies;
+
+            /// <summary>Who reads a method's body, through its own node and the nodes that summarise it for subtypes' receivers.</summary>
+            public IEnumerable<(SummaryNode Reader, CallFact? Call)> ReadersOfBody(IMethodSymbol method)
+            {
+                if (_bodies is null)
+                {
+                    _bodies = new Dictionary<IMethodSymbol, List<SummaryNode>>(SymbolEqualityComparer.Default);
+                    foreach (var node in Methods.Select(m => m.Node))
+                    {
+                        if (!_bodies.TryGetValue(node.Method, out var list))
+                        {
+                            _bodies[node.Method] = list = new List<SummaryNode>();
+                        }
+
+                        list.Add(node);
+                    }
+                }
+
+                return _bodies.TryGetValue(method, out var nodes)
+                    ? nodes.SelectMany(n => Readers.TryGetValue(n, out var list) ? list : Enumerable.Empty<(SummaryNode, CallFact?)>())
+                    : Enumerable.Empty<(SummaryNode, CallFact?)>();
             }
         }
 

@@ -141,5 +141,38 @@ public class C
 ",
                 },
                 At(12, 35, 41, " (via Do -> C.B.Lock())"));
+
+        /// <summary>
+        /// The dispose pattern: <c>Dispose() =&gt; Dispose(true)</c> in a base class runs the override of the receiver's own type. Disposing a
+        /// <c>Quiet</c> (which inherits the empty hook) takes nothing; disposing a <c>Locked</c> takes its gate. Summarising the base
+        /// <c>Dispose()</c> once for every subtype made <c>Close</c> reach <c>Locked</c>'s gate too (Rx.NET's sinks: <c>ForwardOnError</c>
+        /// calling <c>Dispose</c>).
+        /// </summary>
+        [Fact]
+        public Task AnInheritedMethodsCallOnThisDispatchesByTheReceiversType()
+            => Verify.AnalyzerAsync(@"public abstract class Resource
+{
+    public void Dispose() { Dispose(true); }
+    protected virtual void Dispose(bool disposing) { }
+}
+public sealed class Quiet : Resource { }
+public sealed class Locked : Resource
+{
+    public static readonly object Gate = new object();
+    protected override void Dispose(bool disposing) { lock (Gate) { } }
+}
+public sealed class Owner
+{
+    private readonly object _sync = new object();
+    private readonly Quiet _quiet = new Quiet();
+    private readonly Locked _locked = new Locked();
+    public void Close() { lock (_sync) { _quiet.Dispose(); } }
+    public void Shutdown() { lock (_sync) { _locked.Dispose(); } }
+    public void Touch() { lock (_sync) { } }
+    public void Sweep() { lock (Locked.Gate) { Touch(); } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 45, 18, 62).WithSpan("File0.cs", 3, 29, 3, 42).WithSpan("File0.cs", 10, 61, 10, 65).WithSpan("File0.cs", 18, 36, 18, 41).WithSpan("File0.cs", 20, 48, 20, 55).WithMessage(@"Lock-order cycle Owner._sync -> Locked.Gate -> Owner._sync: 'Locked.Gate' is acquired while 'Owner._sync' is held here (via Dispose -> Dispose -> lock (Gate)), and elsewhere 'Owner._sync' is acquired while 'Locked.Gate' is held at File0.cs:20 in Sweep (via Touch -> lock (_sync))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 20, 48, 20, 55).WithSpan("File0.cs", 19, 33, 19, 38).WithSpan("File0.cs", 20, 33, 20, 44).WithSpan("File0.cs", 18, 45, 18, 62).WithMessage(@"Lock-order cycle Locked.Gate -> Owner._sync -> Locked.Gate: 'Owner._sync' is acquired while 'Locked.Gate' is held here (via Touch -> lock (_sync)), and elsewhere 'Locked.Gate' is acquired while 'Owner._sync' is held at File0.cs:18 in Shutdown (via Dispose -> Dispose -> lock (Gate))"));
     }
 }
