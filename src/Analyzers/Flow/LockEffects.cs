@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace LockDiscipline.Analyzers.Flow
@@ -24,10 +25,11 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>What one call does to one lock.</summary>
     internal sealed class LockEffect
     {
-        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true, bool isTry = false, ThreadAffinity? affinity = null)
+        public LockEffect(EffectKind kind, HeldKey key, bool recursive, IOperation? takenFlag = null, bool successValue = true, bool isTry = false, ThreadAffinity? affinity = null, bool waitsForever = false)
         {
             Affinity = affinity;
-            IsTry = isTry || kind == EffectKind.TryAcquire;
+            // A try told to wait forever still waits: it orders like any acquisition, though its result says whether it holds.
+            IsTry = !waitsForever && (isTry || kind == EffectKind.TryAcquire);
             Kind = kind;
             Key = key;
             Recursive = recursive;
@@ -50,7 +52,7 @@ namespace LockDiscipline.Analyzers.Flow
         public ThreadAffinity? Affinity { get; }
 
         public LockEffect WithAffinity(ThreadAffinity? affinity)
-            => affinity is null ? this : new LockEffect(Kind, Key, Recursive, TakenFlag, SuccessValue, IsTry, affinity);
+            => affinity is null ? this : new LockEffect(Kind, Key, Recursive, TakenFlag, SuccessValue, IsTry, affinity, waitsForever: !IsTry);
 
         /// <summary>A try-acquisition never waits, so (as in lockdep) it adds no order dependency and cannot self-deadlock.</summary>
         public bool IsTry { get; }
@@ -172,9 +174,11 @@ namespace LockDiscipline.Analyzers.Flow
             var none = System.Array.Empty<LockEffect>();
             var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean
                 || (method.ReturnType is INamedTypeSymbol { Name: "Task", TypeArguments.Length: 1 } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
-            // A try-acquisition told to wait forever returns true whenever it returns: it is an acquisition that waits.
+            // A try-acquisition told to wait forever returns true whenever it returns: an acquisition that waits. Where its result
+            // is tested, it is still followed as a try (through the locals and conditionals the result goes through); where it is
+            // ignored, it holds the lock.
             var untimed = WaitsForever(call);
-            var tryKind = untimed ? EffectKind.Acquire : EffectKind.TryAcquire;
+            var tryKind = untimed && IsResultIgnored(call) ? EffectKind.Acquire : EffectKind.TryAcquire;
 
             if (KnownSymbols.IsThreadingType(type, "Monitor"))
             {
@@ -190,7 +194,7 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag) },
                     "TryEnter" when flag is not null => new[] { new LockEffect(EffectKind.Acquire, key, recursive: true, flag, isTry: !untimed) },
-                    "TryEnter" => new[] { new LockEffect(untimed ? EffectKind.Acquire : EffectKind.TryAcquire, key, recursive: true) },
+                    "TryEnter" => new[] { new LockEffect(tryKind, key, recursive: true, waitsForever: untimed) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, key, recursive: true) },
                     _ => none,
                 };
@@ -213,7 +217,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "Enter" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
-                    "TryEnter" => new[] { new LockEffect(tryKind, receiverKey, recursive: true) },
+                    "TryEnter" => new[] { new LockEffect(tryKind, receiverKey, recursive: true, waitsForever: untimed) },
                     "EnterScope" => new[] { new LockEffect(EffectKind.GuardAcquire, receiverKey, recursive: true) },
                     "Exit" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
                     _ => none,
@@ -229,7 +233,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                 return method.Name switch
                 {
-                    "Wait" or "WaitAsync" when returnsBool => new[] { new LockEffect(tryKind, receiverKey, recursive: false) },
+                    "Wait" or "WaitAsync" when returnsBool => new[] { new LockEffect(tryKind, receiverKey, recursive: false, waitsForever: untimed) },
                     "Wait" or "WaitAsync" => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: false) },
                     "Release" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: false) },
                     _ => none,
@@ -239,7 +243,7 @@ namespace LockDiscipline.Analyzers.Flow
             if (KnownSymbols.IsThreadingType(type, "ReaderWriterLockSlim"))
             {
                 var recursive = member is not null && model.LockTypes.IsRecursiveReaderWriterLock(member);
-                LockEffect Effect(EffectKind kind, LockMode mode) => new(kind, new HeldKey(receiverKey.Class, receiverKey.Instance, mode), recursive);
+                LockEffect Effect(EffectKind kind, LockMode mode) => new(kind, new HeldKey(receiverKey.Class, receiverKey.Instance, mode), recursive, waitsForever: untimed);
                 return method.Name switch
                 {
                     "EnterReadLock" => new[] { Effect(EffectKind.Acquire, LockMode.Shared) },
@@ -260,7 +264,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return method.Name switch
                 {
                     "WaitOne" when call.Arguments.Length == 0 => new[] { new LockEffect(EffectKind.Acquire, receiverKey, recursive: true) },
-                    "WaitOne" => new[] { new LockEffect(tryKind, receiverKey, recursive: true) },
+                    "WaitOne" => new[] { new LockEffect(tryKind, receiverKey, recursive: true, waitsForever: untimed) },
                     "ReleaseMutex" => new[] { new LockEffect(EffectKind.Release, receiverKey, recursive: true) },
                     _ => none,
                 };
@@ -285,6 +289,27 @@ namespace LockDiscipline.Analyzers.Flow
         /// A timeout argument that means "wait forever": <c>-1</c> (<c>Timeout.Infinite</c>) milliseconds, or
         /// <c>Timeout.InfiniteTimeSpan</c> (LiteDB's <c>_indexLock.TryEnterReadLock(-1)</c>).
         /// </summary>
+        /// <summary>A call made as a statement (or awaited as one): nothing reads its result.</summary>
+        private static bool IsResultIgnored(IOperation call)
+        {
+            // By syntax: in a control flow graph a statement's call and a branch's condition both stand without a parent.
+            var node = call.Syntax;
+            while (true)
+            {
+                switch (node.Parent)
+                {
+                    case AwaitExpressionSyntax or ParenthesizedExpressionSyntax:
+                        node = node.Parent;
+                        continue;
+                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax configured } access when access.Expression == node:
+                        node = configured;
+                        continue;
+                    default:
+                        return node.Parent is ExpressionStatementSyntax;
+                }
+            }
+        }
+
         private static bool WaitsForever(IInvocationOperation call)
             => call.Arguments.Any(a => a.Parameter is { } parameter && (parameter.Type.SpecialType == SpecialType.System_Int32 || parameter.Type.Name == "TimeSpan")
                 && parameter.Name.IndexOf("timeout", System.StringComparison.OrdinalIgnoreCase) >= 0

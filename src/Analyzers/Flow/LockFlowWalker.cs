@@ -26,7 +26,6 @@ namespace LockDiscipline.Analyzers.Flow
 
         private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
         private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
-        private readonly Dictionary<IOperation, (HeldKey Key, Location Site)> _acquiredWithResult = new();
         private bool _sawInvalidCode;
 
         private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
@@ -203,11 +202,6 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 var acquired = AcquireAt(unwrapped, pending.Effect, pending.Site, state);
                 return pending.Effect.SuccessValue ? (acquired, state) : (state, acquired);
-            }
-
-            if (_acquiredWithResult.TryGetValue(unwrapped, out var untimed))
-            {
-                return (state, state.Held.TryGetValue(untimed.Key, out var hold) && hold.AcquiredAt == untimed.Site ? state.Remove(untimed.Key) : state);
             }
 
             if (value is IIsNullOperation isNull && _values.TieKeyOf(isNull.Operand) is { } guardKey
@@ -583,11 +577,6 @@ namespace LockDiscipline.Analyzers.Flow
                         if (effect.TakenFlag is not null && _values.TieKeyOf(effect.TakenFlag) is { } flag)
                         {
                             state = state.WithTie(flag, new Tie(TieKind.TakenFlag, effect.Key, effect.Recursive, site));
-                        }
-                        else if (!invocation.TargetMethod.ReturnsVoid)
-                        {
-                            // `TryEnterWriteLock(-1)` returns true whenever it returns: its false branch is dead, taken as not holding.
-                            _acquiredWithResult[invocation] = (effect.Key, site);
                         }
 
                         break;

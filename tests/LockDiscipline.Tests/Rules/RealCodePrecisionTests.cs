@@ -1290,5 +1290,31 @@ public sealed class Tracker
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 42, 63, 42, 68).WithSpan("File0.cs", 42, 15, 42, 55).WithSpan("File0.cs", 45, 55, 45, 71).WithMessage(@"Lock-order cycle Tracker._infos[] -> Tracker._gate -> Tracker._infos[]: 'Tracker._gate' is acquired while 'Tracker._infos[]' is held here, and elsewhere 'Tracker._infos[]' is acquired while 'Tracker._gate' is held at File0.cs:45 in Reverse (via Initialize -> EnterInfoLock(info, name, ref lockTaken))"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 45, 55, 45, 71).WithSpan("File0.cs", 30, 13, 30, 53).WithSpan("File0.cs", 45, 46, 45, 51).WithSpan("File0.cs", 42, 63, 42, 68).WithMessage(@"Lock-order cycle Tracker._gate -> Tracker._infos[] -> Tracker._gate: 'Tracker._infos[]' is acquired while 'Tracker._gate' is held here (via Initialize -> EnterInfoLock(info, name, ref lockTaken)), and elsewhere 'Tracker._gate' is acquired while 'Tracker._infos[]' is held at File0.cs:42 in Nested"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 50, 9, 50, 49).WithMessage(@"'info' is acquired here and is still held on some path out of 'Forgets' (at the end of the method)"));
+
+        /// <summary>
+        /// Npgsql's <c>SendFeedback</c>: <c>taken = wait ? await s.WaitAsync(Timeout.Infinite, ct) : await s.WaitAsync(TimeSpan.Zero, ct);
+        /// if (!taken) return;</c>. The untimed wait orders as an acquisition, but its result still says whether the lock is held, through
+        /// the conditional and the local.
+        /// </summary>
+        [Fact]
+        public Task AnUntimedTryWhoseResultIsTestedIsFollowedThroughItsResult()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Replication
+{
+    private readonly SemaphoreSlim _feedbackSemaphore = new SemaphoreSlim(1, 1);
+    private readonly object _gate = new object();
+    public async Task SendFeedback(bool waitOnSemaphore, CancellationToken cancellationToken)
+    {
+        var taken = waitOnSemaphore
+            ? await _feedbackSemaphore.WaitAsync(Timeout.Infinite, cancellationToken).ConfigureAwait(false)
+            : await _feedbackSemaphore.WaitAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        if (!taken)
+            return;
+        try { } finally { _feedbackSemaphore.Release(); }
+    }
+}
+");
     }
 }
