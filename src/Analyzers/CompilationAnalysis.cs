@@ -256,6 +256,15 @@ namespace LockDiscipline.Analyzers
                             model.CheckMemberAnnotations(member);
                         }
 
+                        if (node is VariableDeclaratorSyntax { Initializer: { } fieldInitializer })
+                        {
+                            AnalyzeInitializerLambdas(semanticModel, fieldInitializer, model, relevance, settings, into, cancellationToken);
+                        }
+                        else if (node is PropertyDeclarationSyntax { Initializer: { } propertyInitializer })
+                        {
+                            AnalyzeInitializerLambdas(semanticModel, propertyInitializer, model, relevance, settings, into, cancellationToken);
+                        }
+
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
                             && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
                         {
@@ -317,6 +326,33 @@ namespace LockDiscipline.Analyzers
             }
 
             AnalyzeGraph(cfg, method, model, settings, into, cancellationToken);
+        }
+
+        /// <summary>
+        /// The lambdas of a field's or property's initializer, as methods of their own (a <c>Lazy</c>'s value factory, a stored
+        /// callback); the initializer itself runs in the constructor (<see cref="ConstructorFacts"/>).
+        /// </summary>
+        private static void AnalyzeInitializerLambdas(SemanticModel semanticModel, EqualsValueClauseSyntax initializer, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
+        {
+            if (!initializer.Value.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax)
+                || !(relevance.Mentions(initializer.Value) || initializer.Value.DescendantNodes().Any(n => n is LockStatementSyntax)))
+            {
+                return;
+            }
+
+            var cfg = semanticModel.GetOperation(initializer, cancellationToken) switch
+            {
+                IFieldInitializerOperation field => ControlFlowGraph.Create(field, cancellationToken),
+                IPropertyInitializerOperation property => ControlFlowGraph.Create(property, cancellationToken),
+                _ => null,
+            };
+            foreach (var op in cfg?.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue })) ?? Enumerable.Empty<IOperation>())
+            {
+                foreach (var lambda in ValueResolver.Descendants(op).OfType<IFlowAnonymousFunctionOperation>())
+                {
+                    AnalyzeGraph(cfg!.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, model, settings, into, cancellationToken);
+                }
+            }
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>

@@ -93,8 +93,17 @@ namespace LockDiscipline.Analyzers.Flow
                 state = state.Acquire(new HeldKey(FrameworkModels.TraceLock, null, LockMode.Exclusive), true, location, fromEntry: true);
             }
 
+            // A Lazy<T>'s value factory runs under the Lazy's lock, which the first reader of Value holds.
+            if (FrameworkModels.LazyFactoryOwner(method, model.Framework) is { } lazy)
+            {
+                state = state.Acquire(LazyKey(lazy), false, location, fromEntry: true);
+            }
+
             return state;
         }
+
+        /// <summary>The lock of the <c>Lazy</c> in <paramref name="member"/>, as held by its factory and waited for by <c>Value</c> (this object's, or the static one).</summary>
+        private static HeldKey LazyKey(ISymbol member) => new(FrameworkModels.LazyLock(member), member.IsStatic ? null : "this." + member.Name, LockMode.Exclusive);
 
         // The object under construction is fresh until the constructor lets it out (`this` stored or passed on).
         private void Run()
@@ -374,6 +383,14 @@ namespace LockDiscipline.Analyzers.Flow
                     if (property.Property.Name == "Result" && KnownSymbols.IsTaskType(property.Property.ContainingType))
                     {
                         RecordWaitFor(property, property.Instance, state);
+                    }
+
+                    if (FrameworkModels.IsLazyValue(property.Property) && StorageOf(property.Instance) is IFieldSymbol or IPropertySymbol
+                        && StorageOf(property.Instance) is { } lazy && _model.Framework.IsSynchronizedLazy(lazy))
+                    {
+                        // Waits for the factory if another thread is running it: an acquisition released at once.
+                        var key = LazyKey(lazy);
+                        RecordAcquire(property, new LockEffect(EffectKind.Acquire, new HeldKey(key.Class, ReceiverInstance(property.Instance, lazy), key.Mode), recursive: false), SiteOf(property), state);
                     }
 
                     RecordGuarded(property, property.Property, property.Instance, state);
@@ -1104,6 +1121,9 @@ namespace LockDiscipline.Analyzers.Flow
 
             return null;
         }
+
+        /// <summary>The instance path of a member read (<c>this._lazy</c>), null for a static member.</summary>
+        private string? ReceiverInstance(IOperation? read, ISymbol member) => member.IsStatic || read is null ? null : _values.PathOf(read);
 
         /// <summary>The field, property or local a value is read from (what a framework object is known by).</summary>
         private ISymbol? StorageOf(IOperation? op) => op is null ? null : _values.Unwrap(op) switch

@@ -56,6 +56,123 @@ namespace LockDiscipline.Analyzers.Model
         public static readonly IReadOnlyCollection<string> MethodNames = CompletionMethods.Concat(new[] { "Cancel", "TraceEvent", "TraceData", "TraceTransfer" }).ToArray();
 
         private readonly ConcurrentDictionary<ISymbol, bool> _continuesInline = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, bool> _synchronizedLazy = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The lock a <c>Lazy&lt;T&gt;</c> in <c>ExecutionAndPublication</c> mode holds while its value factory runs, named after the
+        /// member that holds the <c>Lazy</c>: <c>Config._settings.Value</c>.
+        /// </summary>
+        public static LockClass LazyLock(ISymbol member)
+        {
+            var owner = LockClass.ForMember(member);
+            return new LockClass(LockClass.FrameworkPrefix + "lazy:" + owner.Key, owner.DisplayName + ".Value", member);
+        }
+
+        /// <summary>The <c>Value</c> property of <c>System.Lazy&lt;T&gt;</c> (or <c>Lazy&lt;T, TMetadata&gt;</c>).</summary>
+        public static bool IsLazyValue(IPropertySymbol property)
+            => property.Name == "Value" && IsLazyType(property.ContainingType);
+
+        private static bool IsLazyType(ITypeSymbol? type)
+            => type?.OriginalDefinition is INamedTypeSymbol { Name: "Lazy", ContainingType: null } named
+               && named.ContainingNamespace is { Name: "System", ContainingNamespace.IsGlobalNamespace: true };
+
+        /// <summary>
+        /// Whether reading <c>Value</c> of the <c>Lazy</c> in <paramref name="member"/> may wait on its factory lock: a private or
+        /// readonly field or property whose every stored value (initializer, assignments in its type) is a <c>new Lazy</c> with a
+        /// value factory in <c>ExecutionAndPublication</c> mode (the default, <c>true</c>, or
+        /// <c>LazyThreadSafetyMode.ExecutionAndPublication</c>).
+        /// </summary>
+        public bool IsSynchronizedLazy(ISymbol member) => _synchronizedLazy.GetOrAdd(member.OriginalDefinition, ComputeSynchronizedLazy);
+
+        private static bool ComputeSynchronizedLazy(ISymbol member)
+        {
+            var closed = member.DeclaredAccessibility == Accessibility.Private || member is IFieldSymbol { IsReadOnly: true } || member is IPropertySymbol { SetMethod: null };
+            return closed && IsLazyType(PathBinder.MemberType(member)) && StoredValues(member) is { Count: > 0 } values && values.All(v => LazyCreationMode(v) == true);
+        }
+
+        /// <summary>
+        /// The member whose <c>Lazy</c> runs <paramref name="factory"/> under its lock: a lambda written as the value factory of a
+        /// <c>new Lazy</c> in <c>ExecutionAndPublication</c> mode stored in a member of the lambda's type.
+        /// </summary>
+        public static ISymbol? LazyFactoryOwner(IMethodSymbol factory, FrameworkModels models)
+        {
+            if (factory.MethodKind != MethodKind.AnonymousFunction || factory.ContainingType is not { } type
+                || factory.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not AnonymousFunctionExpressionSyntax lambda
+                || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: var arguments, Parent: BaseObjectCreationExpressionSyntax creation } } argument
+                || arguments.IndexOf(argument) != 0 || LazyCreationMode(creation) != true)
+            {
+                return null;
+            }
+
+            var name = creation.Parent switch
+            {
+                EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax variable } => variable.Identifier.ValueText,
+                EqualsValueClauseSyntax { Parent: PropertyDeclarationSyntax property } => property.Identifier.ValueText,
+                AssignmentExpressionSyntax assignment when assignment.Right == creation => AssignedMember.NameOf(assignment.Left),
+                _ => null,
+            };
+            return name is not null && type.GetMembers(name).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } member && models.IsSynchronizedLazy(member)
+                ? member.OriginalDefinition
+                : null;
+        }
+
+        /// <summary>
+        /// For a <c>new Lazy</c> (explicit type or target-typed) with a value factory: whether it runs the factory under a lock. Null
+        /// for anything else.
+        /// </summary>
+        private static bool? LazyCreationMode(ExpressionSyntax value)
+        {
+            if (value is not BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } creation
+                || creation is ObjectCreationExpressionSyntax { Type: var type } && !IsLazyName(type)
+                || arguments[0].Expression is not (AnonymousFunctionExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax))
+            {
+                return null;
+            }
+
+            return arguments.Count == 1
+                || arguments[1].Expression.IsKind(SyntaxKind.TrueLiteralExpression)
+                || arguments[1].Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ExecutionAndPublication" };
+        }
+
+        /// <summary>Whether a type as written is <c>Lazy&lt;...&gt;</c> (by name: the relevance filter reads syntax only).</summary>
+        public static bool IsLazyTypeName(TypeSyntax type) => IsLazyName(type);
+
+        private static bool IsLazyName(TypeSyntax type) => type switch
+        {
+            GenericNameSyntax generic => generic.Identifier.ValueText == "Lazy",
+            QualifiedNameSyntax qualified => IsLazyName(qualified.Right),
+            AliasQualifiedNameSyntax alias => IsLazyName(alias.Name),
+            NullableTypeSyntax nullable => IsLazyName(nullable.ElementType),
+            _ => false,
+        };
+
+        /// <summary>Every value stored in a field or property within its type: its initializer and each plain assignment; null when it is passed by reference.</summary>
+        private static List<ExpressionSyntax>? StoredValues(ISymbol member)
+        {
+            var stored = new List<ExpressionSyntax>();
+            foreach (var declaration in member.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
+            {
+                foreach (var node in declaration.DescendantNodes())
+                {
+                    switch (node)
+                    {
+                        case VariableDeclaratorSyntax { Initializer.Value: var value } variable when variable.Identifier.ValueText == member.Name && variable.Parent?.Parent is FieldDeclarationSyntax:
+                            stored.Add(value);
+                            break;
+                        case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == member.Name:
+                            stored.Add(value);
+                            break;
+                        case AssignmentExpressionSyntax assignment when AssignedMember.NameOf(assignment.Left) == member.Name:
+                            stored.Add(assignment.Right);
+                            break;
+                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when AssignedMember.NameOf(argument.Expression) == member.Name:
+                            return null;
+                    }
+                }
+            }
+
+            return stored;
+        }
 
         /// <summary>
         /// Whether a call of <paramref name="method"/> at <paramref name="callSite"/> takes <see cref="TraceLock"/>: an output
@@ -184,37 +301,8 @@ namespace LockDiscipline.Analyzers.Model
         public bool ContinuesInline(ISymbol member) => _continuesInline.GetOrAdd(member.OriginalDefinition, ComputeContinuesInline);
 
         private static bool ComputeContinuesInline(ISymbol member)
-        {
-            if (member is not (IFieldSymbol or IPropertySymbol) || member.DeclaredAccessibility != Accessibility.Private || member.ContainingType is not { } type)
-            {
-                return false;
-            }
-
-            var stored = new List<ExpressionSyntax>();
-            foreach (var declaration in type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
-            {
-                foreach (var node in declaration.DescendantNodes())
-                {
-                    switch (node)
-                    {
-                        case VariableDeclaratorSyntax { Initializer.Value: var value } variable when variable.Identifier.ValueText == member.Name && variable.Parent?.Parent is FieldDeclarationSyntax:
-                            stored.Add(value);
-                            break;
-                        case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == member.Name:
-                            stored.Add(value);
-                            break;
-                        case AssignmentExpressionSyntax assignment when AssignedMember.NameOf(assignment.Left) == member.Name:
-                            stored.Add(assignment.Right);
-                            break;
-                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when AssignedMember.NameOf(argument.Expression) == member.Name:
-                            // Handed out by reference (Interlocked.Exchange(ref _tcs, ...)): whatever is stored there is not seen.
-                            return false;
-                    }
-                }
-            }
-
-            return stored.Count > 0 && stored.All(MakesInlineSource);
-        }
+            => member is IFieldSymbol or IPropertySymbol && member.DeclaredAccessibility == Accessibility.Private && member.ContainingType is not null
+               && StoredValues(member) is { Count: > 0 } stored && stored.All(MakesInlineSource);
 
         private static bool MakesInlineSource(ExpressionSyntax value)
             => value is BaseObjectCreationExpressionSyntax creation

@@ -164,6 +164,16 @@ namespace LockDiscipline.Analyzers.Model
                     continue;
                 }
 
+                // A Lazy<T> member: reading its Value may wait on its factory's lock (FrameworkModels), so bodies naming it matter.
+                if (node is FieldDeclarationSyntax { Declaration: { Type: var fieldType } declaration } && FrameworkModels.IsLazyTypeName(fieldType))
+                {
+                    annotatedNames.AddRange(declaration.Variables.Select(v => v.Identifier.ValueText));
+                }
+                else if (node is PropertyDeclarationSyntax { Type: var propertyType } lazyProperty && FrameworkModels.IsLazyTypeName(propertyType))
+                {
+                    annotatedNames.Add(lazyProperty.Identifier.ValueText);
+                }
+
                 if (node is EqualsValueClauseSyntax initializer)
                 {
                     // A field's or property's initializer, a parameter's default: never bound, so a method group there (`Action a = M;`)

@@ -36,11 +36,11 @@ namespace LockDiscipline.Analyzers.Rules
 
                     var (reader, onward) = found;
                     var readerChain = reader.Event.Path.Steps.Length > 1 ? " via " + reader.Event.Path.Chain : string.Empty;
-                    var story = $"a read section of '{e.Class.Name}' acquires '{onward[0].Name}' at {RuleContext.Where(reader.Event.Site)} in {reader.Event.Method.Name}{readerChain}";
+                    var story = $"a read section of '{e.Class.Name}' acquires '{onward[0].Name}' at {RuleContext.Where(reader.Event.Site)} in {RuleContext.NameOf(reader.Event.Method)}{readerChain}";
                     var onwardWitnesses = Enumerable.Range(0, onward.Count - 1).Select(i => context.Graph.Witnesses(onward[i], onward[i + 1])[0]).ToList();
                     foreach (var w in onwardWitnesses)
                     {
-                        story += $", and '{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {w.Event.Method.Name}{w.Event.ChainSuffix}";
+                        story += $", and '{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {RuleContext.NameOf(w.Event.Method)}{w.Event.ChainSuffix}";
                     }
 
                     var locations = e.ChainLocations.Add(held.AcquiredAt).Add(reader.Event.Site).AddRange(reader.Event.ChainLocations).AddRange(onwardWitnesses.Select(w => w.Event.Site));
@@ -134,7 +134,7 @@ namespace LockDiscipline.Analyzers.Rules
                 var cycleText = string.Join(" -> ", cycle.Select(c => c.Name));
                 var others = edges.Skip(1).Select(edge => graph.Witnesses(edge.From, edge.To)[0]).ToList();
                 var elsewhere = string.Join("; ", others.Select(w =>
-                    $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {w.Event.Method.Name}{w.Event.ChainSuffix}"));
+                    $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {RuleContext.NameOf(w.Event.Method)}{w.Event.ChainSuffix}"));
                 // A fix reorders the minority side of a two-lock cycle (ties broken by name), so applying every fix leaves no cycle.
                 var reverse = graph.Witnesses(to, from).Count;
                 var flipHere = cycle.Count == 3 && (witnesses.Count < reverse || (witnesses.Count == reverse && string.CompareOrdinal(from.Name, to.Name) > 0));

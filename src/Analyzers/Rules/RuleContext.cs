@@ -63,6 +63,9 @@ namespace LockDiscipline.Analyzers.Rules
             }
         }
 
+        /// <summary>A method as messages name it: its name, or <c>lambda in Owner</c> for a lambda (which has none).</summary>
+        public static string NameOf(IMethodSymbol method) => method.MethodKind == MethodKind.AnonymousFunction ? LockSummaries.CalleeName(method) : method.Name;
+
         public static string Where(Location location)
         {
             var span = location.GetLineSpan();

@@ -1050,7 +1050,7 @@ namespace LockDiscipline.Analyzers.Summaries
             MethodKind.Constructor or MethodKind.StaticConstructor => "new " + method.ContainingType.Name,
             MethodKind.PropertyGet or MethodKind.PropertySet => method.AssociatedSymbol?.Name ?? method.Name,
             MethodKind.DelegateInvoke => method.ContainingType.Name,
-            MethodKind.AnonymousFunction => "lambda in " + (method.ContainingSymbol?.Name ?? "?"),
+            MethodKind.AnonymousFunction => "lambda in " + (method.ContainingSymbol is IMethodSymbol owner ? CalleeName(owner) : method.ContainingSymbol?.Name ?? "?"),
             _ => method.Name,
         };
 

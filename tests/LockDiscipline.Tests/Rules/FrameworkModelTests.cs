@@ -258,5 +258,40 @@ public sealed class Session
 ",
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 13, 15, 13, 41).WithSpan("File0.cs", 27, 23, 27, 35).WithSpan("File0.cs", 30, 9, 30, 20).WithSpan("File0.cs", 12, 15, 12, 31).WithMessage(@"'Session._sem' is acquired while already held (taken at File0.cs:12) and it is not recursive (via TrySetResult -> ReceiveAsync after await _opened.Task -> _sem.Wait())"),
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 25, 15, 25, 41).WithSpan("File0.cs", 27, 23, 27, 35).WithSpan("File0.cs", 30, 9, 30, 20).WithSpan("File0.cs", 24, 9, 24, 20).WithMessage(@"'Session._sem' is acquired while already held (taken at File0.cs:24) and it is not recursive (via TrySetResult -> ReceiveAsync after await _opened.Task -> _sem.Wait())"));
+
+        /// <summary>
+        /// A <c>Lazy&lt;T&gt;</c> in <c>ExecutionAndPublication</c> mode (the default, <c>true</c>) runs its factory under its own lock, and the
+        /// first <c>Value</c> readers wait on it: a factory that takes a lock a reader holds is a cycle, in a field initializer or a
+        /// constructor. <c>PublicationOnly</c> runs factories unlocked, a read with nothing held orders nothing, and a factory that reads
+        /// its own <c>Value</c> is LD1003 (the runtime throws).
+        /// </summary>
+        [Fact]
+        public Task ALazyValueFactoryRunsUnderTheLazysLock()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Threading;
+public sealed class Settings { }
+public sealed class Registry
+{
+    private static readonly object Gate = new object();
+    private readonly Lazy<Settings> _settings = new Lazy<Settings>(() => { lock (Gate) { return new Settings(); } });
+    private readonly Lazy<Settings> _cached;
+    private readonly Lazy<Settings> _racy = new Lazy<Settings>(() => { lock (Gate) { return new Settings(); } }, LazyThreadSafetyMode.PublicationOnly);
+    private readonly Lazy<Settings> _self;
+    public Registry()
+    {
+        _cached = new Lazy<Settings>(() => { lock (Gate) { return new Settings(); } }, true);
+        _self = new Lazy<Settings>(() => _self.Value);
+    }
+    public Settings Current => _settings.Value;
+    public void Reload() { lock (Gate) { _ = Current; } }
+    public void Refresh() { lock (Gate) { _ = _cached.Value; _ = _racy.Value; } }
+    public Settings Peek() => _settings.Value;
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 7, 82, 7, 86).WithSpan("File0.cs", 7, 68, 7, 116).WithSpan("File0.cs", 17, 46, 17, 53).WithMessage(@"Lock-order cycle Registry._settings.Value -> Registry.Gate -> Registry._settings.Value: 'Registry.Gate' is acquired while 'Registry._settings.Value' is held here, and elsewhere 'Registry._settings.Value' is acquired while 'Registry.Gate' is held at File0.cs:17 in Reload (via Current -> _settings.Value)"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 13, 52, 13, 56).WithSpan("File0.cs", 13, 38, 13, 86).WithSpan("File0.cs", 18, 47, 18, 60).WithMessage(@"Lock-order cycle Registry._cached.Value -> Registry.Gate -> Registry._cached.Value: 'Registry.Gate' is acquired while 'Registry._cached.Value' is held here, and elsewhere 'Registry._cached.Value' is acquired while 'Registry.Gate' is held at File0.cs:18 in Refresh"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 14, 42, 14, 53).WithSpan("File0.cs", 14, 36, 14, 53).WithMessage(@"'Registry._self.Value' is acquired while already held (taken at File0.cs:14) and it is not recursive"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 46, 17, 53).WithSpan("File0.cs", 16, 32, 16, 47).WithSpan("File0.cs", 17, 34, 17, 38).WithSpan("File0.cs", 7, 82, 7, 86).WithMessage(@"Lock-order cycle Registry.Gate -> Registry._settings.Value -> Registry.Gate: 'Registry._settings.Value' is acquired while 'Registry.Gate' is held here (via Current -> _settings.Value), and elsewhere 'Registry.Gate' is acquired while 'Registry._settings.Value' is held at File0.cs:7 in lambda in _settings"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 47, 18, 60).WithSpan("File0.cs", 18, 35, 18, 39).WithSpan("File0.cs", 13, 52, 13, 56).WithMessage(@"Lock-order cycle Registry.Gate -> Registry._cached.Value -> Registry.Gate: 'Registry._cached.Value' is acquired while 'Registry.Gate' is held here, and elsewhere 'Registry.Gate' is acquired while 'Registry._cached.Value' is held at File0.cs:13 in lambda in new Registry"));
     }
 }
