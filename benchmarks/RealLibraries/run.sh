@@ -4,6 +4,7 @@
 #
 # usage: run.sh NAME [MODE [N]]
 #   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
+#         | MySqlConnector | Castle.Core | NATS.Client
 #         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
@@ -84,6 +85,18 @@ lib() {
       REPO=dotnet/reactive; COMMIT=56b3e1e9bf3605a4e2bfe08b68c11291896363ab; NAME=reactive
       PROJ=Rx.NET/Source/src/System.Reactive/System.Reactive.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0 -p:LangVersion=14.0);;   # the Windows and UAP targets need their SDKs; its code needs C# 14
+    mysqlconnector)
+      REPO=mysql-net/MySqlConnector; COMMIT=61366757a2ae58e9ec0624518d437212ffae04eb; NAME=MySqlConnector
+      PROJ=src/MySqlConnector/MySqlConnector.csproj; TFM=net10.0
+      PROPS=(-p:TargetFrameworks=net10.0 -p:EnablePackageValidation=false);;   # its package validation restores the last release
+    castle|castle.core)
+      REPO=castleproject/Core; COMMIT=963107421f7c11dc37ce0017487a895b6bc01e4c; NAME=Castle.Core
+      PROJ=src/Castle.Core/Castle.Core.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;
+    nats|nats.client)
+      REPO=nats-io/nats.net.v1; COMMIT=e804e7f6ca53a55eaafd1c1b36348a21d6dbb093; NAME=NATS.Client
+      PROJ=src/NATS.Client/NATS.Client.csproj; TFM=netstandard2.0
+      PROPS=();;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -91,7 +104,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
