@@ -466,18 +466,41 @@ namespace LockDiscipline.Analyzers
             }) || (lockFacts.Method.ContainingType is { } type && model.TypeHoldsRefs(type));
         }
 
-        private static ImmutableArray<HeldLock> Contended(ImmutableArray<HeldLock> held)
-            => held.Any(h => h.Fresh) ? held.Where(h => !h.Fresh).ToImmutableArray() : held;
+        /// <summary>
+        /// The held locks an acquisition of <paramref name="acquired"/> can wait behind: not a fresh object's, and not another
+        /// type's initialization for a type's initialization (the runtime breaks such a wait instead of deadlocking).
+        /// </summary>
+        private static ImmutableArray<HeldLock> Contended(ImmutableArray<HeldLock> held, LockClass acquired)
+            => held.Any(h => h.Fresh || (h.Class.IsTypeInitializer && acquired.IsTypeInitializer))
+                ? held.Where(h => !h.Fresh && !(h.Class.IsTypeInitializer && acquired.IsTypeInitializer)).ToImmutableArray()
+                : held;
 
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, AnnotationModel model)
         {
             var events = new List<LockEvent>();
+            var initializerTakesLocks = new Dictionary<LockClass, bool>();
+            // Waiting for a type's initialization can only deadlock when its static constructor takes a lock (or waits) itself.
+            bool Blocks(LockClass lockClass)
+            {
+                if (!lockClass.IsTypeInitializer)
+                {
+                    return true;
+                }
+
+                if (!initializerTakesLocks.TryGetValue(lockClass, out var blocks))
+                {
+                    initializerTakesLocks[lockClass] = blocks = lockClass.Symbol is INamedTypeSymbol type && type.StaticConstructors.Any(c => summaries.Summary(c).Any());
+                }
+
+                return blocks;
+            }
+
             foreach (var methodFacts in facts.Values.OrderBy(f => f.Method.Locations.FirstOrDefault()?.SourceTree?.FilePath, StringComparer.Ordinal)
                          .ThenBy(f => f.Method.Locations.FirstOrDefault()?.SourceSpan.Start ?? 0))
             {
-                foreach (var acquisition in methodFacts.Acquisitions.Where(LockSummaries.TakesPartInOrder))
+                foreach (var acquisition in methodFacts.Acquisitions.Where(a => LockSummaries.TakesPartInOrder(a) && Blocks(a.Key.Class)))
                 {
-                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes), Instance = acquisition.Key.Instance });
+                    events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld, acquisition.Key.Class), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes), Instance = acquisition.Key.Instance });
                 }
 
                 foreach (var call in methodFacts.Calls)
@@ -488,9 +511,9 @@ namespace LockDiscipline.Analyzers
                         continue;
                     }
 
-                    foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call))
+                    foreach (var (callee, calleePath) in summaries.MayAcquireThrough(call).Where(p => Blocks(p.Path.Class)))
                     {
-                        var held = Contended(LockEvent.Effective(call.MayHeld, calleePath.Dropped));
+                        var held = Contended(LockEvent.Effective(call.MayHeld, calleePath.Dropped), calleePath.Class);
                         // Blocking on an async method's task adds only what the call itself, counted on this thread, could not
                         // say: its later part taking a lock the caller holds (the edges into other classes the call has already).
                         if (call.Waits == WaitKind.AsyncCompletion && !held.Any(h => h.Class.Equals(calleePath.Class)))

@@ -26,6 +26,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
         private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
+        private readonly Dictionary<IOperation, AcquireAccumulator> _initializations = new();
         private bool _sawInvalidCode;
 
         private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
@@ -91,6 +92,12 @@ namespace LockDiscipline.Analyzers.Flow
             if (FrameworkModels.RunsUnderTraceLock(method))
             {
                 state = state.Acquire(new HeldKey(FrameworkModels.TraceLock, null, LockMode.Exclusive), true, location, fromEntry: true);
+            }
+
+            // A static constructor runs under its type's initialization lock, which first users of the type wait on.
+            if (method.MethodKind == MethodKind.StaticConstructor && method.ContainingType is { } initialized && FrameworkModels.HasStaticConstructor(initialized))
+            {
+                state = state.Acquire(new HeldKey(FrameworkModels.TypeInitializerLock(initialized.OriginalDefinition), null, LockMode.Exclusive), true, location, fromEntry: true);
             }
 
             // A Lazy<T>'s value factory runs under the Lazy's lock, which the first reader of Value holds.
@@ -363,6 +370,19 @@ namespace LockDiscipline.Analyzers.Flow
         private LockState TransferOne(IOperation op, LockState state)
         {
             state = LeaveStatementScopes(op, state);
+            if (FrameworkModels.TypeInitializedBy(op, _method.ContainingType) is { } initialized)
+            {
+                // The first use of a type waits for its static constructor if another thread is running it; this thread's own
+                // first use runs it (re-entrant, as the runtime lets a thread use a type it is initializing).
+                if (!_initializations.TryGetValue(op, out var first))
+                {
+                    var key = new HeldKey(FrameworkModels.TypeInitializerLock(initialized), null, LockMode.Exclusive);
+                    _initializations[op] = first = new AcquireAccumulator(key, true, SiteOf(op), "first use of " + initialized.Name, false);
+                }
+
+                first.Add(state, EntryLocksReleased(state), ValueRoot.Other);
+            }
+
             if (state.Fresh.Count > 0 && FreshKeyOf(op) is { } freshKey && state.Fresh.Contains(freshKey) && Escapes(op))
             {
                 state = state.WithFresh(freshKey, false);
@@ -1504,7 +1524,7 @@ namespace LockDiscipline.Analyzers.Flow
             var judgeBalance = !_sawInvalidCode;
             return new MethodLockFacts(
                 _method,
-                Ordered(_acquisitions).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
+                Ordered(_acquisitions).Concat(Ordered(_initializations)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)

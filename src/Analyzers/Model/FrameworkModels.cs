@@ -5,6 +5,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace LockDiscipline.Analyzers.Model
 {
@@ -66,6 +67,51 @@ namespace LockDiscipline.Analyzers.Model
         {
             var owner = LockClass.ForMember(member);
             return new LockClass(LockClass.FrameworkPrefix + "lazy:" + owner.Key, owner.DisplayName + ".Value", member);
+        }
+
+        /// <summary>
+        /// The runtime's lock on a type's initialization: the first use of a type with a static constructor runs it under that
+        /// lock, and other threads that use the type meanwhile wait for it. Named <c>Registry's static constructor</c>.
+        /// </summary>
+        public static LockClass TypeInitializerLock(INamedTypeSymbol type)
+        {
+            var owner = LockClass.ForType(type);
+            return new LockClass(LockClass.TypeInitializerPrefix + owner.Key, owner.DisplayName + "'s static constructor", type);
+        }
+
+        /// <summary>A type whose source declares a static constructor (<c>static T() { ... }</c>).</summary>
+        public static bool HasStaticConstructor(INamedTypeSymbol type)
+            => type.StaticConstructors.Any(c => !c.IsImplicitlyDeclared && c.DeclaringSyntaxReferences.Length > 0);
+
+        /// <summary>
+        /// The type whose static constructor an operation may run first, seen from code in <paramref name="within"/>: a static member's
+        /// use or a <c>new</c> of another type with a static constructor in source. Code of the type itself (or nested in it) runs
+        /// after its initialization started.
+        /// </summary>
+        public static INamedTypeSymbol? TypeInitializedBy(IOperation op, INamedTypeSymbol? within)
+        {
+            var type = op switch
+            {
+                IInvocationOperation { TargetMethod: { IsStatic: true, MethodKind: MethodKind.Ordinary } target } => target.ContainingType,
+                IFieldReferenceOperation { Field: { IsStatic: true, IsConst: false } field } => field.ContainingType,
+                IPropertyReferenceOperation { Property.IsStatic: true } property => property.Property.ContainingType,
+                IObjectCreationOperation { Type: INamedTypeSymbol created } => created,
+                _ => null,
+            };
+            if (type is null || !HasStaticConstructor(type.OriginalDefinition))
+            {
+                return null;
+            }
+
+            for (var outer = within; outer is not null; outer = outer.ContainingType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(outer.OriginalDefinition, type.OriginalDefinition))
+                {
+                    return null;
+                }
+            }
+
+            return type.OriginalDefinition;
         }
 
         /// <summary>The <c>Value</c> property of <c>System.Lazy&lt;T&gt;</c> (or <c>Lazy&lt;T, TMetadata&gt;</c>).</summary>

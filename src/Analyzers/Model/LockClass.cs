@@ -61,6 +61,11 @@ namespace LockDiscipline.Analyzers.Model
 
         public const string FrameworkPrefix = "framework:";
 
+        /// <summary>The runtime's lock on a type's initialization (<see cref="FrameworkModels.TypeInitializerLock"/>).</summary>
+        public bool IsTypeInitializer => Key.StartsWith(TypeInitializerPrefix, StringComparison.Ordinal);
+
+        public const string TypeInitializerPrefix = FrameworkPrefix + "cctor:";
+
         public static LockClass ForType(INamedTypeSymbol type)
             => new LockClass(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), TypeDisplayName(type), type);
 

@@ -63,8 +63,8 @@ namespace LockDiscipline.Analyzers.Rules
             }
         }
 
-        /// <summary>A method as messages name it: its name, or <c>lambda in Owner</c> for a lambda (which has none).</summary>
-        public static string NameOf(IMethodSymbol method) => method.MethodKind == MethodKind.AnonymousFunction ? LockSummaries.CalleeName(method) : method.Name;
+        /// <summary>A method as messages name it: its name, <c>lambda in Owner</c> for a lambda (which has none), <c>static T</c> for a static constructor.</summary>
+        public static string NameOf(IMethodSymbol method) => method.MethodKind is MethodKind.AnonymousFunction or MethodKind.StaticConstructor ? LockSummaries.CalleeName(method) : method.Name;
 
         public static string Where(Location location)
         {
@@ -130,8 +130,8 @@ namespace LockDiscipline.Analyzers.Rules
         /// <paramref name="reorderable"/> says this direct edge is the one to reverse (a hoist reverses it too).
         /// </summary>
         internal static ImmutableDictionary<string, string?> ForOrderEdge(RuleContext context, LockEvent e, HeldLock held, bool reorderable)
-            => held.Class.IsFrameworkModel
-                // Held by framework code around this callback: nothing here to reorder or release.
+            => held.Class.IsFrameworkModel || e.Class.IsFrameworkModel
+                // Held by framework code around this callback, or taken inside the framework: nothing here to reorder or release.
                 ? For(held.AcquiredAt, e.Site, false, false, false, null)
                 : For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? RequiredPath(context, e, held) : null);
 

@@ -1047,7 +1047,8 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>How a method is named in messages and chains: <c>new T</c>, the property, the delegate type, else its name.</summary>
         public static string CalleeName(IMethodSymbol method) => method.MethodKind switch
         {
-            MethodKind.Constructor or MethodKind.StaticConstructor => "new " + method.ContainingType.Name,
+            MethodKind.Constructor => "new " + method.ContainingType.Name,
+            MethodKind.StaticConstructor => "static " + method.ContainingType.Name,
             MethodKind.PropertyGet or MethodKind.PropertySet => method.AssociatedSymbol?.Name ?? method.Name,
             MethodKind.DelegateInvoke => method.ContainingType.Name,
             MethodKind.AnonymousFunction => "lambda in " + (method.ContainingSymbol is IMethodSymbol owner ? CalleeName(owner) : method.ContainingSymbol?.Name ?? "?"),

@@ -293,5 +293,88 @@ public sealed class Registry
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 14, 42, 14, 53).WithSpan("File0.cs", 14, 36, 14, 53).WithMessage(@"'Registry._self.Value' is acquired while already held (taken at File0.cs:14) and it is not recursive"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 46, 17, 53).WithSpan("File0.cs", 16, 32, 16, 47).WithSpan("File0.cs", 17, 34, 17, 38).WithSpan("File0.cs", 7, 82, 7, 86).WithMessage(@"Lock-order cycle Registry.Gate -> Registry._settings.Value -> Registry.Gate: 'Registry._settings.Value' is acquired while 'Registry.Gate' is held here (via Current -> _settings.Value), and elsewhere 'Registry.Gate' is acquired while 'Registry._settings.Value' is held at File0.cs:7 in lambda in _settings"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 18, 47, 18, 60).WithSpan("File0.cs", 18, 35, 18, 39).WithSpan("File0.cs", 13, 52, 13, 56).WithMessage(@"Lock-order cycle Registry.Gate -> Registry._cached.Value -> Registry.Gate: 'Registry._cached.Value' is acquired while 'Registry.Gate' is held here, and elsewhere 'Registry.Gate' is acquired while 'Registry._cached.Value' is held at File0.cs:13 in lambda in new Registry"));
+
+        /// <summary>
+        /// A static constructor runs under the runtime's lock on its type's initialization, and threads that use the type meanwhile
+        /// wait for it: a static constructor that takes a lock, and a first use of the type under that lock, make a cycle. A use with
+        /// nothing held, the type's own code, and a type without a static constructor take nothing.
+        /// </summary>
+        [Fact]
+        public Task AStaticConstructorRunsUnderItsTypesInitializationLock()
+            => Verify.AnalyzerAsync(@"public static class Journal
+{
+    public static readonly object Gate = new object();
+}
+public sealed class Catalog
+{
+    public static readonly Catalog Default;
+    static Catalog()
+    {
+        lock (Journal.Gate) { Default = new Catalog(); }
+    }
+    public static int Count => 0;
+    public void Touch() { lock (Journal.Gate) { } }
+}
+public sealed class Loader
+{
+    public void Load() { lock (Journal.Gate) { _ = Catalog.Count; } }
+    public void Later() { _ = Catalog.Default; lock (Journal.Gate) { } }
+}
+public sealed class Plain
+{
+    public static int Size => 1;
+}
+public sealed class User
+{
+    public void Use() { lock (Journal.Gate) { _ = Plain.Size; } }
+}
+",
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 15, 10, 27).WithSpan("File0.cs", 8, 12, 8, 19).WithSpan("File0.cs", 17, 52, 17, 65).WithMessage(@"Lock-order cycle Catalog's static constructor -> Journal.Gate -> Catalog's static constructor: 'Journal.Gate' is acquired while 'Catalog's static constructor' is held here, and elsewhere 'Catalog's static constructor' is acquired while 'Journal.Gate' is held at File0.cs:17 in Load"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 52, 17, 65).WithSpan("File0.cs", 17, 32, 17, 44).WithSpan("File0.cs", 10, 15, 10, 27).WithMessage(@"Lock-order cycle Journal.Gate -> Catalog's static constructor -> Journal.Gate: 'Catalog's static constructor' is acquired while 'Journal.Gate' is held here, and elsewhere 'Journal.Gate' is acquired while 'Catalog's static constructor' is held at File0.cs:10 in static Catalog"));
+
+        /// <summary>
+        /// Two static constructors that use each other's types: the runtime lets one thread see the other type unfinished rather
+        /// than wait, so one type's initialization never orders against another's.
+        /// </summary>
+        [Fact]
+        public Task TwoStaticConstructorsUsingEachOthersTypesAreNoCycle()
+            => Verify.AnalyzerAsync(@"public sealed class A
+{
+    public static readonly int Value;
+    static A() { Value = B.Value + 1; }
+}
+public sealed class B
+{
+    public static readonly int Value;
+    static B() { Value = A.Value + 1; }
+}
+");
+
+        /// <summary>
+        /// Waiting for a type's initialization can deadlock only when its static constructor takes a lock itself: under a leaf lock,
+        /// the first use of a type whose static constructor only fills a table is fine, and one whose static constructor locks is LD1004.
+        /// </summary>
+        [Fact]
+        public Task AFirstUseWaitsOnlyForAStaticConstructorThatTakesALock()
+            => Verify.AnalyzerAsync(@"using LockDiscipline;
+public static class Tables
+{
+    public static readonly int[] Sizes;
+    static Tables() { Sizes = new[] { 1, 2 }; }
+}
+public static class Registry
+{
+    public static readonly object Gate = new object();
+    public static readonly int Count;
+    static Registry() { lock (Gate) { Count = 1; } }
+}
+public sealed class Fast
+{
+    [LeafLock] private readonly object _leaf = new object();
+    public int Size() { lock (_leaf) { return Tables.Sizes.Length; } }
+    public int Total() { lock (_leaf) { return Registry.Count; } }
+}
+",
+                Verify.Diagnostic("LD1004").WithSpan("File0.cs", 17, 48, 17, 62).WithSpan("File0.cs", 17, 32, 17, 37).WithMessage(@"'Registry's static constructor' is acquired while leaf lock 'Fast._leaf' is held"));
     }
 }
