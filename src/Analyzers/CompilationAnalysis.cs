@@ -467,13 +467,23 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>
-        /// The held locks an acquisition of <paramref name="acquired"/> can wait behind: not a fresh object's, and not another
-        /// type's initialization for a type's initialization (the runtime breaks such a wait instead of deadlocking).
+        /// The held locks an acquisition of <paramref name="acquired"/> can wait behind: not a fresh object's, and a type's
+        /// initialization only for a lock every thread can reach through a static member (<see cref="SharedWithEveryThread"/>).
         /// </summary>
         private static ImmutableArray<HeldLock> Contended(ImmutableArray<HeldLock> held, LockClass acquired)
-            => held.Any(h => h.Fresh || (h.Class.IsTypeInitializer && acquired.IsTypeInitializer))
-                ? held.Where(h => !h.Fresh && !(h.Class.IsTypeInitializer && acquired.IsTypeInitializer)).ToImmutableArray()
+            => held.Any(h => h.Fresh || (h.Class.IsTypeInitializer && !SharedWithEveryThread(acquired)))
+                ? held.Where(h => !h.Fresh && !(h.Class.IsTypeInitializer && !SharedWithEveryThread(acquired))).ToImmutableArray()
                 : held;
+
+        /// <summary>
+        /// Whether a lock a static constructor takes can be held by another thread waiting for that type: one in a static member
+        /// (or a framework lock), not an instance's lock, which a static constructor reaches mostly on objects it is building for
+        /// the type's statics (Npgsql's message buffer, made without a connector). Never another type's initialization: the
+        /// runtime breaks such a wait instead of deadlocking.
+        /// </summary>
+        private static bool SharedWithEveryThread(LockClass lockClass)
+            => !lockClass.IsTypeInitializer
+               && (lockClass.Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || lockClass.Key == FrameworkModels.TraceLock.Key);
 
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, AnnotationModel model)
         {
@@ -489,7 +499,8 @@ namespace LockDiscipline.Analyzers
 
                 if (!initializerTakesLocks.TryGetValue(lockClass, out var blocks))
                 {
-                    initializerTakesLocks[lockClass] = blocks = lockClass.Symbol is INamedTypeSymbol type && type.StaticConstructors.Any(c => summaries.Summary(c).Any());
+                    initializerTakesLocks[lockClass] = blocks = lockClass.Symbol is INamedTypeSymbol type
+                        && type.StaticConstructors.Any(c => summaries.Summary(c).Any(p => SharedWithEveryThread(p.Class)));
                 }
 
                 return blocks;

@@ -376,5 +376,36 @@ public sealed class Fast
 }
 ",
                 Verify.Diagnostic("LD1004").WithSpan("File0.cs", 17, 48, 17, 62).WithSpan("File0.cs", 17, 32, 17, 37).WithMessage(@"'Registry's static constructor' is acquired while leaf lock 'Fast._leaf' is held"));
+
+        /// <summary>
+        /// Npgsql's <c>PregeneratedMessages</c>: its static constructor writes into a buffer it made without a connector, and the
+        /// buffer's flush reaches a connector's lock only through that (null) connector. A static constructor's waits count for locks in
+        /// static members, which any thread may hold; an instance's lock it reaches is mostly on objects it is building.
+        /// </summary>
+        [Fact]
+        public Task AStaticConstructorOrdersOnlyLocksEveryThreadCanReach()
+            => Verify.AnalyzerAsync(@"public sealed class Connector
+{
+    public readonly object CancelLock = new object();
+    public void Break() { lock (CancelLock) { } }
+    public void Reset() { lock (CancelLock) { _ = Messages.Discard; } }
+}
+public sealed class WriteBuffer
+{
+    public WriteBuffer(Connector connector) { Connector = connector; }
+    public Connector Connector { get; }
+    public void Flush() { if (Connector != null) Connector.Break(); }
+}
+public static class Messages
+{
+    public static readonly byte[] Discard;
+    static Messages()
+    {
+        var buffer = new WriteBuffer(null);
+        Discard = Generate(buffer);
+    }
+    private static byte[] Generate(WriteBuffer buffer) { buffer.Flush(); return new byte[0]; }
+}
+");
     }
 }
