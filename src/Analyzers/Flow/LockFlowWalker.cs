@@ -249,8 +249,9 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 // `x?.Lock()` ... `x?.Unlock()`, `if (x != null) ...`: where x is null, nothing on x can be held, whatever the paths in
                 // between joined, so the null side of every test of x forgets x's locks.
-                var whereNull = state.WithoutLocksOn(testedPath);
-                return nullTest.TrueWhenNull ? (whereNull, state) : (state, whereNull);
+                var whereNull = state.WithoutLocksOn(testedPath).WithKnown(new KnownNull(testedPath), true);
+                var whereNotNull = state.WithKnown(new KnownNull(testedPath), null);
+                return nullTest.TrueWhenNull ? (whereNull, whereNotNull) : (whereNotNull, whereNull);
             }
 
             if (_values.TieKeyOf(value) is { } tieKey && state.Ties.TryGetValue(tieKey, out var tie))
@@ -421,7 +422,7 @@ namespace LockDiscipline.Analyzers.Flow
                 case ISimpleAssignmentOperation assignment:
                     RecordDelegateStore(assignment.Target, assignment.Value);
                     RecordRegistrationStore(assignment.Target, assignment.Value);
-                    state = Assign(assignment, TieValue(assignment.Target, assignment.Value, state));
+                    state = Assign(assignment, TieValue(assignment.Target, assignment.Value, state)).WithoutNullKnowledgeUnder(_values.PathOf(assignment.Target));
                     return FlagSetRightAfterAcquiring(assignment, state) is { } flag && state.Held.TryGetValue(flag.Key, out var flagged)
                         ? state.WithTie(flag.Local, new Tie(TieKind.TakenFlag, flag.Key, flagged.Recursive, flagged.AcquiredAt))
                         : state;
@@ -601,7 +602,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                 RecordFrameworkCallbacks(invocation, state);
 
-                return state.WithoutFieldKnowledge();
+                return AssumeItReturned(invocation, state.WithoutFieldKnowledge());
             }
 
             var site = SiteOf(invocation);
@@ -632,6 +633,25 @@ namespace LockDiscipline.Analyzers.Flow
                     case EffectKind.Wait:
                         RecordAcquire(invocation, effect, site, state);
                         break;
+                }
+            }
+
+            return state;
+        }
+
+        /// <summary>
+        /// After a call that returns only when an argument has a value (<c>[DoesNotReturnIf(false)]</c>: <c>Debug.Assert(cond)</c>),
+        /// that argument has it, as the compiler's nullable analysis takes it.
+        /// </summary>
+        private LockState AssumeItReturned(IInvocationOperation invocation, LockState state)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.Name == "DoesNotReturnIfAttribute") is { ConstructorArguments: { Length: 1 } arguments }
+                    && arguments[0].Value is bool stopsWhen)
+                {
+                    var (whenTrue, whenFalse) = SplitOnBranch(argument.Value, state);
+                    state = stopsWhen ? whenFalse : whenTrue;
                 }
             }
 
@@ -1562,6 +1582,8 @@ namespace LockDiscipline.Analyzers.Flow
             public ImmutableDictionary<object, bool> Conditions(bool asyncMethod)
             {
                 var known = Known ?? ImmutableDictionary<object, bool>.Empty;
+
+                known = known.Keys.Any(k => k is KnownNull) ? known.RemoveRange(known.Keys.Where(k => k is KnownNull).ToList()) : known;
                 if (!asyncMethod)
                 {
                     return known;
@@ -1573,6 +1595,10 @@ namespace LockDiscipline.Analyzers.Flow
             }
 
             public ImmutableArray<HeldLock> Must => (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray();
+
+            /// <summary>The paths known null on every visit (<see cref="KnownNull"/>).</summary>
+            public ImmutableHashSet<string> KnownNull
+                => (Known ?? ImmutableDictionary<object, bool>.Empty).Keys.OfType<KnownNull>().Select(k => k.Path).ToImmutableHashSet(StringComparer.Ordinal);
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
             {
@@ -1688,6 +1714,7 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     FireAndForget = FireAndForget,
                     Waits = Waits,
+                    KnownNull = _held.KnownNull,
                     RunsStoredCallbacks = RunsStoredCallbacks,
                     ResumesAwaitOf = ResumesAwaitOf,
                     Caller = Caller,

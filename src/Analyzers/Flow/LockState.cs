@@ -200,15 +200,28 @@ namespace LockDiscipline.Analyzers.Flow
             return known == Known ? this : new(Held, Ties, known, Fresh);
         }
 
-        /// <summary>Forgets what was known of fields: a call may have changed them.</summary>
+        /// <summary>Forgets what was known of fields (their bool values, which member paths are null): a call may have changed them.</summary>
         public LockState WithoutFieldKnowledge()
         {
-            if (Known.Count == 0 || !Known.Keys.Any(k => k is IFieldSymbol))
+            static bool OfAField(object key) => key is IFieldSymbol || (key is KnownNull known && known.Path.IndexOf('.') >= 0);
+            if (Known.Count == 0 || !Known.Keys.Any(OfAField))
             {
                 return this;
             }
 
-            return new(Held, Ties, Known.RemoveRange(Known.Keys.Where(k => k is IFieldSymbol).ToList()), Fresh);
+            return new(Held, Ties, Known.RemoveRange(Known.Keys.Where(OfAField).ToList()), Fresh);
+        }
+
+        /// <summary>Forgets which values at or under <paramref name="path"/> are null: it was just written.</summary>
+        public LockState WithoutNullKnowledgeUnder(string? path)
+        {
+            if (path is null || Known.Count == 0)
+            {
+                return this;
+            }
+
+            var stale = Known.Keys.OfType<KnownNull>().Where(k => k.Path == path || k.Path.StartsWith(path + ".", StringComparison.Ordinal)).ToList();
+            return stale.Count == 0 ? this : new(Held, Ties, Known.RemoveRange(stale), Fresh);
         }
 
         public LockState WithFresh(object local, bool fresh)
@@ -419,5 +432,22 @@ namespace LockDiscipline.Analyzers.Flow
             return Held.Values.FirstOrDefault(h => h.Class.Key == key.Class.Key && h.Key.Mode == key.Mode
                 && (h.Key.Instance is null || key.Instance is null || h.Key.Instance == key.Instance));
         }
+    }
+
+    /// <summary>
+    /// A key of <see cref="LockState.Known"/>: the value at this path (<c>dev.IommuGroup</c>) is null, as a test or an assertion
+    /// found it and nothing has written it since. A <c>[Requires]</c> lock reached through it is no lock at all there.
+    /// </summary>
+    internal sealed class KnownNull : IEquatable<KnownNull>
+    {
+        public KnownNull(string path) => Path = path;
+
+        public string Path { get; }
+
+        public bool Equals(KnownNull? other) => other is not null && string.Equals(Path, other.Path, StringComparison.Ordinal);
+
+        public override bool Equals(object? obj) => Equals(obj as KnownNull);
+
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Path);
     }
 }

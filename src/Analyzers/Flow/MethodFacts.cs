@@ -172,6 +172,9 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
         public ISymbol? DelegateSource { get; init; }
 
+        /// <summary>Paths in this method's frame known null on every path to the call (a test, <c>Debug.Assert(x is null)</c>).</summary>
+        public ImmutableHashSet<string> KnownNull { get; init; } = ImmutableHashSet<string>.Empty;
+
         /// <summary>Not a call but a wait for <see cref="Target"/> running elsewhere (see <see cref="WaitKind"/>).</summary>
         public WaitKind Waits { get; init; }
 

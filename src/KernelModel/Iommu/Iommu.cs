@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using LockDiscipline;
 
 namespace Kernel
@@ -329,10 +330,9 @@ namespace Kernel
             return 0;
 
         out_release:
-            // The device never made it into a group: there is no group mutex to hold here.
-#pragma warning disable LD1006
+            // The device never made it into a group (iommu_group_get_for_dev() failed): there is no group mutex to hold here.
+            Debug.Assert(dev.IommuGroup is null);
             ops.ReleaseDevice(dev);
-#pragma warning restore LD1006
         out_module_put:
             Module.ModulePut(ops.Owner);
         err_free:

@@ -302,5 +302,32 @@ public class Svc
                 },
                 Verify.Diagnostic("LD1006").WithSpan("File1.cs", 19, 47, 19, 55).WithMessage("Calling 'Work' requires holding 'o.Mu'"),
                 Verify.Diagnostic("LD1006").WithSpan("File1.cs", 21, 25, 21, 33).WithMessage("Calling 'Self' requires holding 'o'"));
+
+        /// <summary>
+        /// The kernel's probe error path releases a device that never joined a group: a <c>[Requires]</c> lock reached through a value
+        /// known null there (a test, <c>Debug.Assert(x is null)</c>) does not exist. A write after the assertion, or no test at all, still needs it.
+        /// </summary>
+        [Fact]
+        public Task ARequiredLockThroughAValueKnownNullDoesNotExist()
+            => Verify.AnalyzerAsync(@"using System.Diagnostics;
+using LockDiscipline;
+public sealed class Group { public readonly object Mutex = new object(); }
+public sealed class Device { public Group? Group; }
+public interface IOps
+{
+    [Requires(""dev.Group.Mutex"")]
+    void Release(Device dev);
+}
+public static class Core
+{
+    public static void ProbeFailed(IOps ops, Device dev) { Debug.Assert(dev.Group is null); ops.Release(dev); }
+    public static void Tested(IOps ops, Device dev) { if (dev.Group is null) { ops.Release(dev); } }
+    public static void Unchecked(IOps ops, Device dev) { ops.Release(dev); }
+    public static void Stale(IOps ops, Device dev, Group g) { Debug.Assert(dev.Group is null); dev.Group = g; ops.Release(dev); }
+    public static void Locked(IOps ops, Device dev) { lock (dev.Group!.Mutex) { ops.Release(dev); } }
+}
+",
+                Verify.Diagnostic("LD1006").WithSpan("File0.cs", 14, 58, 14, 74).WithMessage(@"Calling 'Release' requires holding 'dev.Group.Mutex'"),
+                Verify.Diagnostic("LD1006").WithSpan("File0.cs", 15, 111, 15, 127).WithMessage(@"Calling 'Release' requires holding 'dev.Group.Mutex'"));
     }
 }
