@@ -406,8 +406,7 @@ namespace LockDiscipline.Analyzers.Flow
                         RecordWaitFor(property, property.Instance, state);
                     }
 
-                    if (FrameworkModels.IsLazyValue(property.Property) && StorageOf(property.Instance) is IFieldSymbol or IPropertySymbol
-                        && StorageOf(property.Instance) is { } lazy && _model.Framework.IsSynchronizedLazy(lazy))
+                    if (FrameworkModels.IsLazyValue(property.Property) && MemberStorageOf(property.Instance) is { } lazy && _model.Framework.IsSynchronizedLazy(lazy))
                     {
                         // Waits for the factory if another thread is running it: an acquisition released at once.
                         var key = LazyKey(lazy);
@@ -1076,9 +1075,8 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 RecordCallbackRun(invocation, cancellationSource, WaitKind.None, resumesAwaitOf: null, state);
             }
-            else if (FrameworkModels.IsCompletion(target) && StorageOf(invocation.Instance) is IFieldSymbol or IPropertySymbol)
+            else if (FrameworkModels.IsCompletion(target) && MemberStorageOf(invocation.Instance) is { } completionSource)
             {
-                var completionSource = StorageOf(invocation.Instance)!;
                 RecordCallbackRun(invocation, completionSource, WaitKind.None, resumesAwaitOf: completionSource, state);
             }
             else if (FrameworkModels.IsRegistrationDispose(target, invocation.Instance is { } disposed ? _values.Unwrap(disposed).Type : null))
@@ -1087,9 +1085,9 @@ namespace LockDiscipline.Analyzers.Flow
                 {
                     RecordWaitForWork(invocation, callback, WaitKind.OtherThread, state);
                 }
-                else if (StorageOf(invocation.Instance) is IFieldSymbol or IPropertySymbol)
+                else if (MemberStorageOf(invocation.Instance) is { } registration)
                 {
-                    RecordCallbackRun(invocation, StorageOf(invocation.Instance)!, WaitKind.OtherThread, resumesAwaitOf: null, state);
+                    RecordCallbackRun(invocation, registration, WaitKind.OtherThread, resumesAwaitOf: null, state);
                 }
             }
         }
@@ -1114,9 +1112,9 @@ namespace LockDiscipline.Analyzers.Flow
         private void RecordRegistrationStore(IOperation target, IOperation value)
         {
             if (_values.Unwrap(value) is IInvocationOperation register && FrameworkModels.IsRegister(register.TargetMethod)
-                && RegisteredCallback(register) is { } callback && StorageOf(target) is IFieldSymbol or IPropertySymbol)
+                && RegisteredCallback(register) is { } callback && MemberStorageOf(target) is { } registration)
             {
-                AddFlow(new DelegateFlow(DelegateFlowKind.Store, StorageOf(target), callback, null, -1));
+                AddFlow(new DelegateFlow(DelegateFlowKind.Store, registration, callback, null, -1));
             }
         }
 
@@ -1141,21 +1139,30 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         private ISymbol? AwaitedCompletionSource(IOperation awaited)
+            => ThroughLocals(awaited, throughConfigureAwait: true) is IPropertyReferenceOperation task && FrameworkModels.IsCompletionTask(task.Property)
+                ? MemberStorageOf(task.Instance)
+                : null;
+
+        /// <summary>
+        /// A value with the locals it went through followed back to what was stored in them once (<c>var t = _cts.Token;</c>),
+        /// and <c>ConfigureAwait(..)</c> seen through where asked.
+        /// </summary>
+        private IOperation? ThroughLocals(IOperation? value, bool throughConfigureAwait = false)
         {
-            for (var guard = 0; guard < 8; guard++)
+            for (var guard = 0; value is not null && guard < 8; guard++)
             {
-                switch (_values.Unwrap(awaited))
+                value = _values.Unwrap(value);
+                if (value is ILocalReferenceOperation local && _values.DefinitionOf(local.Local) is { } definition)
                 {
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
-                        awaited = configured;
-                        continue;
-                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
-                        awaited = definition;
-                        continue;
-                    case IPropertyReferenceOperation task when FrameworkModels.IsCompletionTask(task.Property):
-                        return StorageOf(task.Instance) is IFieldSymbol or IPropertySymbol ? StorageOf(task.Instance) : null;
-                    default:
-                        return null;
+                    value = definition;
+                }
+                else if (throughConfigureAwait && value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+                {
+                    value = configured;
+                }
+                else
+                {
+                    return value;
                 }
             }
 
@@ -1166,6 +1173,9 @@ namespace LockDiscipline.Analyzers.Flow
         private string? ReceiverInstance(IOperation? read, ISymbol member) => member.IsStatic || read is null ? null : _values.PathOf(read);
 
         /// <summary>The field, property or local a value is read from (what a framework object is known by).</summary>
+        /// <summary>The field or property a value is read from (a member, which other methods can name too).</summary>
+        private ISymbol? MemberStorageOf(IOperation? op) => StorageOf(op) is { } storage && storage is IFieldSymbol or IPropertySymbol ? storage : null;
+
         private ISymbol? StorageOf(IOperation? op) => op is null ? null : _values.Unwrap(op) switch
         {
             IFieldReferenceOperation field => field.Field.OriginalDefinition,
@@ -1176,46 +1186,14 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>The source a token comes from: <c>_cts.Token</c>, directly or through a local.</summary>
         private ISymbol? CancellationSourceOf(IOperation? token)
-        {
-            for (var guard = 0; token is not null && guard < 8; guard++)
-            {
-                switch (_values.Unwrap(token))
-                {
-                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
-                        token = definition;
-                        continue;
-                    case IPropertyReferenceOperation property when FrameworkModels.IsSourceToken(property.Property):
-                        return StorageOf(property.Instance);
-                    default:
-                        return null;
-                }
-            }
-
-            return null;
-        }
+            => ThroughLocals(token) is IPropertyReferenceOperation property && FrameworkModels.IsSourceToken(property.Property) ? StorageOf(property.Instance) : null;
 
         private IMethodSymbol? RegisteredCallback(IInvocationOperation register)
             => register.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } argument ? Callback(_values.Unwrap(argument.Value)) : null;
 
         /// <summary>The callback of a registration made in this method: <c>var r = token.Register(cb)</c>, <c>using (token.Register(cb))</c>.</summary>
         private IMethodSymbol? RegistrationCallback(IOperation? registration)
-        {
-            for (var guard = 0; registration is not null && guard < 8; guard++)
-            {
-                switch (_values.Unwrap(registration))
-                {
-                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
-                        registration = definition;
-                        continue;
-                    case IInvocationOperation register when FrameworkModels.IsRegister(register.TargetMethod):
-                        return RegisteredCallback(register);
-                    default:
-                        return null;
-                }
-            }
-
-            return null;
-        }
+            => ThroughLocals(registration) is IInvocationOperation register && FrameworkModels.IsRegister(register.TargetMethod) ? RegisteredCallback(register) : null;
 
         private (IMethodSymbol Method, WaitKind Kind)? WorkOf(IOperation? task)
         {
