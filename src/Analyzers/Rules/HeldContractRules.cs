@@ -66,13 +66,14 @@ namespace LockDiscipline.Analyzers.Rules
             }
         }
 
+        /// <summary>Whether the required lock is reached through a value known null at the call: it does not exist there.</summary>
+        private static bool ThroughKnownNull(CallFact call, HeldKey required)
+            => required.Instance is { } path && call.KnownNull.Any(known => path == known || path.StartsWith(known + ".", System.StringComparison.Ordinal));
+
         /// <summary>
         /// The attribute argument naming a lock of the method's own object (<c>this</c> or <c>this._mutex</c>), for a helper that takes
         /// or releases its object's lock on behalf of its caller (a wrapper primitive): <c>""</c> or <c>("_mutex")</c>; null otherwise.
         /// </summary>
-        private static bool ThroughKnownNull(CallFact call, HeldKey required)
-            => required.Instance is { } path && call.KnownNull.Any(known => path == known || path.StartsWith(known + ".", System.StringComparison.Ordinal));
-
         private static string? OwnPath(HeldKey key)
             => key.Instance == "this" ? string.Empty
                 : key.Instance is { } instance && instance.StartsWith("this.", System.StringComparison.Ordinal) ? "(\"" + instance.Substring(5) + "\")"
