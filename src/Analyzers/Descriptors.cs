@@ -45,7 +45,7 @@ namespace LockDiscipline.Analyzers
 
         public static readonly DiagnosticDescriptor LD1003_RecursiveAcquisition = Create(
             "LD1003", "Recursive acquisition of a non-recursive lock",
-            "'{0}' is acquired while already held (taken at {1}) and it is not recursive{2}",
+            "'{0}' is acquired while already held (taken at {1}) and {2}{3}",
             HoldingCategory, DiagnosticSeverity.Warning,
             "Acquiring a non-recursive lock class that the thread already holds deadlocks or throws.");
 

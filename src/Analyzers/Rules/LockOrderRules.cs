@@ -31,7 +31,7 @@ namespace LockDiscipline.Analyzers.Rules
                         if (!IsAllowedReentry(held, e, readerNeverBlocks) && (!e.Class.IsElementsOfCollection || sameElement) && !context.RecursionCoveredSites.Contains(e.Site))
                         {
                             context.Report(Descriptors.LD1003_RecursiveAcquisition, e.Site, e.ChainLocations.Add(held.AcquiredAt),
-                                e.Class.Name, RuleContext.Where(held.AcquiredAt), e.ChainSuffix);
+                                e.Class.Name, RuleContext.Where(held.AcquiredAt), WhyItBlocks(e), e.ChainSuffix);
                         }
 
                         continue;
@@ -77,5 +77,12 @@ namespace LockDiscipline.Analyzers.Rules
 
             return readerNeverBlocks && e.Mode == LockMode.Shared;
         }
+
+        /// <summary>
+        /// Why taking a held lock again blocks: the lock is not re-entrant, or (re-entrant or not) it is taken on another thread
+        /// that the holder waits for.
+        /// </summary>
+        private static string WhyItBlocks(LockEvent e)
+            => e.Path.OnAnotherThread ? "the thread holding it waits for the thread taking it" : "it is not recursive";
     }
 }

@@ -84,6 +84,9 @@ namespace LockDiscipline.Analyzers.Summaries
                // Being in the continuation of an await is what a completion runs, not a restriction: a path that is not does not cover one that is.
                && other.Conditions.Keys.OfType<AfterAwaitOf>().All(Conditions.ContainsKey);
 
+        /// <summary>Taken on another thread that a caller on the way blocks on (<see cref="WaitKind"/>), not on the caller's own.</summary>
+        public bool OnAnotherThread { get; init; }
+
         /// <summary>
         /// The type whose member <see cref="Suffix"/> starts with, when it is not the summarised method's own: the implementation
         /// a virtual or interface dispatch reached (<c>ICancelable.Dispose</c> running <c>NpgsqlBinaryImporter.Dispose</c>, whose
@@ -832,7 +835,7 @@ namespace LockDiscipline.Analyzers.Summaries
             if (dispatch.Source is null)
             {
                 return path.Root.Kind == RootKind.This && path.Suffix.Length > 0 && path.SuffixFrame is null && target.ContainingType is { } implementation
-                    ? new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps, path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock, SuffixFrame = implementation }
+                    ? new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps, path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock, SuffixFrame = implementation, OnAnotherThread = path.OnAnotherThread }
                     : path;
             }
 
@@ -845,7 +848,7 @@ namespace LockDiscipline.Analyzers.Summaries
             }
 
             var step = new ChainStep(name, target.Locations.FirstOrDefault() ?? Location.None);
-            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock };
+            return new AcquisitionPath(path.Class, path.Mode, path.Recursive, path.Steps.Insert(0, step), path.Dropped, path.Root, path.Conditions, path.Suffix) { UnderOwnLock = path.UnderOwnLock, OnAnotherThread = path.OnAnotherThread };
         }
 
         /// <summary>
@@ -858,6 +861,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 ? new(path.Class, path.Mode, path.Recursive && call.Waits == WaitKind.None, path.Steps.Insert(0, new ChainStep(StepName(callee, call.Waits), call.Site)), path.Dropped.Union(call.EntryLocksReleased), root, conditions, suffix)
                 {
                     UnderOwnLock = path.UnderOwnLock || HoldsOwnLock(call.MayHeld),
+                    OnAnotherThread = path.OnAnotherThread || call.Waits != WaitKind.None,
                 }
                 : null;
 

@@ -77,8 +77,8 @@ public sealed class Waiter
     }
 }
 ",
-                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 8, 41, 8, 64).WithSpan("File0.cs", 7, 18, 7, 28).WithSpan("File0.cs", 7, 39, 7, 44).WithSpan("File0.cs", 8, 32, 8, 37).WithMessage(@"'Waiter._gate' is acquired while already held (taken at File0.cs:8) and it is not recursive (via Dispose, waited for on another thread -> OnCanceled -> lock (_gate))"),
-                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 13, 20, 13, 87).WithSpan("File0.cs", 13, 49, 13, 54).WithSpan("File0.cs", 11, 15, 11, 20).WithMessage(@"'Waiter._gate' is acquired while already held (taken at File0.cs:11) and it is not recursive (via lambda in Wait, waited for on another thread -> lock (_gate))"));
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 8, 41, 8, 64).WithSpan("File0.cs", 7, 18, 7, 28).WithSpan("File0.cs", 7, 39, 7, 44).WithSpan("File0.cs", 8, 32, 8, 37).WithMessage(@"'Waiter._gate' is acquired while already held (taken at File0.cs:8) and the thread holding it waits for the thread taking it (via Dispose, waited for on another thread -> OnCanceled -> lock (_gate))"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 13, 20, 13, 87).WithSpan("File0.cs", 13, 49, 13, 54).WithSpan("File0.cs", 11, 15, 11, 20).WithMessage(@"'Waiter._gate' is acquired while already held (taken at File0.cs:11) and the thread holding it waits for the thread taking it (via lambda in Wait, waited for on another thread -> lock (_gate))"));
 
         /// <summary>
         /// Completing a <c>TaskCompletionSource</c> made without <c>RunContinuationsAsynchronously</c> runs the code after
