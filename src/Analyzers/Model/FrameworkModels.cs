@@ -18,7 +18,11 @@ namespace LockDiscipline.Analyzers.Model
     /// <item><c>CancellationTokenSource.Cancel</c> runs the callbacks registered on its token inline, and disposing a
     /// <c>CancellationTokenRegistration</c> waits for its callback when another thread is running it (microsoft/vs-threading#1000);</item>
     /// <item>completing a <c>TaskCompletionSource</c> created without <c>RunContinuationsAsynchronously</c> runs the code after
-    /// <c>await tcs.Task</c> inline, under the completer's locks.</item>
+    /// <c>await tcs.Task</c> inline, under the completer's locks;</item>
+    /// <item>a <c>Lazy&lt;T&gt;</c> in <c>ExecutionAndPublication</c> mode runs its factory under its own lock, which first readers
+    /// of <c>Value</c> wait on;</item>
+    /// <item>a static constructor runs under the runtime's lock on its type's initialization, which first users of the type
+    /// wait on.</item>
     /// </list>
     /// </summary>
     internal sealed class FrameworkModels
