@@ -489,7 +489,7 @@ namespace LockDiscipline.Analyzers
         {
             var events = new List<LockEvent>();
             var initializerTakesLocks = new Dictionary<LockClass, bool>();
-            // Waiting for a type's initialization can only deadlock when its static constructor takes a lock (or waits) itself.
+            // Waiting for a type's initialization can only deadlock when its static constructor takes a lock other threads can hold.
             bool Blocks(LockClass lockClass)
             {
                 if (!lockClass.IsTypeInitializer)

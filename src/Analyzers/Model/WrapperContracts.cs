@@ -142,7 +142,8 @@ namespace LockDiscipline.Analyzers.Model
                 }
 
                 if (!KnownSymbols.IsThreadingType(target.ContainingType, "Monitor") || target.Name is not ("Enter" or "TryEnter")
-                    || Flow.ValueResolver.StripConversions(call.Arguments.First(a => a.Parameter?.Ordinal == 0).Value) is not IParameterReferenceOperation { Parameter: var locked }
+                    || call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is not { } lockArgument
+                    || Flow.ValueResolver.StripConversions(lockArgument) is not IParameterReferenceOperation { Parameter: var locked }
                     || call.Arguments.FirstOrDefault(a => a.Parameter?.RefKind == RefKind.Ref)?.Value is not IParameterReferenceOperation { Parameter: var flag }
                     || !IsRefBool(flag))
                 {
