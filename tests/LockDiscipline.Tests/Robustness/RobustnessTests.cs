@@ -103,6 +103,51 @@ namespace LockDiscipline.Tests.Robustness
 }
 ");
 
+        /// <summary>
+        /// The framework models and the inferred helpers read calls' arguments, attributes and initializers: with the arguments
+        /// missing or wrong (code that does not bind yet, as while typing), they give up quietly.
+        /// </summary>
+        [Fact]
+        public async Task FrameworkModelsAndInferredHelpersOnCodeThatDoesNotBindNeverThrow()
+        {
+            const string source = @"#define TRACE
+using System;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Broken : TraceListener
+{
+    private static readonly object Gate = new object();
+    private readonly Lazy<int> _lazy = new Lazy<int>();
+    private readonly Lazy<int> _bad = new Lazy<int>(() => { lock (Gate) { return Missing; } }, );
+    private readonly TaskCompletionSource<int> _tcs = new TaskCompletionSource<int>(;
+    private readonly CancellationTokenSource _cts = new CancellationTokenSource();
+    private CancellationTokenRegistration _reg;
+    static Broken() { lock (Gate) { } }
+    private static void Enter(object o, ref bool taken) { Monitor.Enter(); Monitor.Enter(o, ref); }
+    public override void Write(string m) { lock (Gate) { Trace.WriteLine(; } }
+    public override void WriteLine(string m) { Debug.Assert(); Debug.Assert(m is null, ); }
+    public async Task Use()
+    {
+        lock (Gate) { _tcs.TrySetResult(); _cts.Cancel(; _reg = _cts.Token.Register(); _reg.Dispose(1); _ = _lazy.Value; _ = _bad.Value; }
+        var t = false;
+        Enter(Gate, ref t);
+        Enter(ref t);
+        await _tcs.Task.ConfigureAwait();
+        lock (Gate) { Trace.WriteLine(""x""); }
+        _ = new Broken(1, 2);
+    }
+}
+";
+            var compilation = CSharpCompilation.Create(
+                "Broken",
+                new[] { CSharpSyntaxTree.ParseText(source) },
+                KernelModelCompilation.Create(seedBugs: false).References,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            Assert.NotEmpty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            await AssertNoAnalyzerException(compilation);
+        }
+
         [Fact]
         public async Task TenThousandMethodCallChainAndDeepNestingDoNotOverflow()
         {
