@@ -137,7 +137,8 @@ namespace LockDiscipline.Analyzers.Model
         private static bool ComputeSynchronizedLazy(ISymbol member)
         {
             var closed = member.DeclaredAccessibility == Accessibility.Private || member is IFieldSymbol { IsReadOnly: true } || member is IPropertySymbol { SetMethod: null };
-            return closed && IsLazyType(PathBinder.MemberType(member)) && StoredValues(member) is { Count: > 0 } values && values.All(v => LazyCreationMode(v) == true);
+            return closed && IsLazyType(PathBinder.MemberType(member)) && AssignedMember.ValuesOf(member).ToList() is { Count: > 0 } values
+                   && values.All(v => v is not null && LazyCreationMode(v) == true);
         }
 
         /// <summary>
@@ -195,34 +196,6 @@ namespace LockDiscipline.Analyzers.Model
             NullableTypeSyntax nullable => IsLazyName(nullable.ElementType),
             _ => false,
         };
-
-        /// <summary>Every value stored in a field or property within its type: its initializer and each plain assignment; null when it is passed by reference.</summary>
-        private static List<ExpressionSyntax>? StoredValues(ISymbol member)
-        {
-            var stored = new List<ExpressionSyntax>();
-            foreach (var declaration in member.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))
-            {
-                foreach (var node in declaration.DescendantNodes())
-                {
-                    switch (node)
-                    {
-                        case VariableDeclaratorSyntax { Initializer.Value: var value } variable when variable.Identifier.ValueText == member.Name && variable.Parent?.Parent is FieldDeclarationSyntax:
-                            stored.Add(value);
-                            break;
-                        case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == member.Name:
-                            stored.Add(value);
-                            break;
-                        case AssignmentExpressionSyntax assignment when AssignedMember.NameOf(assignment.Left) == member.Name:
-                            stored.Add(assignment.Right);
-                            break;
-                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when AssignedMember.NameOf(argument.Expression) == member.Name:
-                            return null;
-                    }
-                }
-            }
-
-            return stored;
-        }
 
         /// <summary>
         /// Whether a call of <paramref name="method"/> at <paramref name="callSite"/> takes <see cref="TraceLock"/>: an output
@@ -352,7 +325,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private static bool ComputeContinuesInline(ISymbol member)
             => member is IFieldSymbol or IPropertySymbol && member.DeclaredAccessibility == Accessibility.Private && member.ContainingType is not null
-               && StoredValues(member) is { Count: > 0 } stored && stored.All(MakesInlineSource);
+               && AssignedMember.ValuesOf(member).ToList() is { Count: > 0 } stored && stored.All(v => v is not null && MakesInlineSource(v));
 
         private static bool MakesInlineSource(ExpressionSyntax value)
             => value is BaseObjectCreationExpressionSyntax creation

@@ -41,42 +41,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public bool IsOwnedLockObject(ISymbol member)
             => _ownedLockObject.GetOrAdd(member.OriginalDefinition, m => m is IFieldSymbol or IPropertySymbol { IsAbstract: false } && m.DeclaringSyntaxReferences.Length > 0
-                && AssignedValues(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null));
-
-        /// <summary>Every value assigned to the member in its declaration or anywhere in its type (null for a declaration without one).</summary>
-        private static IEnumerable<ExpressionSyntax?> AssignedValues(ISymbol member)
-        {
-            foreach (var reference in member.DeclaringSyntaxReferences)
-            {
-                var initializer = reference.GetSyntax() switch
-                {
-                    VariableDeclaratorSyntax v => v.Initializer?.Value,
-                    PropertyDeclarationSyntax p => p.Initializer?.Value,
-                    _ => null,
-                };
-                if (initializer is not null)
-                {
-                    yield return initializer;
-                }
-            }
-
-            foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
-            {
-                foreach (var node in typeReference.GetSyntax().DescendantNodes())
-                {
-                    var (target, value) = node switch
-                    {
-                        AssignmentExpressionSyntax a => (a.Left, (ExpressionSyntax?)a.Right),
-                        ArgumentSyntax { RefKindKeyword.RawKind: not 0 } arg => (arg.Expression, null),
-                        _ => (null, null),
-                    };
-                    if (target is not null && AssignedMember.NameOf(target) == member.Name)
-                    {
-                        yield return value;
-                    }
-                }
-            }
-        }
+                && AssignedMember.ValuesOf(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null));
 
         public bool IsBclLock(ITypeSymbol? type)
             => type?.OriginalDefinition is { } definition
@@ -295,7 +260,7 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>The argument lists of every <c>new T(...)</c> assigned to the member in its declaration or in its type.</summary>
         private static IEnumerable<ExpressionSyntax[]> CreationArguments(ISymbol member)
-            => AssignedValues(member).Select(Creation).OfType<ExpressionSyntax[]>();
+            => AssignedMember.ValuesOf(member).Select(Creation).OfType<ExpressionSyntax[]>();
 
         private static ExpressionSyntax[]? Creation(ExpressionSyntax? expression) => expression switch
         {
