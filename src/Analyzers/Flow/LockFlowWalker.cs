@@ -1197,53 +1197,28 @@ namespace LockDiscipline.Analyzers.Flow
 
         private (IMethodSymbol Method, WaitKind Kind)? WorkOf(IOperation? task)
         {
-            for (var guard = 0; task is not null && guard < 8; guard++)
+            switch (ThroughLocals(task, throughConfigureAwait: true))
             {
-                task = _values.Unwrap(task);
-                switch (task)
-                {
-                    case ILocalReferenceOperation local when _values.DefinitionOf(local.Local) is { } definition:
-                        task = definition;
-                        continue;
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured }:
-                        task = configured;
-                        continue;
-                    case IInvocationOperation { TargetMethod.Name: "Run" or "StartNew" } start
-                        when (KnownSymbols.IsTaskType(start.TargetMethod.ContainingType) || KnownSymbols.IsTaskFactory(start.TargetMethod.ContainingType))
-                             && start.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } work:
-                        return DelegateTarget(work.Value) is { } run ? (run, WaitKind.OtherThread) : null;
-                    case IObjectCreationOperation creation when (KnownSymbols.IsThreadingType(creation.Type, "Thread") || KnownSymbols.IsTaskType(creation.Type))
-                                                               && creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } body:
-                        return DelegateTarget(body.Value) is { } started ? (started, WaitKind.OtherThread) : null;
-                    case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } call when KnownSymbols.IsInSource(asyncMethod):
-                        // The dual-mode idiom (`Flush(async: false).GetAwaiter().GetResult()`, Npgsql): told not to be asynchronous,
-                        // its awaits complete at once and its whole body runs in the call, on this thread.
-                        return call.Arguments.Any(IsSynchronousModeArgument) ? null : (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);
-                    default:
-                        return null;
-                }
+                case IInvocationOperation { TargetMethod.Name: "Run" or "StartNew" } start
+                    when (KnownSymbols.IsTaskType(start.TargetMethod.ContainingType) || KnownSymbols.IsTaskFactory(start.TargetMethod.ContainingType))
+                         && start.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } work:
+                    return Callback(_values.Unwrap(work.Value)) is { } run ? (run, WaitKind.OtherThread) : null;
+                case IObjectCreationOperation creation when (KnownSymbols.IsThreadingType(creation.Type, "Thread") || KnownSymbols.IsTaskType(creation.Type))
+                                                           && creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.TypeKind == TypeKind.Delegate) is { } body:
+                    return Callback(_values.Unwrap(body.Value)) is { } started ? (started, WaitKind.OtherThread) : null;
+                case IInvocationOperation { TargetMethod: { IsAsync: true } asyncMethod } call when KnownSymbols.IsInSource(asyncMethod):
+                    // The dual-mode idiom (`Flush(async: false).GetAwaiter().GetResult()`, Npgsql): told not to be asynchronous,
+                    // its awaits complete at once and its whole body runs in the call, on this thread.
+                    return call.Arguments.Any(IsSynchronousModeArgument) ? null : (asyncMethod.OriginalDefinition, WaitKind.AsyncCompletion);
+                default:
+                    return null;
             }
-
-            return null;
         }
 
         private static bool IsSynchronousModeArgument(IArgumentOperation argument)
             => argument.Parameter is { Type.SpecialType: SpecialType.System_Boolean } parameter
                && parameter.Name.IndexOf("async", StringComparison.OrdinalIgnoreCase) >= 0
                && argument.Value.ConstantValue is { HasValue: true, Value: false };
-
-        private IMethodSymbol? DelegateTarget(IOperation value) => _values.Unwrap(value) switch
-        {
-            IDelegateCreationOperation { Target: var target } => _values.Unwrap(target) switch
-            {
-                IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
-                IAnonymousFunctionOperation lambda => lambda.Symbol,
-                IMethodReferenceOperation method => method.Method.OriginalDefinition,
-                _ => null,
-            },
-            IFlowAnonymousFunctionOperation lambda => lambda.Symbol,
-            _ => null,
-        };
 
         private void RecordCall(IOperation op, IMethodSymbol target, LockState state)
         {
