@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
 using LockDiscipline.Analyzers.Graph;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Model;
 using LockDiscipline.Analyzers.Rules;
 using LockDiscipline.Analyzers.Summaries;
@@ -31,6 +32,11 @@ namespace LockDiscipline.Analyzers
             Context = context;
         }
 
+        /// <summary>How many trees this analysis walked, and how many it carried over from the one before (tests, benchmarks).</summary>
+        public int Walked { get; private init; }
+
+        public int Reused { get; private init; }
+
         /// <summary>The shared analysis (for tools such as the graph writer); null when nothing was analysed.</summary>
         public RuleContext? Context { get; }
 
@@ -56,39 +62,59 @@ namespace LockDiscipline.Analyzers
         /// (scanning and analysing trees) divided among them, the others done once. All get the same result.
         /// </summary>
         public static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, Cooperation cooperation, CancellationToken cancellationToken)
+            => Run(compilation, settings, cooperation, reuse: true, cancellationToken);
+
+        private static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, Cooperation cooperation, bool reuse, CancellationToken cancellationToken)
         {
             var step = 0;
-            var setup = cooperation.Once(ref step, () => Setup.Create(compilation), cancellationToken);
+            var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
             var trees = setup.Trees;
-            var scans = cooperation.ForEach(ref step, trees.Count, i => RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
+            var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
             var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken), cancellationToken);
+            var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
 
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
-            var perTree = cooperation.ForEach(ref step, trees.Count, i =>
-            {
-#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
-                // The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model
-                // of our own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
-                var semanticModel = compilation.GetSemanticModel(trees[i]);
-#pragma warning restore RS1030
-                var tree = new TreeFacts(semanticModel);
-                AnalyzeTree(semanticModel, setup.Model, relevance, settings, tree, cancellationToken);
-                return tree;
-            }, cancellationToken);
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => carried[i] ?? Walk(compilation, trees[i], scans[i], setup.Model, relevance, settings, cancellationToken), cancellationToken);
 
             StepObserver?.Invoke("walk");
-            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken), cancellationToken);
+            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken)
+                                                     ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);
         }
 
-        /// <summary>What every step reads: the annotations, the declared order, the trees in file order.</summary>
+        /// <summary>One tree's bodies, bound and walked, with the other trees whose syntax the walk read.</summary>
+        private static TreeFacts Walk(Compilation compilation, SyntaxTree tree, RelevanceFilter.TreeScan scan, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, CancellationToken cancellationToken)
+        {
+#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
+            // The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model
+            // of our own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
+            var semanticModel = compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
+            var facts = new TreeFacts(tree, scan);
+            using (var reads = SyntaxReads.Record())
+            {
+                AnalyzeTree(semanticModel, model, relevance, settings, facts, cancellationToken);
+                foreach (var type in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
+                {
+                    facts.Constructors.CollectTypes(semanticModel, type, model, relevance, cancellationToken);
+                }
+
+                reads.Dispose();
+                facts.Reads = reads.Trees.Where(t => t != tree).Select(t => t.FilePath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToImmutableArray();
+            }
+
+            return facts;
+        }
+
+        /// <summary>What every step reads: the annotations, the declared order, the trees in file order, what an earlier analysis lends.</summary>
         private sealed class Setup
         {
-            private Setup(AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees)
+            private Setup(AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees, Lineage.Plan plan)
             {
                 Model = model;
                 Declared = declared;
                 Trees = trees;
+                Plan = plan;
             }
 
             public AnnotationModel Model { get; }
@@ -97,15 +123,54 @@ namespace LockDiscipline.Analyzers
 
             public IReadOnlyList<SyntaxTree> Trees { get; }
 
-            public static Setup Create(Compilation compilation)
+            public Lineage.Plan Plan { get; }
+
+            public static Setup Create(Compilation compilation, AnalyzerSettings settings, bool reuse, CancellationToken cancellationToken)
             {
                 var model = new AnnotationModel(compilation);
-                return new Setup(model, DeclaredOrder.Build(compilation, model), compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList());
+                var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
+                var plan = (reuse ? Lineage.Find(compilation) : null) is { } lineage
+                    ? lineage.PlanFor(compilation, settings, trees, cancellationToken)
+                    : Lineage.Fresh(trees, cancellationToken);
+                return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan);
+            }
+
+            /// <summary>The earlier analysis's facts of this very tree (its scan carries over even when its facts do not).</summary>
+            public TreeFacts? SameTree(int index) => Plan.SameTree?[index];
+
+            /// <summary>
+            /// The earlier facts that carry over, in this compilation's symbols, and the <c>[ReturnsRef]</c> they inferred, which the
+            /// trees walked now see as a fresh analysis would. Nothing carries over when the relevance of any body may have changed.
+            /// </summary>
+            public TreeFacts?[] CarryOver(Compilation compilation, RelevanceFilter relevance, CancellationToken cancellationToken)
+            {
+                var carried = new TreeFacts?[Trees.Count];
+                if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance))
+                {
+                    return carried;
+                }
+
+                var symbols = new SymbolMap(from.Compilation, compilation);
+                for (var i = 0; i < carried.Length; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    carried[i] = reusable[i]?.TranslateTo(symbols);
+                }
+
+                foreach (var facts in carried)
+                {
+                    foreach (var method in facts?.InferredReturnsRef ?? ImmutableArray<IMethodSymbol>.Empty)
+                    {
+                        Model.InferReturnsRef(method);
+                    }
+                }
+
+                return carried;
             }
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
-        private static CompilationAnalysis Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
             var declared = setup.Declared;
@@ -120,10 +185,7 @@ namespace LockDiscipline.Analyzers
                 MergeFirstWins(facts, tree.Facts);
                 MergeFirstWins(refFindings, tree.RefFindings);
                 MergeFirstWins(ownershipGraphs, tree.OwnershipGraphs);
-                foreach (var type in tree.SemanticModel.SyntaxTree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
-                {
-                    constructors.CollectTypes(tree.SemanticModel, type, model, relevance, cancellationToken);
-                }
+                constructors.Add(tree.Constructors);
             }
 
             constructors.FoldInto(facts);
@@ -131,6 +193,12 @@ namespace LockDiscipline.Analyzers
             StepObserver?.Invoke("merge");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
+            if (!SettleReturnedReferences(model, setup.Plan, perTree, refFindings))
+            {
+                // A walked tree now infers other [ReturnsRef] than before: what the carried-over trees learned from it is stale.
+                return null;
+            }
+
             var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name),
                 callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, ownershipGraphs, callerHeld, cancellationToken));
             StepObserver?.Invoke("summaries");
@@ -148,7 +216,8 @@ namespace LockDiscipline.Analyzers
             RefCountRules.Run(context, refFindings.Values);
             StepObserver?.Invoke("rules");
 
-            var all = model.BindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
+            var bindingErrors = BindingErrorsByTree(model, perTree);
+            var all = bindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
             var byTree = all
                 .Where(d => d.Location.SourceTree is not null)
                 .GroupBy(d => d.Location.SourceTree!)
@@ -157,7 +226,82 @@ namespace LockDiscipline.Analyzers
                     g => g.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
                           .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
                           .ToImmutableArray());
-            return new CompilationAnalysis(byTree, context);
+            foreach (var tree in perTree)
+            {
+                tree.OwnershipGraphs.Clear();
+            }
+
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), setup.Plan.Shapes, relevance.Names).Publish();
+            return new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
+        }
+
+        /// <summary>
+        /// Records, per walked tree, the <c>[ReturnsRef]</c> its methods were inferred to have and their final reference findings.
+        /// False when a tree walked again infers other methods than it did in the analysis the others were carried over from.
+        /// </summary>
+        private static bool SettleReturnedReferences(AnnotationModel model, Lineage.Plan plan, TreeFacts[] perTree, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings)
+        {
+            var consistent = true;
+            for (var i = 0; i < perTree.Length; i++)
+            {
+                var tree = perTree[i];
+                if (tree.Reused)
+                {
+                    continue;
+                }
+
+                foreach (var method in tree.RefFindings.Keys.ToList())
+                {
+                    tree.RefFindings[method] = refFindings[method];
+                }
+
+                tree.InferredReturnsRef = tree.Facts.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef)
+                    .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal).ToImmutableArray();
+                if (plan.From is { } from && perTree.Any(t => t.Reused)
+                    && !SameMethods(tree.InferredReturnsRef, from.Trees.FirstOrDefault(t => t.Tree.FilePath == tree.Tree.FilePath)?.InferredReturnsRef))
+                {
+                    consistent = false;
+                }
+            }
+
+            return consistent;
+        }
+
+        private static bool SameMethods(ImmutableArray<IMethodSymbol> now, ImmutableArray<IMethodSymbol>? before)
+        {
+            static string? Id(IMethodSymbol m) => m.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction ? null : DocumentationCommentId.CreateDeclarationId(m);
+            if (before is not { } earlier || earlier.Length != now.Length)
+            {
+                return before is { } e && e.IsEmpty && now.IsEmpty;
+            }
+
+            var ids = now.Select(Id).ToList();
+            return ids.All(id => id is not null) && new HashSet<string?>(ids).SetEquals(earlier.Select(Id)) && !earlier.Any(m => Id(m) is null);
+        }
+
+        /// <summary>
+        /// LD0001/LD0002 found now, with those a carried-over tree's walk found before (its declarations are unchanged, so they
+        /// still stand); each tree keeps its own for the next analysis.
+        /// </summary>
+        private static IEnumerable<Diagnostic> BindingErrorsByTree(AnnotationModel model, TreeFacts[] perTree)
+        {
+            var errors = new Dictionary<(SyntaxTree?, Microsoft.CodeAnalysis.Text.TextSpan, string, string), Diagnostic>();
+            foreach (var diagnostic in model.BindingErrors.Concat(perTree.Where(t => t.Reused).SelectMany(t => t.BindingErrors)))
+            {
+                var key = (diagnostic.Location.SourceTree, diagnostic.Location.SourceSpan, diagnostic.Id, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+                if (!errors.ContainsKey(key))
+                {
+                    errors.Add(key, diagnostic);
+                }
+            }
+
+            var byTree = errors.Values.Where(d => d.Location.SourceTree is not null).ToLookup(d => d.Location.SourceTree!);
+            foreach (var tree in perTree)
+            {
+                tree.BindingErrors = byTree[tree.Tree].ToImmutableArray();
+            }
+
+            return errors.Values;
         }
 
         /// <summary>
@@ -210,23 +354,6 @@ namespace LockDiscipline.Analyzers
             var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
             return semanticModel.GetOperation(syntax, cancellationToken) is IMethodBodyOperation body ? ControlFlowGraph.Create(body, cancellationToken) : null;
-        }
-
-        /// <summary>What one tree's bodies gave, before the merge.</summary>
-        private sealed class TreeFacts
-        {
-            public TreeFacts(SemanticModel semanticModel) => SemanticModel = semanticModel;
-
-            public SemanticModel SemanticModel { get; }
-
-            public Dictionary<IMethodSymbol, MethodLockFacts> Facts { get; } = new(SymbolEqualityComparer.Default);
-
-            public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
-
-            public Dictionary<IMethodSymbol, ControlFlowGraph> OwnershipGraphs { get; } = new(SymbolEqualityComparer.Default);
-
-            /// <summary>Methods the bodies name as method groups (made into delegates, run by callers the call graph does not show).</summary>
-            public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
         }
 
         private static void MergeFirstWins<TValue>(Dictionary<IMethodSymbol, TValue> into, Dictionary<IMethodSymbol, TValue> from)

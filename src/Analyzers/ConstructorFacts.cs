@@ -74,6 +74,38 @@ namespace LockDiscipline.Analyzers
             }
         }
 
+        /// <summary>Adds another tree's types and initializers (trees are merged in file order; a partial type's parts add up).</summary>
+        public void Add(ConstructorFacts other)
+        {
+            _types.UnionWith(other._types);
+            foreach (var pair in other._initializers)
+            {
+                if (!_initializers.TryGetValue(pair.Key, out var list))
+                {
+                    _initializers[pair.Key] = list = new List<MethodLockFacts>();
+                }
+
+                list.AddRange(pair.Value);
+            }
+        }
+
+        /// <summary>The same facts in a later compilation's symbols (see <see cref="Incremental.FactTranslator"/>).</summary>
+        public ConstructorFacts Translate(Incremental.FactTranslator translator)
+        {
+            var translated = new ConstructorFacts();
+            foreach (var type in _types)
+            {
+                translated._types.Add(translator.Symbol(type));
+            }
+
+            foreach (var pair in _initializers)
+            {
+                translated._initializers[translator.Symbol(pair.Key)] = pair.Value.Select(translator.Facts).ToList();
+            }
+
+            return translated;
+        }
+
         public void FoldInto(Dictionary<IMethodSymbol, MethodLockFacts> facts)
         {
             foreach (var type in _types.OrderBy(t => t.ToDisplayString(), System.StringComparer.Ordinal))

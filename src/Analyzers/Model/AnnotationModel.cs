@@ -15,12 +15,12 @@ namespace LockDiscipline.Analyzers.Model
     /// </summary>
     internal sealed class AnnotationModel
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _contracts = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _effectiveContracts = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ITypeSymbol, bool> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<MethodContract>> _contracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<MethodContract>> _effectiveContracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, Incremental.SyntaxReads.Tracked<bool>> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _inferredReturnsRef = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, BoundLock?> _guards = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, bool> _holdsRef = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<BoundLock?>> _guards = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _holdsRef = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<(Location, string), Diagnostic> _bindingErrors = new();
         private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = new(SymbolEqualityComparer.Default);
 
@@ -35,7 +35,7 @@ namespace LockDiscipline.Analyzers.Model
             _compilation = compilation;
         }
 
-        private readonly ConcurrentDictionary<IMethodSymbol, ImmutableHashSet<int>> _storedIntoHeldMembers = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<ImmutableHashSet<int>>> _storedIntoHeldMembers = new(SymbolEqualityComparer.Default);
         private readonly Compilation _compilation;
 
         /// <summary>
@@ -43,12 +43,12 @@ namespace LockDiscipline.Analyzers.Model
         /// <c>vcpu->kvm = kvm</c>): the holder then owns whatever reference the caller takes on that value.
         /// </summary>
         public ImmutableHashSet<int> ParametersStoredIntoHeldMembers(IMethodSymbol method)
-            => _storedIntoHeldMembers.GetOrAdd(method.OriginalDefinition, m =>
+            => Incremental.SyntaxReads.Memo(_storedIntoHeldMembers, method.OriginalDefinition, m =>
             {
                 var stored = ImmutableHashSet<int>.Empty;
                 foreach (var reference in m.DeclaringSyntaxReferences)
                 {
-                    var syntax = reference.GetSyntax();
+                    var syntax = Incremental.SyntaxReads.Syntax(reference);
 #pragma warning disable RS1030 // Only source callees of methods that take references, once each.
                     var body = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax);
 #pragma warning restore RS1030
@@ -116,14 +116,14 @@ namespace LockDiscipline.Analyzers.Model
         public MethodContract GetContract(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            return _contracts.GetOrAdd(method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
+            return Incremental.SyntaxReads.Memo(_contracts, method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
         }
 
         private Func<IMethodSymbol, MethodContract>? _bindContract;
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
-            => _effectiveContracts.GetOrAdd(method.OriginalDefinition, BindEffectiveContract);
+            => Incremental.SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, BindEffectiveContract);
 
         private MethodContract BindEffectiveContract(IMethodSymbol method)
         {
@@ -163,7 +163,7 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>The lock a <c>[GuardedBy]</c> member needs, bound in the member's type.</summary>
         public BoundLock? GetGuard(ISymbol member)
-            => _guards.GetOrAdd(member.OriginalDefinition, m =>
+            => Incremental.SyntaxReads.Memo(_guards, member.OriginalDefinition, m =>
             {
                 var attribute = m.GetAttributes().FirstOrDefault(a => KnownSymbols.IsAttribute(a, "GuardedByAttribute"));
                 if (attribute is null)
@@ -200,10 +200,10 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Whether any field or property of the type is <c>[HoldsRef]</c>.</summary>
         public bool TypeHoldsRefs(ITypeSymbol type)
-            => _typeHoldsRefs.GetOrAdd(type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
+            => Incremental.SyntaxReads.Memo(_typeHoldsRefs, type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
 
         public bool HoldsRef(ISymbol member)
-            => _holdsRef.GetOrAdd(member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
+            => Incremental.SyntaxReads.Memo(_holdsRef, member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
 
         /// <summary>Checks the member-level attributes of a source field, property or type once (LD0001 for the wrong kind).</summary>
         public void CheckMemberAnnotations(ISymbol member)

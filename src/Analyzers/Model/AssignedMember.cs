@@ -24,7 +24,7 @@ namespace LockDiscipline.Analyzers.Model
         {
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
-                var initializer = reference.GetSyntax() switch
+                var initializer = Incremental.SyntaxReads.Syntax(reference) switch
                 {
                     VariableDeclaratorSyntax v => v.Initializer?.Value,
                     PropertyDeclarationSyntax p => p.Initializer?.Value,
@@ -38,7 +38,7 @@ namespace LockDiscipline.Analyzers.Model
 
             foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
             {
-                foreach (var node in typeReference.GetSyntax().DescendantNodes())
+                foreach (var node in Incremental.SyntaxReads.Syntax(typeReference).DescendantNodes())
                 {
                     var (target, value) = node switch
                     {

@@ -51,6 +51,27 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public bool IsNamedAsValueOutsideBodies(string name) => _valueNames.Contains(name);
 
+        /// <summary>
+        /// The compilation-wide sets every tree's relevance is decided by: with the same sets, a tree keeps which of its bodies are
+        /// relevant.
+        /// </summary>
+        public NameSets Names { get; private set; } = new(new HashSet<string>(), new HashSet<string>());
+
+        /// <summary>The names that make a body relevant, and the delegate members some body invokes.</summary>
+        internal sealed class NameSets
+        {
+            private readonly HashSet<string> _relevant;
+            private readonly HashSet<string> _invoked;
+
+            public NameSets(HashSet<string> relevant, HashSet<string> invoked)
+            {
+                _relevant = relevant;
+                _invoked = invoked;
+            }
+
+            public bool SameAs(NameSets other) => _relevant.SetEquals(other._relevant) && _invoked.SetEquals(other._invoked);
+        }
+
         /// <summary>Whether code outside any body (a field initializer) names something that matters.</summary>
         public bool Mentions(SyntaxNode node)
             => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
@@ -137,6 +158,7 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             filter._relevantNames = expanded;
+            filter.Names = new NameSets(expanded, invoked);
             return filter;
         }
 

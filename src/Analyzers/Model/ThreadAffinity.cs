@@ -58,7 +58,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private readonly Compilation _compilation;
         private readonly LockTypes _lockTypes;
-        private readonly ConcurrentDictionary<IMethodSymbol, ThreadAffinity?> _ofBodies = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<ThreadAffinity?>> _ofBodies = new(SymbolEqualityComparer.Default);
 
         public ThreadAffinities(Compilation compilation, LockTypes lockTypes)
         {
@@ -88,14 +88,14 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            return _ofBodies.GetOrAdd(primitive, p => ScanBody(p, depth));
+            return Incremental.SyntaxReads.Memo(_ofBodies, primitive, p => ScanBody(p, depth));
         }
 
         private ThreadAffinity? ScanBody(IMethodSymbol primitive, int depth)
         {
             foreach (var reference in primitive.DeclaringSyntaxReferences)
             {
-                var syntax = reference.GetSyntax();
+                var syntax = Incremental.SyntaxReads.Syntax(reference);
 #pragma warning disable RS1030 // Only the bodies of annotated lock primitives, once each, cached.
                 var semanticModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030

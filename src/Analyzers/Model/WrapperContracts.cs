@@ -61,7 +61,7 @@ namespace LockDiscipline.Analyzers.Model
     {
         private readonly Compilation _compilation;
         private readonly LockTypes _lockTypes;
-        private readonly ConcurrentDictionary<INamedTypeSymbol, ImmutableDictionary<IMethodSymbol, WrapperContract>> _byType = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<INamedTypeSymbol, Incremental.SyntaxReads.Tracked<ImmutableDictionary<IMethodSymbol, WrapperContract>>> _byType = new(SymbolEqualityComparer.Default);
 
         public WrapperContracts(Compilation compilation, LockTypes lockTypes)
         {
@@ -76,7 +76,7 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            return _byType.GetOrAdd(type.OriginalDefinition, ForType).TryGetValue(KeyOf(method), out var contract) ? contract : null;
+            return Incremental.SyntaxReads.Memo(_byType, type.OriginalDefinition, ForType).TryGetValue(KeyOf(method), out var contract) ? contract : null;
         }
 
         /// <summary>The type's wrappers of locks it wraps both sides of.</summary>
@@ -104,7 +104,7 @@ namespace LockDiscipline.Analyzers.Model
             return builder.ToImmutable();
         }
 
-        private readonly ConcurrentDictionary<IMethodSymbol, FlaggedAcquire?> _flagged = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<FlaggedAcquire?>> _flagged = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// A helper whose only lock operations are <c>Monitor.Enter(p, ref taken)</c> (or <c>TryEnter(p, .., ref taken)</c>) on one
@@ -115,7 +115,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public FlaggedAcquire? FlaggedOf(IMethodSymbol method)
             => method.MethodKind == MethodKind.Ordinary && method.Parameters.Any(IsRefBool) && method.Parameters.Any(p => p.RefKind == RefKind.None && !p.Type.IsValueType)
-                ? _flagged.GetOrAdd(KeyOf(method), ClassifyFlagged)
+                ? Incremental.SyntaxReads.Memo(_flagged, KeyOf(method), ClassifyFlagged)
                 : null;
 
         private static bool IsRefBool(IParameterSymbol parameter) => parameter.RefKind == RefKind.Ref && parameter.Type.SpecialType == SpecialType.System_Boolean;
@@ -171,7 +171,7 @@ namespace LockDiscipline.Analyzers.Model
             => !method.IsStatic && BodyDeclaration(method) is { } declaration && SingleExpression(declaration) is InvocationExpressionSyntax;
 
         private static SyntaxNode? BodyDeclaration(IMethodSymbol method)
-            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => r.GetSyntax())
+            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r))
                 .FirstOrDefault(s => s is MethodDeclarationSyntax { ExpressionBody: not null } or MethodDeclarationSyntax { Body: not null });
 
         private static ExpressionSyntax? SingleExpression(SyntaxNode declaration) => declaration switch

@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using System.Linq;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// A walk's facts restated in the symbols of a later compilation with the same declarations (<see cref="SymbolMap"/>).
+    /// Locations, paths and names carry over as they are: the facts come only from trees the two compilations share. When a
+    /// symbol has no counterpart, <see cref="Failed"/> is set and the facts must be walked again.
+    /// </summary>
+    internal sealed class FactTranslator
+    {
+        private readonly SymbolMap _symbols;
+
+        public FactTranslator(SymbolMap symbols) => _symbols = symbols;
+
+        /// <summary>Some symbol had no counterpart since the last <see cref="Reset"/>.</summary>
+        public bool Failed { get; private set; }
+
+        public void Reset() => Failed = false;
+
+        public T Symbol<T>(T symbol)
+            where T : class, ISymbol
+        {
+            if (_symbols.Map(symbol) is { } mapped)
+            {
+                return mapped;
+            }
+
+            Failed = true;
+            return symbol;
+        }
+
+        public T? Optional<T>(T? symbol)
+            where T : class, ISymbol
+            => symbol is null ? null : Symbol(symbol);
+
+        public MethodLockFacts Facts(MethodLockFacts facts)
+            => new(
+                Symbol(facts.Method),
+                facts.Acquisitions.Select(Acquisition).ToImmutableArray(),
+                facts.Calls.Select(Call).ToImmutableArray(),
+                facts.UnheldReleases.Select(r => new UnheldReleaseFact(Key(r.Key), r.Site, r.Description)).ToImmutableArray(),
+                facts.Leaks.Select(l => new LeakFact(Held(l.Held), l.Exit, l.HeldOnEveryExit)).ToImmutableArray(),
+                facts.GuardedAccesses.Select(GuardedAccess).ToImmutableArray())
+            {
+                TriedClasses = facts.TriedClasses.Select(Class).ToImmutableHashSet(),
+                Suspensions = facts.Suspensions.Select(s => new SuspensionFact(s.Site, s.What, Held(s.Held))).ToImmutableArray(),
+                EntryLocksHeldAtEveryExit = facts.EntryLocksHeldAtEveryExit.Select(Key).ToImmutableHashSet(),
+                DelegateFlows = facts.DelegateFlows.Select(f => new DelegateFlow(f.Kind, Optional(f.Member), Optional(f.Target), Optional(f.Callee), f.Ordinal)).ToImmutableArray(),
+            };
+
+        private AcquireFact Acquisition(AcquireFact fact)
+            => new(Key(fact.Key), fact.Recursive, fact.Site, fact.Description, Held(fact.MayHeld), Classes(fact.EntryLocksReleased), fact.IsTry, fact.Root, Conditions(fact.Conditions));
+
+        private CallFact Call(CallFact call)
+            => new(
+                Symbol(call.Target),
+                call.Site,
+                Held(call.MayHeld),
+                Held(call.MustHeld),
+                Classes(call.EntryLocksReleased),
+                call.Required.Select(Key).ToImmutableArray(),
+                call.Excluded.Select(Key).ToImmutableArray(),
+                Optional(call.VirtualReceiver),
+                call.ReceiverRoot,
+                call.ArgumentRoots,
+                call.ArgumentConstants,
+                Conditions(call.Conditions))
+            {
+                ReceiverConstruction = Optional(call.ReceiverConstruction),
+                ReceiverType = Optional(call.ReceiverType),
+                ReceiverPath = call.ReceiverPath,
+                ArgumentPaths = call.ArgumentPaths,
+                Caller = Optional(call.Caller),
+                FireAndForget = call.FireAndForget,
+                DelegateSource = Optional(call.DelegateSource),
+                KnownNull = call.KnownNull,
+                Waits = call.Waits,
+                RunsStoredCallbacks = call.RunsStoredCallbacks,
+                ResumesAwaitOf = Optional(call.ResumesAwaitOf),
+            };
+
+        private GuardedAccessFact GuardedAccess(GuardedAccessFact fact)
+            => new(Symbol(fact.Member), Bound(fact.Guard), fact.RequiredInstance, fact.IsWrite, fact.Site, Held(fact.MustHeld));
+
+        private BoundLock Bound(BoundLock bound)
+            => new(bound.Root, Optional(bound.Parameter), Optional(bound.StaticType), bound.Members.Select(Symbol).ToImmutableArray(), bound.Text);
+
+        public LockClass Class(LockClass lockClass)
+            => lockClass.Symbol is null ? lockClass : new LockClass(lockClass.Key, lockClass.DisplayName, Symbol(lockClass.Symbol), lockClass.Subclass);
+
+        private ImmutableHashSet<LockClass> Classes(ImmutableHashSet<LockClass> classes)
+            => classes.IsEmpty ? classes : classes.Select(Class).ToImmutableHashSet();
+
+        public HeldKey Key(HeldKey key) => new(Class(key.Class), key.Instance, key.Mode);
+
+        private HeldLock Held(HeldLock held)
+            => new(Key(held.Key), held.Recursive, held.AcquiredAt, held.Depth, held.Must, held.FromEntry, held.Fresh, held.Reacquired, held.Affinity);
+
+        private ImmutableArray<HeldLock> Held(ImmutableArray<HeldLock> held)
+            => held.IsDefaultOrEmpty ? held : held.Select(Held).ToImmutableArray();
+
+        /// <summary>Keys are parameter ordinals, fields, markers and <see cref="AfterAwaitOf"/>; only the symbols change.</summary>
+        private ImmutableDictionary<object, bool> Conditions(ImmutableDictionary<object, bool> conditions)
+        {
+            if (conditions.IsEmpty)
+            {
+                return conditions;
+            }
+
+            var builder = ImmutableDictionary.CreateBuilder<object, bool>(conditions.KeyComparer);
+            foreach (var pair in conditions)
+            {
+                object key = pair.Key switch
+                {
+                    ISymbol symbol => Symbol(symbol),
+                    AfterAwaitOf after => new AfterAwaitOf(Symbol(after.Source)),
+                    _ => pair.Key,
+                };
+                builder[key] = pair.Value;
+            }
+
+            return builder.ToImmutable();
+        }
+    }
+}

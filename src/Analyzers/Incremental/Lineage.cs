@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// The last analysis of a project, kept so the next compilation (the IDE makes one per edit) walks only what changed. Found
+    /// through any tree it shares with that compilation, and holding the symbols of that compilation only: each analysis that reuses
+    /// it restates the facts it keeps in its own compilation's symbols and takes its place, so no older compilation stays reachable.
+    /// </summary>
+    internal sealed class Lineage
+    {
+        private static readonly ConditionalWeakTable<SyntaxTree, Lineage> ByTree = new();
+
+        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, ImmutableArray<DeclarationShape> shapes, RelevanceFilter.NameSets relevance)
+        {
+            Compilation = compilation;
+            Settings = settings;
+            Trees = trees;
+            Shapes = shapes;
+            Relevance = relevance;
+        }
+
+        public Compilation Compilation { get; }
+
+        public AnalyzerSettings Settings { get; }
+
+        /// <summary>Per tree, in the compilation's file order.</summary>
+        public ImmutableArray<TreeFacts> Trees { get; }
+
+        public ImmutableArray<DeclarationShape> Shapes { get; }
+
+        public RelevanceFilter.NameSets Relevance { get; }
+
+        /// <summary>The lineage of the last analysis that shares a tree with <paramref name="compilation"/>, if any.</summary>
+        public static Lineage? Find(Compilation compilation)
+        {
+            foreach (var tree in compilation.SyntaxTrees)
+            {
+                if (ByTree.TryGetValue(tree, out var lineage))
+                {
+                    return lineage;
+                }
+            }
+
+            return null;
+        }
+
+        public void Publish()
+        {
+            foreach (var tree in Compilation.SyntaxTrees)
+            {
+                ByTree.Remove(tree);
+                ByTree.Add(tree, this);
+            }
+        }
+
+        /// <summary>A compilation analysed from scratch: only its trees' shapes, for the next one.</summary>
+        public static Plan Fresh(IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
+            => new(trees.Select(t => DeclarationShape.Of(t, cancellationToken)).ToImmutableArray(), null, null, null);
+
+        /// <summary>What a new compilation can take over from this lineage.</summary>
+        public Plan PlanFor(Compilation compilation, AnalyzerSettings settings, IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
+        {
+            var shapes = new DeclarationShape[trees.Count];
+            var previous = new TreeFacts?[trees.Count];
+            var byPath = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < Trees.Length; i++)
+            {
+                byPath[Trees[i].Tree.FilePath] = i;
+            }
+
+            var sameShape = UniquePaths(trees.Select(t => t.FilePath)) && UniquePaths(Trees.Select(t => t.Tree.FilePath)) && settings.Equals(Settings) && trees.Count == Trees.Length && ReferenceEquals(compilation.Options, Compilation.Options)
+                            && compilation.References.SequenceEqual(Compilation.References) && compilation.AssemblyName == Compilation.AssemblyName;
+            for (var i = 0; i < trees.Count; i++)
+            {
+                if (!byPath.TryGetValue(trees[i].FilePath, out var old))
+                {
+                    sameShape = false;
+                    shapes[i] = DeclarationShape.Of(trees[i], cancellationToken);
+                    continue;
+                }
+
+                if (ReferenceEquals(Trees[old].Tree, trees[i]))
+                {
+                    shapes[i] = Shapes[old];
+                    previous[i] = Trees[old];
+                    continue;
+                }
+
+                shapes[i] = DeclarationShape.Of(trees[i], cancellationToken);
+                sameShape &= shapes[i].Equals(Shapes[old]);
+            }
+
+            var sameTree = previous.ToImmutableArray();
+            if (!sameShape)
+            {
+                return new Plan(shapes.ToImmutableArray(), null, null, sameTree);
+            }
+
+            var changed = new HashSet<string>(trees.Where((t, i) => previous[i] is null).Select(t => t.FilePath), StringComparer.Ordinal);
+            for (var i = 0; i < trees.Count; i++)
+            {
+                if (previous[i] is { } facts && facts.Reads.Any(changed.Contains))
+                {
+                    previous[i] = null;
+                }
+            }
+
+            return new Plan(shapes.ToImmutableArray(), this, previous.ToImmutableArray(), sameTree);
+        }
+
+        private static bool UniquePaths(IEnumerable<string> paths)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            return paths.All(seen.Add);
+        }
+
+        /// <summary>The shapes of a compilation's trees, and which trees' facts an earlier analysis may lend it.</summary>
+        internal sealed class Plan
+        {
+            public Plan(ImmutableArray<DeclarationShape> shapes, Lineage? from, ImmutableArray<TreeFacts?>? reusable, ImmutableArray<TreeFacts?>? sameTree)
+            {
+                Shapes = shapes;
+                From = from;
+                Reusable = reusable;
+                SameTree = sameTree;
+            }
+
+            /// <summary>Per tree: the earlier analysis's facts of this very tree object, whatever it read.</summary>
+            public ImmutableArray<TreeFacts?>? SameTree { get; }
+
+            public ImmutableArray<DeclarationShape> Shapes { get; }
+
+            /// <summary>The earlier analysis, when every tree kept its shape (else nothing is reused).</summary>
+            public Lineage? From { get; }
+
+            /// <summary>Per tree: its earlier facts when the tree and every tree its walk read are unchanged.</summary>
+            public ImmutableArray<TreeFacts?>? Reusable { get; }
+        }
+    }
+}

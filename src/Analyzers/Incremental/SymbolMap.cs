@@ -1,0 +1,168 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// The symbol of one compilation that stands for a symbol of an earlier one with the same declarations: a source member by
+    /// its documentation-comment ID, a parameter or type parameter by its owner and ordinal, a constructed type or method by its
+    /// definition and type arguments. Symbols of referenced assemblies are shared when the references are. What has no stable
+    /// name (a lambda, a local function, a local, an anonymous type, a tuple) does not map: the facts that mention it are walked
+    /// again.
+    /// </summary>
+    internal sealed class SymbolMap
+    {
+        private readonly Compilation _from;
+        private readonly Compilation _to;
+        private readonly bool _referencesShared;
+        private readonly Dictionary<ISymbol, ISymbol?> _mapped = new(SymbolEqualityComparer.IncludeNullability);
+
+        public SymbolMap(Compilation from, Compilation to)
+        {
+            _from = from;
+            _to = to;
+            _referencesShared = ReferencesShared(from, to);
+        }
+
+        /// <summary>The counterpart of <paramref name="symbol"/>, or null when it has none.</summary>
+        public T? Map<T>(T? symbol)
+            where T : class, ISymbol
+        {
+            if (symbol is null)
+            {
+                return null;
+            }
+
+            if (!_mapped.TryGetValue(symbol, out var mapped))
+            {
+                mapped = Translate(symbol);
+                if (mapped is not null && mapped.Kind != symbol.Kind)
+                {
+                    mapped = null;
+                }
+
+                _mapped[symbol] = mapped;
+            }
+
+            return mapped as T;
+        }
+
+        private ISymbol? Translate(ISymbol symbol)
+        {
+            if (!IsFromSource(symbol))
+            {
+                return _referencesShared ? symbol : null;
+            }
+
+            switch (symbol)
+            {
+                case IArrayTypeSymbol array:
+                    return Map(array.ElementType) is { } element ? _to.CreateArrayTypeSymbol(element, array.Rank) : null;
+                case ITypeParameterSymbol typeParameter:
+                    if (typeParameter.DeclaringMethod is { } declaringMethod)
+                    {
+                        return Map(declaringMethod) is { } mappedMethod && typeParameter.Ordinal < mappedMethod.TypeParameters.Length ? mappedMethod.TypeParameters[typeParameter.Ordinal] : null;
+                    }
+
+                    return Map(typeParameter.DeclaringType) is { } mappedType && typeParameter.Ordinal < mappedType.TypeParameters.Length ? mappedType.TypeParameters[typeParameter.Ordinal] : null;
+                case IParameterSymbol parameter:
+                    return parameter.ContainingSymbol switch
+                    {
+                        IMethodSymbol owner => Map(owner) is { } m && parameter.Ordinal < m.Parameters.Length ? m.Parameters[parameter.Ordinal] : null,
+                        IPropertySymbol property => Map(property) is { } p && parameter.Ordinal < p.Parameters.Length ? p.Parameters[parameter.Ordinal] : null,
+                        _ => null,
+                    };
+                case INamedTypeSymbol type when type.IsTupleType || type.IsAnonymousType:
+                    return null;
+                case INamedTypeSymbol type when !IsDefinition(type):
+                    return ConstructType(type);
+                case IMethodSymbol unnamed when unnamed.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.ReducedExtension:
+                    return null;
+                case IMethodSymbol { PartialDefinitionPart: { } definition }:
+                    return Map(definition)?.PartialImplementationPart;
+                case IMethodSymbol constructed when !IsDefinition(constructed):
+                    return ConstructMethod(constructed);
+                case IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol):
+                    return Map(symbol.ContainingType) is { } containing ? MemberOf(containing, symbol.OriginalDefinition) : null;
+                case INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol:
+                    return DocumentationCommentId.CreateDeclarationId(symbol) is { } id
+                        ? DocumentationCommentId.GetFirstSymbolForDeclarationId(id, _to)
+                        : null;
+                default:
+                    return null;
+            }
+        }
+
+        private ISymbol? ConstructType(INamedTypeSymbol type)
+        {
+            if (type.ContainingType is { } outer && !IsDefinition(outer))
+            {
+                return null;
+            }
+
+            var definition = Map(type.OriginalDefinition);
+            var arguments = type.TypeArguments.Select(a => Map(a)).ToArray();
+            return definition is null || arguments.Any(a => a is null) || !definition.IsGenericType || definition.Arity != arguments.Length
+                ? null
+                : definition.Construct(arguments!);
+        }
+
+        private ISymbol? ConstructMethod(IMethodSymbol method)
+        {
+            var definition = Map(method.OriginalDefinition);
+            if (definition is null)
+            {
+                return null;
+            }
+
+            IMethodSymbol? member = definition;
+            if (!IsDefinition(method.ContainingType))
+            {
+                member = Map(method.ContainingType) is { } containing ? MemberOf(containing, definition) as IMethodSymbol : null;
+            }
+
+            if (member is null || !method.IsGenericMethod || SymbolEqualityComparer.Default.Equals(method.ConstructedFrom, method))
+            {
+                return member;
+            }
+
+            var arguments = method.TypeArguments.Select(a => Map(a)).ToArray();
+            return arguments.Any(a => a is null) || !member.IsGenericMethod || member.Arity != arguments.Length ? null : member.Construct(arguments!);
+        }
+
+        /// <summary>Not constructed from a generic definition (a nullable annotation alone makes another object, not another symbol).</summary>
+        private static bool IsDefinition(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol, symbol.OriginalDefinition);
+
+        private static ISymbol? MemberOf(INamedTypeSymbol containing, ISymbol definition)
+            => containing.GetMembers(definition.Name).FirstOrDefault(m => SymbolEqualityComparer.Default.Equals(m.OriginalDefinition, definition));
+
+        /// <summary>Declared in one of the compilation's own trees (or its assembly), not in a referenced assembly.</summary>
+        private bool IsFromSource(ISymbol symbol)
+            => symbol switch
+            {
+                IArrayTypeSymbol or ITypeParameterSymbol or IParameterSymbol => true,
+                INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol) => true,
+                _ => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _from.Assembly) || symbol.Locations.Any(l => l.IsInSource),
+            };
+
+        /// <summary>Both compilations see the very same assembly symbols for every reference (Roslyn shares them when only trees changed).</summary>
+        private static bool ReferencesShared(Compilation from, Compilation to)
+        {
+            if (!from.References.SequenceEqual(to.References))
+            {
+                return false;
+            }
+
+            foreach (var reference in to.References)
+            {
+                if (!ReferenceEquals(from.GetAssemblyOrModuleSymbol(reference), to.GetAssemblyOrModuleSymbol(reference)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
