@@ -27,6 +27,13 @@ namespace LockDiscipline.Tests.KernelModel
             throw new InvalidOperationException("Analyzers.sln not found above " + AppContext.BaseDirectory);
         }
 
+        /// <summary>The runtime's own assemblies and the annotations: created once, so compilations share their assembly symbols.</summary>
+        public static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() => ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) == "netstandard.dll" || Path.GetFileName(p) == "mscorlib.dll")
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .Append(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location))
+            .ToImmutableArray());
+
         public static CSharpCompilation Create(bool seedBugs, Func<string[], string[]>? reorder = null)
         {
             var root = Path.Combine(RepoRoot(), "src", "KernelModel");
@@ -37,14 +44,10 @@ namespace LockDiscipline.Tests.KernelModel
             files = reorder?.Invoke(files) ?? files;
             var options = new CSharpParseOptions(LanguageVersion.Latest, preprocessorSymbols: seedBugs ? new[] { "SEED_BUGS" } : Array.Empty<string>());
             var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), options, path: Path.GetRelativePath(root, f).Replace('\\', '/')));
-            var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-                .Where(p => Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || Path.GetFileName(p) == "netstandard.dll" || Path.GetFileName(p) == "mscorlib.dll")
-                .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-                .Append(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location));
             return CSharpCompilation.Create(
                 "LockDiscipline.KernelModel",
                 trees,
-                references,
+                References.Value,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         }
 

@@ -1,0 +1,171 @@
+using System;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using LockDiscipline.Analyzers;
+using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Tests.KernelModel;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace LockDiscipline.Tests.Ide
+{
+    /// <summary>
+    /// The per-document step carried over between compilations (issue 16): an edit walks the edited tree and the trees whose walk
+    /// read it, nothing else, and the result is what a fresh analysis of the same code gives. The property test in
+    /// <c>RandomProgramTests</c> checks the same over random edit sequences; these pin down which trees are walked.
+    /// </summary>
+    public class IncrementalTests
+    {
+        private const string Outer = @"public static class Outer
+{
+    public static readonly object A = new object();
+    public static void Hold() { lock (A) { Inner.Take(); } }
+    public static void Take() { lock (A) { } }
+}
+";
+
+        private const string InnerOpen = @"public static class Inner
+{
+    public static readonly object B = new object();
+    public static void Take() { lock (B) { } }
+    public static void Hold() { lock (B) { } }
+}
+";
+
+        private const string Unrelated = @"public sealed class Counter
+{
+    private readonly object _gate = new object();
+    private int _count;
+    public void Add() { lock (_gate) { _count++; } }
+}
+";
+
+        private static readonly string InnerClosed = InnerOpen.Replace("public static void Hold() { lock (B) { } }", "public static void Hold() { lock (B) { Outer.Take(); } }", StringComparison.Ordinal);
+
+        [Fact]
+        public void AnEditOfOneBodyWalksThatTreeAloneAndFindsWhatAFreshAnalysisFinds()
+        {
+            var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerOpen), ("Unrelated.cs", Unrelated));
+            var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((3, 0), (first.Walked, first.Reused));
+            Assert.Empty(first.AllDiagnostics);
+
+            var after = Edit(before, "Inner.cs", InnerClosed);
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((1, 2), (incremental.Walked, incremental.Reused));
+            Assert.Equal(
+                new[]
+                {
+                    "Inner.cs(5,44): LD1002 Lock-order cycle Inner.B -> Outer.A -> Inner.B: 'Outer.A' is acquired while 'Inner.B' is held here (via Take -> lock (A)), and elsewhere 'Inner.B' is acquired while 'Outer.A' is held at Outer.cs:4 in Hold (via Take -> lock (B))",
+                    "Outer.cs(4,44): LD1002 Lock-order cycle Outer.A -> Inner.B -> Outer.A: 'Inner.B' is acquired while 'Outer.A' is held here (via Take -> lock (B)), and elsewhere 'Outer.A' is acquired while 'Inner.B' is held at Inner.cs:5 in Hold (via Take -> lock (A))",
+                },
+                Describe(incremental));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+
+            var reopened = CompilationAnalysis.Run(Edit(after, "Inner.cs", InnerOpen), AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2), (reopened.Walked, reopened.Reused));
+            Assert.Empty(reopened.AllDiagnostics);
+        }
+
+        [Fact]
+        public void AnEditOfADeclarationWalksEveryTree()
+        {
+            var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerOpen), ("Unrelated.cs", Unrelated));
+            CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+
+            // A new overload changes what calls in other trees may bind to.
+            var after = Edit(before, "Inner.cs", InnerClosed.Replace("public static void Take() { lock (B) { } }", "public static void Take() { lock (B) { } }\n    public static void Take(int n) { }", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((3, 0), (incremental.Walked, incremental.Reused));
+            Assert.Equal(2, incremental.AllDiagnostics.Count(d => d.Id == "LD1002"));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
+        public void ATreeWhoseWalkReadTheEditedBodyIsWalkedAgain()
+        {
+            // Whether Gate.Sem is a lock (a semaphore of one) is read from Gate's constructor body when User's bodies are walked.
+            const string Gate = @"using System.Threading;
+public sealed class Gate
+{
+    public readonly SemaphoreSlim Sem;
+    public Gate() { Sem = new SemaphoreSlim(1); }
+}
+";
+            const string User = @"public static class User
+{
+    private static readonly Gate G = new Gate();
+    private static readonly object L = new object();
+    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
+    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
+}
+";
+            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal(2, first.AllDiagnostics.Count(d => d.Id == "LD1002"));
+
+            var after = Edit(before, "Gate.cs", Gate.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((2, 1), (incremental.Walked, incremental.Reused));
+            Assert.Empty(incremental.AllDiagnostics);
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
+        public void AnEarlierCompilationIsNotKeptAliveByTheFactsCarriedOver()
+        {
+            // No thread-pool helpers: a helper still finishing its share of a step would hold the compilation for a moment.
+            var (earlier, later) = AnalyseAndEdit();
+            var analysis = CompilationAnalysis.Run(later, AnalyzerSettings.Default, new Cooperation(helpers: 0), CancellationToken.None);
+            Assert.Equal(2, analysis.Reused);
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.False(earlier.IsAlive, "the compilation analysed before the edit is still reachable");
+            GC.KeepAlive(later);
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static (WeakReference Earlier, Compilation Later) AnalyseAndEdit()
+        {
+            var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerOpen), ("Unrelated.cs", Unrelated));
+            CompilationAnalysis.Run(before, AnalyzerSettings.Default, new Cooperation(helpers: 0), CancellationToken.None);
+            return (new WeakReference(before), Edit(before, "Inner.cs", InnerClosed));
+        }
+
+        private static CSharpCompilation Compile(params (string Path, string Text)[] files)
+            => CSharpCompilation.Create(
+                "Incremental",
+                files.Select(f => CSharpSyntaxTree.ParseText(f.Text, new CSharpParseOptions(LanguageVersion.Latest), f.Path)),
+                KernelModelCompilation.References.Value,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string text)
+        {
+            var old = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+            return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(text, (CSharpParseOptions)old.Options, path));
+        }
+
+        /// <summary>The same sources, parsed again: nothing to carry over.</summary>
+        private static CompilationAnalysis Fresh(CSharpCompilation compilation)
+        {
+            var reparsed = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), (CSharpParseOptions)t.Options, t.FilePath)));
+            var analysis = CompilationAnalysis.Run(reparsed, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal(0, analysis.Reused);
+            return analysis;
+        }
+
+        private static string[] Describe(CompilationAnalysis analysis)
+            => analysis.AllDiagnostics
+                .Select(d => $"{d.Location.SourceTree!.FilePath}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): {d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
+                .OrderBy(s => s, StringComparer.Ordinal)
+                .ToArray();
+    }
+}
