@@ -14,8 +14,10 @@ namespace LockDiscipline.Benchmarks
     /// Where the analysis spends its time, step by step (walking the bodies, merging, returned references, summaries, events,
     /// rules), on a folder of C# files compiled in process with the framework's references: a generated corpus
     /// (benchmarks/Generator, or the folders run.py leaves under /tmp/lockdiscipline-bench). Each round parses afresh; the first
-    /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step).
-    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole]
+    /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step). --edit keeps the
+    /// compilation after the first round and, in each later round, edits one method body of the middle file (a statement added
+    /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed.
+    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit]
     /// </summary>
     public static class Steps
     {
@@ -42,11 +44,21 @@ namespace LockDiscipline.Benchmarks
                 ? new AnalyzerSettings(AnalyzerSettings.Default.MaxCallDepth, true, false, false) { WholeChainsForEveryClass = true }
                 : AnalyzerSettings.Default;
 
+            var edit = args.Contains("--edit");
+            CSharpCompilation? compilation = null;
             for (var round = 1; round <= rounds; round++)
             {
-                var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, f)).ToArray();
-                var compilation = CSharpCompilation.Create("Steps", trees, references,
-                    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+                if (edit && compilation is not null)
+                {
+                    compilation = EditOneBody(compilation, round);
+                }
+                else
+                {
+                    var trees = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, f)).ToArray();
+                    compilation = CSharpCompilation.Create("Steps", trees, references,
+                        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+                }
+
                 Console.WriteLine($"round {round}, {files.Length} files");
                 var clock = Stopwatch.StartNew();
                 var last = TimeSpan.Zero;
@@ -61,10 +73,19 @@ namespace LockDiscipline.Benchmarks
                 };
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
-                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events");
+                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over");
             }
 
             return 0;
+        }
+
+        /// <summary>The compilation with one statement added at the start of the first method body of its middle file.</summary>
+        private static CSharpCompilation EditOneBody(CSharpCompilation compilation, int round)
+        {
+            var tree = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ElementAt(compilation.SyntaxTrees.Count() / 2);
+            var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First(m => m.Body is not null).Body!;
+            var text = tree.GetText().Replace(body.OpenBraceToken.Span.End, 0, " _ = " + round + ";");
+            return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(text));
         }
     }
 }

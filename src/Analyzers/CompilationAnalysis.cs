@@ -72,6 +72,7 @@ namespace LockDiscipline.Analyzers
             var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
             var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken), cancellationToken);
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
+            StepObserver?.Invoke("carry over");
 
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
