@@ -15,12 +15,19 @@ namespace LockDiscipline.Analyzers
     {
         private static readonly ConditionalWeakTable<SyntaxTree, Entry> Entries = new();
 
+        // Remove and Add are not one step, and analyses of two compilations may store at once.
+        private static readonly object Gate = new();
+
         public static CompilationAnalysis? TryGet(Compilation compilation, AnalyzerSettings settings)
         {
             var first = compilation.SyntaxTrees.FirstOrDefault();
-            if (first is null || !Entries.TryGetValue(first, out var entry))
+            Entry? entry;
+            lock (Gate)
             {
-                return null;
+                if (first is null || !Entries.TryGetValue(first, out entry))
+                {
+                    return null;
+                }
             }
 
             return entry.Matches(compilation, settings) ? entry.Analysis : null;
@@ -34,8 +41,11 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            Entries.Remove(first);
-            Entries.Add(first, new Entry(compilation, settings, analysis));
+            lock (Gate)
+            {
+                Entries.Remove(first);
+                Entries.Add(first, new Entry(compilation, settings, analysis));
+            }
         }
 
         private sealed class Entry

@@ -92,18 +92,21 @@ namespace LockDiscipline.Analyzers
             var semanticModel = compilation.GetSemanticModel(tree);
 #pragma warning restore RS1030
             var facts = new TreeFacts(tree, scan);
-            using (var reads = SyntaxReads.Record())
+            var recording = SyntaxReads.Record();
+            try
             {
                 AnalyzeTree(semanticModel, model, relevance, settings, facts, cancellationToken);
                 foreach (var type in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
                 {
                     facts.Constructors.CollectTypes(semanticModel, type, model, relevance, cancellationToken);
                 }
-
-                reads.Dispose();
-                facts.Reads = reads.Trees.Where(t => t != tree).Select(t => t.FilePath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToImmutableArray();
+            }
+            finally
+            {
+                recording.Dispose();
             }
 
+            facts.Reads = recording.Trees.Where(t => t != tree).Select(t => t.FilePath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToImmutableArray();
             return facts;
         }
 
@@ -132,7 +135,7 @@ namespace LockDiscipline.Analyzers
                 var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var plan = (reuse ? Lineage.Find(compilation) : null) is { } lineage
                     ? lineage.PlanFor(compilation, settings, trees, cancellationToken)
-                    : Lineage.Fresh(trees, cancellationToken);
+                    : Lineage.Fresh;
                 return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan);
             }
 
@@ -232,7 +235,7 @@ namespace LockDiscipline.Analyzers
                 tree.OwnershipGraphs.Clear();
             }
 
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), setup.Plan.Shapes, relevance.Names).Publish();
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names).Publish();
             return new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
         }
 
@@ -269,15 +272,23 @@ namespace LockDiscipline.Analyzers
         }
 
         private static bool SameMethods(ImmutableArray<IMethodSymbol> now, ImmutableArray<IMethodSymbol>? before)
+            => before is not { } earlier ? now.IsEmpty : IdsOf(now) is { } ids && IdsOf(earlier) is { } earlierIds && ids.SetEquals(earlierIds);
+
+        /// <summary>The methods' documentation-comment IDs; null when one has none (a lambda, a local function).</summary>
+        private static HashSet<string>? IdsOf(ImmutableArray<IMethodSymbol> methods)
         {
-            static string? Id(IMethodSymbol m) => m.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction ? null : DocumentationCommentId.CreateDeclarationId(m);
-            if (before is not { } earlier || earlier.Length != now.Length)
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var method in methods)
             {
-                return before is { } e && e.IsEmpty && now.IsEmpty;
+                if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction || DocumentationCommentId.CreateDeclarationId(method) is not { } id)
+                {
+                    return null;
+                }
+
+                ids.Add(id);
             }
 
-            var ids = now.Select(Id).ToList();
-            return ids.All(id => id is not null) && new HashSet<string?>(ids).SetEquals(earlier.Select(Id)) && !earlier.Any(m => Id(m) is null);
+            return ids;
         }
 
         /// <summary>

@@ -19,12 +19,14 @@ namespace LockDiscipline.Analyzers.Incremental
     {
         private static readonly ConditionalWeakTable<SyntaxTree, Lineage> ByTree = new();
 
-        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, ImmutableArray<DeclarationShape> shapes, RelevanceFilter.NameSets relevance)
+        // The table's Remove and Add are not one step: analyses of two compilations may publish at once.
+        private static readonly object Gate = new();
+
+        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, RelevanceFilter.NameSets relevance)
         {
             Compilation = compilation;
             Settings = settings;
             Trees = trees;
-            Shapes = shapes;
             Relevance = relevance;
         }
 
@@ -35,18 +37,19 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>Per tree, in the compilation's file order.</summary>
         public ImmutableArray<TreeFacts> Trees { get; }
 
-        public ImmutableArray<DeclarationShape> Shapes { get; }
-
         public RelevanceFilter.NameSets Relevance { get; }
 
         /// <summary>The lineage of the last analysis that shares a tree with <paramref name="compilation"/>, if any.</summary>
         public static Lineage? Find(Compilation compilation)
         {
-            foreach (var tree in compilation.SyntaxTrees)
+            lock (Gate)
             {
-                if (ByTree.TryGetValue(tree, out var lineage))
+                foreach (var tree in compilation.SyntaxTrees)
                 {
-                    return lineage;
+                    if (ByTree.TryGetValue(tree, out var lineage))
+                    {
+                        return lineage;
+                    }
                 }
             }
 
@@ -55,21 +58,22 @@ namespace LockDiscipline.Analyzers.Incremental
 
         public void Publish()
         {
-            foreach (var tree in Compilation.SyntaxTrees)
+            lock (Gate)
             {
-                ByTree.Remove(tree);
-                ByTree.Add(tree, this);
+                foreach (var tree in Compilation.SyntaxTrees)
+                {
+                    ByTree.Remove(tree);
+                    ByTree.Add(tree, this);
+                }
             }
         }
 
-        /// <summary>A compilation analysed from scratch: only its trees' shapes, for the next one.</summary>
-        public static Plan Fresh(IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
-            => new(trees.Select(t => DeclarationShape.Of(t, cancellationToken)).ToImmutableArray(), null, null, null);
+        /// <summary>A compilation analysed from scratch.</summary>
+        public static readonly Plan Fresh = new(null, null, null);
 
         /// <summary>What a new compilation can take over from this lineage.</summary>
         public Plan PlanFor(Compilation compilation, AnalyzerSettings settings, IReadOnlyList<SyntaxTree> trees, CancellationToken cancellationToken)
         {
-            var shapes = new DeclarationShape[trees.Count];
             var previous = new TreeFacts?[trees.Count];
             var byPath = new Dictionary<string, int>(StringComparer.Ordinal);
             for (var i = 0; i < Trees.Length; i++)
@@ -77,32 +81,29 @@ namespace LockDiscipline.Analyzers.Incremental
                 byPath[Trees[i].Tree.FilePath] = i;
             }
 
-            var sameShape = UniquePaths(trees.Select(t => t.FilePath)) && UniquePaths(Trees.Select(t => t.Tree.FilePath)) && settings.Equals(Settings) && trees.Count == Trees.Length && ReferenceEquals(compilation.Options, Compilation.Options)
+            var sameShape = UniquePaths(trees.Select(t => t.FilePath)) && UniquePaths(Trees.Select(t => t.Tree.FilePath)) && settings.Equals(Settings) && trees.Count == Trees.Length && compilation.Options.Equals(Compilation.Options)
                             && compilation.References.SequenceEqual(Compilation.References) && compilation.AssemblyName == Compilation.AssemblyName;
             for (var i = 0; i < trees.Count; i++)
             {
                 if (!byPath.TryGetValue(trees[i].FilePath, out var old))
                 {
                     sameShape = false;
-                    shapes[i] = DeclarationShape.Of(trees[i], cancellationToken);
-                    continue;
                 }
-
-                if (ReferenceEquals(Trees[old].Tree, trees[i]))
+                else if (ReferenceEquals(Trees[old].Tree, trees[i]))
                 {
-                    shapes[i] = Shapes[old];
                     previous[i] = Trees[old];
-                    continue;
                 }
-
-                shapes[i] = DeclarationShape.Of(trees[i], cancellationToken);
-                sameShape &= shapes[i].Equals(Shapes[old]);
+                else if (sameShape)
+                {
+                    // The lineage keeps its compilation, so the tree before the edit is at hand to compare.
+                    sameShape = DeclarationShape.Of(trees[i], cancellationToken).Equals(DeclarationShape.Of(Trees[old].Tree, cancellationToken));
+                }
             }
 
             var sameTree = previous.ToImmutableArray();
             if (!sameShape)
             {
-                return new Plan(shapes.ToImmutableArray(), null, null, sameTree);
+                return new Plan(null, null, sameTree);
             }
 
             var changed = new HashSet<string>(trees.Where((t, i) => previous[i] is null).Select(t => t.FilePath), StringComparer.Ordinal);
@@ -114,7 +115,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
             }
 
-            return new Plan(shapes.ToImmutableArray(), this, previous.ToImmutableArray(), sameTree);
+            return new Plan(this, previous.ToImmutableArray(), sameTree);
         }
 
         private static bool UniquePaths(IEnumerable<string> paths)
@@ -123,12 +124,11 @@ namespace LockDiscipline.Analyzers.Incremental
             return paths.All(seen.Add);
         }
 
-        /// <summary>The shapes of a compilation's trees, and which trees' facts an earlier analysis may lend it.</summary>
+        /// <summary>Which trees' facts an earlier analysis may lend a compilation.</summary>
         internal sealed class Plan
         {
-            public Plan(ImmutableArray<DeclarationShape> shapes, Lineage? from, ImmutableArray<TreeFacts?>? reusable, ImmutableArray<TreeFacts?>? sameTree)
+            public Plan(Lineage? from, ImmutableArray<TreeFacts?>? reusable, ImmutableArray<TreeFacts?>? sameTree)
             {
-                Shapes = shapes;
                 From = from;
                 Reusable = reusable;
                 SameTree = sameTree;
@@ -137,9 +137,7 @@ namespace LockDiscipline.Analyzers.Incremental
             /// <summary>Per tree: the earlier analysis's facts of this very tree object, whatever it read.</summary>
             public ImmutableArray<TreeFacts?>? SameTree { get; }
 
-            public ImmutableArray<DeclarationShape> Shapes { get; }
-
-            /// <summary>The earlier analysis, when every tree kept its shape (else nothing is reused).</summary>
+                /// <summary>The earlier analysis, when every tree kept its shape (else nothing is reused).</summary>
             public Lineage? From { get; }
 
             /// <summary>Per tree: its earlier facts when the tree and every tree its walk read are unchanged.</summary>

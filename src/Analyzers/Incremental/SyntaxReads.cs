@@ -101,8 +101,8 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public Recording(HashSet<SyntaxTree>? outer) => _outer = outer;
 
-            /// <summary>The trees read so far.</summary>
-            public IReadOnlyCollection<SyntaxTree> Trees => _reads ?? _current ?? (IReadOnlyCollection<SyntaxTree>)Array.Empty<SyntaxTree>();
+            /// <summary>The trees read, once the recording is disposed.</summary>
+            public IReadOnlyCollection<SyntaxTree> Trees => (IReadOnlyCollection<SyntaxTree>?)_reads ?? Array.Empty<SyntaxTree>();
 
             public void Dispose()
             {
