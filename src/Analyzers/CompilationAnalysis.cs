@@ -113,8 +113,9 @@ namespace LockDiscipline.Analyzers
         /// <summary>What every step reads: the annotations, the declared order, the trees in file order, what an earlier analysis lends.</summary>
         private sealed class Setup
         {
-            private Setup(AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees, Lineage.Plan plan)
+            private Setup(AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees, Lineage.Plan plan, Lineage? found)
             {
+                Found = found;
                 Model = model;
                 Declared = declared;
                 Trees = trees;
@@ -129,14 +130,16 @@ namespace LockDiscipline.Analyzers
 
             public Lineage.Plan Plan { get; }
 
+            /// <summary>The earlier analysis found through a shared tree, whether or not anything carries over from it.</summary>
+            public Lineage? Found { get; }
+
             public static Setup Create(Compilation compilation, AnalyzerSettings settings, bool reuse, CancellationToken cancellationToken)
             {
                 var model = new AnnotationModel(compilation);
                 var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
-                var plan = (reuse ? Lineage.Find(compilation) : null) is { } lineage
-                    ? lineage.PlanFor(compilation, settings, trees, cancellationToken)
-                    : Lineage.Fresh;
-                return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan);
+                var found = Lineage.Find(compilation);
+                var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;
+                return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan, found);
             }
 
             /// <summary>The earlier analysis's facts of this very tree (its scan carries over even when its facts do not).</summary>
@@ -235,7 +238,7 @@ namespace LockDiscipline.Analyzers
                 tree.OwnershipGraphs.Clear();
             }
 
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names).Publish();
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names).Publish(setup.Found);
             return new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
         }
 

@@ -56,10 +56,23 @@ namespace LockDiscipline.Analyzers.Incremental
             return null;
         }
 
-        public void Publish()
+        /// <summary>
+        /// Makes this the lineage of its compilation's trees, and forgets <paramref name="replaced"/> (the one this analysis came
+        /// from) for every other tree: a tree an edit replaced can outlive its compilation (the next compilation's declaration
+        /// table may still point at it), and through the table it would keep that whole compilation alive.
+        /// </summary>
+        public void Publish(Lineage? replaced)
         {
             lock (Gate)
             {
+                foreach (var tree in replaced?.Compilation.SyntaxTrees ?? Enumerable.Empty<SyntaxTree>())
+                {
+                    if (ByTree.TryGetValue(tree, out var lineage) && lineage == replaced)
+                    {
+                        ByTree.Remove(tree);
+                    }
+                }
+
                 foreach (var tree in Compilation.SyntaxTrees)
                 {
                     ByTree.Remove(tree);
