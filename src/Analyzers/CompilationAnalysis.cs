@@ -76,7 +76,10 @@ namespace LockDiscipline.Analyzers
 
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
-            var perTree = cooperation.ForEach(ref step, trees.Count, i => carried[i] ?? Walk(compilation, trees[i], scans[i], setup.Model, relevance, settings, cancellationToken), cancellationToken);
+            // A tree that carries over is restated in this compilation's symbols instead (in parallel too: a lambda in its facts
+            // is found again by binding its member).
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => carried.Translate(i)
+                                                                           ?? Walk(compilation, trees[i], scans[i], setup.Model, relevance, settings, cancellationToken), cancellationToken);
 
             StepObserver?.Invoke("walk");
             return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken)
@@ -146,34 +149,47 @@ namespace LockDiscipline.Analyzers
             public TreeFacts? SameTree(int index) => Plan.SameTree?[index];
 
             /// <summary>
-            /// The earlier facts that carry over, in this compilation's symbols, and the <c>[ReturnsRef]</c> they inferred, which the
-            /// trees walked now see as a fresh analysis would. Nothing carries over when the relevance of any body may have changed.
+            /// The earlier facts that may carry over, and the <c>[ReturnsRef]</c> they inferred, which the trees walked now see as a
+            /// fresh analysis would. Nothing carries over when the relevance of any body may have changed.
             /// </summary>
-            public TreeFacts?[] CarryOver(Compilation compilation, RelevanceFilter relevance, CancellationToken cancellationToken)
+            public CarriedOver CarryOver(Compilation compilation, RelevanceFilter relevance, CancellationToken cancellationToken)
             {
-                var carried = new TreeFacts?[Trees.Count];
                 if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance))
                 {
-                    return carried;
+                    return new CarriedOver(new TreeFacts?[Trees.Count], null);
                 }
 
                 var symbols = new SymbolMap(from.Compilation, compilation);
-                for (var i = 0; i < carried.Length; i++)
+                foreach (var facts in reusable)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    carried[i] = reusable[i]?.TranslateTo(symbols);
-                }
-
-                foreach (var facts in carried)
-                {
                     foreach (var method in facts?.InferredReturnsRef ?? ImmutableArray<IMethodSymbol>.Empty)
                     {
-                        Model.InferReturnsRef(method);
+                        if (symbols.Map(method) is { } mapped)
+                        {
+                            Model.InferReturnsRef(mapped);
+                        }
                     }
                 }
 
-                return carried;
+                return new CarriedOver(reusable.ToArray(), symbols);
             }
+        }
+
+        /// <summary>The trees whose earlier facts may carry over, each restated on demand in the new compilation's symbols.</summary>
+        private sealed class CarriedOver
+        {
+            private readonly TreeFacts?[] _earlier;
+            private readonly SymbolMap? _symbols;
+
+            public CarriedOver(TreeFacts?[] earlier, SymbolMap? symbols)
+            {
+                _earlier = earlier;
+                _symbols = symbols;
+            }
+
+            /// <summary>The tree's earlier facts in the new symbols; null when it has none or one of its symbols has no counterpart.</summary>
+            public TreeFacts? Translate(int index) => _symbols is not null && _earlier[index] is { } earlier ? earlier.TranslateTo(_symbols) : null;
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>

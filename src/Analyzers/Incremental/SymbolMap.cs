@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -7,22 +8,26 @@ namespace LockDiscipline.Analyzers.Incremental
     /// <summary>
     /// The symbol of one compilation that stands for a symbol of an earlier one with the same declarations: a source member by
     /// its documentation-comment ID, a parameter or type parameter by its owner and ordinal, a constructed type or method by its
-    /// definition and type arguments. Symbols of referenced assemblies are shared when the references are. What has no stable
-    /// name (a lambda, a local function, a local, an anonymous type, a tuple) does not map: the facts that mention it are walked
-    /// again.
+    /// definition and type arguments. Symbols of referenced assemblies are shared when the references are. A lambda, a local
+    /// function or a local has no name outside its body: in a tree both compilations share, it is found again at its own syntax
+    /// (which binds that member's body, but walks nothing). An anonymous type or a tuple does not map: the facts that mention it
+    /// are walked again. Safe to use from several threads.
     /// </summary>
     internal sealed class SymbolMap
     {
         private readonly Compilation _from;
         private readonly Compilation _to;
         private readonly bool _referencesShared;
-        private readonly Dictionary<ISymbol, ISymbol?> _mapped = new(SymbolEqualityComparer.IncludeNullability);
+        private readonly ConcurrentDictionary<ISymbol, ISymbol?> _mapped = new(SymbolEqualityComparer.IncludeNullability);
+        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+        private readonly HashSet<SyntaxTree> _sharedTrees;
 
         public SymbolMap(Compilation from, Compilation to)
         {
             _from = from;
             _to = to;
             _referencesShared = ReferencesShared(from, to);
+            _sharedTrees = new HashSet<SyntaxTree>(to.SyntaxTrees.Intersect(from.SyntaxTrees));
         }
 
         /// <summary>The counterpart of <paramref name="symbol"/>, or null when it has none.</summary>
@@ -42,7 +47,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     mapped = null;
                 }
 
-                _mapped[symbol] = mapped;
+                mapped = _mapped.GetOrAdd(symbol, mapped);
             }
 
             return mapped as T;
@@ -77,7 +82,9 @@ namespace LockDiscipline.Analyzers.Incremental
                     return null;
                 case INamedTypeSymbol type when !IsDefinition(type):
                     return ConstructType(type);
-                case IMethodSymbol unnamed when unnamed.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction or MethodKind.ReducedExtension:
+                case IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } or IMethodSymbol { MethodKind: MethodKind.LocalFunction } or ILocalSymbol:
+                    return AtItsSyntax(symbol);
+                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension }:
                     return null;
                 case IMethodSymbol { PartialDefinitionPart: { } definition }:
                     return Map(definition)?.PartialImplementationPart;
@@ -94,14 +101,36 @@ namespace LockDiscipline.Analyzers.Incremental
             }
         }
 
-        private ISymbol? ConstructType(INamedTypeSymbol type)
+        /// <summary>A lambda, local function or local of a shared tree, bound again where it is written.</summary>
+        private ISymbol? AtItsSyntax(ISymbol symbol)
         {
-            if (type.ContainingType is { } outer && !IsDefinition(outer))
+            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0] is not { } reference || !_sharedTrees.Contains(reference.SyntaxTree))
             {
                 return null;
             }
 
+#pragma warning disable RS1030 // Only the members of unchanged trees whose carried-over facts mention a lambda or local, instead of walking them again.
+            var model = _models.GetOrAdd(reference.SyntaxTree, tree => _to.GetSemanticModel(tree));
+#pragma warning restore RS1030
+            var node = reference.GetSyntax();
+            return symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? model.GetSymbolInfo(node).Symbol : model.GetDeclaredSymbol(node);
+        }
+
+        private ISymbol? ConstructType(INamedTypeSymbol type)
+        {
             var definition = Map(type.OriginalDefinition);
+            if (type.ContainingType is { } outer && !IsDefinition(outer))
+            {
+                // A type nested in a constructed one (List<T>.Enumerator): the container's member of that definition.
+                definition = definition is not null && Map(outer) is { } container
+                    ? container.GetTypeMembers(type.Name, type.Arity).FirstOrDefault(t => SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, definition))
+                    : null;
+                if (definition is null || type.Arity == 0)
+                {
+                    return definition;
+                }
+            }
+
             var arguments = type.TypeArguments.Select(a => Map(a)).ToArray();
             return definition is null || arguments.Any(a => a is null) || !definition.IsGenericType || definition.Arity != arguments.Length
                 ? null
@@ -141,7 +170,7 @@ namespace LockDiscipline.Analyzers.Incremental
         private bool IsFromSource(ISymbol symbol)
             => symbol switch
             {
-                IArrayTypeSymbol or ITypeParameterSymbol or IParameterSymbol => true,
+                IArrayTypeSymbol or ITypeParameterSymbol or IParameterSymbol or ILocalSymbol => true,
                 INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol) => true,
                 _ => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _from.Assembly) || symbol.Locations.Any(l => l.IsInSource),
             };

@@ -71,6 +71,38 @@ namespace LockDiscipline.Tests.Ide
         }
 
         [Fact]
+        public void FactsThatMentionLambdasLocalFunctionsAndNestedGenericTypesCarryOver()
+        {
+            // The lambda and the local function are found again at their syntax; List<int>.Enumerator (the foreach) through
+            // its container's member.
+            const string Lambdas = @"using System;
+using System.Collections.Generic;
+public static class Lambdas
+{
+    private static readonly object Gate = new object();
+    private static readonly List<int> Items = new List<int>();
+    public static void Run()
+    {
+        Action take = () => { lock (Gate) { Outer.Take(); } };
+        take();
+        Local();
+        void Local() { lock (Gate) { foreach (var item in Items) { } } }
+    }
+}
+";
+            var before = Compile(("Inner.cs", InnerOpen), ("Lambdas.cs", Lambdas), ("Outer.cs", Outer), ("Unrelated.cs", Unrelated));
+            CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+
+            // Inner.Hold now holds B around Lambdas.Run: A -> B (Outer.Hold) -> Gate -> A (the lambda) closes through the lambda.
+            var after = Edit(before, "Inner.cs", InnerOpen.Replace("public static void Hold() { lock (B) { } }", "public static void Hold() { lock (B) { Lambdas.Run(); } }", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((1, 3), (incremental.Walked, incremental.Reused));
+            Assert.Contains(incremental.AllDiagnostics, d => d.Id == "LD1002" && d.Location.SourceTree!.FilePath == "Lambdas.cs");
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
         public void AnEditOfADeclarationWalksEveryTree()
         {
             var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerOpen), ("Unrelated.cs", Unrelated));
