@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -14,17 +15,29 @@ namespace LockDiscipline.Analyzers.Incremental
     /// </summary>
     internal static class SyntaxReads
     {
+        // This thread's reads, in order, while a walk or a cached computation records them; null otherwise. A computation's reads
+        // are the tail it appended, so nesting needs no set of its own.
         [ThreadStatic]
-        private static HashSet<SyntaxTree>? _current;
+        private static List<SyntaxTree>? _log;
 
-        /// <summary>Starts recording this thread's reads until the returned scope is disposed.</summary>
-        public static Recording Record() => new(Swap(new HashSet<SyntaxTree>()));
+        // Reused for computations made while no walk records (the link step), so they allocate nothing.
+        [ThreadStatic]
+        private static List<SyntaxTree>? _scratch;
+
+        /// <summary>Starts recording this thread's reads until the returned recording is disposed.</summary>
+        public static Recording Record()
+        {
+            var outer = _log;
+            _log = new List<SyntaxTree>();
+            return new Recording(outer, _log);
+        }
 
         public static void Read(SyntaxTree? tree)
         {
-            if (tree is not null)
+            var log = _log;
+            if (tree is not null && log is not null && (log.Count == 0 || log[log.Count - 1] != tree))
             {
-                _current?.Add(tree);
+                log.Add(tree);
             }
         }
 
@@ -47,42 +60,53 @@ namespace LockDiscipline.Analyzers.Incremental
         public static TValue Memo<TKey, TValue>(ConcurrentDictionary<TKey, Tracked<TValue>> cache, TKey key, Func<TKey, TValue> compute)
             where TKey : notnull
         {
-            if (!cache.TryGetValue(key, out var tracked))
+            if (cache.TryGetValue(key, out var tracked))
             {
-                var outer = Swap(new HashSet<SyntaxTree>());
-                TValue value;
-                HashSet<SyntaxTree> reads;
-                try
-                {
-                    value = compute(key);
-                }
-                finally
-                {
-                    reads = Swap(outer)!;
-                }
-
-                tracked = cache.GetOrAdd(key, new Tracked<TValue>(value, reads));
+                Replay(tracked.Reads);
+                return tracked.Value;
             }
 
-            if (_current is { } current && tracked.Reads.Count > 0)
+            var owned = _log is null;
+            var log = _log ??= _scratch ??= new List<SyntaxTree>();
+            var start = log.Count;
+            TValue value;
+            SyntaxTree[] reads;
+            try
             {
-                current.UnionWith(tracked.Reads);
+                value = compute(key);
+            }
+            finally
+            {
+                reads = log.Count == start ? Array.Empty<SyntaxTree>() : log.Skip(start).Distinct().ToArray();
+                if (owned)
+                {
+                    log.Clear();
+                    _log = null;
+                }
             }
 
-            return tracked.Value;
+            var stored = cache.GetOrAdd(key, new Tracked<TValue>(value, reads));
+            if (!ReferenceEquals(stored.Reads, reads))
+            {
+                // Another thread's value won: count its reads too.
+                Replay(stored.Reads);
+            }
+
+            return stored.Value;
         }
 
-        private static HashSet<SyntaxTree>? Swap(HashSet<SyntaxTree>? next)
+        private static void Replay(SyntaxTree[] reads)
         {
-            var previous = _current;
-            _current = next;
-            return previous;
+            foreach (var tree in reads)
+            {
+                Read(tree);
+            }
         }
 
         /// <summary>A cached value with the trees read to compute it.</summary>
         internal sealed class Tracked<TValue>
         {
-            public Tracked(TValue value, HashSet<SyntaxTree> reads)
+            public Tracked(TValue value, SyntaxTree[] reads)
             {
                 Value = value;
                 Reads = reads;
@@ -90,26 +114,32 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public TValue Value { get; }
 
-            public HashSet<SyntaxTree> Reads { get; }
+            public SyntaxTree[] Reads { get; }
         }
 
         /// <summary>A recording in progress; disposing it restores the enclosing one (whose reads then include these).</summary>
         internal sealed class Recording : IDisposable
         {
-            private readonly HashSet<SyntaxTree>? _outer;
-            private HashSet<SyntaxTree>? _reads;
+            private readonly List<SyntaxTree>? _outer;
+            private readonly List<SyntaxTree> _reads;
+            private bool _disposed;
 
-            public Recording(HashSet<SyntaxTree>? outer) => _outer = outer;
+            public Recording(List<SyntaxTree>? outer, List<SyntaxTree> reads)
+            {
+                _outer = outer;
+                _reads = reads;
+            }
 
-            /// <summary>The trees read, once the recording is disposed.</summary>
-            public IReadOnlyCollection<SyntaxTree> Trees => (IReadOnlyCollection<SyntaxTree>?)_reads ?? Array.Empty<SyntaxTree>();
+            /// <summary>The trees read, each once.</summary>
+            public IEnumerable<SyntaxTree> Trees => _reads.Distinct();
 
             public void Dispose()
             {
-                if (_reads is null)
+                if (!_disposed)
                 {
-                    _reads = Swap(_outer);
-                    _outer?.UnionWith(_reads!);
+                    _disposed = true;
+                    _log = _outer;
+                    _outer?.AddRange(_reads);
                 }
             }
         }
