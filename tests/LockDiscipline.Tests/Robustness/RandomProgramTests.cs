@@ -23,13 +23,15 @@ namespace LockDiscipline.Tests.Robustness
     /// mutexes, SRCU, <c>lock</c>, <c>Monitor</c> and <c>SemaphoreSlim(1)</c>, balanced and unbalanced critical sections, calls
     /// across classes and files, interfaces, reference counts and lock contracts. Every program compiles without errors, the
     /// analyzer never throws on it, and it reports the same diagnostics on every run and whatever the order of the files. CI runs
-    /// a fixed sample of 40 programs; LOCKDISCIPLINE_FUZZ=full samples 10,000 random ones, and a failure there prints CsCheck's
+    /// a fixed sample of 40 programs; LOCKDISCIPLINE_FUZZ=full samples 10,000 random ones (LOCKDISCIPLINE_FUZZ_ITERATIONS sets
+    /// another count), and a failure there prints CsCheck's
     /// seed (replay it with CsCheck_Seed=...) and the shrunk program's source.
     /// </summary>
     public class RandomProgramTests
     {
         private static readonly bool Full = Environment.GetEnvironmentVariable("LOCKDISCIPLINE_FUZZ") == "full";
-        private static readonly long Iterations = Full ? 10_000 : 40;
+        private static readonly long Iterations = !Full ? 40
+            : long.TryParse(Environment.GetEnvironmentVariable("LOCKDISCIPLINE_FUZZ_ITERATIONS"), out var iterations) && iterations > 0 ? iterations : 10_000;
 
         private readonly ITestOutputHelper _output;
 
