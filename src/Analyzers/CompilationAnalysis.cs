@@ -159,7 +159,7 @@ namespace LockDiscipline.Analyzers
                     return new CarriedOver(new TreeFacts?[Trees.Count], null);
                 }
 
-                var symbols = new SymbolMap(from.Compilation, compilation);
+                var symbols = new SymbolMap(from.Compilation, compilation, cancellationToken);
                 foreach (var facts in reusable)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -21,9 +21,11 @@ namespace LockDiscipline.Analyzers.Incremental
         private readonly ConcurrentDictionary<ISymbol, ISymbol?> _mapped = new(SymbolEqualityComparer.IncludeNullability);
         private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
         private readonly HashSet<SyntaxTree> _sharedTrees;
+        private readonly System.Threading.CancellationToken _cancellationToken;
 
-        public SymbolMap(Compilation from, Compilation to)
+        public SymbolMap(Compilation from, Compilation to, System.Threading.CancellationToken cancellationToken)
         {
+            _cancellationToken = cancellationToken;
             _from = from;
             _to = to;
             _referencesShared = ReferencesShared(from, to);
@@ -112,8 +114,8 @@ namespace LockDiscipline.Analyzers.Incremental
 #pragma warning disable RS1030 // Only the members of unchanged trees whose carried-over facts mention a lambda or local, instead of walking them again.
             var model = _models.GetOrAdd(reference.SyntaxTree, tree => _to.GetSemanticModel(tree));
 #pragma warning restore RS1030
-            var node = reference.GetSyntax();
-            return symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? model.GetSymbolInfo(node).Symbol : model.GetDeclaredSymbol(node);
+            var node = reference.GetSyntax(_cancellationToken);
+            return symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? model.GetSymbolInfo(node, _cancellationToken).Symbol : model.GetDeclaredSymbol(node, _cancellationToken);
         }
 
         private ISymbol? ConstructType(INamedTypeSymbol type)

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using LockDiscipline.Analyzers;
 using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Tests.KernelModel;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -100,6 +101,30 @@ public static class Lambdas
             Assert.Equal((1, 3), (incremental.Walked, incremental.Reused));
             Assert.Contains(incremental.AllDiagnostics, d => d.Id == "LD1002" && d.Location.SourceTree!.FilePath == "Lambdas.cs");
             Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
+        public void TypingThroughCodeThatDoesNotBindGivesWhatAFreshAnalysisGivesAtEveryStep()
+        {
+            // The kernel model, one of its bodies typed into a statement at a time: each step is analysed from the step before,
+            // as the IDE does (the body's tree walked, the others carried over), and must equal a fresh analysis, never throwing.
+            var compilation = KernelModelCompilation.Create(seedBugs: true);
+            CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
+            var tree = compilation.SyntaxTrees.Single(t => t.FilePath == "Vfio/Vfio.cs");
+            var text = tree.GetText().ToString();
+            var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First(m => m.Body is { Statements.Count: > 0 }).Body!;
+            var at = body.OpenBraceToken.Span.End;
+            var carriedOver = 0;
+            foreach (var typed in new[] { " group.", " group.Lock(", " group.Lock(;", " Undefined(); ", string.Empty })
+            {
+                compilation = Edit(compilation, tree.FilePath, text.Insert(at, typed));
+                var incremental = CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
+                carriedOver += incremental.Reused > 0 ? 1 : 0;
+                Assert.Equal(Describe(Fresh(compilation)), Describe(incremental));
+            }
+
+            // A step that changes which names make bodies relevant (a call of Lock appearing or going) walks every tree.
+            Assert.True(carriedOver >= 3, carriedOver + " of 5 steps carried facts over");
         }
 
         [Fact]
