@@ -265,9 +265,9 @@ namespace LockDiscipline.Analyzers
         private static bool SettleReturnedReferences(AnnotationModel model, Lineage.Plan plan, TreeFacts[] perTree, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings)
         {
             var consistent = true;
-            for (var i = 0; i < perTree.Length; i++)
+            var anyCarriedOver = perTree.Any(t => t.Reused);
+            foreach (var tree in perTree)
             {
-                var tree = perTree[i];
                 if (tree.Reused)
                 {
                     continue;
@@ -280,7 +280,7 @@ namespace LockDiscipline.Analyzers
 
                 tree.InferredReturnsRef = tree.Facts.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef)
                     .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal).ToImmutableArray();
-                if (plan.From is { } from && perTree.Any(t => t.Reused)
+                if (plan.From is { } from && anyCarriedOver
                     && !SameMethods(tree.InferredReturnsRef, from.Trees.FirstOrDefault(t => t.Tree.FilePath == tree.Tree.FilePath)?.InferredReturnsRef))
                 {
                     consistent = false;

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -15,12 +16,12 @@ namespace LockDiscipline.Analyzers.Model
     /// </summary>
     internal sealed class AnnotationModel
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<MethodContract>> _contracts = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<MethodContract>> _effectiveContracts = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ITypeSymbol, Incremental.SyntaxReads.Tracked<bool>> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _contracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _effectiveContracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _inferredReturnsRef = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<BoundLock?>> _guards = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _holdsRef = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<BoundLock?>> _guards = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _holdsRef = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<(Location, string), Diagnostic> _bindingErrors = new();
         private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = new(SymbolEqualityComparer.Default);
 
@@ -35,7 +36,7 @@ namespace LockDiscipline.Analyzers.Model
             _compilation = compilation;
         }
 
-        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<ImmutableHashSet<int>>> _storedIntoHeldMembers = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<ImmutableHashSet<int>>> _storedIntoHeldMembers = new(SymbolEqualityComparer.Default);
         private readonly Compilation _compilation;
 
         /// <summary>
@@ -43,12 +44,12 @@ namespace LockDiscipline.Analyzers.Model
         /// <c>vcpu->kvm = kvm</c>): the holder then owns whatever reference the caller takes on that value.
         /// </summary>
         public ImmutableHashSet<int> ParametersStoredIntoHeldMembers(IMethodSymbol method)
-            => Incremental.SyntaxReads.Memo(_storedIntoHeldMembers, method.OriginalDefinition, m =>
+            => SyntaxReads.Memo(_storedIntoHeldMembers, method.OriginalDefinition, m =>
             {
                 var stored = ImmutableHashSet<int>.Empty;
                 foreach (var reference in m.DeclaringSyntaxReferences)
                 {
-                    var syntax = Incremental.SyntaxReads.Syntax(reference);
+                    var syntax = SyntaxReads.Syntax(reference);
 #pragma warning disable RS1030 // Only source callees of methods that take references, once each.
                     var body = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax);
 #pragma warning restore RS1030
@@ -116,14 +117,14 @@ namespace LockDiscipline.Analyzers.Model
         public MethodContract GetContract(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            return Incremental.SyntaxReads.Memo(_contracts, method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
+            return SyntaxReads.Memo(_contracts, method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
         }
 
         private Func<IMethodSymbol, MethodContract>? _bindContract;
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
-            => Incremental.SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, BindEffectiveContract);
+            => SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, BindEffectiveContract);
 
         private MethodContract BindEffectiveContract(IMethodSymbol method)
         {
@@ -163,7 +164,7 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>The lock a <c>[GuardedBy]</c> member needs, bound in the member's type.</summary>
         public BoundLock? GetGuard(ISymbol member)
-            => Incremental.SyntaxReads.Memo(_guards, member.OriginalDefinition, m =>
+            => SyntaxReads.Memo(_guards, member.OriginalDefinition, m =>
             {
                 var attribute = m.GetAttributes().FirstOrDefault(a => KnownSymbols.IsAttribute(a, "GuardedByAttribute"));
                 if (attribute is null)
@@ -200,10 +201,10 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Whether any field or property of the type is <c>[HoldsRef]</c>.</summary>
         public bool TypeHoldsRefs(ITypeSymbol type)
-            => Incremental.SyntaxReads.Memo(_typeHoldsRefs, type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
+            => SyntaxReads.Memo(_typeHoldsRefs, type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
 
         public bool HoldsRef(ISymbol member)
-            => Incremental.SyntaxReads.Memo(_holdsRef, member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
+            => SyntaxReads.Memo(_holdsRef, member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
 
         /// <summary>Checks the member-level attributes of a source field, property or type once (LD0001 for the wrong kind).</summary>
         public void CheckMemberAnnotations(ISymbol member)

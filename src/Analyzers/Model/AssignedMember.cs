@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -24,7 +25,7 @@ namespace LockDiscipline.Analyzers.Model
         {
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
-                var initializer = Incremental.SyntaxReads.Syntax(reference) switch
+                var initializer = SyntaxReads.Syntax(reference) switch
                 {
                     VariableDeclaratorSyntax v => v.Initializer?.Value,
                     PropertyDeclarationSyntax p => p.Initializer?.Value,
@@ -38,7 +39,7 @@ namespace LockDiscipline.Analyzers.Model
 
             foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
             {
-                foreach (var node in Incremental.SyntaxReads.Syntax(typeReference).DescendantNodes())
+                foreach (var node in SyntaxReads.Syntax(typeReference).DescendantNodes())
                 {
                     var (target, value) = node switch
                     {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -51,7 +52,7 @@ namespace LockDiscipline.Analyzers.Model
         public static bool IsStorage(ISymbol member) => member switch
         {
             IFieldSymbol => true,
-            IPropertySymbol property => property.DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r)).OfType<PropertyDeclarationSyntax>()
+            IPropertySymbol property => property.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)).OfType<PropertyDeclarationSyntax>()
                 .Any(p => p.ExpressionBody is null && p.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null)),
             _ => false,
         };
@@ -69,7 +70,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         private static bool OnlyClearedAfterConstruction(ISymbol back, INamedTypeSymbol type)
             => back is IFieldSymbol { DeclaredAccessibility: Accessibility.Private }
-               && type.DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r)).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
+               && type.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
                    .Where(a => AssignedMember.NameOf(a.Left) == back.Name && a.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null)
                    .All(a => IsNull(a.Right));
 
@@ -82,7 +83,7 @@ namespace LockDiscipline.Analyzers.Model
             var result = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
             foreach (var constructor in type.InstanceConstructors)
             {
-                foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r)))
+                foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)))
                 {
                     foreach (var assignment in syntax.DescendantNodes().OfType<AssignmentExpressionSyntax>().Where(a => AssignedMember.NameOf(a.Left) == back.Name))
                     {
@@ -111,7 +112,7 @@ namespace LockDiscipline.Analyzers.Model
 
             foreach (var tree in _compilation.SyntaxTrees)
             {
-                var root = Incremental.SyntaxReads.Root(tree);
+                var root = SyntaxReads.Root(tree);
                 foreach (var node in root.DescendantNodes().Where(n => n is AssignmentExpressionSyntax or ArgumentSyntax))
                 {
                     switch (node)
@@ -182,7 +183,7 @@ namespace LockDiscipline.Analyzers.Model
                     // A member of the owner's type, read through the same receiver.
                     return ReceiverOf(value) == receiver && SymbolEqualityComparer.Default.Equals(MemberType(_back)?.OriginalDefinition, type.OriginalDefinition) && Holds(symbol);
                 case ILocalSymbol local when local.DeclaringSyntaxReferences.Length == 1:
-                    var declaration = Incremental.SyntaxReads.Syntax(local.DeclaringSyntaxReferences[0]);
+                    var declaration = SyntaxReads.Syntax(local.DeclaringSyntaxReferences[0]);
                     var body = declaration.FirstAncestorOrSelf<MemberDeclarationSyntax>();
                     if (body is null || body.DescendantNodes().Any(n => n is AssignmentExpressionSyntax { Left: IdentifierNameSyntax assigned } && assigned.Identifier.ValueText == local.Name
                             || n is ArgumentSyntax { RefKindKeyword.RawKind: not 0, Expression: IdentifierNameSyntax passed } && passed.Identifier.ValueText == local.Name))

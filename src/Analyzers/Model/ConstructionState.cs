@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,17 +19,17 @@ namespace LockDiscipline.Analyzers.Model
         private const int MaxMembers = 64;
 
         private readonly Compilation _compilation;
-        private readonly ConcurrentDictionary<(IMethodSymbol, IFieldSymbol), Incremental.SyntaxReads.Tracked<bool>> _leavesDefault = new();
+        private readonly ConcurrentDictionary<(IMethodSymbol, IFieldSymbol), SyntaxReads.Tracked<bool>> _leavesDefault = new();
 
         public ConstructionState(Compilation compilation) => _compilation = compilation;
 
         /// <summary>Whether the field is still its default (false, null) when <paramref name="constructor"/> returns.</summary>
         public bool LeavesDefault(IMethodSymbol constructor, IFieldSymbol field)
-            => Incremental.SyntaxReads.Memo(_leavesDefault, (constructor.OriginalDefinition, field.OriginalDefinition), key => Compute(key.Item1, key.Item2));
+            => SyntaxReads.Memo(_leavesDefault, (constructor.OriginalDefinition, field.OriginalDefinition), key => Compute(key.Item1, key.Item2));
 
         private bool Compute(IMethodSymbol constructor, IFieldSymbol field)
         {
-            if (field.IsStatic || field.DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r)).OfType<VariableDeclaratorSyntax>().Any(v => v.Initializer is { } i && !IsDefaultLiteral(i.Value)))
+            if (field.IsStatic || field.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)).OfType<VariableDeclaratorSyntax>().Any(v => v.Initializer is { } i && !IsDefaultLiteral(i.Value)))
             {
                 return false;
             }
@@ -51,7 +52,7 @@ namespace LockDiscipline.Analyzers.Model
 
                 foreach (var reference in member.OriginalDefinition.DeclaringSyntaxReferences)
                 {
-                    var syntax = Incremental.SyntaxReads.Syntax(reference);
+                    var syntax = SyntaxReads.Syntax(reference);
                     if (AssignsIn(syntax, field.Name))
                     {
                         return false;
@@ -79,7 +80,7 @@ namespace LockDiscipline.Analyzers.Model
                     }
                 }
 
-                if (member.MethodKind == MethodKind.Constructor && !member.DeclaringSyntaxReferences.Any(r => Incremental.SyntaxReads.Syntax(r) is ConstructorDeclarationSyntax { Initializer: not null })
+                if (member.MethodKind == MethodKind.Constructor && !member.DeclaringSyntaxReferences.Any(r => SyntaxReads.Syntax(r) is ConstructorDeclarationSyntax { Initializer: not null })
                     && member.ContainingType.BaseType?.InstanceConstructors.FirstOrDefault(c => c.Parameters.IsEmpty) is { } implicitBase)
                 {
                     work.Push(implicitBase);
@@ -89,7 +90,7 @@ namespace LockDiscipline.Analyzers.Model
             return true;
         }
 
-        private readonly ConcurrentDictionary<(ISymbol Back, ISymbol Owner), Incremental.SyntaxReads.Tracked<bool>> _pointsBack = new();
+        private readonly ConcurrentDictionary<(ISymbol Back, ISymbol Owner), SyntaxReads.Tracked<bool>> _pointsBack = new();
 
         /// <summary>
         /// Whether <c>t.M.G</c> is <c>t</c> for the member <c>G</c> (<paramref name="back"/>) and the member <c>M</c> of G's type named
@@ -109,7 +110,7 @@ namespace LockDiscipline.Analyzers.Model
                 return false;
             }
 
-            return Incremental.SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
+            return SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
         }
 
         /// <summary>Any write to a member of that name: assignment, compound assignment, increment, or a <c>ref</c>/<c>out</c> argument.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -60,8 +61,8 @@ namespace LockDiscipline.Analyzers.Model
         /// <summary>Names a body must mention for a modelled call to be in it (for the relevance filter).</summary>
         public static readonly IReadOnlyCollection<string> MethodNames = CompletionMethods.Concat(new[] { "Cancel", "TraceEvent", "TraceData", "TraceTransfer" }).ToArray();
 
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _continuesInline = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _synchronizedLazy = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _continuesInline = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _synchronizedLazy = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The lock a <c>Lazy&lt;T&gt;</c> in <c>ExecutionAndPublication</c> mode holds while its value factory runs, named after the
@@ -132,7 +133,7 @@ namespace LockDiscipline.Analyzers.Model
         /// value factory in <c>ExecutionAndPublication</c> mode (the default, <c>true</c>, or
         /// <c>LazyThreadSafetyMode.ExecutionAndPublication</c>).
         /// </summary>
-        public bool IsSynchronizedLazy(ISymbol member) => Incremental.SyntaxReads.Memo(_synchronizedLazy, member.OriginalDefinition, ComputeSynchronizedLazy);
+        public bool IsSynchronizedLazy(ISymbol member) => SyntaxReads.Memo(_synchronizedLazy, member.OriginalDefinition, ComputeSynchronizedLazy);
 
         private static bool ComputeSynchronizedLazy(ISymbol member)
         {
@@ -148,7 +149,7 @@ namespace LockDiscipline.Analyzers.Model
         public static ISymbol? LazyFactoryOwner(IMethodSymbol factory, FrameworkModels models)
         {
             if (factory.MethodKind != MethodKind.AnonymousFunction || factory.ContainingType is not { } type
-                || factory.DeclaringSyntaxReferences.FirstOrDefault() is not { } reference || Incremental.SyntaxReads.Syntax(reference) is not AnonymousFunctionExpressionSyntax lambda
+                || factory.DeclaringSyntaxReferences.FirstOrDefault() is not { } reference || SyntaxReads.Syntax(reference) is not AnonymousFunctionExpressionSyntax lambda
                 || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: var arguments, Parent: BaseObjectCreationExpressionSyntax creation } } argument
                 || arguments.IndexOf(argument) != 0 || LazyCreationMode(creation) != true)
             {
@@ -294,7 +295,7 @@ namespace LockDiscipline.Analyzers.Model
 
             bool? byDirective = null;
             static bool IsDefinition(DirectiveTriviaSyntax d) => d is DefineDirectiveTriviaSyntax or UndefDirectiveTriviaSyntax;
-            for (var directive = ((CSharpSyntaxNode)Incremental.SyntaxReads.Root(tree)).GetFirstDirective(IsDefinition); directive is not null; directive = directive.GetNextDirective(IsDefinition))
+            for (var directive = ((CSharpSyntaxNode)SyntaxReads.Root(tree)).GetFirstDirective(IsDefinition); directive is not null; directive = directive.GetNextDirective(IsDefinition))
             {
                 if (directive.SpanStart > site.SourceSpan.Start)
                 {
@@ -321,7 +322,7 @@ namespace LockDiscipline.Analyzers.Model
         /// declarations) a new source made without <c>RunContinuationsAsynchronously</c>. A source from anywhere else (a parameter, a
         /// factory, a non-private member others may assign) is not known to, so nothing is run.
         /// </summary>
-        public bool ContinuesInline(ISymbol member) => Incremental.SyntaxReads.Memo(_continuesInline, member.OriginalDefinition, ComputeContinuesInline);
+        public bool ContinuesInline(ISymbol member) => SyntaxReads.Memo(_continuesInline, member.OriginalDefinition, ComputeContinuesInline);
 
         private static bool ComputeContinuesInline(ISymbol member)
             => member is IFieldSymbol or IPropertySymbol && member.DeclaredAccessibility == Accessibility.Private && member.ContainingType is not null

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,22 +11,22 @@ namespace LockDiscipline.Analyzers.Model
     /// <summary>Which types and members are locks, and how they behave (recursion, leaf, reader side).</summary>
     internal sealed class LockTypes
     {
-        private readonly ConcurrentDictionary<ITypeSymbol, Incremental.SyntaxReads.Tracked<bool>> _isLockType = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _isLockType = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
         private readonly System.Func<IEnumerable<INamedTypeSymbol>> _sourceTypes;
 
         /// <param name="sourceTypes">The compilation's source types, asked for only when a lock is exposed through an interface or abstract property.</param>
         public LockTypes(System.Func<IEnumerable<INamedTypeSymbol>> sourceTypes) => _sourceTypes = sourceTypes;
 
-        public bool IsLockType(ITypeSymbol type) => Incremental.SyntaxReads.Memo(_isLockType, type, ComputeIsLockType);
+        public bool IsLockType(ITypeSymbol type) => SyntaxReads.Memo(_isLockType, type, ComputeIsLockType);
 
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _ownedLockObject = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ITypeSymbol, Incremental.SyntaxReads.Tracked<bool>> _locksThis = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _ownedLockObject = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _locksThis = new(SymbolEqualityComparer.Default);
 
         /// <summary>Whether the type's own source locks <c>this</c> (<c>lock (this)</c>, <c>Monitor.Enter(this)</c>).</summary>
         public bool LocksThis(INamedTypeSymbol type)
-            => Incremental.SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => Incremental.SyntaxReads.Syntax(r).DescendantNodes().Any(IsLockOfThis)));
+            => SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => SyntaxReads.Syntax(r).DescendantNodes().Any(IsLockOfThis)));
 
         private static bool IsLockOfThis(SyntaxNode node) => node switch
         {
@@ -40,7 +41,7 @@ namespace LockDiscipline.Analyzers.Model
         /// the lock object belongs to the instance that holds it, so whoever can see the lock can see the instance.
         /// </summary>
         public bool IsOwnedLockObject(ISymbol member)
-            => Incremental.SyntaxReads.Memo(_ownedLockObject, member.OriginalDefinition, m => m is IFieldSymbol or IPropertySymbol { IsAbstract: false } && m.DeclaringSyntaxReferences.Length > 0
+            => SyntaxReads.Memo(_ownedLockObject, member.OriginalDefinition, m => m is IFieldSymbol or IPropertySymbol { IsAbstract: false } && m.DeclaringSyntaxReferences.Length > 0
                 && AssignedMember.ValuesOf(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null));
 
         public bool IsBclLock(ITypeSymbol? type)
@@ -117,20 +118,20 @@ namespace LockDiscipline.Analyzers.Model
                    && TypeHasAttribute(task.TypeArguments[0], "ScopedLockAttribute"));
 
         /// <summary>A <c>SemaphoreSlim</c> is a lock only when created with an initial count of one.</summary>
-        public bool IsMutexSemaphore(ISymbol member) => Incremental.SyntaxReads.Memo(_semaphoreIsMutex, member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
+        public bool IsMutexSemaphore(ISymbol member) => SyntaxReads.Memo(_semaphoreIsMutex, member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
 
         /// <summary>A <c>ReaderWriterLockSlim</c> is recursive only when created with <c>LockRecursionPolicy.SupportsRecursion</c>.</summary>
         public bool IsRecursiveReaderWriterLock(ISymbol member)
-            => Incremental.SyntaxReads.Memo(_rwlockIsRecursive, member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
+            => SyntaxReads.Memo(_rwlockIsRecursive, member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
 
         /// <summary>
         /// A <c>SpinLock</c> tracks its owner (and so must be exited by the thread that entered it) unless created with
         /// <c>enableThreadOwnerTracking</c> other than a literal <c>true</c>; a field never assigned is <c>default</c>, which tracks.
         /// </summary>
         public bool SpinLockTracksOwner(ISymbol member)
-            => Incremental.SyntaxReads.Memo(_spinLockTracksOwner, member.OriginalDefinition, m => CreationsBehind(m).All(args => args.Length == 0 || args[0] is LiteralExpressionSyntax { Token.Value: true }));
+            => SyntaxReads.Memo(_spinLockTracksOwner, member.OriginalDefinition, m => CreationsBehind(m).All(args => args.Length == 0 || args[0] is LiteralExpressionSyntax { Token.Value: true }));
 
-        private readonly ConcurrentDictionary<ISymbol, Incremental.SyntaxReads.Tracked<bool>> _spinLockTracksOwner = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _spinLockTracksOwner = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The creations that can stand behind a member: its own, and for a property, those of the field its getter returns
@@ -180,7 +181,7 @@ namespace LockDiscipline.Analyzers.Model
         {
             foreach (var reference in property.DeclaringSyntaxReferences)
             {
-                var returned = Incremental.SyntaxReads.Syntax(reference) switch
+                var returned = SyntaxReads.Syntax(reference) switch
                 {
                     PropertyDeclarationSyntax { ExpressionBody: { } arrow } => arrow.Expression,
                     PropertyDeclarationSyntax { AccessorList: { } accessors } => accessors.Accessors

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Linq;
 using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -58,7 +59,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private readonly Compilation _compilation;
         private readonly LockTypes _lockTypes;
-        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<ThreadAffinity?>> _ofBodies = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<ThreadAffinity?>> _ofBodies = new(SymbolEqualityComparer.Default);
 
         public ThreadAffinities(Compilation compilation, LockTypes lockTypes)
         {
@@ -88,14 +89,14 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            return Incremental.SyntaxReads.Memo(_ofBodies, primitive, p => ScanBody(p, depth));
+            return SyntaxReads.Memo(_ofBodies, primitive, p => ScanBody(p, depth));
         }
 
         private ThreadAffinity? ScanBody(IMethodSymbol primitive, int depth)
         {
             foreach (var reference in primitive.DeclaringSyntaxReferences)
             {
-                var syntax = Incremental.SyntaxReads.Syntax(reference);
+                var syntax = SyntaxReads.Syntax(reference);
 #pragma warning disable RS1030 // Only the bodies of annotated lock primitives, once each, cached.
                 var semanticModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030

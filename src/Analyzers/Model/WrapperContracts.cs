@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using LockDiscipline.Analyzers.Incremental;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -61,7 +62,7 @@ namespace LockDiscipline.Analyzers.Model
     {
         private readonly Compilation _compilation;
         private readonly LockTypes _lockTypes;
-        private readonly ConcurrentDictionary<INamedTypeSymbol, Incremental.SyntaxReads.Tracked<ImmutableDictionary<IMethodSymbol, WrapperContract>>> _byType = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<INamedTypeSymbol, SyntaxReads.Tracked<ImmutableDictionary<IMethodSymbol, WrapperContract>>> _byType = new(SymbolEqualityComparer.Default);
 
         public WrapperContracts(Compilation compilation, LockTypes lockTypes)
         {
@@ -76,7 +77,7 @@ namespace LockDiscipline.Analyzers.Model
                 return null;
             }
 
-            return Incremental.SyntaxReads.Memo(_byType, type.OriginalDefinition, ForType).TryGetValue(KeyOf(method), out var contract) ? contract : null;
+            return SyntaxReads.Memo(_byType, type.OriginalDefinition, ForType).TryGetValue(KeyOf(method), out var contract) ? contract : null;
         }
 
         /// <summary>The type's wrappers of locks it wraps both sides of.</summary>
@@ -104,7 +105,7 @@ namespace LockDiscipline.Analyzers.Model
             return builder.ToImmutable();
         }
 
-        private readonly ConcurrentDictionary<IMethodSymbol, Incremental.SyntaxReads.Tracked<FlaggedAcquire?>> _flagged = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<FlaggedAcquire?>> _flagged = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// A helper whose only lock operations are <c>Monitor.Enter(p, ref taken)</c> (or <c>TryEnter(p, .., ref taken)</c>) on one
@@ -115,7 +116,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public FlaggedAcquire? FlaggedOf(IMethodSymbol method)
             => method.MethodKind == MethodKind.Ordinary && method.Parameters.Any(IsRefBool) && method.Parameters.Any(p => p.RefKind == RefKind.None && !p.Type.IsValueType)
-                ? Incremental.SyntaxReads.Memo(_flagged, KeyOf(method), ClassifyFlagged)
+                ? SyntaxReads.Memo(_flagged, KeyOf(method), ClassifyFlagged)
                 : null;
 
         private static bool IsRefBool(IParameterSymbol parameter) => parameter.RefKind == RefKind.Ref && parameter.Type.SpecialType == SpecialType.System_Boolean;
@@ -171,7 +172,7 @@ namespace LockDiscipline.Analyzers.Model
             => !method.IsStatic && BodyDeclaration(method) is { } declaration && SingleExpression(declaration) is InvocationExpressionSyntax;
 
         private static SyntaxNode? BodyDeclaration(IMethodSymbol method)
-            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => Incremental.SyntaxReads.Syntax(r))
+            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r))
                 .FirstOrDefault(s => s is MethodDeclarationSyntax { ExpressionBody: not null } or MethodDeclarationSyntax { Body: not null });
 
         private static ExpressionSyntax? SingleExpression(SyntaxNode declaration) => declaration switch

@@ -173,18 +173,11 @@ public sealed class Gate
             Assert.Equal(Describe(Fresh(after)), Describe(incremental));
         }
 
-        // References of their own: compilations of other test classes then share no assembly symbols with these.
-        private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() => ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator)
-            .Where(p => System.IO.Path.GetFileName(p).StartsWith("System", StringComparison.Ordinal) || System.IO.Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll")
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .Append(MetadataReference.CreateFromFile(typeof(AcquiresAttribute).Assembly.Location))
-            .ToImmutableArray());
-
         internal static CSharpCompilation Compile(params (string Path, string Text)[] files)
             => CSharpCompilation.Create(
                 "Incremental",
                 files.Select(f => CSharpSyntaxTree.ParseText(f.Text, new CSharpParseOptions(LanguageVersion.Latest), f.Path)),
-                References.Value,
+                KernelModelCompilation.References.Value,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
         internal static CSharpCompilation Edit(CSharpCompilation compilation, string path, string text)
