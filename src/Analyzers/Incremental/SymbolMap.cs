@@ -86,22 +86,32 @@ namespace LockDiscipline.Analyzers.Incremental
                     return ConstructType(type);
                 case IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } or IMethodSymbol { MethodKind: MethodKind.LocalFunction } or ILocalSymbol:
                     return AtItsSyntax(symbol);
-                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension }:
-                    return null;
+                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension, ReducedFrom: { } unreduced, ReceiverType: { } receiver } reduced:
+                    return Map(reduced.IsGenericMethod ? reduced.ReducedFrom!.Construct(reduced.TypeArguments.ToArray()) : unreduced) is { } mappedUnreduced && Map(receiver) is { } mappedReceiver
+                        ? mappedUnreduced.ReduceExtensionMethod(mappedReceiver)
+                        : null;
                 case IMethodSymbol { PartialDefinitionPart: { } definition }:
                     return Map(definition)?.PartialImplementationPart;
                 case IMethodSymbol constructed when !IsDefinition(constructed):
                     return ConstructMethod(constructed);
                 case IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol):
-                    return Map(symbol.ContainingType) is { } containing ? MemberOf(containing, symbol.OriginalDefinition) : null;
+                    return Map(symbol.OriginalDefinition) is { } memberDefinition && Map(symbol.ContainingType) is { } containing ? MemberOf(containing, memberDefinition) : null;
                 case INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol:
-                    return DocumentationCommentId.CreateDeclarationId(symbol) is { } id
-                        ? DocumentationCommentId.GetFirstSymbolForDeclarationId(id, _to)
-                        : null;
+                    return DocumentationCommentId.CreateDeclarationId(symbol) is not { } id ? null
+                        : DocumentationCommentId.GetFirstSymbolForDeclarationId(id, _to) ?? ByIdAmongMembers(symbol, id);
                 default:
                     return null;
             }
         }
+
+        /// <summary>
+        /// A member the ID lookup does not find (an indexer, whose ID says <c>Item</c> where its name is <c>this[]</c>): the
+        /// member of the counterpart of its type with the same ID.
+        /// </summary>
+        private ISymbol? ByIdAmongMembers(ISymbol symbol, string id)
+            => symbol.ContainingType is { } type && Map(type) is { } mappedType
+                ? mappedType.GetMembers().FirstOrDefault(m => DocumentationCommentId.CreateDeclarationId(m) == id)
+                : null;
 
         /// <summary>A lambda, local function or local of a shared tree, bound again where it is written.</summary>
         private ISymbol? AtItsSyntax(ISymbol symbol)

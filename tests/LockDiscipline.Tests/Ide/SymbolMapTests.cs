@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Incremental;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Xunit;
+
+namespace LockDiscipline.Tests.Ide
+{
+    /// <summary>
+    /// Facts carried over are restated through <see cref="SymbolMap"/>, so a symbol mapped to the wrong counterpart (another
+    /// overload, another instantiation) would be a wrong finding. Every symbol a body can mention must map to the one declared at
+    /// the same place, or to nothing (then the tree is walked again).
+    /// </summary>
+    public class SymbolMapTests
+    {
+        private const string Source = @"using System;
+using System.Collections.Generic;
+namespace N
+{
+    public interface IRun<T> { void Run(T value); }
+    public partial class Box<T> : IRun<T> where T : class
+    {
+        public class Inner<U> { public U Value = default!; public void Put(U u, T t) { } }
+        public T? Held;
+        public event Action? Changed;
+        public int this[int i] => i;
+        public int this[string s] => s.Length;
+        public static Box<T> operator +(Box<T> a, Box<T> b) => a;
+        public void Run(T value) { }
+        void IRun<T>.Run(T value) { }
+        public void Over(int a) { }
+        public void Over(ref int a) { }
+        public void Over(string a) { }
+        public void Over<V>(V a) { }
+        public void Over<V, W>(V a, W b) { }
+        public void Params(params object[] rest) { }
+        partial void Hook(int n);
+        partial void Hook(int n) { }
+        public Box() { }
+        public Box(T item) { Held = item; }
+        static Box() { }
+        ~Box() { }
+        public static implicit operator string(Box<T> b) => """";
+    }
+    public static class Extensions { public static int Twice(this int x) => x * 2; }
+    public sealed class User
+    {
+        private readonly object _gate = new object();
+        public void Use(Box<string> box, List<Box<string>.Inner<int>> inners)
+        {
+            Func<int, int> twice = x => x.Twice();
+            int Local(int y) => y + 1;
+            lock (_gate)
+            {
+                var total = twice(Local(1)) + box[0] + box[""a""];
+                box.Over(1); box.Over(ref total); box.Over(""s""); box.Over<long>(2L); box.Over(1, 'c');
+                box.Run(""r""); ((IRun<string>)box).Run(""r""); box.Params(1, 2);
+                foreach (var inner in inners) { inner.Put(total, ""t""); total += inner.Value; }
+                box.Held = box.Held; box.Changed += () => { };
+                var sum = box + box; string text = box;
+                var numbers = new List<int> { total }; using var e = numbers.GetEnumerator();
+            }
+        }
+    }
+}
+";
+
+        [Fact]
+        public void EverySymbolABodyMentionsMapsToTheOneDeclaredAtTheSamePlace()
+        {
+            var before = CSharpCompilation.Create(
+                "Map",
+                new[] { CSharpSyntaxTree.ParseText(Source, new CSharpParseOptions(LanguageVersion.Latest), "Source.cs"), CSharpSyntaxTree.ParseText("class Other { }", new CSharpParseOptions(LanguageVersion.Latest), "Other.cs") },
+                KernelModel.KernelModelCompilation.References.Value,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            Assert.Empty(before.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            var other = before.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
+            var after = before.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText("class Other { int _x; }", (CSharpParseOptions)other.Options, "Other.cs"));
+            var map = new SymbolMap(before, after, CancellationToken.None);
+
+            var tree = before.SyntaxTrees.Single(t => t.FilePath == "Source.cs");
+            var model = before.GetSemanticModel(tree);
+            var mentioned = new HashSet<ISymbol>(SymbolEqualityComparer.IncludeNullability);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (model.GetDeclaredSymbol(node) is { } declared)
+                {
+                    mentioned.Add(declared);
+                }
+
+                if (node is ExpressionSyntax && model.GetSymbolInfo(node).Symbol is { } referenced)
+                {
+                    mentioned.Add(referenced);
+                    if (referenced is IMethodSymbol method)
+                    {
+                        mentioned.UnionWith(method.Parameters);
+                        mentioned.Add(method.ContainingType);
+                    }
+                }
+
+                if (node is ExpressionSyntax && model.GetTypeInfo(node).Type is { } type)
+                {
+                    mentioned.Add(type);
+                }
+            }
+
+            var unmapped = new List<string>();
+            foreach (var symbol in mentioned.Where(s => s.Kind is not (SymbolKind.Namespace or SymbolKind.Alias or SymbolKind.Discard)))
+            {
+                var mapped = map.Map(symbol);
+                if (mapped is null)
+                {
+                    unmapped.Add(symbol.Kind + " " + symbol.ToDisplayString());
+                    continue;
+                }
+
+                Assert.Equal(symbol.Kind, mapped.Kind);
+                Assert.Equal(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), mapped.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                Assert.Equal(
+                    symbol.Locations.Where(l => l.IsInSource).Select(l => (l.SourceTree!.FilePath, l.SourceSpan)),
+                    mapped.Locations.Where(l => l.IsInSource).Select(l => (l.SourceTree!.FilePath, l.SourceSpan)));
+                if (!SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, before.Assembly))
+                {
+                    continue;
+                }
+
+                Assert.True(SymbolEqualityComparer.Default.Equals(mapped.ContainingAssembly, after.Assembly), "a source symbol of the earlier compilation was kept: " + symbol);
+            }
+
+            // Only what has no name outside its own compilation may stay unmapped.
+            Assert.True(unmapped.Count == 0, "unmapped: " + string.Join("; ", unmapped));
+            Assert.True(mentioned.Count > 80, mentioned.Count + " symbols");
+        }
+    }
+}
