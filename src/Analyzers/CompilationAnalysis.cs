@@ -211,9 +211,9 @@ namespace LockDiscipline.Analyzers
                 constructors.Add(tree.Constructors);
             }
 
-            constructors.FoldInto(facts);
-
             StepObserver?.Invoke("merge");
+            constructors.FoldInto(facts);
+            StepObserver?.Invoke("constructors");
             InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
             if (!SettleReturnedReferences(model, setup.Plan, perTree, refFindings))

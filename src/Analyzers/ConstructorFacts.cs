@@ -110,7 +110,13 @@ namespace LockDiscipline.Analyzers
         {
             foreach (var type in _types.OrderBy(t => t.ToDisplayString(), System.StringComparer.Ordinal))
             {
-                _initializers.TryGetValue(type, out var initializers);
+                // Most types have neither: asking for their constructors would build every member of the type, which after an
+                // edit is most of this step's time (the new compilation's symbols are made on demand).
+                if (!_initializers.TryGetValue(type, out var initializers) && !MayCallASourceBaseImplicitly(type))
+                {
+                    continue;
+                }
+
                 foreach (var constructor in type.InstanceConstructors)
                 {
                     var parts = new List<MethodLockFacts>();
@@ -136,6 +142,13 @@ namespace LockDiscipline.Analyzers
                 }
             }
         }
+
+        /// <summary>Whether an implicit constructor of the type may call a base constructor declared in source.</summary>
+        private static bool MayCallASourceBaseImplicitly(INamedTypeSymbol type)
+            => type.BaseType is { } baseType && baseType.Locations.Any(l => l.IsInSource)
+               && !type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>()
+                   .Any(t => t.Members.OfType<ConstructorDeclarationSyntax>().Any(c => !c.Modifiers.Any(m => m.ValueText == "static"))
+                             || t.ParameterList is not null);
 
         private static bool ChainsToThis(IMethodSymbol constructor)
             => constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<ConstructorDeclarationSyntax>()
