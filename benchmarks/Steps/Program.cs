@@ -74,6 +74,12 @@ namespace LockDiscipline.Benchmarks
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
                 Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over");
+                if (edit)
+                {
+                    // What stays reachable between edits: the compilation, and the analysis kept for the next one.
+                    result = null!;
+                    Console.WriteLine($"  live after a full collection {GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024)} MB");
+                }
             }
 
             return 0;
