@@ -189,7 +189,24 @@ namespace LockDiscipline.Analyzers
             }
 
             /// <summary>The tree's earlier facts in the new symbols; null when it has none or one of its symbols has no counterpart.</summary>
-            public TreeFacts? Translate(int index) => _symbols is not null && _earlier[index] is { } earlier ? earlier.TranslateTo(_symbols) : null;
+            public TreeFacts? Translate(int index)
+            {
+                if (_symbols is null || _earlier[index] is not { } earlier)
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return earlier.TranslateTo(_symbols);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Carrying over only saves time: a symbol the map cannot rebuild (Roslyn refusing a construction) means the
+                    // tree is walked, as if it had changed, rather than the analysis failing.
+                    return null;
+                }
+            }
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>

@@ -86,10 +86,10 @@ namespace LockDiscipline.Analyzers.Incremental
                     return ConstructType(type);
                 case IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } or IMethodSymbol { MethodKind: MethodKind.LocalFunction } or ILocalSymbol:
                     return AtItsSyntax(symbol);
-                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension, ReducedFrom: { } unreduced, ReceiverType: { } receiver } reduced:
-                    return Map(reduced.IsGenericMethod ? reduced.ReducedFrom!.Construct(reduced.TypeArguments.ToArray()) : unreduced) is { } mappedUnreduced && Map(receiver) is { } mappedReceiver
-                        ? mappedUnreduced.ReduceExtensionMethod(mappedReceiver)
-                        : null;
+                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension, ReducedFrom: { IsGenericMethod: false } unreduced, ReceiverType: { } receiver }:
+                    return Map(unreduced) is { } mappedUnreduced && Map(receiver) is { } mappedReceiver ? mappedUnreduced.ReduceExtensionMethod(mappedReceiver) : null;
+                case IMethodSymbol { MethodKind: MethodKind.ReducedExtension }:
+                    return null;
                 case IMethodSymbol { PartialDefinitionPart: { } definition }:
                     return Map(definition)?.PartialImplementationPart;
                 case IMethodSymbol constructed when !IsDefinition(constructed):
