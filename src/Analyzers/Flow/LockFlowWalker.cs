@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -44,7 +45,7 @@ namespace LockDiscipline.Analyzers.Flow
             _method = method;
             _values = new ValueResolver(cfg, method, model.LockTypes);
             _entry = EntryState(model, method);
-            var location = method.Locations.FirstOrDefault() ?? Location.None;
+            var location = SyntaxReads.Located(method.Locations.FirstOrDefault());
             foreach (var (key, recursive) in callerHeld ?? Enumerable.Empty<(HeldKey, bool)>())
             {
                 if (!_entry.Held.ContainsKey(key))
@@ -77,7 +78,7 @@ namespace LockDiscipline.Analyzers.Flow
         public static LockState EntryState(AnnotationModel model, IMethodSymbol method)
         {
             var state = LockState.Empty;
-            var location = method.Locations.FirstOrDefault() ?? Location.None;
+            var location = SyntaxReads.Located(method.Locations.FirstOrDefault());
             foreach (var requirement in model.GetEffectiveContract(method).Requires)
             {
                 var target = requirement.Target;

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -89,7 +90,7 @@ namespace LockDiscipline.Analyzers.Flow
             foreach (var parameter in model.GetEffectiveContract(method).ConsumesRef)
             {
                 var own = method.Parameters[parameter.Ordinal];
-                entry = entry.Add(new RefInfo(-1 - parameter.Ordinal, RefStatus.Owned, own.Locations.FirstOrDefault() ?? Location.None, "[ConsumesRef] " + own.Name, null, false), own);
+                entry = entry.Add(new RefInfo(-1 - parameter.Ordinal, RefStatus.Owned, SyntaxReads.Located(own.Locations.FirstOrDefault()), "[ConsumesRef] " + own.Name, null, false), own);
             }
 
             walker.RunMethod(entry);

@@ -41,6 +41,16 @@ namespace LockDiscipline.Analyzers.Incremental
             }
         }
 
+        /// <summary>
+        /// A declaration's location kept in facts (a partial method's first part may be in another tree): facts that point into a
+        /// tree depend on it as much as facts read from it.
+        /// </summary>
+        public static Location Located(Location? location)
+        {
+            Read(location?.SourceTree);
+            return location ?? Location.None;
+        }
+
         public static SyntaxNode Syntax(SyntaxReference reference, CancellationToken cancellationToken = default)
         {
             Read(reference.SyntaxTree);
