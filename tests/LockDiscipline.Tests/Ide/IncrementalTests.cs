@@ -128,6 +128,36 @@ public static class Lambdas
         }
 
         [Fact]
+        public void APartialMembersFactsThatPointIntoTheOtherPartsTreeFollowItsEdits()
+        {
+            const string Declaration = @"using System.Threading;
+public partial class P
+{
+    private readonly SemaphoreSlim _sem = new SemaphoreSlim(1);
+    [LockDiscipline.Requires(""_sem"")] partial void Work();
+    public void Other() { }
+}
+";
+            const string Implementation = @"public partial class P
+{
+    partial void Work() { _sem.Wait(); _sem.Release(); }
+    public void Run() { _sem.Wait(); Work(); _sem.Release(); }
+}
+";
+            var before = Compile(("A.cs", Declaration), ("B.cs", Implementation), ("Unrelated.cs", Unrelated));
+            var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Contains(first.AllDiagnostics, d => d.Id == "LD1003");
+
+            // A body edit in the declaring part moves its lines: no finding may point into the replaced tree, and what the other
+            // part's walk took from this one (the semaphore's count, the contract's location) is taken again.
+            var after = Edit(before, "A.cs", Declaration.Replace("public void Other() { }", "\n\n    public void Other() { var x = 1; }", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.True(incremental.Reused > 0);
+            Assert.All(incremental.AllDiagnostics.SelectMany(d => d.AdditionalLocations.Prepend(d.Location)), l => Assert.Contains(l.SourceTree, after.SyntaxTrees));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
         public void AnEditOfADeclarationWalksEveryTree()
         {
             var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerOpen), ("Unrelated.cs", Unrelated));
