@@ -83,6 +83,19 @@ namespace LockDiscipline.Benchmarks
             return With(edited).GetAnalyzerSemanticDiagnosticsAsync(edited.GetSemanticModel(editedTree), null, CancellationToken.None);
         }
 
+        /// <summary>The edit issue 16 names: a statement added at the start of one method body of the document.</summary>
+        [Benchmark]
+        [InvocationCount(1)]
+        public Task<ImmutableArray<Diagnostic>> OneDocumentAfterBodyEdit()
+        {
+            var tree = _document.SyntaxTree;
+            var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First(m => m.Body is not null).Body!;
+            var text = tree.GetText();
+            var editedTree = tree.WithChangedText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(body.OpenBraceToken.Span.End, 0), " _ = " + Environment.TickCount + ";")));
+            var edited = _compilation.ReplaceSyntaxTree(tree, editedTree);
+            return With(edited).GetAnalyzerSemanticDiagnosticsAsync(edited.GetSemanticModel(editedTree), null, CancellationToken.None);
+        }
+
         private static CompilationWithAnalyzers With(Compilation compilation)
             => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()));
 
