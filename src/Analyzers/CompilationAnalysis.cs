@@ -271,8 +271,9 @@ namespace LockDiscipline.Analyzers
                 tree.OwnershipGraphs.Clear();
             }
 
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names).Publish(setup.Found);
-            return new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
+            var analysis = new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
+            return analysis;
         }
 
         /// <summary>

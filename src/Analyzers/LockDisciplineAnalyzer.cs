@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Threading;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -94,7 +95,7 @@ namespace LockDiscipline.Analyzers
                             return _analysis;
                         }
 
-                        if (AnalysisCache.TryGet(compilation, settings) is { } cached)
+                        if (Lineage.Find(compilation)?.AnalysisFor(compilation, settings) is { } cached)
                         {
                             return _analysis = cached;
                         }
@@ -107,13 +108,7 @@ namespace LockDiscipline.Analyzers
                         var analysis = CompilationAnalysis.Run(compilation, settings, run, cancellationToken);
                         lock (_gate)
                         {
-                            if (_analysis is null)
-                            {
-                                _analysis = analysis;
-                                AnalysisCache.Set(compilation, settings, analysis);
-                            }
-
-                            return _analysis;
+                            return _analysis ??= analysis;
                         }
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -17,10 +17,8 @@ namespace LockDiscipline.Analyzers.Incremental
 
         public FactTranslator(SymbolMap symbols) => _symbols = symbols;
 
-        /// <summary>Some symbol had no counterpart since the last <see cref="Reset"/>.</summary>
+        /// <summary>Some symbol had no counterpart.</summary>
         public bool Failed { get; private set; }
-
-        public void Reset() => Failed = false;
 
         public T Symbol<T>(T symbol)
             where T : class, ISymbol
@@ -90,13 +88,13 @@ namespace LockDiscipline.Analyzers.Incremental
         private BoundLock Bound(BoundLock bound)
             => new(bound.Root, Optional(bound.Parameter), Optional(bound.StaticType), bound.Members.Select(Symbol).ToImmutableArray(), bound.Text);
 
-        public LockClass Class(LockClass lockClass)
+        private LockClass Class(LockClass lockClass)
             => lockClass.Symbol is null ? lockClass : new LockClass(lockClass.Key, lockClass.DisplayName, Symbol(lockClass.Symbol), lockClass.Subclass);
 
         private ImmutableHashSet<LockClass> Classes(ImmutableHashSet<LockClass> classes)
             => classes.IsEmpty ? classes : classes.Select(Class).ToImmutableHashSet();
 
-        public HeldKey Key(HeldKey key) => new(Class(key.Class), key.Instance, key.Mode);
+        private HeldKey Key(HeldKey key) => new(Class(key.Class), key.Instance, key.Mode);
 
         private HeldLock Held(HeldLock held)
             => new(Key(held.Key), held.Recursive, held.AcquiredAt, held.Depth, held.Must, held.FromEntry, held.Fresh, held.Reacquired, held.Affinity);

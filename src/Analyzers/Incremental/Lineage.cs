@@ -14,6 +14,7 @@ namespace LockDiscipline.Analyzers.Incremental
     /// The last analysis of a project, kept so the next compilation (the IDE makes one per edit) walks only what changed. Found
     /// through any tree it shares with that compilation, and holding the symbols of that compilation only: each analysis that reuses
     /// it restates the facts it keeps in its own compilation's symbols and takes its place, so no older compilation stays reachable.
+    /// It also keeps the finished analysis, which every compilation made of exactly the same inputs reads as it is.
     /// </summary>
     internal sealed class Lineage
     {
@@ -22,12 +23,15 @@ namespace LockDiscipline.Analyzers.Incremental
         // The table's Remove and Add are not one step: analyses of two compilations may publish at once.
         private static readonly object Gate = new();
 
-        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, RelevanceFilter.NameSets relevance)
+        private readonly CompilationAnalysis _analysis;
+
+        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, RelevanceFilter.NameSets relevance, CompilationAnalysis analysis)
         {
             Compilation = compilation;
             Settings = settings;
             Trees = trees;
             Relevance = relevance;
+            _analysis = analysis;
         }
 
         public Compilation Compilation { get; }
@@ -55,6 +59,17 @@ namespace LockDiscipline.Analyzers.Incremental
 
             return null;
         }
+
+        /// <summary>
+        /// The whole analysis, when <paramref name="compilation"/> is made of exactly what it was made of: the IDE's per-request
+        /// clones of one compilation, each driver's copy, share its trees, references and options, and only read it.
+        /// </summary>
+        public CompilationAnalysis? AnalysisFor(Compilation compilation, AnalyzerSettings settings)
+            => settings.Equals(Settings) && ReferenceEquals(compilation.Options, Compilation.Options)
+               && compilation.SyntaxTrees.SequenceEqual(Compilation.SyntaxTrees, SameObject.Instance)
+               && compilation.References.SequenceEqual(Compilation.References, SameObject.Instance)
+                ? _analysis
+                : null;
 
         /// <summary>
         /// Makes this the lineage of its compilation's trees, and forgets <paramref name="replaced"/> (the one this analysis came
@@ -95,7 +110,7 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             var sameShape = UniquePaths(trees.Select(t => t.FilePath)) && UniquePaths(Trees.Select(t => t.Tree.FilePath)) && settings.Equals(Settings) && trees.Count == Trees.Length && compilation.Options.Equals(Compilation.Options)
-                            && compilation.References.SequenceEqual(Compilation.References) && compilation.AssemblyName == Compilation.AssemblyName;
+                            && compilation.References.SequenceEqual(Compilation.References, SameObject.Instance) && compilation.AssemblyName == Compilation.AssemblyName;
             for (var i = 0; i < trees.Count; i++)
             {
                 if (!byPath.TryGetValue(trees[i].FilePath, out var old))
@@ -129,6 +144,15 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             return new Plan(this, previous.ToImmutableArray(), sameTree);
+        }
+
+        private sealed class SameObject : IEqualityComparer<object>
+        {
+            public static readonly SameObject Instance = new();
+
+            public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
         }
 
         private static bool UniquePaths(IEnumerable<string> paths)
