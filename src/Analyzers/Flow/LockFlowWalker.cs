@@ -687,7 +687,7 @@ namespace LockDiscipline.Analyzers.Flow
             switch (assignment.Target)
             {
                 case IFieldReferenceOperation field:
-                    return state.WithKnown(field.Field.OriginalDefinition, null);
+                    return StoreInto(field, assignment.Value, state.WithKnown(field.Field.OriginalDefinition, null));
                 case ILocalReferenceOperation local:
                     var value = _values.Unwrap(assignment.Value);
                     if (value is IObjectCreationOperation { Constructor: { } constructor })
@@ -702,10 +702,54 @@ namespace LockDiscipline.Analyzers.Flow
 
                     return state.WithFresh(local.Local, value is IObjectCreationOperation { Type: { } created } && MayMatterFresh(created));
                 case IParameterReferenceOperation parameter:
-                    return state.WithKnown(parameter.Parameter.Ordinal, null);
+                    return ForgetStoresOf(parameter.Parameter.Ordinal, state.WithKnown(parameter.Parameter.Ordinal, null));
                 default:
                     return state;
             }
+        }
+
+        /// <summary>A store into one of this object's fields: from here on it holds that parameter, or nothing this method knows.</summary>
+        private LockState StoreInto(IFieldReferenceOperation field, IOperation value, LockState state)
+        {
+            foreach (var stale in state.Known.Keys.OfType<StoredParameter>().Where(k => SymbolEqualityComparer.Default.Equals(k.Field, field.Field.OriginalDefinition)).ToList())
+            {
+                state = state.WithKnown(stale, null);
+            }
+
+            return field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } && _values.Unwrap(value) is IParameterReferenceOperation parameter
+                   && _method.MethodKind == MethodKind.Ordinary
+                ? state.WithKnown(new StoredParameter(field.Field.OriginalDefinition, parameter.Parameter.Ordinal), true)
+                : state;
+        }
+
+        private static LockState ForgetStoresOf(int ordinal, LockState state)
+        {
+            foreach (var stale in state.Known.Keys.OfType<StoredParameter>().Where(k => k.Ordinal == ordinal).ToList())
+            {
+                state = state.WithKnown(stale, null);
+            }
+
+            return state;
+        }
+
+        /// <summary>The parameter this object's <paramref name="field"/> holds here, when this method stored it and nothing else can have since.</summary>
+        private ValueRoot? StoredParameterIn(IFieldReferenceOperation field, LockState state)
+        {
+            if (state.Known.Count == 0 || field.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            {
+                return null;
+            }
+
+            foreach (var stored in state.Known.Keys.OfType<StoredParameter>())
+            {
+                if (SymbolEqualityComparer.Default.Equals(stored.Field, field.Field.OriginalDefinition) && stored.Ordinal < _method.Parameters.Length
+                    && _model.StoredParameters.OnlyStoreAfterConstruction(stored.Field, _method, _method.Parameters[stored.Ordinal]))
+                {
+                    return ValueRoot.Parameter(stored.Ordinal);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -775,6 +819,8 @@ namespace LockDiscipline.Analyzers.Flow
                         return ValueRoot.Fresh;
                     case ILocalReferenceOperation local:
                         return state.Fresh.Contains(local.Local) ? ValueRoot.Fresh : ValueRoot.Other;
+                    case IFieldReferenceOperation field when StoredParameterIn(field, state) is { } stored:
+                        return stored;
                     case IMemberReferenceOperation { Instance: { } instance } member when throughOwnedLock && !member.Member.IsStatic && _model.LockTypes.IsOwnedLockObject(member.Member):
                         value = instance;
                         throughOwnedLock = false;
@@ -1537,7 +1583,7 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 var known = Known ?? ImmutableDictionary<object, bool>.Empty;
 
-                known = known.Keys.Any(k => k is KnownNull) ? known.RemoveRange(known.Keys.Where(k => k is KnownNull).ToList()) : known;
+                known = known.Keys.Any(k => k is KnownNull || k is StoredParameter) ? known.RemoveRange(known.Keys.Where(k => k is KnownNull || k is StoredParameter).ToList()) : known;
                 if (!asyncMethod)
                 {
                     return known;

@@ -450,4 +450,27 @@ namespace LockDiscipline.Analyzers.Flow
 
         public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Path);
     }
+
+    /// <summary>
+    /// A key of <see cref="LockState.Known"/>: this object's private <see cref="Field"/> holds the parameter at
+    /// <see cref="Ordinal"/>, which this method stored there on every path here (see <see cref="Model.StoredParameters"/>).
+    /// </summary>
+    internal sealed class StoredParameter : IEquatable<StoredParameter>
+    {
+        public StoredParameter(IFieldSymbol field, int ordinal)
+        {
+            Field = field;
+            Ordinal = ordinal;
+        }
+
+        public IFieldSymbol Field { get; }
+
+        public int Ordinal { get; }
+
+        public bool Equals(StoredParameter? other) => other is not null && SymbolEqualityComparer.Default.Equals(Field, other.Field) && Ordinal == other.Ordinal;
+
+        public override bool Equals(object? obj) => Equals(obj as StoredParameter);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Field) * 397) ^ Ordinal;
+    }
 }

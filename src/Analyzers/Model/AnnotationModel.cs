@@ -30,6 +30,7 @@ namespace LockDiscipline.Analyzers.Model
             LockTypes = new LockTypes(() => Binder!.SourceTypes);
             Binder = new PathBinder(compilation, LockTypes);
             Construction = new ConstructionState(compilation);
+            StoredParameters = new StoredParameters();
             Framework = new FrameworkModels();
             ThreadAffinities = new ThreadAffinities(compilation, LockTypes);
             Wrappers = new WrapperContracts(compilation, LockTypes);
@@ -106,6 +107,9 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Which fields a constructor leaves at their defaults.</summary>
         public ConstructionState Construction { get; }
+
+        /// <summary>Which private fields hold the parameter a method stored in them (<see cref="Model.StoredParameters"/>).</summary>
+        public StoredParameters StoredParameters { get; }
 
         /// <summary>What framework members do with user callbacks while holding locks (<see cref="FrameworkModels"/>).</summary>
         public FrameworkModels Framework { get; }

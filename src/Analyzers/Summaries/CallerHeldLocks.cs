@@ -50,7 +50,7 @@ namespace LockDiscipline.Analyzers.Summaries
                     ImmutableDictionary<HeldKey, bool>? meet = null;
                     foreach (var (caller, call) in sites[method])
                     {
-                        var held = HeldAt(call, entry.TryGetValue(caller, out var callerEntry) ? callerEntry : ImmutableDictionary<HeldKey, bool>.Empty);
+                        var held = HeldAt(caller, call, method, entry.TryGetValue(caller, out var callerEntry) ? callerEntry : ImmutableDictionary<HeldKey, bool>.Empty);
                         meet = meet is null ? held : held is null ? meet : Meet(meet, held);
                     }
 
@@ -144,10 +144,12 @@ namespace LockDiscipline.Analyzers.Summaries
 
         /// <summary>
         /// The locks held on every path to <paramref name="call"/>, with those every caller of the calling method holds, as the
-        /// callee names them: a lock of the caller's own object (<c>this.LockObj</c>) only when the call is on that object. Null when
-        /// the caller is itself unconstrained so far (the greatest fixpoint's "every lock").
+        /// callee names them: a lock of the caller's own object (<c>this.LockObj</c>) or of one of its parameters, through the
+        /// call's receiver or the argument that passes that object (a connection calling <c>channel.Recover(this)</c> holds
+        /// <c>conn._semaphore</c> as the channel names it). Null when the caller is itself unconstrained so far (the greatest
+        /// fixpoint's "every lock").
         /// </summary>
-        private static ImmutableDictionary<HeldKey, bool>? HeldAt(CallFact call, ImmutableDictionary<HeldKey, bool>? callerEntry)
+        private static ImmutableDictionary<HeldKey, bool>? HeldAt(IMethodSymbol caller, CallFact call, IMethodSymbol callee, ImmutableDictionary<HeldKey, bool>? callerEntry)
         {
             if (callerEntry is null)
             {
@@ -159,18 +161,57 @@ namespace LockDiscipline.Analyzers.Summaries
                 return ImmutableDictionary<HeldKey, bool>.Empty;
             }
 
-            var onThis = call.ReceiverRoot.Kind == RootKind.This;
             var held = ImmutableDictionary.CreateBuilder<HeldKey, bool>();
             foreach (var pair in call.MustHeld.Where(h => h.Must && !h.Fresh).Select(h => new KeyValuePair<HeldKey, bool>(h.Key, h.Recursive)).Concat(callerEntry))
             {
-                if ((IsStatic(pair.Key) || (onThis && pair.Key.Instance is { } path && (path == "this" || path.StartsWith("this.", StringComparison.Ordinal))))
-                    && !held.ContainsKey(pair.Key))
+                if ((IsStatic(pair.Key) ? pair.Key : AsCalleeNamesIt(pair.Key, caller, call, callee)) is { } key && !held.ContainsKey(key))
                 {
-                    held[pair.Key] = pair.Value;
+                    held[key] = pair.Value;
                 }
             }
 
             return held.ToImmutable();
+        }
+
+        /// <summary>The caller's <paramref name="key"/> (<c>this.A</c>, <c>p.A</c>) in the callee's frame, when the call hands it that object.</summary>
+        internal static HeldKey? AsCalleeNamesIt(HeldKey key, IMethodSymbol caller, CallFact call, IMethodSymbol callee)
+        {
+            if (key.Instance is not { } path)
+            {
+                return null;
+            }
+
+            var dot = path.IndexOf('.');
+            var head = dot < 0 ? path : path.Substring(0, dot);
+            var rest = dot < 0 ? string.Empty : path.Substring(dot);
+            ValueRoot root;
+            if (head == "this")
+            {
+                root = ValueRoot.This;
+            }
+            else if (caller.Parameters.FirstOrDefault(p => p.Name == head) is { } parameter)
+            {
+                root = ValueRoot.Parameter(parameter.Ordinal);
+            }
+            else
+            {
+                return null;
+            }
+
+            if (call.ReceiverRoot.Equals(root) && !callee.IsStatic)
+            {
+                return new HeldKey(key.Class, "this" + rest, key.Mode);
+            }
+
+            for (var i = 0; i < call.ArgumentRoots.Length && i < callee.Parameters.Length; i++)
+            {
+                if (call.ArgumentRoots[i].Equals(root))
+                {
+                    return new HeldKey(key.Class, callee.Parameters[i].Name + rest, key.Mode);
+                }
+            }
+
+            return null;
         }
 
         private static ImmutableDictionary<HeldKey, bool> Meet(ImmutableDictionary<HeldKey, bool> a, ImmutableDictionary<HeldKey, bool> b)

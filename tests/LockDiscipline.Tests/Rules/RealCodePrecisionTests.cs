@@ -1054,6 +1054,95 @@ public sealed class Connection
         public Task ASemaphoreEveryCallerHoldsMayBeDroppedAndRetakenInside()
             => Verify.AnalyzerAsync(Recovery(string.Empty));
 
+        private static string ChannelRecovery(string channelMembers)
+            => @"using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+public sealed class Connection
+{
+    private readonly SemaphoreSlim _recordedEntitiesSemaphore = new SemaphoreSlim(1, 1);
+    private readonly List<Channel> _channels = new List<Channel>();
+    private Func<string, Task> _onRecovering = _ => Task.CompletedTask;
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            foreach (var channel in _channels)
+            {
+                await channel.RecoverAsync(this, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _recordedEntitiesSemaphore.Release();
+        }
+    }
+    internal async Task RecoverConsumersAsync(string tag, CancellationToken ct)
+    {
+        try
+        {
+            _recordedEntitiesSemaphore.Release();
+            await _onRecovering(tag).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _recordedEntitiesSemaphore.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
+}
+public sealed class Channel
+{
+    private Connection _connection;
+    private readonly string _tag = ""c"";
+    public Channel(Connection connection) { _connection = connection; }
+    internal async Task RecoverAsync(Connection conn, CancellationToken ct)
+    {
+        _connection = conn;
+        await Task.Yield();
+        await _connection.RecoverConsumersAsync(_tag, ct).ConfigureAwait(false);
+    }
+/*MEMBERS*/}
+".Replace("/*MEMBERS*/", channelMembers, System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// RabbitMQ.Client's channel recovery: the connection holds its semaphore and calls <c>channel.RecoverAsync(this)</c>,
+        /// which stores the connection in <c>_connection</c> and calls back <c>_connection.RecoverConsumersAsync</c>, which lets
+        /// the semaphore go around a user's handler and takes it again. The field holds the parameter the caller passed as
+        /// <c>this</c> (no other code stores anything else there after construction), so the hold reaches the helper.
+        /// </summary>
+        [Fact]
+        public Task ALockCallersHoldReachesAHelperThroughTheArgumentAFieldWasJustSetFrom()
+            => Verify.AnalyzerAsync(ChannelRecovery(string.Empty));
+
+        /// <summary>
+        /// The same, with another method able to store a different connection in <c>_connection</c>: the field may not be the
+        /// caller's connection, and the helper's drop and retake is reported as before.
+        /// </summary>
+        [Fact]
+        public Task AFieldOtherCodeMayStoreIntoIsNotTheArgumentStoredEarlier()
+            => Verify.AnalyzerAsync(ChannelRecovery(@"    internal void Move(Connection other) { _connection = other; }
+"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 17, 23, 17, 53).WithSpan("File0.cs", 47, 15, 47, 58).WithSpan("File0.cs", 34, 19, 34, 59).WithSpan("File0.cs", 12, 15, 12, 55).WithMessage(@"'Connection._recordedEntitiesSemaphore' is acquired while already held (taken at File0.cs:12) and it is not recursive (via RecoverAsync -> RecoverConsumersAsync -> _recordedEntitiesSemaphore.WaitAsync(ct))"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 29, 13, 29, 49).WithMessage(@"'_recordedEntitiesSemaphore' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 34, 19, 34, 59).WithMessage(@"'_recordedEntitiesSemaphore' is acquired here and is still held on some path out of 'RecoverConsumersAsync' (at the end of the method) (if 'RecoverConsumersAsync' returns holding it for its caller, say so with [Acquires(""_recordedEntitiesSemaphore"")])"));
+
+        /// <summary>
+        /// The call made through the field before this method stored the argument there (the field still holds the connection the
+        /// constructor was given, maybe another): the hold does not reach the helper.
+        /// </summary>
+        [Fact]
+        public Task ACallThroughTheFieldBeforeTheStoreIsNotOnTheArgument()
+            => Verify.AnalyzerAsync(ChannelRecovery(string.Empty).Replace(@"        _connection = conn;
+        await Task.Yield();
+        await _connection.RecoverConsumersAsync(_tag, ct).ConfigureAwait(false);", @"        await _connection.RecoverConsumersAsync(_tag, ct).ConfigureAwait(false);
+        _connection = conn;
+        await Task.Yield();", System.StringComparison.Ordinal),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 17, 23, 17, 53).WithSpan("File0.cs", 45, 15, 45, 58).WithSpan("File0.cs", 34, 19, 34, 59).WithSpan("File0.cs", 12, 15, 12, 55).WithMessage(@"'Connection._recordedEntitiesSemaphore' is acquired while already held (taken at File0.cs:12) and it is not recursive (via RecoverAsync -> RecoverConsumersAsync -> _recordedEntitiesSemaphore.WaitAsync(ct))"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 29, 13, 29, 49).WithMessage(@"'_recordedEntitiesSemaphore' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 34, 19, 34, 59).WithMessage(@"'_recordedEntitiesSemaphore' is acquired here and is still held on some path out of 'RecoverConsumersAsync' (at the end of the method) (if 'RecoverConsumersAsync' returns holding it for its caller, say so with [Acquires(""_recordedEntitiesSemaphore"")])"));
+
         /// <summary>The same helper, also called from a public method that holds nothing: its release and retake are wrong there.</summary>
         [Fact]
         public Task ADropAndRetakeOneCallerDoesNotHoldTheLockForIsStillReported()
