@@ -11,6 +11,8 @@
 #         config    only add the package folder to the repository's nuget.config
 #         restore   feed + cache + restore with LockDiscipline (no build)
 #         prefetch  restore WITHOUT LockDiscipline, to get the library's own packages into the cache
+#         intent    as findings, with intent/NAME.patch applied for the build (the annotations that state a library's
+#                   design, see docs/real-code.md) and taken out again after it; results/NAME-intent-*.txt
 #         time [N]  feed + cache + restore + one warm build, then N (default 3) alternating builds with analyzers off
 #                   (base) and with LockDiscipline on (ld, -p:ReportAnalyzer=true); medians to results/NAME-timing.txt
 #
@@ -221,9 +223,10 @@ wait_quiet() { # until under 15% of one core is busy over 5 s, at most 8 minutes
   done
 }
 
-findings() {
+findings() { # findings [OUT_NAME]
   mkdir -p "$LOGS" "$RESULTS"
-  local log_file=$LOGS/$NAME-build.log t0 rc=0
+  local out=${1:-$NAME}
+  local log_file=$LOGS/$out-build.log t0 rc=0
   log "${BUILD[*]} ... > $log_file"
   t0=$(date +%s)
   (cd "$DIR" && "${BUILD[@]}" -v:minimal -p:RunAnalyzers=true "${INJECT[@]}" "${NOERR[@]}" "${ONLY[@]}" "${PROPS[@]}") >"$log_file" 2>&1 || rc=$?
@@ -234,10 +237,10 @@ findings() {
     log "BUILD FAILED (rc=$rc, $log_file)"
   fi
   local line
-  line=$(python3 "$HERE/ldrc.py" findings "$log_file" "$DIR" "$PROJ" "$RESULTS/$NAME-findings.txt" "$NAME @ ${COMMIT:0:8} $TFM")
+  line=$(python3 "$HERE/ldrc.py" findings "$log_file" "$DIR" "$PROJ" "$RESULTS/$out-findings.txt" "$out @ ${COMMIT:0:8} $TFM")
   line="$line; build rc=$rc, ${secs}s, LdOnly=$LD_ONLY, LockDiscipline $LD_VERSION"
-  echo "$line" | tee "$RESULTS/$NAME-summary.txt"
-  echo "findings: $RESULTS/$NAME-findings.txt" >&2
+  echo "$line" | tee "$RESULTS/$out-summary.txt"
+  echo "findings: $RESULTS/$out-findings.txt" >&2
   return $rc
 }
 
@@ -263,12 +266,24 @@ timing() {
   python3 "$HERE/ldrc.py" times "$NAME @ ${COMMIT:0:8} $TFM" "${logs[@]}" | tee "$RESULTS/$NAME-timing.txt"
 }
 
+intent() {
+  INTENT_PATCH=$HERE/intent/$NAME.patch
+  [ -f "$INTENT_PATCH" ] || { echo "no $INTENT_PATCH" >&2; exit 1; }
+  git -C "$DIR" apply "$INTENT_PATCH"
+  # taken out again however the build ends, so the next plain run sees the library as it is
+  trap 'git -C "$DIR" apply -R "$INTENT_PATCH"' EXIT
+  local patch=$INTENT_PATCH
+  log "applied $patch"
+  findings "$NAME-intent"
+}
+
 case $MODE in
   checkout) checkout;;
   config)   need_tree; config;;
   prefetch) need_tree; config; lock; restore without-ld;;
   restore)  need_tree; config; lock; clear_cache; restore with-ld;;
   findings) need_tree; config; lock; clear_cache; restore with-ld; findings;;
+  intent)   need_tree; config; lock; clear_cache; restore with-ld; intent;;
   time)     need_tree; config; lock; clear_cache; restore with-ld; timing;;
   *) usage;;
 esac

@@ -140,6 +140,18 @@ namespace LockDiscipline
     {
     }
 
+    /// <summary>
+    /// No other thread waits for one of this object's locks while the code here runs: on a parameter, the caller hands over an
+    /// object only it uses (one a pool took out of its idle queue, one being closed for good); on a method, <c>this</c> is such an
+    /// object for the whole call (a teardown that runs after a state change turned every other thread away). Its locks there take
+    /// part in no lock order, as those of an object just created. The analysis takes the word for it: it cannot see a state
+    /// protocol or a pool's hand-over.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Method | AttributeTargets.Parameter, AllowMultiple = false, Inherited = true)]
+    public sealed class UnsharedAttribute : Attribute
+    {
+    }
+
     /// <summary>Every caller must hold these locks at the call (Clang <c>REQUIRES</c>); the body is analysed with them held from entry.</summary>
     [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, AllowMultiple = true, Inherited = true)]
     public sealed class RequiresAttribute : Attribute

@@ -113,10 +113,19 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>The lock of the <c>Lazy</c> in <paramref name="member"/>, as held by its factory and waited for by <c>Value</c> (this object's, or the static one).</summary>
         private static HeldKey LazyKey(ISymbol member) => new(FrameworkModels.LazyLock(member), member.IsStatic ? null : "this." + member.Name, LockMode.Exclusive);
 
-        // The object under construction is fresh until the constructor lets it out (`this` stored or passed on).
+        // The object under construction is fresh until the constructor lets it out (`this` stored or passed on); an [Unshared]
+        // receiver or parameter is so for the whole body, by the user's word.
         private void Run()
         {
-            var entry = _method.MethodKind == MethodKind.Constructor ? _entry.WithFresh(LockState.ThisKey, true) : _entry;
+            var entry = _method.MethodKind == MethodKind.Constructor || IsUnsharedMethod(_method) ? _entry.WithFresh(LockState.ThisKey, true) : _entry;
+            foreach (var parameter in _method.Parameters)
+            {
+                if (IsUnsharedParameter(parameter))
+                {
+                    entry = entry.WithFresh(parameter, true);
+                }
+            }
+
             RunMethod(_method.IsAsync ? entry.WithKnown(LockState.AwaitKey, false) : entry);
         }
 
@@ -385,7 +394,8 @@ namespace LockDiscipline.Analyzers.Flow
                 first.Add(state, EntryLocksReleased(state), ValueRoot.Other);
             }
 
-            if (state.Fresh.Count > 0 && FreshKeyOf(op) is { } freshKey && state.Fresh.Contains(freshKey) && Escapes(op))
+            if (state.Fresh.Count > 0 && FreshKeyOf(op) is { } freshKey && state.Fresh.Contains(freshKey) && Escapes(op)
+                && !(freshKey == LockState.ThisKey && IsUnsharedMethod(_method)))
             {
                 state = state.WithFresh(freshKey, false);
             }
@@ -702,7 +712,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                     return state.WithFresh(local.Local, value is IObjectCreationOperation { Type: { } created } && MayMatterFresh(created));
                 case IParameterReferenceOperation parameter:
-                    return ForgetStoresOf(parameter.Parameter.Ordinal, state.WithKnown(parameter.Parameter.Ordinal, null));
+                    return ForgetStoresOf(parameter.Parameter.Ordinal, state.WithKnown(parameter.Parameter.Ordinal, null).WithFresh(parameter.Parameter, false));
                 default:
                     return state;
             }
@@ -814,7 +824,7 @@ namespace LockDiscipline.Analyzers.Flow
                     case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
                         return state.Fresh.Contains(LockState.ThisKey) ? ValueRoot.Fresh : ValueRoot.This;
                     case IParameterReferenceOperation parameter:
-                        return ValueRoot.Parameter(parameter.Parameter.Ordinal);
+                        return state.Fresh.Contains(parameter.Parameter) ? ValueRoot.Fresh : ValueRoot.Parameter(parameter.Parameter.Ordinal);
                     case IObjectCreationOperation:
                         return ValueRoot.Fresh;
                     case ILocalReferenceOperation local:
@@ -1281,6 +1291,7 @@ namespace LockDiscipline.Analyzers.Flow
                 _calls[op] = accumulator = new CallAccumulator(target, op.Syntax.GetLocation(), required, excluded, VirtualReceiverOf(op, target), ArgumentConstants(op, target), delegateSource)
                 {
                     FireAndForget = IsFireAndForget(op, target),
+                    ReceiverDeclaredUnshared = IsUnsharedMethod(target) || ReceiverDeclaredUnshared(ValueResolver.ReceiverOf(op)),
                     Caller = _method,
                     // A local function runs on the caller's `this`.
                     ReceiverPath = op is IObjectCreationOperation ? null : IsLocalFunctionOnThis(target) ? "this" : _values.PathOf(ValueResolver.ReceiverOf(op)),
@@ -1291,7 +1302,7 @@ namespace LockDiscipline.Analyzers.Flow
                 RecordDelegateArguments(op, target);
             }
 
-            var receiverRoot = op is IObjectCreationOperation ? ValueRoot.Fresh
+            var receiverRoot = op is IObjectCreationOperation || IsUnsharedMethod(target) ? ValueRoot.Fresh
                 : IsLocalFunctionOnThis(target) ? (state.Fresh.Contains(LockState.ThisKey) ? ValueRoot.Fresh : ValueRoot.This)
                 : RootOf(ValueResolver.ReceiverOf(op), state, throughOwnedLock: false);
             accumulator.Add(state, EntryLocksReleased(state), receiverRoot, ArgumentRoots(op, target, state));
@@ -1383,7 +1394,45 @@ namespace LockDiscipline.Analyzers.Flow
         }
 
         private ImmutableArray<ValueRoot> ArgumentRoots(IOperation call, IMethodSymbol target, LockState state)
-            => target.Parameters.IsEmpty ? ImmutableArray<ValueRoot>.Empty : target.Parameters.Select(p => RootOf(ValueResolver.ArgumentFor(call, p), state, throughOwnedLock: false)).ToImmutableArray();
+            => target.Parameters.IsEmpty ? ImmutableArray<ValueRoot>.Empty
+                : target.Parameters.Select(p => IsUnsharedParameter(p) ? ValueRoot.Fresh : RootOf(ValueResolver.ArgumentFor(call, p), state, throughOwnedLock: false)).ToImmutableArray();
+
+        /// <summary>An <c>[Unshared]</c> parameter, or <c>this</c> in an <c>[Unshared]</c> method.</summary>
+        private bool ReceiverDeclaredUnshared(IOperation? receiver)
+            => receiver is not null && _values.Unwrap(receiver) switch
+            {
+                IParameterReferenceOperation parameter => IsUnsharedParameter(parameter.Parameter),
+                IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } => IsUnsharedMethod(_method),
+                _ => false,
+            };
+
+        /// <summary>A parameter marked <c>[Unshared]</c>, here or on the method this one overrides.</summary>
+        private static bool IsUnsharedParameter(IParameterSymbol parameter)
+        {
+            for (var m = parameter.ContainingSymbol as IMethodSymbol; m is not null; m = m.OverriddenMethod)
+            {
+                if (parameter.Ordinal < m.Parameters.Length && KnownSymbols.IsUnshared(m.Parameters[parameter.Ordinal]))
+                {
+                    return true;
+                }
+            }
+
+            return KnownSymbols.IsUnshared(parameter);
+        }
+
+        /// <summary>A method marked <c>[Unshared]</c>, or one overriding such a method: its receiver's locks order nothing there.</summary>
+        private static bool IsUnsharedMethod(IMethodSymbol method)
+        {
+            for (var m = method.OriginalDefinition; m is not null; m = m.OverriddenMethod?.OriginalDefinition)
+            {
+                if (KnownSymbols.IsUnshared(m))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>The receiver's static type when the call dispatches on it (see <see cref="CallFact.VirtualReceiver"/>).</summary>
         private static ITypeSymbol? VirtualReceiverOf(IOperation op, IMethodSymbol target)
@@ -1700,6 +1749,8 @@ namespace LockDiscipline.Analyzers.Flow
 
             public bool FireAndForget { get; init; }
 
+            public bool ReceiverDeclaredUnshared { get; init; }
+
             public WaitKind Waits { get; init; }
 
             public bool RunsStoredCallbacks { get; init; }
@@ -1713,6 +1764,7 @@ namespace LockDiscipline.Analyzers.Flow
                     _receiver ?? ValueRoot.Other, _arguments.IsDefault ? ImmutableArray<ValueRoot>.Empty : _arguments, _constants, _held.Conditions(asyncMethod))
                 {
                     FireAndForget = FireAndForget,
+                    ReceiverUnshared = ReceiverDeclaredUnshared && _receiver?.Kind == RootKind.Fresh,
                     Waits = Waits,
                     KnownNull = _held.KnownNull,
                     RunsStoredCallbacks = RunsStoredCallbacks,

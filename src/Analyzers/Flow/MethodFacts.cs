@@ -169,6 +169,12 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>A call of an async method whose task this method does not wait for (see the walker's <c>IsFireAndForget</c>).</summary>
         public bool FireAndForget { get; init; }
 
+        /// <summary>
+        /// The receiver is <c>[Unshared]</c> by the user's word (the callee, the caller's parameter, or the caller's <c>this</c> in an
+        /// <c>[Unshared]</c> method): the locks of the receiver's own class reached anywhere in the call take part in no order.
+        /// </summary>
+        public bool ReceiverUnshared { get; init; }
+
         /// <summary>For an invocation of a delegate read from a field, property or event: that member (what was stored there runs).</summary>
         public ISymbol? DelegateSource { get; init; }
 

@@ -75,6 +75,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 ArgumentPaths = call.ArgumentPaths,
                 Caller = Optional(call.Caller),
                 FireAndForget = call.FireAndForget,
+                ReceiverUnshared = call.ReceiverUnshared,
                 DelegateSource = Optional(call.DelegateSource),
                 KnownNull = call.KnownNull,
                 Waits = call.Waits,

@@ -48,6 +48,55 @@ namespace LockDiscipline.Analyzers.Model
             return new BackPointerProof(compilation, back, pointingType, parameters).Holds(owner);
         }
 
+        /// <summary>
+        /// The member <c>F</c> of <paramref name="copy"/>'s type for which <c>this.copy.G</c> is <c>this.F</c>, <c>G</c> being the back
+        /// pointer <paramref name="back"/>: every constructor that sets <paramref name="copy"/> sets it to <c>p.M</c> and <c>F</c> to
+        /// <c>p</c> for one of its parameters <c>p</c>, where <c>p.M.G</c> is <c>p</c> (<see cref="Holds"/>), and neither member
+        /// holds anything else after construction (Npgsql's binary exporter: <c>_connector = connector; _buf = connector.ReadBuffer;</c>,
+        /// so <c>_buf.Connector</c> is <c>_connector</c>). Null when that cannot be shown.
+        /// </summary>
+        public static ISymbol? OwnerOfCopiedMember(Compilation compilation, ISymbol copy, ISymbol back, System.Func<ISymbol, ISymbol, bool> pointsBack)
+        {
+            if (copy.ContainingType is not { } type || copy.IsStatic || !KeepsConstructorValue(copy, type))
+            {
+                return null;
+            }
+
+            ISymbol? owner = null;
+            foreach (var constructor in type.InstanceConstructors)
+            {
+                foreach (var syntax in constructor.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)))
+                {
+                    var assignments = syntax.DescendantNodes().OfType<AssignmentExpressionSyntax>().ToList();
+                    foreach (var store in assignments.Where(a => AssignedMember.NameOf(a.Left) == copy.Name))
+                    {
+                        if (Unwrap(store.Right) is not MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax from } access
+                            || constructor.Parameters.FirstOrDefault(p => p.Name == from.Identifier.ValueText) is not { } parameter
+                            || parameter.Type.GetMembers(access.Name.Identifier.ValueText).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is not { } member
+                            || !pointsBack(back, member))
+                        {
+                            return null;
+                        }
+
+                        var kept = assignments.Where(a => Unwrap(a.Right) is IdentifierNameSyntax id && id.Identifier.ValueText == parameter.Name)
+                            .Select(a => AssignedMember.NameOf(a.Left) is { } name ? type.GetMembers(name).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) : null)
+                            .FirstOrDefault(m => m is not null && !m.IsStatic && KeepsConstructorValue(m, type));
+                        if (kept is null || (owner is not null && !SymbolEqualityComparer.Default.Equals(owner, kept)))
+                        {
+                            return null;
+                        }
+
+                        owner = kept;
+                    }
+                }
+            }
+
+            return owner;
+        }
+
+        /// <summary>What the constructors stored stays, or is cleared: a readonly member, or a private field only set to null afterwards.</summary>
+        private static bool KeepsConstructorValue(ISymbol member, INamedTypeSymbol type) => IsReadOnlyStorage(member) || OnlyClearedAfterConstruction(member, type);
+
         /// <summary>A field, or a property whose accessors have no bodies (an auto-property): what is stored is what is read.</summary>
         public static bool IsStorage(ISymbol member) => member switch
         {

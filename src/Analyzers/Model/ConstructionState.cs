@@ -91,6 +91,7 @@ namespace LockDiscipline.Analyzers.Model
         }
 
         private readonly ConcurrentDictionary<(ISymbol Back, ISymbol Owner), SyntaxReads.Tracked<bool>> _pointsBack = new();
+        private readonly ConcurrentDictionary<(ISymbol Copy, ISymbol Back), SyntaxReads.Tracked<ISymbol?>> _ownerOfCopy = new();
 
         /// <summary>
         /// Whether <c>t.M.G</c> is <c>t</c> for the member <c>G</c> (<paramref name="back"/>) and the member <c>M</c> of G's type named
@@ -112,6 +113,14 @@ namespace LockDiscipline.Analyzers.Model
 
             return SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
         }
+
+        /// <summary>
+        /// The member of <paramref name="copy"/>'s type that <c>this.copy.back</c> always is (<see cref="BackPointerProof.OwnerOfCopiedMember"/>):
+        /// Npgsql's <c>_buf.Connector</c> is the exporter's <c>_connector</c>. Null when that cannot be shown.
+        /// </summary>
+        public ISymbol? OwnerOfCopy(ISymbol copy, ISymbol back)
+            => SyntaxReads.Memo(_ownerOfCopy, (copy.OriginalDefinition, back.OriginalDefinition), key => BackPointerProof.OwnerOfCopiedMember(_compilation, key.Item1, key.Item2,
+                (b, owner) => SyntaxReads.Memo(_pointsBack, (b.OriginalDefinition, owner.OriginalDefinition), k => BackPointerProof.Holds(_compilation, k.Item1, k.Item2))));
 
         /// <summary>Any write to a member of that name: assignment, compound assignment, increment, or a <c>ref</c>/<c>out</c> argument.</summary>
         private static bool AssignsIn(SyntaxNode syntax, string name)

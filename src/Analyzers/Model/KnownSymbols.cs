@@ -35,6 +35,9 @@ namespace LockDiscipline.Analyzers.Model
         public static bool IsAttribute(AttributeData attribute, string simpleName)
             => attribute.AttributeClass?.Name == simpleName && IsOurs(attribute);
 
+        /// <summary>Whether a method or parameter is marked <c>[Unshared]</c>: no other thread waits for that object's locks there.</summary>
+        public static bool IsUnshared(ISymbol symbol) => symbol.GetAttributes().Any(a => IsAttribute(a, "UnsharedAttribute"));
+
         /// <summary>Whether the attribute's class is in namespace <c>LockDiscipline</c> (compared without building the name).</summary>
         public static bool IsOurs(AttributeData attribute)
             => attribute.AttributeClass?.ContainingNamespace is { Name: "LockDiscipline", ContainingNamespace.IsGlobalNamespace: true };

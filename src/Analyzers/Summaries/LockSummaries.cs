@@ -873,7 +873,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 _ when call.RunsStoredCallbacks => (ValueRoot.Other, string.Empty),
                 // A callback's `this` is whatever it captured or was bound to, not the delegate it was called through.
                 RootKind.This when callee.MethodKind == MethodKind.DelegateInvoke => (ValueRoot.Other, string.Empty),
-                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(path.SuffixFrame ?? callee.ContainingType, call.ReceiverPath, path.Suffix, construction), call.Caller),
+                RootKind.This => Rebase(call.ReceiverRoot, call.ReceiverPath, BackPointerFree(path.SuffixFrame ?? callee.ContainingType, call.ReceiverPath, path.Suffix, construction, call.Caller?.ContainingType), call.Caller),
                 RootKind.Parameter when path.Root.Ordinal < call.ArgumentRoots.Length
                     => Rebase(call.ArgumentRoots[path.Root.Ordinal], path.Root.Ordinal < call.ArgumentPaths.Length ? call.ArgumentPaths[path.Root.Ordinal] : null, path.Suffix, call.Caller),
                 _ => (ValueRoot.Other, string.Empty),
@@ -909,6 +909,13 @@ namespace LockDiscipline.Analyzers.Summaries
             if (call.ResumesAwaitOf is { } completionSource
                     ? !path.Conditions.ContainsKey(new AfterAwaitOf(completionSource))
                     : call.RunsStoredCallbacks && call.Waits == WaitKind.None && path.Conditions.ContainsKey(LockState.AfterAwait))
+            {
+                return false;
+            }
+
+            // The user's word for an [Unshared] receiver covers every lock of its own class the call reaches (a teardown that comes
+            // back to the object through its readers and streams), as lockdep's subclass keeps a dead object's locks apart.
+            if (call.ReceiverUnshared && IsOwnLockOf(callee.ContainingType, path.Class))
             {
                 return false;
             }
@@ -969,12 +976,27 @@ namespace LockDiscipline.Analyzers.Summaries
             return true;
         }
 
+        /// <summary>Whether <paramref name="lockClass"/> is a lock member of <paramref name="type"/> (or of a base type), or the type itself.</summary>
+        private static bool IsOwnLockOf(INamedTypeSymbol? type, LockClass lockClass)
+        {
+            var owner = lockClass.Symbol is INamedTypeSymbol named ? named : lockClass.Symbol?.ContainingType;
+            for (var t = type; t is not null && owner is not null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, owner.OriginalDefinition))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// The callee's suffix without a first step back to the caller's object: a call through <c>this.WriteBuffer</c> whose
         /// path goes on through the buffer's <c>Connector</c> field, which the connector's own <c>new NpgsqlWriteBuffer(this, ...)</c>
         /// set, comes back to the connector (<see cref="ConstructionState.PointsBack"/>); the receiver path loses its last step.
         /// </summary>
-        private static string BackPointerFree(INamedTypeSymbol? calleeType, string? receiverPath, string suffix, ConstructionState? construction)
+        private static string BackPointerFree(INamedTypeSymbol? calleeType, string? receiverPath, string suffix, ConstructionState? construction, INamedTypeSymbol? callerType)
         {
             if (construction is null || receiverPath is null || suffix.Length < 2 || calleeType is null)
             {
@@ -983,11 +1005,23 @@ namespace LockDiscipline.Analyzers.Summaries
 
             var first = suffix.Substring(1).Split('.')[0];
             var dot = receiverPath.LastIndexOf('.');
-            if (dot > 0 && calleeType.GetMembers(first).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } back
-                && construction.PointsBack(back, receiverPath.Substring(dot + 1)))
+            if (dot <= 0 || calleeType.GetMembers(first).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is not { } back)
+            {
+                return suffix;
+            }
+
+            if (construction.PointsBack(back, receiverPath.Substring(dot + 1)))
             {
                 // Marks that the receiver's last step is undone too; see Rebase.
                 return BackStep + suffix.Substring(1 + first.Length);
+            }
+
+            // A copy the caller keeps of its owner's member (`_buf = connector.ReadBuffer`): its back pointer is the caller's own
+            // pointer to that owner (`_connector`), so the receiver's last step becomes that member.
+            if (receiverPath == "this" + receiverPath.Substring(dot) && callerType?.GetMembers(receiverPath.Substring(dot + 1)).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol) is { } copy
+                && construction.OwnerOfCopy(copy, back) is { } owner)
+            {
+                return BackStep + "." + owner.Name + suffix.Substring(1 + first.Length);
             }
 
             return suffix;

@@ -1054,6 +1054,84 @@ public sealed class Connection
         public Task ASemaphoreEveryCallerHoldsMayBeDroppedAndRetakenInside()
             => Verify.AnalyzerAsync(Recovery(string.Empty));
 
+        private static string PoolAndConnector(string onParameter, string onMethod)
+            => @"using System.Collections.Generic;
+using LockDiscipline;
+public sealed class Pool
+{
+    private readonly Queue<Connector> _idle = new Queue<Connector>();
+    public void Clear()
+    {
+        while (_idle.Count > 0) { CloseConnector(_idle.Dequeue()); }
+    }
+    private void CloseConnector(/*P*/Connector connector) { connector.Close(); }
+}
+public sealed class Connector
+{
+    object SyncObj { get; } = new();
+    object CancelLock { get; } = new();
+    private readonly Pool _pool;
+    private bool _broken;
+    public Connector(Pool pool) { _pool = pool; }
+    public void Cancel()
+    {
+        lock (SyncObj)
+        {
+            if (_broken) { return; }
+            lock (CancelLock) { }
+        }
+    }
+    public void Break()
+    {
+        lock (SyncObj) { _broken = true; }
+        lock (CancelLock)
+        {
+            _pool.Clear();
+            Cleanup();
+        }
+    }
+    /*M*/private void Cleanup() { Reader?.Close(); }
+    internal Reader Reader;
+    internal void EndUserAction() { lock (SyncObj) { } }
+    public void Close() { lock (SyncObj) { } }
+}
+public sealed class Reader
+{
+    public Connector Owner;
+    public void Close() { OwnerOf(this)?.EndUserAction(); }
+    private static Connector OwnerOf(Reader reader) => reader.Owner;
+}
+".Replace("/*P*/", onParameter, System.StringComparison.Ordinal).Replace("/*M*/", onMethod, System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// Npgsql's connector: <c>Break</c> holds <c>CancelLock</c> while the pool closes its idle connectors and while it cleans
+        /// itself up, both taking <c>SyncObj</c>, and <c>Cancel</c> takes them the other way round. Only a state protocol keeps
+        /// them apart (a broken connector's <c>Cancel</c> backs out; an idle connector is the pool's alone), which the analysis
+        /// cannot see: the class-level cycle is reported.
+        /// </summary>
+        [Fact]
+        public Task LocksOfObjectsAProtocolKeepsToOneThreadStillOrderWithoutUnshared()
+            => Verify.AnalyzerAsync(PoolAndConnector(string.Empty, string.Empty),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 24, 19, 24, 29).WithSpan("File0.cs", 21, 15, 21, 22).WithSpan("File0.cs", 32, 13, 32, 26).WithMessage(@"Lock-order cycle Connector.SyncObj -> Connector.CancelLock -> Connector.SyncObj: 'Connector.CancelLock' is acquired while 'Connector.SyncObj' is held here, and elsewhere 'Connector.SyncObj' is acquired while 'Connector.CancelLock' is held at File0.cs:32 in Break (via Clear -> CloseConnector -> Close -> lock (SyncObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 32, 13, 32, 26).WithSpan("File0.cs", 8, 35, 8, 66).WithSpan("File0.cs", 10, 56, 10, 73).WithSpan("File0.cs", 39, 33, 39, 40).WithSpan("File0.cs", 30, 15, 30, 25).WithSpan("File0.cs", 24, 19, 24, 29).WithMessage(@"Lock-order cycle Connector.CancelLock -> Connector.SyncObj -> Connector.CancelLock: 'Connector.SyncObj' is acquired while 'Connector.CancelLock' is held here (via Clear -> CloseConnector -> Close -> lock (SyncObj)), and elsewhere 'Connector.CancelLock' is acquired while 'Connector.SyncObj' is held at File0.cs:24 in Cancel"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 33, 13, 33, 22).WithSpan("File0.cs", 36, 37, 36, 45).WithSpan("File0.cs", 44, 41, 44, 57).WithSpan("File0.cs", 38, 43, 38, 50).WithSpan("File0.cs", 30, 15, 30, 25).WithSpan("File0.cs", 24, 19, 24, 29).WithMessage(@"Lock-order cycle Connector.CancelLock -> Connector.SyncObj -> Connector.CancelLock: 'Connector.SyncObj' is acquired while 'Connector.CancelLock' is held here (via Cleanup -> Close -> EndUserAction -> lock (SyncObj)), and elsewhere 'Connector.CancelLock' is acquired while 'Connector.SyncObj' is held at File0.cs:24 in Cancel"));
+
+        /// <summary>
+        /// <c>[Unshared]</c> on the pool's <c>CloseConnector</c> parameter and on the connector's <c>Cleanup</c> states the
+        /// protocol: the locks of the connector's class reached through those calls take part in no order, even where the
+        /// cleanup comes back to the connector through a reader the analysis cannot tie to it, and the cycle is gone.
+        /// </summary>
+        [Fact]
+        public Task UnsharedParametersAndMethodsTakePartInNoOrder()
+            => Verify.AnalyzerAsync(PoolAndConnector("[Unshared] ", "[Unshared] "));
+
+        /// <summary>Only the parameter marked: the cleanup's path (through its reader) still closes the cycle, and only its sites are reported.</summary>
+        [Fact]
+        public Task AnUnsharedParameterLeavesTheOtherPathsOrdered()
+            => Verify.AnalyzerAsync(PoolAndConnector("[Unshared] ", string.Empty),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 24, 19, 24, 29).WithSpan("File0.cs", 21, 15, 21, 22).WithSpan("File0.cs", 33, 13, 33, 22).WithMessage(@"Lock-order cycle Connector.SyncObj -> Connector.CancelLock -> Connector.SyncObj: 'Connector.CancelLock' is acquired while 'Connector.SyncObj' is held here, and elsewhere 'Connector.SyncObj' is acquired while 'Connector.CancelLock' is held at File0.cs:33 in Break (via Cleanup -> Close -> EndUserAction -> lock (SyncObj))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 33, 13, 33, 22).WithSpan("File0.cs", 36, 37, 36, 45).WithSpan("File0.cs", 44, 41, 44, 57).WithSpan("File0.cs", 38, 43, 38, 50).WithSpan("File0.cs", 30, 15, 30, 25).WithSpan("File0.cs", 24, 19, 24, 29).WithMessage(@"Lock-order cycle Connector.CancelLock -> Connector.SyncObj -> Connector.CancelLock: 'Connector.SyncObj' is acquired while 'Connector.CancelLock' is held here (via Cleanup -> Close -> EndUserAction -> lock (SyncObj)), and elsewhere 'Connector.CancelLock' is acquired while 'Connector.SyncObj' is held at File0.cs:24 in Cancel"));
+
         private static string ChannelRecovery(string channelMembers)
             => @"using System;
 using System.Collections.Generic;
