@@ -70,7 +70,7 @@ namespace LockDiscipline.Analyzers
             var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
             var trees = setup.Trees;
             var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
-            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken), cancellationToken);
+            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames), cancellationToken);
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
             StepObserver?.Invoke("carry over");
 
@@ -138,7 +138,7 @@ namespace LockDiscipline.Analyzers
 
             public static Setup Create(Compilation compilation, AnalyzerSettings settings, bool reuse, CancellationToken cancellationToken)
             {
-                var model = new AnnotationModel(compilation);
+                var model = new AnnotationModel(compilation) { External = settings.Summaries.Bind(compilation) };
                 var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var found = Lineage.Find(compilation);
                 var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;

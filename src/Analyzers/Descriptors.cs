@@ -25,6 +25,13 @@ namespace LockDiscipline.Analyzers
             AnnotationsCategory, DiagnosticSeverity.Error,
             "The transitive closure of the declared [LockOrder]s contains a cycle, so no acquisition order can satisfy them.");
 
+        public static readonly DiagnosticDescriptor LD0003_ExternalSummary = new(
+            "LD0003", "Lock summary of code outside the compilation is missing, stale or malformed",
+            "Lock summary '{0}' {1}: {2}",
+            AnnotationsCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+            "A referenced project's or package's lock summary (*.lockdiscipline.txt beside its assembly) says which locks calls into it take and which of its callbacks run under its locks. Without a usable one, cycles that run through that code are not found.",
+            HelpLink("LD0003"), WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor LD0100_Baselined = Create(
             "LD0100", "Finding recorded in the baseline",
             "{0} (in the baseline): {1}",

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Threading;
 using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -19,6 +20,7 @@ namespace LockDiscipline.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             Descriptors.LD0001_BadAnnotationArgument,
             Descriptors.LD0002_ContradictoryLockOrder,
+            Descriptors.LD0003_ExternalSummary,
             Descriptors.LD0100_Baselined,
             Descriptors.LD1001_DeclaredOrderInversion,
             Descriptors.LD1002_InferredCycle,
@@ -43,9 +45,19 @@ namespace LockDiscipline.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var settings = ReadSettings(start.Options.AnalyzerConfigOptionsProvider);
+                var settings = ReadSettings(start.Options.AnalyzerConfigOptionsProvider, ExternalSummaries.From(start.Options.AdditionalFiles, start.CancellationToken));
                 var holder = new AnalysisHolder();
                 var baseline = Baseline.From(start.Options.AdditionalFiles, start.CancellationToken);
+                // Whether a summary can be used (or one is missing) depends on the references alone, not on any document: reported
+                // once, at the end.
+                start.RegisterCompilationEndAction(end =>
+                {
+                    foreach (var diagnostic in settings.Summaries.Bind(end.Compilation).Diagnostics)
+                    {
+                        end.ReportDiagnostic(diagnostic);
+                    }
+                });
+
                 start.RegisterSemanticModelAction(modelContext =>
                 {
                     var analysis = holder.Get(modelContext.SemanticModel.Compilation, settings, modelContext.CancellationToken);
@@ -63,14 +75,14 @@ namespace LockDiscipline.Analyzers
             });
         }
 
-        internal static AnalyzerSettings ReadSettings(AnalyzerConfigOptionsProvider provider)
+        internal static AnalyzerSettings ReadSettings(AnalyzerConfigOptionsProvider provider, ExternalSummaries? summaries = null)
         {
             var options = provider.GlobalOptions;
             var depth = options.TryGetValue("lockdiscipline.max_call_depth", out var d) && int.TryParse(d, out var parsed) && parsed > 0 ? parsed : AnalyzerSettings.Default.MaxCallDepth;
             var cycles = !options.TryGetValue("lockdiscipline.report_inferred_cycles", out var c) || !string.Equals(c.Trim(), "false", StringComparison.OrdinalIgnoreCase);
             var exceptions = options.TryGetValue("lockdiscipline.exceptions_from_calls", out var e) && string.Equals(e.Trim(), "true", StringComparison.OrdinalIgnoreCase);
             var framework = options.TryGetValue("lockdiscipline.dispatch_framework_members", out var f) && string.Equals(f.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            return new AnalyzerSettings(depth, cycles, exceptions, framework);
+            return new AnalyzerSettings(depth, cycles, exceptions, framework) { Summaries = summaries ?? ExternalSummaries.None };
         }
 
         /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -7,8 +8,12 @@ using System.Threading;
 using LockDiscipline.Analyzers;
 using LockDiscipline.Analyzers.Graph;
 using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using System.Reflection.PortableExecutable;
+using System.Reflection.Metadata;
 
 namespace LockDiscipline.GraphTool
 {
@@ -17,22 +22,25 @@ namespace LockDiscipline.GraphTool
     /// write files, so the package's targets run this after the compile with the same sources, references and defines, and it
     /// reuses the analyzer's own analysis and graph code.
     /// Usage: LockDiscipline.GraphTool INPUTS.txt OUT.dot, where each line of INPUTS.txt is "source:PATH", "reference:PATH",
-    /// "define:SYMBOL", "langversion:VERSION" or "name:ASSEMBLY"; or LockDiscipline.GraphTool --baseline INPUTS.txt
-    /// LockDiscipline.baseline, which writes the compilation's findings as a baseline (see the analyzer's Baseline).
+    /// "define:SYMBOL", "langversion:VERSION", "name:ASSEMBLY", "additional:PATH" (a referenced assembly's lock summary) or
+    /// "module:PATH" (a built assembly whose module version ID a summary records); or LockDiscipline.GraphTool --baseline
+    /// INPUTS.txt LockDiscipline.baseline, which writes the compilation's findings as a baseline (see the analyzer's Baseline); or
+    /// LockDiscipline.GraphTool --summary INPUTS.txt NAME.lockdiscipline.txt, which writes the compilation's lock summary for the
+    /// projects that reference it (docs/summaries.md).
     /// </summary>
     public static class Program
     {
         public static int Main(string[] args)
         {
-            var baseline = args.Length == 3 && args[0] == "--baseline";
-            if (baseline)
+            var mode = args.Length == 3 && args[0] is "--baseline" or "--summary" ? args[0] : null;
+            if (mode is not null)
             {
                 args = args.Skip(1).ToArray();
             }
 
             if (args.Length != 2)
             {
-                Console.Error.WriteLine("usage: LockDiscipline.GraphTool [--baseline] INPUTS.txt OUT");
+                Console.Error.WriteLine("usage: LockDiscipline.GraphTool [--baseline | --summary] INPUTS.txt OUT");
                 return 2;
             }
 
@@ -50,8 +58,29 @@ namespace LockDiscipline.GraphTool
             var name = inputs.FirstOrDefault(i => i.Kind == "name").Value ?? "Graph";
             var compilation = CSharpCompilation.Create(name, trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-            var analysis = CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
-            if (baseline)
+            var additional = inputs.Where(i => i.Kind == "additional" && File.Exists(i.Value)).Select(i => (AdditionalText)new FileText(i.Value)).ToImmutableArray();
+            var settings = new AnalyzerSettings(AnalyzerSettings.Default.MaxCallDepth, AnalyzerSettings.Default.ReportInferredCycles, AnalyzerSettings.Default.ExceptionsFromCalls, AnalyzerSettings.Default.DispatchFrameworkMembers)
+            {
+                Summaries = ExternalSummaries.From(additional, CancellationToken.None),
+            };
+            var analysis = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
+            if (mode == "--summary")
+            {
+                var modules = inputs.Where(i => i.Kind == "module" && File.Exists(i.Value)).Select(i => ModuleVersionId(i.Value)).Where(m => m is not null).Select(m => m!.Value);
+                var file = Path.GetFullPath(args[1]);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                var summary = SummaryWriter.Write(compilation, analysis, modules).Render();
+                // Rewritten only when it changes, so the builds that read it stay up to date instead of compiling again.
+                if (!File.Exists(file) || File.ReadAllText(file) != summary)
+                {
+                    File.WriteAllText(file, summary);
+                }
+
+                Console.WriteLine("LockDiscipline: lock summary written to " + file);
+                return 0;
+            }
+
+            if (mode == "--baseline")
             {
                 var file = Path.GetFullPath(args[1]);
                 var findings = analysis.AllDiagnostics.ToList();
@@ -67,6 +96,31 @@ namespace LockDiscipline.GraphTool
             Console.WriteLine("LockDiscipline: lock-order graph written to " + output);
             TryWriteSvg(output);
             return 0;
+        }
+
+        private static Guid? ModuleVersionId(string assembly)
+        {
+            try
+            {
+                using var stream = File.OpenRead(assembly);
+                using var pe = new PEReader(stream);
+                var reader = pe.GetMetadataReader();
+                return reader.GetGuid(reader.GetModuleDefinition().Mvid);
+            }
+            catch (Exception ex) when (ex is BadImageFormatException or IOException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>An additional file read from disk, as the compiler hands it to analyzers.</summary>
+        private sealed class FileText : AdditionalText
+        {
+            public FileText(string path) => Path = path;
+
+            public override string Path { get; }
+
+            public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(Path));
         }
 
         private static void TryWriteSvg(string dotFile)

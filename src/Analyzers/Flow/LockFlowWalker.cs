@@ -95,6 +95,13 @@ namespace LockDiscipline.Analyzers.Flow
                 state = state.Acquire(new HeldKey(FrameworkModels.TraceLock, null, LockMode.Exclusive), true, location, fromEntry: true);
             }
 
+            // An implementation of a referenced assembly's interface or virtual member that the assembly calls while holding its locks
+            // (its lock summary says so) runs under them.
+            foreach (var held in model.External.HeldAroundCallsOf(method))
+            {
+                state = state.Acquire(new HeldKey(held.Class, null, LockMode.Exclusive), held.Recursive, location, fromEntry: true);
+            }
+
             // A static constructor runs under its type's initialization lock, which first users of the type wait on.
             if (method.MethodKind == MethodKind.StaticConstructor && method.ContainingType is { } initialized && FrameworkModels.HasStaticConstructor(initialized))
             {

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LockDiscipline.Analyzers.Incremental;
+using LockDiscipline.Analyzers.Summaries;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -107,6 +108,9 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Which fields a constructor leaves at their defaults.</summary>
         public ConstructionState Construction { get; }
+
+        /// <summary>What referenced projects' and packages' lock summaries say about calls into them (<see cref="BoundSummaries"/>).</summary>
+        public BoundSummaries External { get; init; } = BoundSummaries.Empty;
 
         /// <summary>Which private fields hold the parameter a method stored in them (<see cref="Model.StoredParameters"/>).</summary>
         public StoredParameters StoredParameters { get; }

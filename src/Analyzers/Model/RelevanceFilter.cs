@@ -76,11 +76,14 @@ namespace LockDiscipline.Analyzers.Model
         public bool Mentions(SyntaxNode node)
             => node.DescendantNodesAndSelf().OfType<SimpleNameSyntax>().Any(n => _relevantNames.Contains(n.Identifier.ValueText));
 
-        /// <summary>The filter from every tree's <see cref="ScanTree"/>, in file order.</summary>
-        public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken)
+        /// <summary>
+        /// The filter from every tree's <see cref="ScanTree"/>, in file order; <paramref name="externalNames"/> are members outside the
+        /// compilation that take locks or call back under them (from lock summaries).
+        /// </summary>
+        public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, IEnumerable<string>? externalNames = null)
         {
             var filter = new RelevanceFilter();
-            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames), StringComparer.Ordinal);
+            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames ?? Enumerable.Empty<string>()), StringComparer.Ordinal);
             var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
             var invoked = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();

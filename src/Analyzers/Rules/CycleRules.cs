@@ -134,7 +134,7 @@ namespace LockDiscipline.Analyzers.Rules
                 var cycleText = string.Join(" -> ", cycle.Select(c => c.Name));
                 var others = edges.Skip(1).Select(edge => graph.Witnesses(edge.From, edge.To)[0]).ToList();
                 var elsewhere = string.Join("; ", others.Select(w =>
-                    $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {RuleContext.NameOf(w.Event.Method)}{w.Event.ChainSuffix}"));
+                    $"'{w.Event.Class.Name}' is acquired while '{w.Held.Class.Name}' is held at {RuleContext.Where(w.Event.Site)} in {RuleContext.NameOf(w.Event.Method)}{Holder(context, w)}{w.Event.ChainSuffix}"));
                 // A fix reorders the minority side of a two-lock cycle (ties broken by name), so applying every fix leaves no cycle.
                 var reverse = graph.Witnesses(to, from).Count;
                 var flipHere = cycle.Count == 3 && (witnesses.Count < reverse || (witnesses.Count == reverse && string.CompareOrdinal(from.Name, to.Name) > 0));
@@ -143,9 +143,18 @@ namespace LockDiscipline.Analyzers.Rules
                     var e = witness.Event;
                     var locations = e.ChainLocations.Add(witness.Held.AcquiredAt).AddRange(others.Select(o => o.Event.Site));
                     var properties = FixProperties.ForOrderEdge(context, e, witness.Held, e.Call is null && flipHere);
-                    context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, properties, cycleText, e.Class.Name, witness.Held.Class.Name, e.ChainSuffix, elsewhere);
+                    context.Report(Descriptors.LD1002_InferredCycle, e.Site, locations, properties, cycleText, e.Class.Name, witness.Held.Class.Name, Holder(context, witness) + e.ChainSuffix, elsewhere);
                 }
             }
         }
+
+        /// <summary>
+        /// Who holds a lock the method runs under from entry when that is another assembly calling it back, as its lock summary
+        /// says (<c> (held by B's Notify -> Invoke)</c>); empty otherwise.
+        /// </summary>
+        private static string Holder(RuleContext context, EdgeWitness witness)
+            => witness.Held.FromEntry && context.Model.External.HeldAroundCallsOf(witness.Event.Method).FirstOrDefault(h => h.Class.Equals(witness.Held.Class)) is { Chain: { } chain } held
+                ? $" (held by {held.Assembly}'s {chain})"
+                : string.Empty;
     }
 }

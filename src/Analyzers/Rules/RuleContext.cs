@@ -222,10 +222,13 @@ namespace LockDiscipline.Analyzers.Rules
         /// </summary>
         public bool WholeChainsForEveryClass { get; init; }
 
+        /// <summary>The lock summaries of referenced projects and packages the build passed as additional files.</summary>
+        public ExternalSummaries Summaries { get; init; } = ExternalSummaries.None;
+
         public override bool Equals(object? obj)
             => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles
                && other.ExceptionsFromCalls == ExceptionsFromCalls && other.DispatchFrameworkMembers == DispatchFrameworkMembers
-               && other.WholeChainsForEveryClass == WholeChainsForEveryClass;
+               && other.WholeChainsForEveryClass == WholeChainsForEveryClass && other.Summaries.Equals(Summaries);
 
         public override int GetHashCode() => MaxCallDepth * 16 + (WholeChainsForEveryClass ? 8 : 0) + (ReportInferredCycles ? 4 : 0) + (ExceptionsFromCalls ? 2 : 0) + (DispatchFrameworkMembers ? 1 : 0);
     }

@@ -404,6 +404,12 @@ namespace LockDiscipline.Analyzers.Summaries
                 yield break;
             }
 
+            // A member of a referenced project or package whose lock summary says what it takes.
+            foreach (var path in _model.External.AcquisitionsOf(method))
+            {
+                yield return path;
+            }
+
             var contract = _model.GetEffectiveContract(method);
             var site = DeclarationSite(method);
             foreach (var lockClass in contract.MayAcquireClasses)

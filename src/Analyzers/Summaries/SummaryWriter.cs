@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Summaries
+{
+    /// <summary>
+    /// The lock summary of a compilation for the assemblies that reference it (<see cref="LockSummaryFile"/>): what each method
+    /// callable from outside may acquire while holding nothing of its own, and which of its own interface and virtual members it
+    /// calls while holding a lock, since implementations elsewhere then run under it.
+    /// </summary>
+    internal static class SummaryWriter
+    {
+        private const int MaxCallbackDepth = 8;
+
+        public static LockSummaryFile Write(Compilation compilation, CompilationAnalysis analysis, IEnumerable<Guid> modules)
+        {
+            var classes = new Dictionary<string, SummaryClass>(StringComparer.Ordinal);
+            var acquisitions = new List<SummaryAcquisition>();
+            var callbacks = new List<SummaryCallback>();
+            if (analysis.Context is { } context)
+            {
+                var internalsVisible = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass is { Name: "InternalsVisibleToAttribute" });
+                foreach (var method in context.Facts.Keys.Where(m => VisibleOutside(m, internalsVisible) && m.GetDocumentationCommentId() is not null))
+                {
+                    foreach (var path in context.Summaries.Summary(method).Where(p => !p.UnderOwnLock))
+                    {
+                        acquisitions.Add(new SummaryAcquisition(method.GetDocumentationCommentId()!, Note(classes, path.Class, path.Recursive), path.Mode == LockMode.Shared, path.Chain));
+                    }
+                }
+
+                var reached = new Dictionary<IMethodSymbol, List<(IMethodSymbol Member, string Chain)>>(SymbolEqualityComparer.Default);
+                foreach (var facts in context.Facts.Values)
+                {
+                    foreach (var call in facts.Calls)
+                    {
+                        var held = call.MayHeld.Where(h => !h.Fresh).ToList();
+                        if (held.Count == 0)
+                        {
+                            continue;
+                        }
+
+                        foreach (var (member, chain) in Overridables(call.Target, compilation, context, internalsVisible, reached, 0))
+                        {
+                            foreach (var lockHeld in held)
+                            {
+                                callbacks.Add(new SummaryCallback(member.GetDocumentationCommentId()!, Note(classes, lockHeld.Class, lockHeld.Recursive), LockSummaries.CalleeName(facts.Method) + " -> " + chain));
+                            }
+                        }
+                    }
+                }
+            }
+
+            return new LockSummaryFile(compilation.AssemblyName ?? string.Empty, modules.ToImmutableArray(), classes.Values.ToImmutableArray(), acquisitions.ToImmutableArray(), callbacks.ToImmutableArray());
+        }
+
+        /// <summary>The key a summary gives <paramref name="lockClass"/>, noting the class on first use.</summary>
+        private static string Note(Dictionary<string, SummaryClass> classes, LockClass lockClass, bool recursive)
+        {
+            var key = lockClass.Subclass == 0 ? lockClass.Key : lockClass.Key + "/" + lockClass.Subclass;
+            if (!classes.ContainsKey(key))
+            {
+                classes[key] = new SummaryClass(key, lockClass.Name, recursive);
+            }
+
+            return key;
+        }
+
+        /// <summary>
+        /// The interface and virtual members of this compilation that code outside may implement and that a call of
+        /// <paramref name="target"/> runs: the target itself, or those its body calls, with the chain of calls that gets there.
+        /// </summary>
+        private static List<(IMethodSymbol Member, string Chain)> Overridables(IMethodSymbol target, Compilation compilation, RuleContext context, bool internalsVisible, Dictionary<IMethodSymbol, List<(IMethodSymbol, string)>> reached, int depth)
+        {
+            target = target.OriginalDefinition;
+            if (reached.TryGetValue(target, out var known))
+            {
+                return known;
+            }
+
+            var found = new List<(IMethodSymbol, string)>();
+            if (IsOverridableFromOutside(target, internalsVisible))
+            {
+                found.Add((target, LockSummaries.CalleeName(target)));
+            }
+            else if (depth < MaxCallbackDepth && KnownSymbols.IsInSource(target))
+            {
+                // Cycles in the call graph end here: a method on the current stack contributes nothing more.
+                reached[target] = found;
+                foreach (var callee in CalleesOf(target, compilation, context))
+                {
+                    foreach (var (member, chain) in Overridables(callee, compilation, context, internalsVisible, reached, depth + 1))
+                    {
+                        found.Add((member, LockSummaries.CalleeName(target) + " -> " + chain));
+                    }
+                }
+            }
+
+            reached[target] = found;
+            return found;
+        }
+
+        /// <summary>
+        /// What a body calls: from its facts, or, for a body the analysis skipped because it reaches no lock (a private
+        /// <c>Dispatch() => _callback?.Invoke()</c>), bound here, since a callback it makes matters to code outside.
+        /// </summary>
+        private static IEnumerable<IMethodSymbol> CalleesOf(IMethodSymbol method, Compilation compilation, RuleContext context)
+        {
+            if (context.Facts.TryGetValue(method, out var facts))
+            {
+                return facts.Calls.Select(c => c.Target);
+            }
+
+            var callees = new List<IMethodSymbol>();
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+#pragma warning disable RS1030 // Run by the summary writer (a build step), not by the analyzer.
+                var model = compilation.GetSemanticModel(reference.SyntaxTree);
+#pragma warning restore RS1030
+                if (model.GetOperation(reference.GetSyntax()) is { } body)
+                {
+                    callees.AddRange(Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(body).OfType<Microsoft.CodeAnalysis.Operations.IInvocationOperation>().Select(i => i.TargetMethod));
+                }
+            }
+
+            return callees;
+        }
+
+        private static bool IsOverridableFromOutside(IMethodSymbol method, bool internalsVisible)
+            => KnownSymbols.IsInSource(method) && method.GetDocumentationCommentId() is not null
+               && (method.ContainingType?.TypeKind == TypeKind.Interface || ((method.IsVirtual || method.IsAbstract || method.IsOverride) && method.ContainingType?.IsSealed == false && !method.IsSealed))
+               && VisibleOutside(method, internalsVisible);
+
+        /// <summary>Whether code in another assembly can call (or override) <paramref name="symbol"/>: it and every containing type are accessible there.</summary>
+        private static bool VisibleOutside(ISymbol symbol, bool internalsVisible)
+        {
+            for (var s = symbol; s is not null and not INamespaceSymbol; s = s.ContainingSymbol)
+            {
+                switch (s.DeclaredAccessibility)
+                {
+                    case Accessibility.Public:
+                    case Accessibility.Protected:
+                    case Accessibility.ProtectedOrInternal:
+                        break;
+                    case Accessibility.Internal:
+                    case Accessibility.ProtectedAndInternal:
+                        if (!internalsVisible)
+                        {
+                            return false;
+                        }
+
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

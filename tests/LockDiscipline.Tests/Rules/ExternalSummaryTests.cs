@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using LockDiscipline.Analyzers;
+using LockDiscipline.Analyzers.Rules;
+using LockDiscipline.Analyzers.Summaries;
+using LockDiscipline.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify = LockDiscipline.Tests.Verifiers.CSharpAnalyzerVerifier<LockDiscipline.Analyzers.LockDisciplineAnalyzer>;
+
+namespace LockDiscipline.Tests.Rules
+{
+    /// <summary>
+    /// Lock summaries of code outside the compilation (docs/summaries.md): a library's summary says what calls into it take and
+    /// which of its interface members it calls under its locks; a project that references it finds the cycles that run through it.
+    /// </summary>
+    public class ExternalSummaryTests
+    {
+        private const string Library = @"namespace B
+{
+    public interface ICallback
+    {
+        void Invoke();
+    }
+
+    public sealed class Service
+    {
+        private readonly object _lock = new object();
+        private readonly System.Threading.SemaphoreSlim _queue = new System.Threading.SemaphoreSlim(1, 1);
+        private ICallback _callback;
+
+        public void Register(ICallback callback)
+        {
+            lock (_lock)
+            {
+                _callback = callback;
+            }
+        }
+
+        public void Notify()
+        {
+            lock (_lock)
+            {
+                Dispatch();
+            }
+        }
+
+        public void Enqueue()
+        {
+            _queue.Wait();
+            try
+            {
+                Count++;
+            }
+            finally
+            {
+                _queue.Release();
+            }
+        }
+
+        public int Count { get; private set; }
+
+        private void Dispatch() => _callback?.Invoke();
+
+        internal void Hidden()
+        {
+            lock (_lock)
+            {
+            }
+        }
+    }
+}
+";
+
+        private const string Listener = @"public sealed class Listener : B.ICallback
+{
+    private readonly object _gate = new object();
+    private readonly B.Service _service = new B.Service();
+
+    public void Invoke()
+    {
+        lock (_gate)
+        {
+        }
+    }
+
+    public void Subscribe()
+    {
+        lock (_gate)
+        {
+            _service./*CALL*/(this);
+        }
+    }
+}
+";
+
+        /// <summary>
+        /// The summary names each method callable from outside with what it takes (chain inside the method), and the interface
+        /// member the library calls while it holds a lock, with who holds it; the internal method is left out. Sorted, with
+        /// no path: the same code gives the same text whatever the order of its files.
+        /// </summary>
+        [Fact]
+        public async Task ALibrarysSummaryNamesWhatItsMethodsTakeAndWhatItCallsBackUnderItsLocks()
+        {
+            var (library, _) = await CompileLibraryAsync(Library);
+            var module = new Guid("0f3c2a5e-1111-4222-8333-944455556666");
+            var text = SummaryWriter.Write(library, CompilationAnalysis.Run(library, AnalyzerSettings.Default, CancellationToken.None), new[] { module }).Render();
+            Assert.Equal(
+                "# LockDiscipline lock summary of B: what calls into it do to locks (docs/summaries.md)\n"
+                + "lockdiscipline-summary\t1\n"
+                + "assembly\tB\n"
+                + "module\t0f3c2a5e-1111-4222-8333-944455556666\n"
+                + "class\tglobal::B.Service._lock\tService._lock\trecursive\n"
+                + "class\tglobal::B.Service._queue\tService._queue\texclusive\n"
+                + "acquires\tM:B.Service.Enqueue\tglobal::B.Service._queue\texclusive\t_queue.Wait()\n"
+                + "acquires\tM:B.Service.Notify\tglobal::B.Service._lock\texclusive\tlock (_lock)\n"
+                + "acquires\tM:B.Service.Register(B.ICallback)\tglobal::B.Service._lock\texclusive\tlock (_lock)\n"
+                + "callback\tM:B.ICallback.Invoke\tglobal::B.Service._lock\tNotify -> Dispatch -> Invoke\n",
+                text);
+
+            var reordered = library.RemoveAllSyntaxTrees().AddSyntaxTrees(library.SyntaxTrees.Reverse());
+            Assert.Equal(text, SummaryWriter.Write(reordered, CompilationAnalysis.Run(reordered, AnalyzerSettings.Default, CancellationToken.None), new[] { module }).Render());
+
+            var parsed = LockSummaryFile.Parse(text, out var error);
+            Assert.Null(error);
+            Assert.Equal(text, parsed!.Render());
+        }
+
+        /// <summary>
+        /// The cross-project cycle: the listener holds its gate while it registers with the library (which takes its lock), and
+        /// the library holds its lock while it calls the listener back (which takes the gate). Reported in the referencing code
+        /// at both of its sites, naming the library's chain.
+        /// </summary>
+        [Fact]
+        public async Task ACycleThroughALibrarysSummaryIsReportedAtBothSitesInTheReferencingCode()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), summary: true);
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1002").WithSpan("File0.cs", 8, 15, 8, 20).WithSpan("File0.cs", 6, 17, 6, 23).WithSpan("File0.cs", 17, 13, 17, 36)
+                .WithMessage("Lock-order cycle Service._lock -> Listener._gate -> Service._lock: 'Listener._gate' is acquired while 'Service._lock' is held here (held by B's Notify -> Dispatch -> Invoke), and elsewhere 'Service._lock' is acquired while 'Listener._gate' is held at File0.cs:17 in Subscribe (via Register -> lock (_lock))"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 13, 17, 36).WithSpan("File0.cs", 15, 15, 15, 20).WithSpan("File0.cs", 8, 15, 8, 20)
+                .WithMessage("Lock-order cycle Listener._gate -> Service._lock -> Listener._gate: 'Service._lock' is acquired while 'Listener._gate' is held here (via Register -> lock (_lock)), and elsewhere 'Listener._gate' is acquired while 'Service._lock' is held at File0.cs:8 in Invoke (held by B's Notify -> Dispatch -> Invoke)"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A call into the library that takes another lock of it, which it never holds around a callback: no cycle.</summary>
+        [Fact]
+        public async Task ACallIntoALibraryThatTakesNoLockHeldAroundACallbackIsClean()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/(this)", "Enqueue()", StringComparison.Ordinal), summary: true);
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>Without the summary the library's locks are unknown: nothing is reported (the docs say so).</summary>
+        [Fact]
+        public async Task WithoutASummaryNothingIsKnownOfTheLibrarysLocks()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), summary: false);
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A summary that is not one: LD0003 with what is wrong, and the library is analysed as if it took no lock.</summary>
+        [Fact]
+        public async Task AMalformedSummaryIsReportedAndNotUsed()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), summary: false);
+            test.TestState.AdditionalFiles.Add(("B.lockdiscipline.txt", "lockdiscipline-summary\t1\nassembly\tB\nacquires\tM:B.Service.Notify\n"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD0003")
+                .WithMessage("Lock summary 'B.lockdiscipline.txt' is malformed (line 3: 'acquires\tM:B.Service.Notify' is not a summary line): calls into the assembly it describes are analysed as if they took no lock"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A summary written for another build of the library (its module ID differs): LD0003, and not used.</summary>
+        [Fact]
+        public async Task AStaleSummaryIsReportedAndNotUsed()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), summary: true, module: new Guid("00000000-0000-0000-0000-000000000001"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD0003")
+                .WithMessage("Lock summary 'B.lockdiscipline.txt' describes another build of 'B' than the one referenced (it is stale: build 'B' again): calls into 'B' are analysed as if they took no lock"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A library built with LockDiscipline (its assembly carries the marker) whose summary did not reach this build: LD0003.</summary>
+        [Fact]
+        public async Task AMissingSummaryOfALibraryBuiltWithLockDisciplineIsReported()
+        {
+            var test = await WithLibraryAsync(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), summary: false,
+                library: "[assembly: System.Reflection.AssemblyMetadata(\"LockDiscipline.Summary\", \"1\")]\n" + Library);
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD0003")
+                .WithMessage("Lock summary 'B.lockdiscipline.txt' is missing: 'B' was built with LockDiscipline, but no summary of it reached this build: calls into 'B' are analysed as if they took no lock"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A summary of an assembly the compilation does not reference has nothing to say and is not reported.</summary>
+        [Fact]
+        public async Task ASummaryOfAnAssemblyNotReferencedIsIgnored()
+        {
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(("File0.cs", "public sealed class C { }\n"));
+            test.TestState.AdditionalFiles.Add(("Other.lockdiscipline.txt", "lockdiscipline-summary\t1\nassembly\tOther\n"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        private static async Task<Verify.Test> WithLibraryAsync(string source, bool summary, Guid? module = null, string library = Library)
+        {
+            var (compiled, image) = await CompileLibraryAsync(library);
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(("File0.cs", source));
+            test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromImage(image));
+            if (summary)
+            {
+                var analysis = CompilationAnalysis.Run(compiled, AnalyzerSettings.Default, CancellationToken.None);
+                var id = module ?? ModuleMetadata.CreateFromImage(image).GetModuleVersionId();
+                test.TestState.AdditionalFiles.Add(("B.lockdiscipline.txt", SummaryWriter.Write(compiled, analysis, new[] { id }).Render()));
+            }
+
+            return test;
+        }
+
+        private static async Task<(Compilation Compilation, ImmutableArray<byte> Image)> CompileLibraryAsync(string source)
+        {
+            var references = await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
+            var compilation = CSharpCompilation.Create(
+                "B",
+                new[] { CSharpSyntaxTree.ParseText(source, path: "Service.cs"), CSharpSyntaxTree.ParseText("namespace B { internal static class Empty { } }\n", path: "Empty.cs") },
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, deterministic: true));
+            using var stream = new MemoryStream();
+            var emitted = compilation.Emit(stream);
+            Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+            return (compilation, stream.ToArray().ToImmutableArray());
+        }
+    }
+}
