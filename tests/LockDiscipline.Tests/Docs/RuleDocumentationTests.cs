@@ -116,10 +116,12 @@ namespace LockDiscipline.Tests.Docs
             var expected = output[0].Split('\n').Where(l => l.Trim().Length > 0).ToArray();
             Assert.NotEmpty(expected);
             Assert.All(expected, line => Assert.Contains($" {id}: ", line, StringComparison.Ordinal));
-            // A page may give a ```baseline block: the LockDiscipline.baseline both examples are analysed with.
+            // A page may give a ```baseline block: the LockDiscipline.baseline both examples are analysed with; and ```summary
+            // blocks: the Lib.lockdiscipline.txt the bad example (first block) and the fixed one (second) are analysed with.
             var baseline = Blocks(example.Groups[1].Value, "baseline").FirstOrDefault();
-            Assert.Equal(expected, await AnalyzeAsync(id, code[0], baseline));
-            Assert.Empty(await AnalyzeAsync(id, code[1], baseline));
+            var summaries = Blocks(example.Groups[1].Value, "summary");
+            Assert.Equal(expected, await AnalyzeAsync(id, code[0], baseline, summaries.FirstOrDefault()));
+            Assert.Empty(await AnalyzeAsync(id, code[1], baseline, summaries.Skip(1).FirstOrDefault()));
         }
 
         [Fact]
@@ -146,7 +148,7 @@ namespace LockDiscipline.Tests.Docs
                 .ToArray();
 
         /// <summary>Compiles one example as Example.cs against the framework and the annotations; returns its LD diagnostics as the build prints them.</summary>
-        private static async Task<string[]> AnalyzeAsync(string id, string source, string? baseline = null)
+        private static async Task<string[]> AnalyzeAsync(string id, string source, string? baseline = null, string? summary = null)
         {
             var tree = CSharpSyntaxTree.ParseText(source, path: "Example.cs");
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -158,7 +160,17 @@ namespace LockDiscipline.Tests.Docs
             var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToArray();
             Assert.True(errors.Length == 0, $"{id}: the example does not compile:\n" + string.Join("\n", errors));
 
-            var additional = baseline is null ? ImmutableArray<AdditionalText>.Empty : ImmutableArray.Create<AdditionalText>(new InMemoryText("LockDiscipline.baseline", baseline));
+            var additional = ImmutableArray<AdditionalText>.Empty;
+            if (baseline is not null)
+            {
+                additional = additional.Add(new InMemoryText("LockDiscipline.baseline", baseline));
+            }
+
+            if (summary is not null)
+            {
+                additional = additional.Add(new InMemoryText("Lib.lockdiscipline.txt", summary));
+            }
+
             var diagnostics = await compilation
                 .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()), new AnalyzerOptions(additional))
                 .GetAnalyzerDiagnosticsAsync(CancellationToken.None);

@@ -12,7 +12,8 @@ namespace LockDiscipline.Tests.EndToEnd
     /// lowers it to <c>EnterScope()</c>. Both must give exactly the findings of the explicit <c>using (x.EnterScope())</c> form.
     /// </summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class ModernLocksEndToEndTests : IClassFixture<PackedPackage>
+    [Collection(PackedPackageCollection.Name)]
+    public sealed class ModernLocksEndToEndTests
     {
         private static readonly Regex Finding = new(@"(?<file>[\w.]+\.cs)\((?<line>\d+),(?<column>\d+)\): (?<severity>warning|error) (?<id>LD\d{4}|AD0001): (?<message>.*?)(?: \(https://[^)]*\))? \[", RegexOptions.Multiline);
 

@@ -15,7 +15,8 @@ namespace LockDiscipline.Tests.EndToEnd
     /// console project, built clean, then built with a bad annotation. One pack serves every test of the class.
     /// </summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class PackageEndToEndTests : IClassFixture<PackedPackage>
+    [Collection(PackedPackageCollection.Name)]
+    public sealed class PackageEndToEndTests
     {
         private static readonly Regex AnyLockDisciplineDiagnostic = new Regex(@"\b(error|warning|info|hidden) LD\d{4}\b");
 
@@ -131,7 +132,8 @@ public sealed class Bad
 
     /// <summary>What a user's CI and tools read: the SARIF log with the chain, and the lock-order graph.</summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class PackageOutputsEndToEndTests : IClassFixture<PackedPackage>
+    [Collection(PackedPackageCollection.Name)]
+    public sealed class PackageOutputsEndToEndTests
     {
         private const string Chain = @"using LockDiscipline;
 
@@ -175,7 +177,8 @@ public sealed class Inner
 
     /// <summary>The code fixes as a user's tooling applies them: <c>dotnet format analyzers</c> with the packed package.</summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class DotnetFormatEndToEndTests : IClassFixture<PackedPackage>
+    [Collection(PackedPackageCollection.Name)]
+    public sealed class DotnetFormatEndToEndTests
     {
         private const string Before = @"using LockDiscipline;
 
@@ -301,7 +304,8 @@ public sealed class Device
 
     /// <summary>Adopting the package on code with findings: a baseline written by the build, read back by the analyzer.</summary>
     [Trait("Category", "EndToEnd")]
-    public sealed class BaselineEndToEndTests : IClassFixture<PackedPackage>
+    [Collection(PackedPackageCollection.Name)]
+    public sealed class BaselineEndToEndTests
     {
         private const string Cache = @"public class Cache
 {
@@ -372,6 +376,13 @@ public sealed class Device
     }
 
     /// <summary>Packs the repository once into a fresh temporary folder; each app restores into a fresh packages folder there.</summary>
+    /// <summary>The end-to-end classes share one pack (each pack takes a while on the CI machine), and so run one after another.</summary>
+    [CollectionDefinition(Name)]
+    public sealed class PackedPackageCollection : ICollectionFixture<PackedPackage>
+    {
+        public const string Name = "Packed package";
+    }
+
     public sealed class PackedPackage : IDisposable
     {
         public const string Version = "0.1.0";
