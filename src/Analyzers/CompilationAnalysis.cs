@@ -138,7 +138,7 @@ namespace LockDiscipline.Analyzers
 
             public static Setup Create(Compilation compilation, AnalyzerSettings settings, bool reuse, CancellationToken cancellationToken)
             {
-                var model = new AnnotationModel(compilation) { External = settings.Summaries.Bind(compilation) };
+                var model = new AnnotationModel(compilation) { External = settings.Summaries.Bind(compilation, cancellationToken) };
                 var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var found = Lineage.Find(compilation);
                 var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;

@@ -52,7 +52,7 @@ namespace LockDiscipline.Analyzers
                 // once, at the end.
                 start.RegisterCompilationEndAction(end =>
                 {
-                    foreach (var diagnostic in settings.Summaries.Bind(end.Compilation).Diagnostics)
+                    foreach (var diagnostic in settings.Summaries.Bind(end.Compilation, end.CancellationToken).Diagnostics)
                     {
                         end.ReportDiagnostic(diagnostic);
                     }
@@ -82,7 +82,7 @@ namespace LockDiscipline.Analyzers
             var cycles = !options.TryGetValue("lockdiscipline.report_inferred_cycles", out var c) || !string.Equals(c.Trim(), "false", StringComparison.OrdinalIgnoreCase);
             var exceptions = options.TryGetValue("lockdiscipline.exceptions_from_calls", out var e) && string.Equals(e.Trim(), "true", StringComparison.OrdinalIgnoreCase);
             var framework = options.TryGetValue("lockdiscipline.dispatch_framework_members", out var f) && string.Equals(f.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-            return new AnalyzerSettings(depth, cycles, exceptions, framework) { Summaries = summaries ?? ExternalSummaries.None };
+            return new AnalyzerSettings(depth, cycles, exceptions, framework).WithSummaries(summaries ?? ExternalSummaries.None);
         }
 
         /// <summary>

@@ -59,10 +59,7 @@ namespace LockDiscipline.GraphTool
             var compilation = CSharpCompilation.Create(name, trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
             var additional = inputs.Where(i => i.Kind == "additional" && File.Exists(i.Value)).Select(i => (AdditionalText)new FileText(i.Value)).ToImmutableArray();
-            var settings = new AnalyzerSettings(AnalyzerSettings.Default.MaxCallDepth, AnalyzerSettings.Default.ReportInferredCycles, AnalyzerSettings.Default.ExceptionsFromCalls, AnalyzerSettings.Default.DispatchFrameworkMembers)
-            {
-                Summaries = ExternalSummaries.From(additional, CancellationToken.None),
-            };
+            var settings = AnalyzerSettings.Default.WithSummaries(ExternalSummaries.From(additional, CancellationToken.None));
             var analysis = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
             if (mode == "--summary")
             {

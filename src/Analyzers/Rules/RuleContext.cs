@@ -225,6 +225,9 @@ namespace LockDiscipline.Analyzers.Rules
         /// <summary>The lock summaries of referenced projects and packages the build passed as additional files.</summary>
         public ExternalSummaries Summaries { get; init; } = ExternalSummaries.None;
 
+        public AnalyzerSettings WithSummaries(ExternalSummaries summaries)
+            => new(MaxCallDepth, ReportInferredCycles, ExceptionsFromCalls, DispatchFrameworkMembers) { WholeChainsForEveryClass = WholeChainsForEveryClass, Summaries = summaries };
+
         public override bool Equals(object? obj)
             => obj is AnalyzerSettings other && other.MaxCallDepth == MaxCallDepth && other.ReportInferredCycles == ReportInferredCycles
                && other.ExceptionsFromCalls == ExceptionsFromCalls && other.DispatchFrameworkMembers == DispatchFrameworkMembers

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
 using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -59,7 +60,28 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>The summaries that describe this compilation's references as they are, and LD0003 for those that do not.</summary>
-        public BoundSummaries Bind(Compilation compilation) => _bound.GetValue(compilation, c => BoundSummaries.Create(this, c));
+        public BoundSummaries Bind(Compilation compilation, CancellationToken cancellationToken)
+        {
+            if (_bound.TryGetValue(compilation, out var bound))
+            {
+                return bound;
+            }
+
+            // In the IDE a project reference is a compilation: its summary is made from its code as it is now, as its build would
+            // write it, rather than read from its last build.
+            var live = compilation.References.OfType<CompilationReference>()
+                .Select(r => LiveSummaries.GetValue(r.Compilation, c => new Lazy<LockSummaryFile>(() => SummaryOf(c, cancellationToken))))
+                .ToList();
+            var files = live.Select(l => l.Value).ToList();
+            return _bound.GetValue(compilation, c => BoundSummaries.Create(this, c, files));
+        }
+
+        private static readonly ConditionalWeakTable<Compilation, Lazy<LockSummaryFile>> LiveSummaries = new();
+
+        private LockSummaryFile SummaryOf(Compilation referenced, CancellationToken cancellationToken)
+        {
+            return SummaryWriter.Write(referenced, CompilationAnalysis.Run(referenced, AnalyzerSettings.Default.WithSummaries(this), cancellationToken), Enumerable.Empty<Guid>());
+        }
 
         public bool Equals(ExternalSummaries? other) => other is not null && string.Equals(Fingerprint, other.Fingerprint, StringComparison.Ordinal);
 
@@ -175,7 +197,7 @@ namespace LockDiscipline.Analyzers.Summaries
             }
         }
 
-        internal static BoundSummaries Create(ExternalSummaries summaries, Compilation compilation)
+        internal static BoundSummaries Create(ExternalSummaries summaries, Compilation compilation, IReadOnlyList<LockSummaryFile> live)
         {
             var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
             var references = new Dictionary<string, (IAssemblySymbol Assembly, MetadataReference Reference)>(StringComparer.Ordinal);
@@ -190,7 +212,9 @@ namespace LockDiscipline.Analyzers.Summaries
             var acquisitions = new Dictionary<(string, string), List<AcquisitionPath>>();
             var callbacks = new Dictionary<(string, string), List<(LockClass, bool, string, string)>>();
             var used = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
-            foreach (var (name, file, error) in summaries.Files)
+            var liveAssemblies = new HashSet<string>(live.Select(l => l.Assembly), StringComparer.Ordinal);
+            foreach (var (name, file, error) in live.Select(l => (l.Assembly + LockSummaryFile.Extension, (LockSummaryFile?)l, (string?)null))
+                         .Concat(summaries.Files.Where(f => f.File is null || !liveAssemblies.Contains(f.File.Assembly))))
             {
                 if (file is null)
                 {

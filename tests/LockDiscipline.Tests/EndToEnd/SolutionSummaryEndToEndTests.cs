@@ -10,7 +10,8 @@ namespace LockDiscipline.Tests.EndToEnd
     /// <summary>
     /// A solution built the normal way with the packed package: an app that references a library project and a library
     /// package, each built with LockDiscipline. The cycles that run through their code are reported in the app's build from
-    /// their lock summaries (docs/summaries.md), and a change to the library reaches the app's findings on the next build.
+    /// their lock summaries (docs/summaries.md), a change to the library reaches the app's findings on the next build, and
+    /// the solution made acyclic builds clean.
     /// </summary>
     [Trait("Category", "EndToEnd")]
     [Collection(PackedPackageCollection.Name)]
@@ -221,6 +222,10 @@ public static class Program
                     "warning LD1002: Lock-order cycle Printer._page -> Bus._sync -> Printer._page: 'Bus._sync' is acquired while 'Printer._page' is held here (via Subscribe -> lock (_sync)), and elsewhere 'Printer._page' is acquired while 'Bus._sync' is held at Program.cs:29 in Handle (held by Pkg's Publish -> Handle)",
                 }),
                 Ours(changed));
+
+            // The app now subscribes outside its lock too: the solution is acyclic and its build has nothing of ours to say.
+            File.WriteAllText(Path.Combine(root, "App", "Program.cs"), App.Replace("        lock (_page)\n        {\n            _bus.Subscribe(this);\n        }", "        _bus.Subscribe(this);", StringComparison.Ordinal));
+            Assert.Equal(string.Empty, Ours(Build(root)));
         }
 
         private static ProcessResult Build(string root, params string[] extra)

@@ -206,6 +206,26 @@ namespace LockDiscipline.Tests.Rules
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>
+        /// In the IDE a project reference is a compilation reference: the library's summary is made from its code as it is now,
+        /// as its next build would write it, not read from its last build (here, one written before it took any lock), so the
+        /// IDE reports what the command-line build will.
+        /// </summary>
+        [Fact]
+        public async Task AProjectReferencedAsACompilationIsSummarisedFromItsCodeAsItIsNow()
+        {
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(("File0.cs", Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal)));
+            test.TestState.AdditionalProjects["B"].Sources.Add(("Service.cs", Library));
+            test.TestState.AdditionalProjectReferences.Add("B");
+            test.TestState.AdditionalFiles.Add(("B.lockdiscipline.txt", "lockdiscipline-summary\t1\nassembly\tB\n"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1002").WithSpan("File0.cs", 8, 15, 8, 20).WithSpan("File0.cs", 6, 17, 6, 23).WithSpan("File0.cs", 17, 13, 17, 36)
+                .WithMessage("Lock-order cycle Service._lock -> Listener._gate -> Service._lock: 'Listener._gate' is acquired while 'Service._lock' is held here (held by B's Notify -> Dispatch -> Invoke), and elsewhere 'Service._lock' is acquired while 'Listener._gate' is held at File0.cs:17 in Subscribe (via Register -> lock (_lock))"));
+            test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD1002").WithSpan("File0.cs", 17, 13, 17, 36).WithSpan("File0.cs", 15, 15, 15, 20).WithSpan("File0.cs", 8, 15, 8, 20)
+                .WithMessage("Lock-order cycle Listener._gate -> Service._lock -> Listener._gate: 'Service._lock' is acquired while 'Listener._gate' is held here (via Register -> lock (_lock)), and elsewhere 'Listener._gate' is acquired while 'Service._lock' is held at File0.cs:8 in Invoke (held by B's Notify -> Dispatch -> Invoke)"));
+            await test.RunAsync(CancellationToken.None);
+        }
+
         private static async Task<Verify.Test> WithLibraryAsync(string source, bool summary, Guid? module = null, string library = Library)
         {
             var (compiled, image) = await CompileLibraryAsync(library);
