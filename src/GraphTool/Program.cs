@@ -44,6 +44,12 @@ namespace LockDiscipline.GraphTool
                 return 2;
             }
 
+            if (!File.Exists(args[0]))
+            {
+                Console.Error.WriteLine("LockDiscipline: no inputs file " + args[0]);
+                return 2;
+            }
+
             var inputs = File.ReadAllLines(args[0]).Where(l => l.Contains(':')).Select(l => (Kind: l.Substring(0, l.IndexOf(':')), Value: l.Substring(l.IndexOf(':') + 1).Trim())).ToList();
             var defines = inputs.Where(i => i.Kind == "define").SelectMany(i => i.Value.Split(';', ',')).Where(d => d.Length > 0).ToArray();
             var version = LanguageVersion.Latest;

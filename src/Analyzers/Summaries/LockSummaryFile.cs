@@ -113,13 +113,25 @@ namespace LockDiscipline.Analyzers.Summaries
                 Line(text, "module", module);
             }
 
-            var lines = new List<string>();
-            lines.AddRange(Classes.Select(c => Join("class", c.Key, c.Display, c.Recursive ? "recursive" : "exclusive")));
-            lines.AddRange(Acquisitions.Select(a => Join("acquires", a.Method, a.LockClass, a.Shared ? "shared" : "exclusive", a.Chain)));
-            lines.AddRange(Callbacks.Select(c => Join("callback", c.Member, c.LockClass, c.Chain)));
-            foreach (var line in lines.Distinct().OrderBy(l => Order(l)).ThenBy(l => l, StringComparer.Ordinal))
+            // Classes are numbered in key order, and each method or member is one line: a key or an ID is written once.
+            var classes = Classes.GroupBy(c => c.Key, StringComparer.Ordinal).Select(g => g.First()).OrderBy(c => c.Key, StringComparer.Ordinal).ToList();
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var lockClass in classes)
             {
-                text.Append(line).Append('\n');
+                ids[lockClass.Key] = ids.Count + 1;
+                Line(text, "class", ids[lockClass.Key].ToString(CultureInfo.InvariantCulture), lockClass.Key, lockClass.Display, lockClass.Recursive ? "recursive" : "exclusive");
+            }
+
+            foreach (var method in Acquisitions.GroupBy(a => a.Method, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var entries = method.Select(a => ids[a.LockClass].ToString(CultureInfo.InvariantCulture) + " " + (a.Shared ? "s" : "x") + " " + Clean(a.Chain)).Distinct().OrderBy(e => e, StringComparer.Ordinal);
+                Line(text, new[] { "acquires", method.Key }.Concat(entries).ToArray());
+            }
+
+            foreach (var member in Callbacks.GroupBy(c => c.Member, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var entries = member.Select(c => ids[c.LockClass].ToString(CultureInfo.InvariantCulture) + " " + Clean(c.Chain)).Distinct().OrderBy(e => e, StringComparer.Ordinal);
+                Line(text, new[] { "callback", member.Key }.Concat(entries).ToArray());
             }
 
             return text.ToString();
@@ -131,7 +143,7 @@ namespace LockDiscipline.Analyzers.Summaries
             error = null;
             string? assembly = null;
             var modules = ImmutableArray.CreateBuilder<Guid>();
-            var classes = ImmutableArray.CreateBuilder<SummaryClass>();
+            var classes = new Dictionary<string, SummaryClass>(StringComparer.Ordinal);
             var acquisitions = ImmutableArray.CreateBuilder<SummaryAcquisition>();
             var callbacks = ImmutableArray.CreateBuilder<SummaryCallback>();
             var sawHeader = false;
@@ -164,26 +176,20 @@ namespace LockDiscipline.Analyzers.Summaries
                     continue;
                 }
 
-                switch (fields[0])
+                var ok = fields[0] switch
                 {
-                    case "assembly" when fields.Length == 2 && fields[1].Length > 0 && assembly is null:
-                        assembly = fields[1];
-                        break;
-                    case "module" when fields.Length == 2 && Guid.TryParseExact(fields[1], "D", out var module):
-                        modules.Add(module);
-                        break;
-                    case "class" when fields.Length == 4 && fields[1].Length > 0 && fields[3] is "recursive" or "exclusive":
-                        classes.Add(new SummaryClass(fields[1], fields[2], fields[3] == "recursive"));
-                        break;
-                    case "acquires" when fields.Length == 5 && fields[1].Length > 2 && fields[2].Length > 0 && fields[3] is "shared" or "exclusive":
-                        acquisitions.Add(new SummaryAcquisition(fields[1], fields[2], fields[3] == "shared", fields[4]));
-                        break;
-                    case "callback" when fields.Length == 4 && fields[1].Length > 2 && fields[2].Length > 0:
-                        callbacks.Add(new SummaryCallback(fields[1], fields[2], fields[3]));
-                        break;
-                    default:
-                        error = $"line {number}: '{Shorten(line)}' is not a summary line";
-                        return null;
+                    "assembly" when fields.Length == 2 && fields[1].Length > 0 && assembly is null => (assembly = fields[1]) is not null,
+                    "module" when fields.Length == 2 && Guid.TryParseExact(fields[1], "D", out var module) => Add(modules, module),
+                    "class" when fields.Length == 5 && fields[1].Length > 0 && fields[2].Length > 0 && fields[4] is "recursive" or "exclusive" && !classes.ContainsKey(fields[1])
+                        => Add(classes, fields[1], new SummaryClass(fields[2], fields[3], fields[4] == "recursive")),
+                    "acquires" when fields.Length >= 3 && fields[1].Length > 2 => fields.Skip(2).All(f => ReadAcquisition(fields[1], f, classes, acquisitions)),
+                    "callback" when fields.Length >= 3 && fields[1].Length > 2 => fields.Skip(2).All(f => ReadCallback(fields[1], f, classes, callbacks)),
+                    _ => false,
+                };
+                if (!ok)
+                {
+                    error = $"line {number}: '{Shorten(line)}' is not a summary line";
+                    return null;
                 }
             }
 
@@ -193,18 +199,46 @@ namespace LockDiscipline.Analyzers.Summaries
                 return null;
             }
 
-            var known = new HashSet<string>(classes.Select(c => c.Key), StringComparer.Ordinal);
-            var unknown = acquisitions.Select(a => a.LockClass).Concat(callbacks.Select(c => c.LockClass)).FirstOrDefault(k => !known.Contains(k));
-            if (unknown is not null)
-            {
-                error = $"lock class '{unknown}' is used but has no 'class' line";
-                return null;
-            }
-
-            return new LockSummaryFile(assembly, modules.ToImmutable(), classes.ToImmutable(), acquisitions.ToImmutable(), callbacks.ToImmutable());
+            return new LockSummaryFile(assembly, modules.ToImmutable(), classes.Values.ToImmutableArray(), acquisitions.ToImmutable(), callbacks.ToImmutable());
         }
 
-        private static int Order(string line) => line.StartsWith("class\t", StringComparison.Ordinal) ? 0 : line.StartsWith("acquires\t", StringComparison.Ordinal) ? 1 : 2;
+        /// <summary><c>3 x Helper -> lock (_lock)</c>: class 3 (declared above), exclusive, the chain.</summary>
+        private static bool ReadAcquisition(string method, string field, Dictionary<string, SummaryClass> classes, ImmutableArray<SummaryAcquisition>.Builder into)
+        {
+            var parts = field.Split(new[] { ' ' }, 3);
+            if (parts.Length != 3 || !classes.TryGetValue(parts[0], out var lockClass) || parts[1] is not ("x" or "s"))
+            {
+                return false;
+            }
+
+            into.Add(new SummaryAcquisition(method, lockClass.Key, parts[1] == "s", parts[2]));
+            return true;
+        }
+
+        /// <summary><c>3 Notify -> Invoke</c>: class 3 is held around the call, by that chain.</summary>
+        private static bool ReadCallback(string member, string field, Dictionary<string, SummaryClass> classes, ImmutableArray<SummaryCallback>.Builder into)
+        {
+            var parts = field.Split(new[] { ' ' }, 2);
+            if (parts.Length != 2 || !classes.TryGetValue(parts[0], out var lockClass))
+            {
+                return false;
+            }
+
+            into.Add(new SummaryCallback(member, lockClass.Key, parts[1]));
+            return true;
+        }
+
+        private static bool Add<T>(ImmutableArray<T>.Builder builder, T item)
+        {
+            builder.Add(item);
+            return true;
+        }
+
+        private static bool Add(Dictionary<string, SummaryClass> classes, string id, SummaryClass lockClass)
+        {
+            classes[id] = lockClass;
+            return true;
+        }
 
         private static void Line(StringBuilder text, params string[] fields) => text.Append(Join(fields)).Append('\n');
 

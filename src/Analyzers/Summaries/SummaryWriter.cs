@@ -30,7 +30,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 {
                     foreach (var path in context.Summaries.Summary(method).Where(p => !p.UnderOwnLock))
                     {
-                        acquisitions.Add(new SummaryAcquisition(method.GetDocumentationCommentId()!, Note(classes, path.Class, path.Recursive), path.Mode == LockMode.Shared, path.Chain));
+                        acquisitions.Add(new SummaryAcquisition(method.GetDocumentationCommentId()!, Note(classes, path.Class, path.Recursive), path.Mode == LockMode.Shared, Short(path.Chain)));
                     }
                 }
 
@@ -49,7 +49,7 @@ namespace LockDiscipline.Analyzers.Summaries
                         {
                             foreach (var lockHeld in held)
                             {
-                                callbacks.Add(new SummaryCallback(member.GetDocumentationCommentId()!, Note(classes, lockHeld.Class, lockHeld.Recursive), LockSummaries.CalleeName(facts.Method) + " -> " + chain));
+                                callbacks.Add(new SummaryCallback(member.GetDocumentationCommentId()!, Note(classes, lockHeld.Class, lockHeld.Recursive), Short(LockSummaries.CalleeName(facts.Method) + " -> " + chain)));
                             }
                         }
                     }
@@ -57,6 +57,16 @@ namespace LockDiscipline.Analyzers.Summaries
             }
 
             return new LockSummaryFile(compilation.AssemblyName ?? string.Empty, modules.ToImmutableArray(), classes.Values.ToImmutableArray(), acquisitions.ToImmutableArray(), callbacks.ToImmutableArray());
+        }
+
+        /// <summary>
+        /// A chain of at most three steps, the first and the last kept (<c>Flush -> ... -> lock (_sync)</c>): what a message needs
+        /// to point the reader at the other assembly's code, and what keeps a large library's summary small.
+        /// </summary>
+        internal static string Short(string chain)
+        {
+            var steps = chain.Split(new[] { " -> " }, StringSplitOptions.None);
+            return steps.Length <= 3 ? chain : steps[0] + " -> ... -> " + steps[steps.Length - 1];
         }
 
         /// <summary>The key a summary gives <paramref name="lockClass"/>, noting the class on first use.</summary>

@@ -210,7 +210,7 @@ public static class Program
 
             // Nothing changed: the library's summary is not written again.
             var again = Build(root, "-v:n");
-            Assert.Contains("Skipping target \"LockDisciplineWriteSummary\" because all output files are up-to-date", again.Output);
+            Assert.Contains("Skipping target \"_LockDisciplineWriteSummary\" because all output files are up-to-date", again.Output);
 
             // The library now calls back outside its lock: its cycle is gone from the app's build, the package's stays.
             File.WriteAllText(Path.Combine(root, "Lib", "Service.cs"), LibraryCallingBackOutsideItsLock);

@@ -116,12 +116,12 @@ namespace LockDiscipline.Tests.Rules
                 + "lockdiscipline-summary\t1\n"
                 + "assembly\tB\n"
                 + "module\t0f3c2a5e-1111-4222-8333-944455556666\n"
-                + "class\tglobal::B.Service._lock\tService._lock\trecursive\n"
-                + "class\tglobal::B.Service._queue\tService._queue\texclusive\n"
-                + "acquires\tM:B.Service.Enqueue\tglobal::B.Service._queue\texclusive\t_queue.Wait()\n"
-                + "acquires\tM:B.Service.Notify\tglobal::B.Service._lock\texclusive\tlock (_lock)\n"
-                + "acquires\tM:B.Service.Register(B.ICallback)\tglobal::B.Service._lock\texclusive\tlock (_lock)\n"
-                + "callback\tM:B.ICallback.Invoke\tglobal::B.Service._lock\tNotify -> Dispatch -> Invoke\n",
+                + "class\t1\tglobal::B.Service._lock\tService._lock\trecursive\n"
+                + "class\t2\tglobal::B.Service._queue\tService._queue\texclusive\n"
+                + "acquires\tM:B.Service.Enqueue\t2 x _queue.Wait()\n"
+                + "acquires\tM:B.Service.Notify\t1 x lock (_lock)\n"
+                + "acquires\tM:B.Service.Register(B.ICallback)\t1 x lock (_lock)\n"
+                + "callback\tM:B.ICallback.Invoke\t1 Notify -> Dispatch -> Invoke\n",
                 text);
 
             var reordered = library.RemoveAllSyntaxTrees().AddSyntaxTrees(library.SyntaxTrees.Reverse());
