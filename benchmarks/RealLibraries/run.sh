@@ -4,7 +4,7 @@
 #
 # usage: run.sh NAME [MODE [N]]
 #   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
-#         | MySqlConnector | Castle.Core | NATS.Client
+#         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net
 #         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
@@ -99,6 +99,14 @@ lib() {
       REPO=nats-io/nats.net.v1; COMMIT=e804e7f6ca53a55eaafd1c1b36348a21d6dbb093; NAME=NATS.Client
       PROJ=src/NATS.Client/NATS.Client.csproj; TFM=netstandard2.0
       PROPS=();;
+    serilog)
+      REPO=serilog/serilog; COMMIT=60935b4d7abad71cf6157b45a10f5c3c65ead527; NAME=serilog
+      PROJ=src/Serilog/Serilog.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;
+    akka|akka.net)
+      REPO=akkadotnet/akka.net; COMMIT=07c2b51640e94bdc35dcff15155abb5bcbe4d8e2; NAME=akka.net
+      PROJ=src/core/Akka/Akka.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0 -p:LangVersion=14.0);;   # the Polyfill package it restores needs C# 14
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -106,7 +114,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
