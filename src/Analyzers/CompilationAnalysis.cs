@@ -661,6 +661,41 @@ namespace LockDiscipline.Analyzers
             => !lockClass.IsTypeInitializer
                && (lockClass.Symbol is IFieldSymbol { IsStatic: true } or IPropertySymbol { IsStatic: true } || lockClass.Key == FrameworkModels.TraceLock.Key);
 
+        /// <summary>
+        /// A handler stored in a referenced assembly's event or delegate member that the assembly invokes while holding its locks
+        /// (its lock summary says so): what the handler takes, it takes under them. The edge is shown where the handler is
+        /// subscribed, the one place in this compilation that connects the two.
+        /// </summary>
+        private static void AddHandlersOfExternalDelegates(MethodLockFacts methodFacts, LockSummaries summaries, AnnotationModel model, List<LockEvent> events)
+        {
+            if (model.External.IsEmpty)
+            {
+                return;
+            }
+
+            foreach (var flow in methodFacts.DelegateFlows.Where(f => f.Kind == DelegateFlowKind.Store && f.Member is not null && f.Target is not null && f.Site.IsInSource))
+            {
+                var heldBy = model.External.HeldAroundInvocationsOf(flow.Member!);
+                if (heldBy.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var path in summaries.Summary(flow.Target!))
+                {
+                    foreach (var holder in heldBy)
+                    {
+                        var held = new HeldLock(new HeldKey(holder.Class, null, LockMode.Exclusive), holder.Recursive, flow.Site, 1, true, true);
+                        var steps = path.Steps.Insert(0, new ChainStep(LockSummaries.CalleeName(flow.Target!), flow.Site));
+                        events.Add(new LockEvent(methodFacts.Method, flow.Site, new AcquisitionPath(path.Class, path.Mode, path.Recursive, steps, path.Dropped), ImmutableArray.Create(held), null, flow.Target)
+                        {
+                            HeldBy = $" (held by {holder.Assembly}'s {holder.Chain})",
+                        });
+                    }
+                }
+            }
+        }
+
         private static List<LockEvent> BuildEvents(Dictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, AnnotationModel model)
         {
             var events = new List<LockEvent>();
@@ -690,6 +725,7 @@ namespace LockDiscipline.Analyzers
                     events.Add(new LockEvent(methodFacts.Method, acquisition.Site, LockSummaries.PathOf(acquisition), Contended(acquisition.MayHeld, acquisition.Key.Class), null, null) { Owner = LockOwners.OwnerOf(acquisition.Key, model.LockTypes), Instance = acquisition.Key.Instance });
                 }
 
+                AddHandlersOfExternalDelegates(methodFacts, summaries, model, events);
                 foreach (var call in methodFacts.Calls)
                 {
                     // Only what happens under a held lock can break an order, a leaf, a wait or a final drop.

@@ -526,7 +526,7 @@ namespace LockDiscipline.Analyzers.Flow
             var source = _values.Unwrap(value);
             if (Callback(source) is { } callback)
             {
-                AddFlow(new DelegateFlow(DelegateFlowKind.Store, member, callback, null, -1));
+                AddFlow(new DelegateFlow(DelegateFlowKind.Store, member, callback, null, -1) { Site = source.Syntax.GetLocation() });
             }
             else if (source is IParameterReferenceOperation parameter)
             {

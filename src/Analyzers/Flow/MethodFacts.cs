@@ -250,6 +250,9 @@ namespace LockDiscipline.Analyzers.Flow
 
         /// <summary>The parameter's ordinal (<see cref="DelegateFlowKind.StoreParameter"/>, <see cref="DelegateFlowKind.Pass"/>).</summary>
         public int Ordinal { get; }
+
+        /// <summary>Where the delegate is stored or passed: the lambda or method group (<see cref="Location.None"/> when not kept).</summary>
+        public Location Site { get; init; } = Location.None;
     }
 
     /// <summary>A release of a lock that is held on no path to it.</summary>

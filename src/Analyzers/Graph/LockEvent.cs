@@ -48,6 +48,12 @@ namespace LockDiscipline.Analyzers.Graph
         /// <summary>For an acquisition in the method's own body: the instance path it takes, when it can be named.</summary>
         public string? Instance { get; init; }
 
+        /// <summary>
+        /// Who holds the held lock when that is another assembly running this code under it (<c> (held by B's Raise -> Changed)</c>):
+        /// a handler stored in its event. Null otherwise.
+        /// </summary>
+        public string? HeldBy { get; init; }
+
         /// <summary>" (via A -> B -> x.Lock())" when the acquisition happens inside calls; empty when it is direct.</summary>
         public string ChainSuffix => Path.Steps.Length > 1 ? " (via " + Path.Chain + ")" : string.Empty;
 

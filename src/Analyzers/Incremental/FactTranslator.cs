@@ -48,7 +48,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 TriedClasses = facts.TriedClasses.Select(Class).ToImmutableHashSet(),
                 Suspensions = facts.Suspensions.Select(s => new SuspensionFact(s.Site, s.What, Held(s.Held))).ToImmutableArray(),
                 EntryLocksHeldAtEveryExit = facts.EntryLocksHeldAtEveryExit.Select(Key).ToImmutableHashSet(),
-                DelegateFlows = facts.DelegateFlows.Select(f => new DelegateFlow(f.Kind, Optional(f.Member), Optional(f.Target), Optional(f.Callee), f.Ordinal)).ToImmutableArray(),
+                DelegateFlows = facts.DelegateFlows.Select(f => new DelegateFlow(f.Kind, Optional(f.Member), Optional(f.Target), Optional(f.Callee), f.Ordinal) { Site = f.Site }).ToImmutableArray(),
             };
 
         private AcquireFact Acquisition(AcquireFact fact)

@@ -153,7 +153,8 @@ namespace LockDiscipline.Analyzers.Rules
         /// says (<c> (held by B's Notify -> Invoke)</c>); empty otherwise.
         /// </summary>
         private static string Holder(RuleContext context, EdgeWitness witness)
-            => witness.Held.FromEntry && context.Model.External.HeldAroundCallsOf(witness.Event.Method).FirstOrDefault(h => h.Class.Equals(witness.Held.Class)) is { Chain: { } chain } held
+            => witness.Event.HeldBy is { } heldBy ? heldBy
+                : witness.Held.FromEntry && context.Model.External.HeldAroundCallsOf(witness.Event.Method).FirstOrDefault(h => h.Class.Equals(witness.Held.Class)) is { Chain: { } chain } held
                 ? $" (held by {held.Assembly}'s {chain})"
                 : string.Empty;
     }

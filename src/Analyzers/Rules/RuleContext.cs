@@ -130,8 +130,8 @@ namespace LockDiscipline.Analyzers.Rules
         /// <paramref name="reorderable"/> says this direct edge is the one to reverse (a hoist reverses it too).
         /// </summary>
         internal static ImmutableDictionary<string, string?> ForOrderEdge(RuleContext context, LockEvent e, HeldLock held, bool reorderable)
-            => held.Class.IsFrameworkModel || e.Class.IsFrameworkModel
-                // Held by framework code around this callback, or taken inside the framework: nothing here to reorder or release.
+            => held.Class.IsFrameworkModel || e.Class.IsFrameworkModel || context.Model.External.IsExternal(held.Class) || context.Model.External.IsExternal(e.Class)
+                // Held by framework code (or a referenced assembly) around this callback, or taken inside it: nothing here to reorder or release.
                 ? For(held.AcquiredAt, e.Site, false, false, false, null)
                 : For(held.AcquiredAt, e.Site, reorderable, held.Must && held.Depth <= 1, reorderable && IsHoistable(context, e, held), held.FromEntry ? RequiredPath(context, e, held) : null);
 

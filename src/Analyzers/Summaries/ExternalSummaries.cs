@@ -98,12 +98,14 @@ namespace LockDiscipline.Analyzers.Summaries
         private readonly Dictionary<(string Assembly, string Method), List<AcquisitionPath>> _acquisitions;
         private readonly Dictionary<(string Assembly, string Member), List<(LockClass Class, bool Recursive, string Assembly, string Chain)>> _callbacks;
         private readonly ImmutableHashSet<string> _assemblies;
+        private readonly HashSet<LockClass> _classes;
 
         private BoundSummaries(Dictionary<(string, string), List<AcquisitionPath>> acquisitions, Dictionary<(string, string), List<(LockClass, bool, string, string)>> callbacks, ImmutableHashSet<string> assemblies, ImmutableArray<Diagnostic> diagnostics)
         {
             _acquisitions = acquisitions;
             _callbacks = callbacks;
             _assemblies = assemblies;
+            _classes = new HashSet<LockClass>(acquisitions.Values.SelectMany(l => l).Select(p => p.Class).Concat(callbacks.Values.SelectMany(l => l).Select(c => c.Item1)));
             Diagnostics = diagnostics;
         }
 
@@ -167,6 +169,19 @@ namespace LockDiscipline.Analyzers.Summaries
                 }
             }
         }
+
+        /// <summary>
+        /// The locks a summarised assembly holds while it invokes the delegates stored in its <paramref name="member"/> (an event,
+        /// or a delegate field or property): a handler stored there runs with them held.
+        /// </summary>
+        public IReadOnlyList<(LockClass Class, bool Recursive, string Assembly, string Chain)> HeldAroundInvocationsOf(ISymbol member)
+            => _callbacks.Count > 0 && member.ContainingAssembly is { } assembly && _assemblies.Contains(assembly.Name)
+               && member.OriginalDefinition.GetDocumentationCommentId() is { } id && _callbacks.TryGetValue((assembly.Name, id), out var held)
+                ? held
+                : Array.Empty<(LockClass, bool, string, string)>();
+
+        /// <summary>Whether <paramref name="lockClass"/> is a lock of a summarised assembly (nothing in this compilation takes or releases it).</summary>
+        public bool IsExternal(LockClass lockClass) => _classes.Contains(lockClass);
 
         private IEnumerable<IMethodSymbol> ImplementedOrOverridden(IMethodSymbol method)
         {

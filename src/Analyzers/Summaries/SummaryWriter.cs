@@ -34,7 +34,7 @@ namespace LockDiscipline.Analyzers.Summaries
                     }
                 }
 
-                var reached = new Dictionary<IMethodSymbol, List<(IMethodSymbol Member, string Chain)>>(SymbolEqualityComparer.Default);
+                var reached = new Dictionary<IMethodSymbol, List<(ISymbol Member, string Chain)>>(SymbolEqualityComparer.Default);
                 foreach (var facts in context.Facts.Values)
                 {
                     foreach (var call in facts.Calls)
@@ -45,7 +45,7 @@ namespace LockDiscipline.Analyzers.Summaries
                             continue;
                         }
 
-                        foreach (var (member, chain) in Overridables(call.Target, compilation, context, internalsVisible, reached, 0))
+                        foreach (var (member, chain) in Callbacks(call.Target, call.DelegateSource, compilation, context, internalsVisible, reached, 0))
                         {
                             foreach (var lockHeld in held)
                             {
@@ -85,15 +85,23 @@ namespace LockDiscipline.Analyzers.Summaries
         /// The interface and virtual members of this compilation that code outside may implement and that a call of
         /// <paramref name="target"/> runs: the target itself, or those its body calls, with the chain of calls that gets there.
         /// </summary>
-        private static List<(IMethodSymbol Member, string Chain)> Overridables(IMethodSymbol target, Compilation compilation, RuleContext context, bool internalsVisible, Dictionary<IMethodSymbol, List<(IMethodSymbol, string)>> reached, int depth)
+        private static List<(ISymbol Member, string Chain)> Callbacks(IMethodSymbol target, ISymbol? delegateSource, Compilation compilation, RuleContext context, bool internalsVisible, Dictionary<IMethodSymbol, List<(ISymbol, string)>> reached, int depth)
         {
+            // An invocation of the delegates stored in an event, field or property that code outside can store into.
+            if (delegateSource is not null)
+            {
+                return KnownSymbols.IsInSource(delegateSource) && delegateSource.GetDocumentationCommentId() is not null && VisibleOutside(delegateSource, internalsVisible)
+                    ? new List<(ISymbol, string)> { (delegateSource, delegateSource.Name) }
+                    : new List<(ISymbol, string)>();
+            }
+
             target = target.OriginalDefinition;
             if (reached.TryGetValue(target, out var known))
             {
                 return known;
             }
 
-            var found = new List<(IMethodSymbol, string)>();
+            var found = new List<(ISymbol, string)>();
             if (IsOverridableFromOutside(target, internalsVisible))
             {
                 found.Add((target, LockSummaries.CalleeName(target)));
@@ -102,9 +110,9 @@ namespace LockDiscipline.Analyzers.Summaries
             {
                 // Cycles in the call graph end here: a method on the current stack contributes nothing more.
                 reached[target] = found;
-                foreach (var callee in CalleesOf(target, compilation, context))
+                foreach (var (callee, source) in CalleesOf(target, compilation, context))
                 {
-                    foreach (var (member, chain) in Overridables(callee, compilation, context, internalsVisible, reached, depth + 1))
+                    foreach (var (member, chain) in Callbacks(callee, source, compilation, context, internalsVisible, reached, depth + 1))
                     {
                         found.Add((member, LockSummaries.CalleeName(target) + " -> " + chain));
                     }
@@ -119,14 +127,14 @@ namespace LockDiscipline.Analyzers.Summaries
         /// What a body calls: from its facts, or, for a body the analysis skipped because it reaches no lock (a private
         /// <c>Dispatch() => _callback?.Invoke()</c>), bound here, since a callback it makes matters to code outside.
         /// </summary>
-        private static IEnumerable<IMethodSymbol> CalleesOf(IMethodSymbol method, Compilation compilation, RuleContext context)
+        private static IEnumerable<(IMethodSymbol Target, ISymbol? DelegateSource)> CalleesOf(IMethodSymbol method, Compilation compilation, RuleContext context)
         {
             if (context.Facts.TryGetValue(method, out var facts))
             {
-                return facts.Calls.Select(c => c.Target);
+                return facts.Calls.Select(c => (c.Target, c.DelegateSource));
             }
 
-            var callees = new List<IMethodSymbol>();
+            var callees = new List<(IMethodSymbol, ISymbol?)>();
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
 #pragma warning disable RS1030 // Run by the summary writer (a build step), not by the analyzer.
@@ -134,11 +142,51 @@ namespace LockDiscipline.Analyzers.Summaries
 #pragma warning restore RS1030
                 if (model.GetOperation(reference.GetSyntax()) is { } body)
                 {
-                    callees.AddRange(Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(body).OfType<Microsoft.CodeAnalysis.Operations.IInvocationOperation>().Select(i => i.TargetMethod));
+                    foreach (var invocation in Microsoft.CodeAnalysis.Operations.OperationExtensions.Descendants(body).OfType<Microsoft.CodeAnalysis.Operations.IInvocationOperation>())
+                    {
+                        callees.Add((invocation.TargetMethod, invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke ? DelegateMember(invocation.Instance) : null));
+                    }
                 }
             }
 
             return callees;
+        }
+
+        /// <summary>The event, field or property a delegate is read from (<c>Changed?.Invoke(...)</c>, <c>_onDone(...)</c>).</summary>
+        private static ISymbol? DelegateMember(IOperation? receiver)
+        {
+            while (receiver is Microsoft.CodeAnalysis.Operations.IConversionOperation or Microsoft.CodeAnalysis.Operations.IConditionalAccessInstanceOperation or Microsoft.CodeAnalysis.Operations.IParenthesizedOperation)
+            {
+                receiver = receiver switch
+                {
+                    Microsoft.CodeAnalysis.Operations.IConversionOperation c => c.Operand,
+                    Microsoft.CodeAnalysis.Operations.IParenthesizedOperation p => p.Operand,
+                    _ => ConditionalReceiver(receiver),
+                };
+            }
+
+            return receiver switch
+            {
+                Microsoft.CodeAnalysis.Operations.IEventReferenceOperation e => e.Event,
+                Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation { Field.AssociatedSymbol: IEventSymbol e } => e,
+                Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation f => f.Field,
+                Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation p => p.Property,
+                _ => null,
+            };
+        }
+
+        /// <summary>In <c>x?.Invoke()</c>, the <c>x</c> the conditional access tests.</summary>
+        private static IOperation? ConditionalReceiver(IOperation instance)
+        {
+            for (var parent = instance.Parent; parent is not null; parent = parent.Parent)
+            {
+                if (parent is Microsoft.CodeAnalysis.Operations.IConditionalAccessOperation access)
+                {
+                    return access.Operation;
+                }
+            }
+
+            return null;
         }
 
         private static bool IsOverridableFromOutside(IMethodSymbol method, bool internalsVisible)

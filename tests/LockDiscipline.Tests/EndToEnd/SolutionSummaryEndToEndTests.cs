@@ -47,38 +47,17 @@ public sealed class Service
 }
 ";
 
-        private const string LibraryCallingBackOutsideItsLock = @"namespace Lib;
-
-public interface ICallback
-{
-    void Invoke();
-}
-
-public sealed class Service
-{
-    private readonly object _lock = new object();
-    private ICallback? _callback;
-
-    public void Register(ICallback callback)
-    {
-        lock (_lock)
+        /// <summary>The library after the fix: it copies the callback under its lock and calls it after letting the lock go.</summary>
+        private static readonly string LibraryCallingBackOutsideItsLock = Library.Replace(@"        lock (_lock)
         {
-            _callback = callback;
-        }
-    }
-
-    public void Notify()
-    {
-        ICallback? callback;
+            _callback?.Invoke();
+        }", @"        ICallback? callback;
         lock (_lock)
         {
             callback = _callback;
         }
 
-        callback?.Invoke();
-    }
-}
-";
+        callback?.Invoke();", StringComparison.Ordinal);
 
         private const string Package = @"namespace Pkg;
 

@@ -226,6 +226,88 @@ namespace LockDiscipline.Tests.Rules
             await test.RunAsync(CancellationToken.None);
         }
 
+        private const string EventLibrary = @"namespace B
+{
+    public sealed class Feed
+    {
+        private readonly object _sync = new object();
+
+        public event System.Action Changed;
+
+        public void Publish()
+        {
+            lock (_sync)
+            {
+                Changed?.Invoke();
+            }
+        }
+
+        public void Add()
+        {
+            lock (_sync)
+            {
+            }
+        }
+    }
+}
+";
+
+        /// <summary>
+        /// A library that raises its event while holding its lock: the summary names the event, and a handler subscribed to it
+        /// elsewhere runs under that lock. The subscribing code holds its own lock around a call into the library too: the cycle
+        /// is reported where the handler is subscribed and where the call is made.
+        /// </summary>
+        [Fact]
+        public async Task AHandlerOfALibrarysEventRaisedUnderItsLockClosesACycle()
+        {
+            var test = await WithEventLibraryAsync(EventLibrary);
+            Assert.Contains("callback\tE:B.Feed.Changed\t1 Publish -> Changed\n", test.TestState.AdditionalFiles[0].content.ToString());
+            test.ExpectedDiagnostics.AddRange(new[]
+            {
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 6, 44, 6, 53).WithSpan("File0.cs", 8, 38, 8, 43).WithSpan("File0.cs", 10, 43, 10, 54).WithMessage(@"Lock-order cycle Feed._sync -> Watcher._gate -> Feed._sync: 'Watcher._gate' is acquired while 'Feed._sync' is held here (held by B's Publish -> Changed) (via OnChanged -> lock (_gate)), and elsewhere 'Feed._sync' is acquired while 'Watcher._gate' is held at File0.cs:10 in Update (via Add -> lock (_sync))"),
+                Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 43, 10, 54).WithSpan("File0.cs", 10, 34, 10, 39).WithSpan("File0.cs", 6, 44, 6, 53).WithMessage(@"Lock-order cycle Watcher._gate -> Feed._sync -> Watcher._gate: 'Feed._sync' is acquired while 'Watcher._gate' is held here (via Add -> lock (_sync)), and elsewhere 'Watcher._gate' is acquired while 'Feed._sync' is held at File0.cs:6 in Start (held by B's Publish -> Changed) (via OnChanged -> lock (_gate))")
+            });
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>The same library raising its event after it lets its lock go: the handler runs under nothing of it, no cycle.</summary>
+        [Fact]
+        public async Task AHandlerOfAnEventRaisedOutsideTheLibrarysLockIsClean()
+        {
+            var test = await WithEventLibraryAsync(EventLibrary.Replace(@"            lock (_sync)
+            {
+                Changed?.Invoke();
+            }", @"            lock (_sync)
+            {
+            }
+
+            Changed?.Invoke();", StringComparison.Ordinal));
+            Assert.DoesNotContain("callback", test.TestState.AdditionalFiles[0].content.ToString(), StringComparison.Ordinal);
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        private static async Task<Verify.Test> WithEventLibraryAsync(string library)
+        {
+            var (compiled, image) = await CompileLibraryAsync(library);
+            var summary = SummaryWriter.Write(compiled, CompilationAnalysis.Run(compiled, AnalyzerSettings.Default, CancellationToken.None), new[] { ModuleMetadata.CreateFromImage(image).GetModuleVersionId() }).Render();
+            var test = new Verify.Test();
+            test.TestState.Sources.Add(("File0.cs", @"public sealed class Watcher
+{
+    private readonly object _gate = new object();
+    private readonly B.Feed _feed = new B.Feed();
+
+    public void Start() { _feed.Changed += OnChanged; }
+
+    private void OnChanged() { lock (_gate) { } }
+
+    public void Update() { lock (_gate) { _feed.Add(); } }
+}
+"));
+            test.TestState.AdditionalReferences.Add(MetadataReference.CreateFromImage(image));
+            test.TestState.AdditionalFiles.Add(("B.lockdiscipline.txt", summary));
+            return test;
+        }
+
         private static async Task<Verify.Test> WithLibraryAsync(string source, bool summary, Guid? module = null, string library = Library)
         {
             var (compiled, image) = await CompileLibraryAsync(library);
