@@ -218,7 +218,8 @@ namespace LockDiscipline.Analyzers.Summaries
             var references = new Dictionary<string, (IAssemblySymbol Assembly, MetadataReference Reference)>(StringComparer.Ordinal);
             foreach (var reference in compilation.References)
             {
-                if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly && !references.ContainsKey(assembly.Name))
+                // A reference assembly of this very assembly (Rx.NET compiles against its own, under an alias) is not code outside it.
+                if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly && !references.ContainsKey(assembly.Name) && assembly.Name != compilation.AssemblyName)
                 {
                     references[assembly.Name] = (assembly, reference);
                 }

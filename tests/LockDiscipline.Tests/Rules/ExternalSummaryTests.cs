@@ -10,6 +10,7 @@ using LockDiscipline.Analyzers.Summaries;
 using LockDiscipline.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using Verify = LockDiscipline.Tests.Verifiers.CSharpAnalyzerVerifier<LockDiscipline.Analyzers.LockDisciplineAnalyzer>;
@@ -194,6 +195,21 @@ namespace LockDiscipline.Tests.Rules
             test.ExpectedDiagnostics.Add(Verify.Diagnostic("LD0003")
                 .WithMessage("Lock summary 'B.lockdiscipline.txt' is missing: 'B' was built with LockDiscipline, but no summary of it reached this build: calls into 'B' are analysed as if they took no lock"));
             await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>
+        /// An assembly that compiles against a reference assembly of itself (Rx.NET does, under an alias) is not missing its own
+        /// summary: a reference with the compilation's own name is not code outside it.
+        /// </summary>
+        [Fact]
+        public async Task AReferenceAssemblyOfTheCompilationItselfNeedsNoSummary()
+        {
+            var (_, image) = await CompileLibraryAsync("[assembly: System.Reflection.AssemblyMetadata(\"LockDiscipline.Summary\", \"1\")]\n" + Library);
+            var references = (await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None)).Add(MetadataReference.CreateFromImage(image).WithAliases(new[] { "Self" }));
+            var compilation = CSharpCompilation.Create("B", new[] { CSharpSyntaxTree.ParseText("namespace B { public sealed class Extra { } }\n") }, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()))
+                .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.Empty(diagnostics);
         }
 
         /// <summary>A summary of an assembly the compilation does not reference has nothing to say and is not reported.</summary>
