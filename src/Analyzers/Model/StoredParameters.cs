@@ -28,6 +28,13 @@ namespace LockDiscipline.Analyzers.Model
                 return false;
             }
 
+            // A deconstruction (`(_connection, x) = ...`) stores what this reading of assignments does not see.
+            if (field.ContainingType.DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r)).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
+                .Any(a => a.Left is TupleExpressionSyntax tuple && tuple.Arguments.Any(t => t.Expression is ExpressionSyntax e && AssignedMember.NameOf(e) == field.Name)))
+            {
+                return false;
+            }
+
             var bodies = method.DeclaringSyntaxReferences;
             foreach (var value in AssignedMember.ValuesOf(field))
             {

@@ -34,7 +34,7 @@ namespace LockDiscipline.Analyzers.Summaries
         /// <summary>Each file by its name (no folder: messages never carry an absolute path), parsed or with what is wrong with it.</summary>
         public ImmutableArray<(string Name, LockSummaryFile? File, string? Error)> Files { get; }
 
-        /// <summary>The files' names and contents, for telling two sets apart.</summary>
+        /// <summary>The files' names and checksums, for telling two sets apart.</summary>
         public string Fingerprint { get; }
 
         public static ExternalSummaries From(ImmutableArray<AdditionalText> additionalFiles, CancellationToken cancellationToken)
@@ -44,19 +44,49 @@ namespace LockDiscipline.Analyzers.Summaries
             foreach (var additional in additionalFiles.Where(f => f.Path.EndsWith(LockSummaryFile.Extension, StringComparison.OrdinalIgnoreCase)).OrderBy(f => f.Path, StringComparer.Ordinal))
             {
                 var name = System.IO.Path.GetFileName(additional.Path);
-                var text = additional.GetText(cancellationToken)?.ToString();
-                if (text is null)
+                if (!Read.TryGetValue(additional, out var read))
                 {
-                    files.Add((name, null, "it cannot be read"));
-                    continue;
+                    // Each compilation of an edit session gets the same unchanged additional texts: they are read once.
+                    var computed = ReadOne(additional, cancellationToken);
+                    read = Read.GetValue(additional, _ => computed);
                 }
 
-                fingerprint.Append(name).Append('\0').Append(text).Append('\0');
-                var file = LockSummaryFile.Parse(text, out var error);
-                files.Add((name, file, error));
+                fingerprint.Append(name).Append('\0').Append(read.Checksum).Append('\0');
+                files.Add((name, read.File, read.Error));
             }
 
             return files.Count == 0 ? None : new ExternalSummaries(files.ToImmutable(), fingerprint.ToString());
+        }
+
+        private static readonly ConditionalWeakTable<AdditionalText, ReadText> Read = new();
+
+        private static ReadText ReadOne(AdditionalText additional, CancellationToken cancellationToken)
+        {
+            var text = additional.GetText(cancellationToken);
+            if (text is null)
+            {
+                return new ReadText(null, "it cannot be read", string.Empty);
+            }
+
+            var file = LockSummaryFile.Parse(text.ToString(), out var error);
+            return new ReadText(file, error, string.Concat(text.GetChecksum().Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        /// <summary>One additional file as read: the summary or what is wrong with it, and its checksum (what tells two versions apart).</summary>
+        private sealed class ReadText
+        {
+            public ReadText(LockSummaryFile? file, string? error, string checksum)
+            {
+                File = file;
+                Error = error;
+                Checksum = checksum;
+            }
+
+            public LockSummaryFile? File { get; }
+
+            public string? Error { get; }
+
+            public string Checksum { get; }
         }
 
         /// <summary>The summaries that describe this compilation's references as they are, and LD0003 for those that do not.</summary>
@@ -69,18 +99,46 @@ namespace LockDiscipline.Analyzers.Summaries
 
             // In the IDE a project reference is a compilation: its summary is made from its code as it is now, as its build would
             // write it, rather than read from its last build.
-            var live = compilation.References.OfType<CompilationReference>()
-                .Select(r => LiveSummaries.GetValue(r.Compilation, c => new Lazy<LockSummaryFile>(() => SummaryOf(c, cancellationToken))))
-                .ToList();
-            var files = live.Select(l => l.Value).ToList();
+            var files = new List<LockSummaryFile>();
+            foreach (var reference in compilation.References.OfType<CompilationReference>())
+            {
+                if (!LiveSummaries.TryGetValue(reference.Compilation, out var live))
+                {
+                    // Computed outside the table, so a cancelled or failed computation is not remembered.
+                    var computed = SummaryOf(reference.Compilation, cancellationToken);
+                    live = LiveSummaries.GetValue(reference.Compilation, _ => computed);
+                }
+
+                if (live.File is { } file)
+                {
+                    files.Add(file);
+                }
+            }
+
             return _bound.GetValue(compilation, c => BoundSummaries.Create(this, c, files));
         }
 
-        private static readonly ConditionalWeakTable<Compilation, Lazy<LockSummaryFile>> LiveSummaries = new();
+        private static readonly ConditionalWeakTable<Compilation, LiveSummary> LiveSummaries = new();
 
-        private LockSummaryFile SummaryOf(Compilation referenced, CancellationToken cancellationToken)
+        /// <summary>A referenced compilation's summary, or none when analysing it failed (its last build's file is read then).</summary>
+        private sealed class LiveSummary
         {
-            return SummaryWriter.Write(referenced, CompilationAnalysis.Run(referenced, AnalyzerSettings.Default.WithSummaries(this), cancellationToken), Enumerable.Empty<Guid>());
+            public LiveSummary(LockSummaryFile? file) => File = file;
+
+            public LockSummaryFile? File { get; }
+        }
+
+        private LiveSummary SummaryOf(Compilation referenced, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new LiveSummary(SummaryWriter.Write(referenced, CompilationAnalysis.Run(referenced, AnalyzerSettings.Default.WithSummaries(this), cancellationToken), Enumerable.Empty<Guid>()));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The referenced project's own analyzer run reports its failure; this one goes on with what the files say.
+                return new LiveSummary(null);
+            }
         }
 
         public bool Equals(ExternalSummaries? other) => other is not null && string.Equals(Fingerprint, other.Fingerprint, StringComparison.Ordinal);

@@ -1195,13 +1195,14 @@ public sealed class Channel
             => Verify.AnalyzerAsync(ChannelRecovery(string.Empty));
 
         /// <summary>
-        /// The same, with another method able to store a different connection in <c>_connection</c>: the field may not be the
-        /// caller's connection, and the helper's drop and retake is reported as before.
+        /// The same, with another method able to store a different connection in <c>_connection</c> (by assignment or by
+        /// deconstruction): the field may not be the caller's connection, and the helper's drop and retake is reported as before.
         /// </summary>
-        [Fact]
-        public Task AFieldOtherCodeMayStoreIntoIsNotTheArgumentStoredEarlier()
-            => Verify.AnalyzerAsync(ChannelRecovery(@"    internal void Move(Connection other) { _connection = other; }
-"),
+        [Theory]
+        [InlineData("    internal void Move(Connection other) { _connection = other; }\n")]
+        [InlineData("    internal void Swap(Connection other) { (_connection, _) = (other, 1); }\n")]
+        public Task AFieldOtherCodeMayStoreIntoIsNotTheArgumentStoredEarlier(string otherStore)
+            => Verify.AnalyzerAsync(ChannelRecovery(otherStore),
                 Verify.Diagnostic("LD1003").WithSpan("File0.cs", 17, 23, 17, 53).WithSpan("File0.cs", 47, 15, 47, 58).WithSpan("File0.cs", 34, 19, 34, 59).WithSpan("File0.cs", 12, 15, 12, 55).WithMessage(@"'Connection._recordedEntitiesSemaphore' is acquired while already held (taken at File0.cs:12) and it is not recursive (via RecoverAsync -> RecoverConsumersAsync -> _recordedEntitiesSemaphore.WaitAsync(ct))"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 29, 13, 29, 49).WithMessage(@"'_recordedEntitiesSemaphore' is released here but is not held on any path to this point"),
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 34, 19, 34, 59).WithMessage(@"'_recordedEntitiesSemaphore' is acquired here and is still held on some path out of 'RecoverConsumersAsync' (at the end of the method) (if 'RecoverConsumersAsync' returns holding it for its caller, say so with [Acquires(""_recordedEntitiesSemaphore"")])"));
