@@ -4,7 +4,7 @@
 #
 # usage: run.sh NAME [MODE [N]]
 #   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
-#         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net
+#         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net | mongodb | easynetq
 #         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
@@ -107,6 +107,14 @@ lib() {
       REPO=akkadotnet/akka.net; COMMIT=07c2b51640e94bdc35dcff15155abb5bcbe4d8e2; NAME=akka.net
       PROJ=src/core/Akka/Akka.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0 -p:LangVersion=14.0);;   # the Polyfill package it restores needs C# 14
+    mongodb|mongo)
+      REPO=mongodb/mongo-csharp-driver; COMMIT=97e3979258ffff5cba91d76780f14ae9f4693c4c; NAME=mongodb
+      PROJ=src/MongoDB.Driver/MongoDB.Driver.csproj; TFM=net6.0
+      PROPS=(-p:TargetFrameworks=net6.0);;
+    easynetq)
+      REPO=EasyNetQ/EasyNetQ; COMMIT=03da1f1d7e193ee2112da4c2f1891c773f332730; NAME=EasyNetQ
+      PROJ=Source/EasyNetQ/EasyNetQ.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -114,7 +122,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net mongodb easynetq; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }

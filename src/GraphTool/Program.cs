@@ -72,7 +72,18 @@ namespace LockDiscipline.GraphTool
                 var modules = inputs.Where(i => i.Kind == "module" && File.Exists(i.Value)).Select(i => ModuleVersionId(i.Value)).Where(m => m is not null).Select(m => m!.Value);
                 var file = Path.GetFullPath(args[1]);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                var summary = SummaryWriter.Write(compilation, analysis, modules).Render();
+                string summary;
+                try
+                {
+                    summary = SummaryWriter.Write(compilation, analysis, modules).Render();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A summary is never worth a failed build: the projects that reference this one say it is missing (LD0003).
+                    Console.WriteLine($"LockDiscipline.GraphTool : warning LD0003: the lock summary of '{name}' could not be written ({ex.GetType().Name}: {ex.Message}); projects that reference it analyse calls into it as if they took no lock");
+                    return 0;
+                }
+
                 // Rewritten only when it changes, so the builds that read it stay up to date instead of compiling again.
                 if (!File.Exists(file) || File.ReadAllText(file) != summary)
                 {

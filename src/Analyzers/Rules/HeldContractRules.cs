@@ -48,16 +48,23 @@ namespace LockDiscipline.Analyzers.Rules
                 foreach (var leak in facts.Leaks)
                 {
                     var held = leak.Held;
-                    var intent = leak.HeldOnEveryExit && OwnPath(held.Key) is { } own
-                        ? $" (if '{name}' returns holding it for its caller, say so with [Acquires{Shared(own, held.Key)}])"
-                        : string.Empty;
+                    var own = OwnPath(held.Key);
+                    var intent = own is null ? string.Empty
+                        : leak.HeldOnEveryExit ? $" (if '{name}' returns holding it for its caller, say so with [Acquires{Shared(own, held.Key)}])"
+                        : facts.Method.ReturnType.SpecialType == Microsoft.CodeAnalysis.SpecialType.System_Boolean
+                            ? $" (if '{name}' returns holding it exactly when it returns true, say so with [TryAcquires{Shared(own.Length == 0 ? "(true)" : "(true, " + own.Substring(1), held.Key)}])"
+                            : string.Empty;
                     context.Report(Descriptors.LD1008_UnbalancedLock, held.AcquiredAt, null,
                         $"'{held.Key.Display}' is acquired here and is still held on some path out of '{name}' ({leak.Exit}){intent}");
                 }
 
                 foreach (var release in facts.UnheldReleases)
                 {
-                    var intent = OwnPath(release.Key) is { } own && !facts.Acquisitions.Any(a => a.Key.Class.Equals(release.Key.Class)) && !facts.TriedClasses.Contains(release.Key.Class)
+                    var tried = facts.TriedClasses.Contains(release.Key.Class);
+                    var intent = tried
+                        // MongoDB's GridFS: `_semaphore.Wait(timeout, token)` with its result ignored, then Release() in a finally.
+                        ? $" (a try or timed wait for it in '{name}' may give up, and its result is not tested before this release)"
+                        : OwnPath(release.Key) is { } own && !facts.Acquisitions.Any(a => a.Key.Class.Equals(release.Key.Class))
                         ? $" (if '{name}' releases what its caller took, say so with [Releases{Shared(own, release.Key)}])"
                         : string.Empty;
                     context.Report(Descriptors.LD1008_UnbalancedLock, release.Site, null,

@@ -49,14 +49,18 @@ namespace LockDiscipline.Analyzers.Summaries
                         {
                             foreach (var lockHeld in held)
                             {
-                                callbacks.Add(new SummaryCallback(member.GetDocumentationCommentId()!, Note(classes, lockHeld.Class, lockHeld.Recursive), Short(LockSummaries.CalleeName(facts.Method) + " -> " + chain)));
+                                callbacks.Add(new SummaryCallback(member.GetDocumentationCommentId()!, Note(classes, lockHeld.Class, lockHeld.Recursive), LockSummaries.CalleeName(facts.Method) + " -> " + chain));
                             }
                         }
                     }
                 }
             }
 
-            return new LockSummaryFile(compilation.AssemblyName ?? string.Empty, modules.ToImmutableArray(), classes.Values.ToImmutableArray(), acquisitions.ToImmutableArray(), callbacks.ToImmutableArray());
+            // One holder per member and lock: the shortest chain (a recursive helper reaches the same call by longer ones too).
+            var shortest = callbacks.GroupBy(c => (c.Member, c.LockClass))
+                .Select(g => g.OrderBy(c => c.Chain.Split(new[] { " -> " }, StringSplitOptions.None).Length).ThenBy(c => c.Chain, StringComparer.Ordinal).First())
+                .Select(c => new SummaryCallback(c.Member, c.LockClass, Short(c.Chain)));
+            return new LockSummaryFile(compilation.AssemblyName ?? string.Empty, modules.ToImmutableArray(), classes.Values.ToImmutableArray(), acquisitions.ToImmutableArray(), shortest.ToImmutableArray());
         }
 
         /// <summary>
@@ -98,7 +102,8 @@ namespace LockDiscipline.Analyzers.Summaries
             target = target.OriginalDefinition;
             if (reached.TryGetValue(target, out var known))
             {
-                return known;
+                // A copy: on a cycle in the call graph the list is still being filled by a caller further up.
+                return known.ToList();
             }
 
             var found = new List<(ISymbol, string)>();

@@ -134,6 +134,51 @@ namespace LockDiscipline.Tests.Rules
         }
 
         /// <summary>
+        /// A helper that calls back and then calls itself (MongoDB.Bson's serializers recurse): the writer follows the recursion
+        /// once and names the callback with the chain from the lock's holder.
+        /// </summary>
+        [Fact]
+        public async Task ARecursiveHelperThatCallsBackUnderTheLockIsSummarisedOnce()
+        {
+            var (library, _) = await CompileLibraryAsync(@"namespace B
+{
+    public interface IVisitor
+    {
+        void Visit();
+    }
+
+    public sealed class Tree
+    {
+        private readonly object _lock = new object();
+        private IVisitor _visitor;
+
+        public void Walk(int depth)
+        {
+            lock (_lock)
+            {
+                Step(depth);
+            }
+        }
+
+        private void Step(int depth)
+        {
+            _visitor?.Visit();
+            if (depth > 0)
+            {
+                Step(depth - 1);
+                Other(depth);
+            }
+        }
+
+        private void Other(int depth) => Step(depth - 1);
+    }
+}
+");
+            var text = SummaryWriter.Write(library, CompilationAnalysis.Run(library, AnalyzerSettings.Default, CancellationToken.None), Array.Empty<Guid>()).Render();
+            Assert.EndsWith("callback\tM:B.IVisitor.Visit\t1 Walk -> Step -> Visit\n", text, StringComparison.Ordinal);
+        }
+
+        /// <summary>
         /// The cross-project cycle: the listener holds its gate while it registers with the library (which takes its lock), and
         /// the library holds its lock while it calls the listener back (which takes the gate). Reported in the referencing code
         /// at both of its sites, naming the library's chain.

@@ -203,6 +203,39 @@ public class Svc
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 10, 37, 10, 56).WithMessage("'gate' is acquired here and is still held on some path out of 'MonitorNoFinally' (when it returns at line 10)"),
                 Verify.Diagnostic("LD1008").WithSpan("File1.cs", 11, 22, 11, 31).WithMessage("'mu' is acquired here and is still held on some path out of 'Prop' (when it returns at line 11) (if 'Prop' returns holding it for its caller, say so with [Acquires(\"mu\")])"));
 
+        /// <summary>
+        /// EasyNetQ's <c>AsyncLock.TryAcquire</c>: a bool method that keeps its semaphore when the zero wait succeeds and returns
+        /// true, for its caller to release. The message names the annotation that states it; a method that returns no bool is
+        /// told about <c>[Acquires]</c>, as before.
+        /// </summary>
+        [Fact]
+        public Task ABoolMethodHoldingItsLockOnSomeExitsIsToldAboutTryAcquires()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+public sealed class AsyncLock
+{
+    private readonly SemaphoreSlim _semaphore = new SemaphoreSlim(1);
+    public bool TryAcquire()
+    {
+        if (_semaphore.Wait(0))
+        {
+            return true;
+        }
+
+        return false;
+    }
+    public void Sometimes(bool keep)
+    {
+        _semaphore.Wait();
+        if (!keep)
+        {
+            _semaphore.Release();
+        }
+    }
+}
+",
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 7, 13, 7, 31).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'TryAcquire' (when it returns at line 9) (if 'TryAcquire' returns holding it exactly when it returns true, say so with [TryAcquires(true, \"_semaphore\")])"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 16, 9, 16, 26).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'Sometimes' (at the end of the method) (if 'Sometimes' returns holding it for its caller, say so with [Acquires(\"_semaphore\")])"));
+
         [Fact]
         public Task ReportsReleasesOfLocksThatAreNotHeld()
             => Verify.AnalyzerAsync(

@@ -209,7 +209,7 @@ public sealed class DataSource
     }
 }
 ",
-                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 25, 19, 25, 35).WithMessage("'_setup' is released here but is not held on any path to this point"));
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 25, 19, 25, 35).WithMessage("'_setup' is released here but is not held on any path to this point (a try or timed wait for it in 'Overwritten' may give up, and its result is not tested before this release)"));
 
         /// <summary>Clang's scoped capabilities: the guard's own members are the primitive, so its Dispose releasing the lock is no imbalance.</summary>
         [Fact]
@@ -1368,7 +1368,7 @@ public sealed class Store
     public void Flush() { _rwl.EnterWriteLock(); try { lock (_gate) { } } finally { _rwl.ExitWriteLock(); } }
 }
 ",
-                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 9, 78, 9, 97).WithMessage(@"'_rwl' is released here but is not held on any path to this point"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 9, 78, 9, 97).WithMessage(@"'_rwl' is released here but is not held on any path to this point (a try or timed wait for it in 'Timed' may give up, and its result is not tested before this release)"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 10, 48, 10, 96).WithSpan("File0.cs", 10, 35, 10, 40).WithSpan("File0.cs", 12, 62, 12, 67).WithMessage(@"Lock-order cycle Store._gate -> Store._rwl -> Store._gate: 'Store._rwl' is acquired while 'Store._gate' is held here, and elsewhere 'Store._gate' is acquired while 'Store._rwl' is held at File0.cs:12 in Flush"),
                 Verify.Diagnostic("LD1002").WithSpan("File0.cs", 12, 62, 12, 67).WithSpan("File0.cs", 12, 27, 12, 48).WithSpan("File0.cs", 10, 48, 10, 96).WithMessage(@"Lock-order cycle Store._rwl -> Store._gate -> Store._rwl: 'Store._gate' is acquired while 'Store._rwl' is held here, and elsewhere 'Store._rwl' is acquired while 'Store._gate' is held at File0.cs:10 in Publish"));
 
