@@ -169,6 +169,9 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly HashSet<string> _exits = new();
         private readonly Dictionary<HeldKey, HashSet<string>> _mustHeldAtExits = new();
 
+        /// <summary>An exit the dataflow names as a return, not a throw (see <see cref="ForwardDataflow{TState}"/>).</summary>
+        private static bool IsReturn(string exit) => !exit.StartsWith("when it throws", StringComparison.Ordinal);
+
         private void RecordExit(LockState state, string exit)
         {
             state = LeaveStatementScopes(null, state);
@@ -1604,7 +1607,8 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
-                    .Select(l => !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits) ? new LeakFact(l.Held, l.Exit, heldOnEveryExit: true) : l)
+                    .Select(l => _guardKeys.Contains(l.Held.Key) || !_mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) ? l
+                        : new LeakFact(l.Held, l.Exit, heldOnEveryExit: exits.SetEquals(_exits)) { HeldOnEveryReturn = _exits.Where(IsReturn).All(exits.Contains) && _exits.Any(IsReturn) })
                     .ToImmutableArray(),
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {

@@ -205,8 +205,9 @@ public class Svc
 
         /// <summary>
         /// EasyNetQ's <c>AsyncLock.TryAcquire</c>: a bool method that keeps its semaphore when the zero wait succeeds and returns
-        /// true, for its caller to release. The message names the annotation that states it; a method that returns no bool is
-        /// told about <c>[Acquires]</c>, as before.
+        /// true, for its caller to release. The message names the annotation that states it; a method that returns no bool, and
+        /// one that keeps the lock wherever it returns (LiteDB's <c>OpenDatabase</c>, which gives it back only when it throws), are
+        /// told about <c>[Acquires]</c>.
         /// </summary>
         [Fact]
         public Task ABoolMethodHoldingItsLockOnSomeExitsIsToldAboutTryAcquires()
@@ -231,10 +232,29 @@ public sealed class AsyncLock
             _semaphore.Release();
         }
     }
+    public bool Open(bool ready)
+    {
+        _semaphore.Wait();
+        try
+        {
+            if (ready)
+            {
+                return true;
+            }
+        }
+        catch
+        {
+            _semaphore.Release();
+            throw;
+        }
+
+        return false;
+    }
 }
 ",
                 Verify.Diagnostic("LD1008").WithSpan("File0.cs", 7, 13, 7, 31).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'TryAcquire' (when it returns at line 9) (if 'TryAcquire' returns holding it exactly when it returns true, say so with [TryAcquires(true, \"_semaphore\")])"),
-                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 16, 9, 16, 26).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'Sometimes' (at the end of the method) (if 'Sometimes' returns holding it for its caller, say so with [Acquires(\"_semaphore\")])"));
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 16, 9, 16, 26).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'Sometimes' (at the end of the method) (if 'Sometimes' returns holding it for its caller, say so with [Acquires(\"_semaphore\")])"),
+                Verify.Diagnostic("LD1008").WithSpan("File0.cs", 24, 9, 24, 26).WithMessage("'_semaphore' is acquired here and is still held on some path out of 'Open' (when it returns at line 29) (if 'Open' returns holding it for its caller, say so with [Acquires(\"_semaphore\")])"));
 
         [Fact]
         public Task ReportsReleasesOfLocksThatAreNotHeld()
