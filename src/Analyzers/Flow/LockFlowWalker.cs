@@ -168,6 +168,7 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly HashSet<HeldKey> _guardKeys = new();
         private readonly HashSet<string> _exits = new();
         private readonly Dictionary<HeldKey, HashSet<string>> _mustHeldAtExits = new();
+        private readonly Dictionary<HeldKey, HashSet<string>> _mayHeldAtExits = new();
 
         /// <summary>An exit the dataflow names as a return, not a throw (see <see cref="ForwardDataflow{TState}"/>).</summary>
         private static bool IsReturn(string exit) => !exit.StartsWith("when it throws", StringComparison.Ordinal);
@@ -188,6 +189,13 @@ namespace LockDiscipline.Analyzers.Flow
 
             foreach (var held in state.May)
             {
+                if (!_mayHeldAtExits.TryGetValue(held.Key, out var mayExits))
+                {
+                    _mayHeldAtExits[held.Key] = mayExits = new HashSet<string>();
+                }
+
+                mayExits.Add(exit);
+
                 // A [Requires] lock re-taken after a drop-and-retake (seed 004's fix) is the caller's again on exit; a non-recursive
                 // lock taken twice is LD1003's finding already.
                 if (!held.FromEntry && !held.Reacquired && !_entry.Held.ContainsKey(held.Key))
@@ -1607,8 +1615,11 @@ namespace LockDiscipline.Analyzers.Flow
                 Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
-                    .Select(l => _guardKeys.Contains(l.Held.Key) || !_mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) ? l
-                        : new LeakFact(l.Held, l.Exit, heldOnEveryExit: exits.SetEquals(_exits)) { HeldOnEveryReturn = _exits.Where(IsReturn).All(exits.Contains) && _exits.Any(IsReturn) })
+                    .Select(l => new LeakFact(l.Held, l.Exit, heldOnEveryExit: !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits))
+                    {
+                        HeldOnEveryReturn = !_guardKeys.Contains(l.Held.Key) && _exits.Any(IsReturn) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var must) && _exits.Where(IsReturn).All(must.Contains),
+                        FreeOnSomeReturn = _exits.Where(IsReturn).Any(e => !_mayHeldAtExits.TryGetValue(l.Held.Key, out var may) || !may.Contains(e)),
+                    })
                     .ToImmutableArray(),
                 Ordered(_guarded).Select(p => p.Value.ToFact()).ToImmutableArray())
             {

@@ -289,8 +289,14 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Held on every path out of the method: the method takes the lock for its caller, or forgets it everywhere.</summary>
         public bool HeldOnEveryExit { get; }
 
-        /// <summary>Held wherever the method returns (a path out through a <c>throw</c> may give it back): it takes the lock for its caller.</summary>
+        /// <summary>Held on every path to every return (a path out through a <c>throw</c> may give it back): it takes the lock for its caller.</summary>
         public bool HeldOnEveryReturn { get; init; }
+
+        /// <summary>
+        /// Some return leaves without it on every path there: a bool method that keeps it on the other returns may be a
+        /// try-acquisition for its caller.
+        /// </summary>
+        public bool FreeOnSomeReturn { get; init; }
     }
 
     /// <summary>A read or write of a <c>[GuardedBy]</c> member with the locks held on every path to it.</summary>

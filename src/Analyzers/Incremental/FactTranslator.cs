@@ -42,7 +42,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 facts.Acquisitions.Select(Acquisition).ToImmutableArray(),
                 facts.Calls.Select(Call).ToImmutableArray(),
                 facts.UnheldReleases.Select(r => new UnheldReleaseFact(Key(r.Key), r.Site, r.Description)).ToImmutableArray(),
-                facts.Leaks.Select(l => new LeakFact(Held(l.Held), l.Exit, l.HeldOnEveryExit) { HeldOnEveryReturn = l.HeldOnEveryReturn }).ToImmutableArray(),
+                facts.Leaks.Select(l => new LeakFact(Held(l.Held), l.Exit, l.HeldOnEveryExit) { HeldOnEveryReturn = l.HeldOnEveryReturn, FreeOnSomeReturn = l.FreeOnSomeReturn }).ToImmutableArray(),
                 facts.GuardedAccesses.Select(GuardedAccess).ToImmutableArray())
             {
                 TriedClasses = facts.TriedClasses.Select(Class).ToImmutableHashSet(),

@@ -51,7 +51,7 @@ namespace LockDiscipline.Analyzers.Rules
                     var own = OwnPath(held.Key);
                     var intent = own is null ? string.Empty
                         : leak.HeldOnEveryExit || leak.HeldOnEveryReturn ? $" (if '{name}' returns holding it for its caller, say so with [Acquires{Shared(own, held.Key)}])"
-                        : facts.Method.ReturnType.SpecialType == Microsoft.CodeAnalysis.SpecialType.System_Boolean
+                        : leak.FreeOnSomeReturn && facts.Method.ReturnType.SpecialType == Microsoft.CodeAnalysis.SpecialType.System_Boolean
                             ? $" (if '{name}' returns holding it exactly when it returns true, say so with [TryAcquires{Shared(own.Length == 0 ? "(true)" : "(true, " + own.Substring(1), held.Key)}])"
                             : string.Empty;
                     context.Report(Descriptors.LD1008_UnbalancedLock, held.AcquiredAt, null,

@@ -206,8 +206,8 @@ public class Svc
         /// <summary>
         /// EasyNetQ's <c>AsyncLock.TryAcquire</c>: a bool method that keeps its semaphore when the zero wait succeeds and returns
         /// true, for its caller to release. The message names the annotation that states it; a method that returns no bool, and
-        /// one that keeps the lock wherever it returns (LiteDB's <c>OpenDatabase</c>, which gives it back only when it throws), are
-        /// told about <c>[Acquires]</c>.
+        /// one that keeps the lock wherever it returns (giving it back only when it throws), are told about <c>[Acquires]</c>. A
+        /// method that may or may not hold it at a return (LiteDB's <c>OpenDatabase</c>, after a swallowed exception) gets no hint.
         /// </summary>
         [Fact]
         public Task ABoolMethodHoldingItsLockOnSomeExitsIsToldAboutTryAcquires()
