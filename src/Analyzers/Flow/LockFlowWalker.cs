@@ -596,10 +596,14 @@ namespace LockDiscipline.Analyzers.Flow
                 ? DelegateMember(reference)
                 : null;
 
-        /// <summary>The field, property or event a delegate is read from or stored into (a field-like event's backing field is the event).</summary>
-        private ISymbol? DelegateMember(IOperation? op)
+        private ISymbol? DelegateMember(IOperation? op) => DelegateMemberOf(op is null ? null : _values.Unwrap(op));
+
+        /// <summary>
+        /// The field, property or event a delegate is read from or stored into (a field-like event's backing field is the event),
+        /// for an operation already unwrapped.
+        /// </summary>
+        internal static ISymbol? DelegateMemberOf(IOperation? op)
         {
-            op = op is null ? null : _values.Unwrap(op);
             ISymbol? member = op switch
             {
                 IEventReferenceOperation e => e.Event,
@@ -730,7 +734,7 @@ namespace LockDiscipline.Analyzers.Flow
 
                     return state.WithFresh(local.Local, value is IObjectCreationOperation { Type: { } created } && MayMatterFresh(created));
                 case IParameterReferenceOperation parameter:
-                    return ForgetStoresOf(parameter.Parameter.Ordinal, state.WithKnown(parameter.Parameter.Ordinal, null).WithFresh(parameter.Parameter, false));
+                    return ForgetStores(state.WithKnown(parameter.Parameter.Ordinal, null).WithFresh(parameter.Parameter, false), k => k.Ordinal == parameter.Parameter.Ordinal);
                 default:
                     return state;
             }
@@ -739,22 +743,18 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>A store into one of this object's fields: from here on it holds that parameter, or nothing this method knows.</summary>
         private LockState StoreInto(IFieldReferenceOperation field, IOperation value, LockState state)
         {
-            foreach (var stale in state.Known.Keys.OfType<StoredParameter>().Where(k => SymbolEqualityComparer.Default.Equals(k.Field, field.Field.OriginalDefinition)).ToList())
-            {
-                state = state.WithKnown(stale, null);
-            }
-
+            state = ForgetStores(state, k => SymbolEqualityComparer.Default.Equals(k.Field, field.Field.OriginalDefinition));
             return field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } && _values.Unwrap(value) is IParameterReferenceOperation parameter
                    && _method.MethodKind == MethodKind.Ordinary
                 ? state.WithKnown(new StoredParameter(field.Field.OriginalDefinition, parameter.Parameter.Ordinal), true)
                 : state;
         }
 
-        private static LockState ForgetStoresOf(int ordinal, LockState state)
+        private static LockState ForgetStores(LockState state, Func<StoredParameter, bool> stale)
         {
-            foreach (var stale in state.Known.Keys.OfType<StoredParameter>().Where(k => k.Ordinal == ordinal).ToList())
+            foreach (var key in state.Known.Keys.OfType<StoredParameter>().Where(stale).ToList())
             {
-                state = state.WithKnown(stale, null);
+                state = state.WithKnown(key, null);
             }
 
             return state;

@@ -111,16 +111,19 @@ namespace LockDiscipline.Analyzers.Model
                 return false;
             }
 
-            return SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
+            return PointsBackTo(back, owner);
         }
+
+        /// <summary>Whether <c>t.owner.back</c> is <c>t</c> (<see cref="BackPointerProof.Holds"/>), proved once per pair.</summary>
+        private bool PointsBackTo(ISymbol back, ISymbol owner)
+            => SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
 
         /// <summary>
         /// The member of <paramref name="copy"/>'s type that <c>this.copy.back</c> always is (<see cref="BackPointerProof.OwnerOfCopiedMember"/>):
         /// Npgsql's <c>_buf.Connector</c> is the exporter's <c>_connector</c>. Null when that cannot be shown.
         /// </summary>
         public ISymbol? OwnerOfCopy(ISymbol copy, ISymbol back)
-            => SyntaxReads.Memo(_ownerOfCopy, (copy.OriginalDefinition, back.OriginalDefinition), key => BackPointerProof.OwnerOfCopiedMember(_compilation, key.Item1, key.Item2,
-                (b, owner) => SyntaxReads.Memo(_pointsBack, (b.OriginalDefinition, owner.OriginalDefinition), k => BackPointerProof.Holds(_compilation, k.Item1, k.Item2))));
+            => SyntaxReads.Memo(_ownerOfCopy, (copy.OriginalDefinition, back.OriginalDefinition), key => BackPointerProof.OwnerOfCopiedMember(_compilation, key.Item1, key.Item2, PointsBackTo));
 
         /// <summary>Any write to a member of that name: assignment, compound assignment, increment, or a <c>ref</c>/<c>out</c> argument.</summary>
         private static bool AssignsIn(SyntaxNode syntax, string name)

@@ -170,14 +170,7 @@ namespace LockDiscipline.Analyzers.Summaries
                 };
             }
 
-            return receiver switch
-            {
-                Microsoft.CodeAnalysis.Operations.IEventReferenceOperation e => e.Event,
-                Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation { Field.AssociatedSymbol: IEventSymbol e } => e,
-                Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation f => f.Field,
-                Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation p => p.Property,
-                _ => null,
-            };
+            return LockFlowWalker.DelegateMemberOf(receiver);
         }
 
         /// <summary>In <c>x?.Invoke()</c>, the <c>x</c> the conditional access tests.</summary>
