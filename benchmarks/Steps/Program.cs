@@ -17,7 +17,8 @@ namespace LockDiscipline.Benchmarks
     /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step). --edit keeps the
     /// compilation after the first round and, in each later round, edits one method body of the middle file (a statement added
     /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed.
-    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit]
+    /// --relevance prints how many bodies the syntax pre-filter sends to binding (--untyped: with receivers not told apart).
+    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit] [--relevance [--untyped]]
     /// </summary>
     public static class Steps
     {
@@ -43,6 +44,15 @@ namespace LockDiscipline.Benchmarks
             var settings = args.Contains("--whole")
                 ? new AnalyzerSettings(AnalyzerSettings.Default.MaxCallDepth, true, false, false) { WholeChainsForEveryClass = true }
                 : AnalyzerSettings.Default;
+
+            if (args.Contains("--relevance"))
+            {
+                var parsed = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, f)).ToArray();
+                var scans = parsed.Select(t => LockDiscipline.Analyzers.Model.RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList();
+                var filter = LockDiscipline.Analyzers.Model.RelevanceFilter.FromScans(scans, CancellationToken.None, typedReceivers: !args.Contains("--untyped"));
+                Console.WriteLine($"relevance: {filter.RelevantCount} of {filter.BodyCount} bodies are bound");
+                return 0;
+            }
 
             var edit = args.Contains("--edit");
             CSharpCompilation? compilation = null;

@@ -70,7 +70,7 @@ namespace LockDiscipline.Analyzers
             var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
             var trees = setup.Trees;
             var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
-            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames), cancellationToken);
+            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames, typedReceivers: !settings.DispatchFrameworkMembers), cancellationToken);
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
             StepObserver?.Invoke("carry over");
 

@@ -11,7 +11,10 @@ namespace LockDiscipline.Analyzers.Model
     /// The cheap pre-filter in front of the dataflow (as CA2000 has): from syntax alone, the bodies that could matter. A body matters
     /// when it has a <c>lock</c> statement, carries one of our attributes, or names something that matters: a BCL lock method, an
     /// annotated member, or another body that matters (a fixpoint over simple names, an over-approximation of the call graph).
-    /// Every other body is never bound, so code with no locking pays nothing for it.
+    /// Every other body is never bound, so code with no locking pays nothing for it. A member accessed on a receiver the syntax
+    /// shows to be of a type declared outside the compilation (<c>StringBuilder sb; sb.Append(x)</c>) cannot be a source member
+    /// (bar an extension method), so its name counts only when it matters outside the source too (a BCL lock method, a framework
+    /// model, a summarised member); <see cref="ReceiverTypes"/> says what the syntax shows.
     /// </summary>
     internal sealed class RelevanceFilter
     {
@@ -42,6 +45,11 @@ namespace LockDiscipline.Analyzers.Model
         private HashSet<string> _relevantNames = new(StringComparer.Ordinal);
 
         public bool IsRelevant(SyntaxNode body) => _relevant.Contains((body.SyntaxTree, body.Span));
+
+        /// <summary>How many bodies the scans found, and how many of them are relevant (for benchmarks).</summary>
+        public int BodyCount { get; private set; }
+
+        public int RelevantCount => _relevant.Count;
 
         private readonly HashSet<string> _valueNames = new(StringComparer.Ordinal);
 
@@ -80,21 +88,39 @@ namespace LockDiscipline.Analyzers.Model
         /// The filter from every tree's <see cref="ScanTree"/>, in file order; <paramref name="externalNames"/> are members outside the
         /// compilation that take locks or call back under them (from lock summaries).
         /// </summary>
-        public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, IEnumerable<string>? externalNames = null)
+        /// <param name="typedReceivers">
+        /// Whether a name accessed on a receiver of a type outside the source is told apart (<see cref="ReceiverTypes"/>); off when
+        /// framework members are followed into source implementations (<see cref="Rules.AnalyzerSettings.DispatchFrameworkMembers"/>).
+        /// </param>
+        public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, IEnumerable<string>? externalNames = null, bool typedReceivers = true)
         {
             var filter = new RelevanceFilter();
             var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames ?? Enumerable.Empty<string>()), StringComparer.Ordinal);
-            var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+            var scanned = new List<Body>();
             var invoked = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();
+            var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
+            var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
             foreach (var scan in scans)
             {
                 relevantNames.UnionWith(scan.AnnotatedNames);
                 invoked.UnionWith(scan.InvokedMembers);
                 filter._valueNames.UnionWith(scan.ValueNames);
-                stores.AddRange(scan.Stores.Select(st => (bodies.Count + st.Body, st.Name)));
-                bodies.AddRange(scan.Bodies);
+                stores.AddRange(scan.Stores.Select(st => (scanned.Count + st.Body, st.Name)));
+                scanned.AddRange(scan.Bodies);
+                sourceTypeNames.UnionWith(scan.DeclaredTypeNames);
+                sourceMemberNames.UnionWith(scan.DeclaredMemberNames);
             }
+
+            // Names that matter even on a receiver of an outside type: what is known outside the source, our attributes' names, and
+            // the source's extension methods (an outside receiver reaches them).
+            var reachableFromOutside = new HashSet<string>(relevantNames, StringComparer.Ordinal) { "Invoke" };
+            foreach (var scan in scans)
+            {
+                reachableFromOutside.UnionWith(scan.ExtensionMethodNames);
+            }
+
+            var bodies = scanned.Select(b => (b.Node, b.OwnName, Names: typedReceivers ? b.NamesGiven(sourceTypeNames, sourceMemberNames, reachableFromOutside) : b.AllNames(), b.Intrinsic)).ToList();
 
             // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
             var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -150,7 +176,7 @@ namespace LockDiscipline.Analyzers.Model
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var i = work.Dequeue();
-                filter._relevant.Add((bodies[i].Body.SyntaxTree, bodies[i].Body.Span));
+                filter._relevant.Add((bodies[i].Node.SyntaxTree, bodies[i].Node.Span));
                 if (bodies[i].OwnName is { } own && expanded.Add(own) && byName.TryGetValue(own, out var readers))
                 {
                     foreach (var reader in readers)
@@ -159,6 +185,8 @@ namespace LockDiscipline.Analyzers.Model
                     }
                 }
             }
+
+            filter.BodyCount = bodies.Count;
 
             filter._relevantNames = expanded;
             filter.Names = new NameSets(expanded, invoked);
@@ -169,11 +197,15 @@ namespace LockDiscipline.Analyzers.Model
         public static TreeScan ScanTree(SyntaxTree tree, CancellationToken cancellationToken)
         {
             var annotatedNames = new List<string>();
-            var bodies = new List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)>();
+            var bodies = new List<Body>();
+            var typeNames = new HashSet<string>(StringComparer.Ordinal);
+            var memberNames = new HashSet<string>(StringComparer.Ordinal);
+            var extensionNames = new HashSet<string>(StringComparer.Ordinal);
             var invokedMembers = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();
             var valueNames = new HashSet<string>(StringComparer.Ordinal);
             var root = tree.GetRoot(cancellationToken);
+            var treeLocalTypeNames = ReceiverTypes.TreeLocalTypeNames(root);
 
             // One walk over declarations (never into bodies) finds both the attributes and the bodies.
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -199,6 +231,7 @@ namespace LockDiscipline.Analyzers.Model
                     annotatedNames.Add(lazyProperty.Identifier.ValueText);
                 }
 
+                DeclaredNames(node, typeNames, memberNames, extensionNames);
                 if (node is EqualsValueClauseSyntax initializer)
                 {
                     // A field's or property's initializer, a parameter's default: never bound, so a method group there (`Action a = M;`)
@@ -213,13 +246,23 @@ namespace LockDiscipline.Analyzers.Model
                 }
 
                 var names = new HashSet<string>(StringComparer.Ordinal);
+                var typed = new List<(string Name, ReceiverTypeGuess Receiver)>();
+                var receivers = new ReceiverTypes(node, treeLocalTypeNames);
                 var intrinsic = HasOurAttribute(node);
                 foreach (var inner in BodyParts(node).SelectMany(part => part.DescendantNodesAndSelf()))
                 {
                     switch (inner)
                     {
                         case SimpleNameSyntax name:
-                            names.Add(name.Identifier.ValueText);
+                            if (ReceiverTypes.ReceiverOf(name) is { } receiver && receivers.Guess(receiver) is { } guess)
+                            {
+                                typed.Add((name.Identifier.ValueText, guess));
+                            }
+                            else
+                            {
+                                names.Add(name.Identifier.ValueText);
+                            }
+
                             break;
                         case LockStatementSyntax:
                         case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Trace" }, Name.Identifier.ValueText: var traced }
@@ -238,10 +281,97 @@ namespace LockDiscipline.Analyzers.Model
                     }
                 }
 
-                bodies.Add((node, owner, names, intrinsic));
+                bodies.Add(new Body(node, owner, names, typed, intrinsic));
             }
 
-            return new TreeScan(annotatedNames, bodies) { InvokedMembers = invokedMembers, Stores = stores, ValueNames = valueNames };
+            return new TreeScan(annotatedNames, bodies)
+            {
+                InvokedMembers = invokedMembers, Stores = stores, ValueNames = valueNames,
+                DeclaredTypeNames = typeNames, DeclaredMemberNames = memberNames, ExtensionMethodNames = extensionNames,
+            };
+        }
+
+        /// <summary>The names a declaration adds to the compilation's types, members and extension methods.</summary>
+        private static void DeclaredNames(SyntaxNode node, HashSet<string> typeNames, HashSet<string> memberNames, HashSet<string> extensionNames)
+        {
+            switch (node)
+            {
+                case BaseTypeDeclarationSyntax type:
+                    typeNames.Add(type.Identifier.ValueText);
+                    break;
+                case DelegateDeclarationSyntax @delegate:
+                    typeNames.Add(@delegate.Identifier.ValueText);
+                    break;
+                case VariableDeclaratorSyntax variable:
+                    memberNames.Add(variable.Identifier.ValueText);
+                    break;
+                case PropertyDeclarationSyntax property:
+                    memberNames.Add(property.Identifier.ValueText);
+                    break;
+                case EventDeclarationSyntax @event:
+                    memberNames.Add(@event.Identifier.ValueText);
+                    break;
+                case EnumMemberDeclarationSyntax enumMember:
+                    memberNames.Add(enumMember.Identifier.ValueText);
+                    break;
+                case MethodDeclarationSyntax method:
+                    memberNames.Add(method.Identifier.ValueText);
+                    if (method.ParameterList.Parameters.FirstOrDefault()?.Modifiers.Any(m => m.ValueText == "this") == true)
+                    {
+                        extensionNames.Add(method.Identifier.ValueText);
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>One body: its node, the name callers reach it by, the names it uses, and whether it matters by itself.</summary>
+        internal sealed class Body
+        {
+            private readonly HashSet<string> _names;
+            private readonly List<(string Name, ReceiverTypeGuess Receiver)> _typed;
+
+            public Body(SyntaxNode node, string? ownName, HashSet<string> names, List<(string Name, ReceiverTypeGuess Receiver)> typed, bool intrinsic)
+            {
+                Node = node;
+                OwnName = ownName;
+                _names = names;
+                _typed = typed;
+                Intrinsic = intrinsic;
+            }
+
+            public SyntaxNode Node { get; }
+
+            public string? OwnName { get; }
+
+            public bool Intrinsic { get; }
+
+            /// <summary>Every name the body uses, whatever its receiver.</summary>
+            public HashSet<string> AllNames()
+                => _typed.Count == 0 ? _names : new HashSet<string>(_names.Concat(_typed.Select(t => t.Name)), StringComparer.Ordinal);
+
+            /// <summary>
+            /// The names that may reach a source member given the compilation's declared names: a name on a receiver of an outside type
+            /// only when it is one of <paramref name="reachableFromOutside"/>. The scan's own set is never changed (it is reused).
+            /// </summary>
+            public HashSet<string> NamesGiven(ISet<string> sourceTypeNames, ISet<string> sourceMemberNames, ISet<string> reachableFromOutside)
+            {
+                var names = _names;
+                foreach (var (name, receiver) in _typed)
+                {
+                    if (!names.Contains(name) && (reachableFromOutside.Contains(name) || !receiver.IsOutsideSource(sourceTypeNames, sourceMemberNames)))
+                    {
+                        if (ReferenceEquals(names, _names))
+                        {
+                            names = new HashSet<string>(_names, StringComparer.Ordinal);
+                        }
+
+                        names.Add(name);
+                    }
+                }
+
+                return names;
+            }
         }
 
         /// <summary>A name used other than as the callee of an invocation: a method there is a method group (a delegate, or <c>nameof</c>).</summary>
@@ -269,7 +399,7 @@ namespace LockDiscipline.Analyzers.Model
         /// <summary>What one tree contributes: the names our attributes annotate, and each body with the names it uses.</summary>
         internal sealed class TreeScan
         {
-            public TreeScan(List<string> annotatedNames, List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)> bodies)
+            public TreeScan(List<string> annotatedNames, List<Body> bodies)
             {
                 AnnotatedNames = annotatedNames;
                 Bodies = bodies;
@@ -277,7 +407,14 @@ namespace LockDiscipline.Analyzers.Model
 
             public List<string> AnnotatedNames { get; }
 
-            public List<(SyntaxNode Body, string? OwnName, HashSet<string> Names, bool Intrinsic)> Bodies { get; }
+            public List<Body> Bodies { get; }
+
+            /// <summary>The names of the types the tree declares, and of their fields, properties, events, enum members and methods.</summary>
+            public HashSet<string> DeclaredTypeNames { get; init; } = new(StringComparer.Ordinal);
+
+            public HashSet<string> DeclaredMemberNames { get; init; } = new(StringComparer.Ordinal);
+
+            public HashSet<string> ExtensionMethodNames { get; init; } = new(StringComparer.Ordinal);
 
             /// <summary>Members invoked as delegates (<c>_f()</c>, <c>_f?.Invoke()</c>) anywhere in the tree.</summary>
             public HashSet<string> InvokedMembers { get; init; } = new(StringComparer.Ordinal);

@@ -1,0 +1,178 @@
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Tests.Verifiers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+
+namespace LockDiscipline.Tests.Rules
+{
+    /// <summary>
+    /// The syntax pre-filter decides which bodies are bound. A member accessed on a receiver the syntax shows to be of a type
+    /// declared outside the compilation (<c>StringBuilder sb; sb.Append(x)</c>) is not a call of a source member of that name, so
+    /// it does not make the body relevant; wherever the syntax cannot tell, the name counts as before. The first tests pin which
+    /// bodies are bound; the others check, through diagnostics, that calls the filter must keep are still followed.
+    /// </summary>
+    public class RelevanceFilterTests
+    {
+        private const string Locky = @"
+public class Locky
+{
+    private readonly object _gate = new object();
+    public void Append(int x) { lock (_gate) { } }
+    public void Flush() { lock (_gate) { } }
+}
+";
+
+        private static string[] RelevantMethods(bool typedReceivers, params string[] sources)
+        {
+            var trees = sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))).ToList();
+            var filter = RelevanceFilter.FromScans(trees.Select(t => RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList(), CancellationToken.None, typedReceivers: typedReceivers);
+            return trees.SelectMany(t => t.GetRoot().DescendantNodes())
+                .Where(filter.IsRelevant)
+                .Select(body => body switch
+                {
+                    MethodDeclarationSyntax method => method.Identifier.ValueText,
+                    AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax property } => property.Identifier.ValueText,
+                    _ => body.ToString(),
+                })
+                .OrderBy(n => n, System.StringComparer.Ordinal)
+                .ToArray();
+        }
+
+        private const string OutsideReceivers = @"
+using System.Text;
+using Builder = System.Text.StringBuilder;
+public class User
+{
+    private StringBuilder _field = new StringBuilder();
+    private Locky _locky = new Locky();
+    public void Parameter(StringBuilder sb) { sb.Append(1); }
+    public void Created() { var b = new StringBuilder(); b.Append(1); }
+    public void Field() { _field.Append(1); this._field.Append(2); }
+    public void Conditional(StringBuilder? sb) { sb?.Append(1); }
+    public void Literal() { ""text"".Append(1); }
+    public void Aliased(Builder b) { b.Append(1); }
+    public void Source(Locky l) { l.Append(1); }
+    public void SourceField() { _locky.Flush(); }
+}
+public static class TextExtensions { public static void Append(this string s, int x) { } }
+";
+
+        [Fact]
+        public void ANameOnAReceiverOfAnOutsideTypeDoesNotMakeItsBodyRelevant()
+            // A using alias may name a source type, so a receiver typed with one counts as unknown.
+            => Assert.Equal(new[] { "Aliased", "Append", "Flush", "Source", "SourceField" }, RelevantMethods(true, Locky, OutsideReceivers.Replace("public static class TextExtensions { public static void Append(this string s, int x) { } }", "")));
+
+        [Fact]
+        public void ASourceExtensionMethodOfThatNameKeepsEveryBodyNamingItRelevant()
+            => Assert.Equal(
+                new[] { "Aliased", "Append", "Append", "Conditional", "Created", "Field", "Flush", "Literal", "Parameter", "Source", "SourceField" },
+                RelevantMethods(true, Locky, OutsideReceivers.Replace("{ } }", "{ new Locky().Append(x); } }")));
+
+        [Fact]
+        public void WithFrameworkDispatchOnEveryNameCountsWhateverItsReceiver()
+            => Assert.Equal(
+                new[] { "Aliased", "Append", "Conditional", "Created", "Field", "Flush", "Literal", "Parameter", "Source", "SourceField" },
+                RelevantMethods(false, Locky, OutsideReceivers.Replace("public static class TextExtensions { public static void Append(this string s, int x) { } }", "")));
+
+        [Fact]
+        public void ReceiversTheSyntaxCannotTypeKeepTheirNames()
+            => Assert.Equal(
+                new[] { "Append", "Deconstructed", "Flush", "FromCall", "GenericLocal", "Inherited", "Setter", "Shadowed", "TypeParameter", "Untyped" },
+                RelevantMethods(true, Locky, @"
+using System;
+using System.Collections.Generic;
+using System.IO;
+public class Base { protected Locky Inner = new Locky(); }
+public class User<T> : Base where T : Locky
+{
+    private Locky w = new Locky();
+    public void TypeParameter(T item) { item.Append(1); }
+    public void Inherited() { Inner.Flush(); }
+    public void FromCall() { var x = Make(); x.Flush(); }
+    public void Untyped(List<Locky> all) { all.ForEach(x => x.Flush()); }
+    public void GenericLocal() { void L<U>(U u) where U : Locky => u.Flush(); L(w); }
+    public void Shadowed() { Action<TextWriter> f = w => w.Flush(); w.Flush(); }
+    public void Deconstructed() { var (a, b) = (w, 1); a.Flush(); }
+    public Locky Setter { set { value.Flush(); } }
+    private static Locky Make() => new Locky();
+    public void Framework(TextWriter writer) { writer.Flush(); }
+}
+"));
+
+        private const string Order = "Lock-order inversion: 'C.B' is acquired while 'C.A' is held, but [LockOrder] declares 'C.B' outside 'C.A'";
+
+        private static DiagnosticResult At(int line, int column, int endColumn, string chain)
+            => Verify.Diagnostic("LD1001").WithSpan("File1.cs", line, column, line, endColumn).WithOptions(DiagnosticOptions.IgnoreAdditionalLocations).WithMessage(Order + chain);
+
+        [Fact]
+        public Task AnExtensionMethodCalledOnAnOutsideReceiverIsFollowed()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public static class Ext { public static void Append(this System.Text.StringBuilder sb) { C.B.Lock(); C.B.Unlock(); } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Wrap(System.Text.StringBuilder sb) { sb.Append(); }
+    void Hold(System.Text.StringBuilder sb) { A.Lock(); Wrap(sb); A.Unlock(); }
+}
+",
+                },
+                At(10, 57, 65, " (via Wrap -> Append -> C.B.Lock())"));
+
+        [Fact]
+        public Task AMemberInheritedFromAnotherDeclarationIsFollowedThroughIt()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Locky { public void Touch() { C.B.Lock(); C.B.Unlock(); } }
+public class Base { protected Locky Inner = new Locky(); }
+public class C : Base
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Wrap() { Inner.Touch(); }
+    void Hold() { A.Lock(); Wrap(); A.Unlock(); }
+}
+",
+                },
+                At(11, 29, 35, " (via Wrap -> Touch -> C.B.Lock())"));
+
+        [Fact]
+        public Task AFieldShadowedByALambdaParameterOfAnOutsideTypeIsStillFollowed()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Locky { public void Flush() { C.B.Lock(); C.B.Unlock(); } }
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    private Locky w = new Locky();
+    void Wrap() { System.Action<System.IO.TextWriter> f = w => w.Flush(); w.Flush(); }
+    void Hold() { A.Lock(); Wrap(); A.Unlock(); }
+}
+",
+                },
+                At(11, 29, 35, " (via Wrap -> Flush -> C.B.Lock())"));
+    }
+}
