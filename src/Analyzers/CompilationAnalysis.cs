@@ -82,7 +82,7 @@ namespace LockDiscipline.Analyzers
                                                                            ?? Walk(compilation, trees[i], scans[i], setup.Model, relevance, settings, cancellationToken), cancellationToken);
 
             StepObserver?.Invoke("walk");
-            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, perTree, settings, cancellationToken)
+            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, carried, perTree, settings, cancellationToken)
                                                      ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);
         }
 
@@ -142,6 +142,11 @@ namespace LockDiscipline.Analyzers
                 var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var found = Lineage.Find(compilation);
                 var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;
+                if (plan.From is { Model: { } earlier } from && plan.Reusable is not null)
+                {
+                    model.TakeEmptyContractsFrom(earlier, from.Compilation, new HashSet<SyntaxTree>(trees.Intersect(from.Compilation.SyntaxTrees)));
+                }
+
                 return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan, found);
             }
 
@@ -188,6 +193,9 @@ namespace LockDiscipline.Analyzers
                 _symbols = symbols;
             }
 
+            /// <summary>The map from the earlier compilation's symbols, when anything may carry over.</summary>
+            public SymbolMap? Symbols => _symbols;
+
             /// <summary>The tree's earlier facts in the new symbols; null when it has none or one of its symbols has no counterpart.</summary>
             public TreeFacts? Translate(int index)
             {
@@ -210,7 +218,7 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
-        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
             var declared = setup.Declared;
@@ -240,7 +248,10 @@ namespace LockDiscipline.Analyzers
             }
 
             var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name),
-                callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, ownershipGraphs, callerHeld, cancellationToken));
+                callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, ownershipGraphs, callerHeld, cancellationToken),
+                carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
+                    ? new EarlierImplementations(earlier.Implementations, symbols, perTree.Where(t => t.Reused).Select(t => t.Tree))
+                    : null);
             StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
             StepObserver?.Invoke("events");

@@ -43,6 +43,12 @@ namespace LockDiscipline.Analyzers.Incremental
 
         public RelevanceFilter.NameSets Relevance { get; }
 
+        /// <summary>The annotation model the analysis bound (its caches are in <see cref="Compilation"/>'s symbols).</summary>
+        public AnnotationModel? Model => _analysis.Context?.Model;
+
+        /// <summary>The analysis's lock summaries (their implementations index is taken over by <see cref="EarlierImplementations"/>).</summary>
+        public Summaries.LockSummaries? Summaries => _analysis.Context?.Summaries;
+
         /// <summary>The lineage of the last analysis that shares a tree with <paramref name="compilation"/>, if any.</summary>
         public static Lineage? Find(Compilation compilation)
         {

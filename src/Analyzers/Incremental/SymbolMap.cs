@@ -188,7 +188,7 @@ namespace LockDiscipline.Analyzers.Incremental
             };
 
         /// <summary>Both compilations see the very same assembly symbols for every reference (Roslyn shares them when only trees changed).</summary>
-        private static bool ReferencesShared(Compilation from, Compilation to)
+        internal static bool ReferencesShared(Compilation from, Compilation to)
         {
             if (!from.References.SequenceEqual(to.References))
             {

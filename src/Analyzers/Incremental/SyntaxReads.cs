@@ -105,7 +105,8 @@ namespace LockDiscipline.Analyzers.Incremental
             return stored.Value;
         }
 
-        private static void Replay(SyntaxTree[] reads)
+        /// <summary>Counts <paramref name="reads"/> as read by the computation or walk recording now.</summary>
+        public static void Replay(SyntaxTree[] reads)
         {
             foreach (var tree in reads)
             {

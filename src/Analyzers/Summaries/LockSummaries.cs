@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 
@@ -111,26 +112,37 @@ namespace LockDiscipline.Analyzers.Summaries
 
         private readonly bool _dispatchFrameworkMembers;
 
-        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<IMethodSymbol, bool>? usedAsValue = null, Func<IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>>, bool>? walkAgain = null)
+        public LockSummaries(AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, IEnumerable<LockClass> declaredClasses, int maxDepth, bool dispatchFrameworkMembers, bool wholeChainsForEveryClass, CancellationToken cancellationToken, Func<IMethodSymbol, bool>? usedAsValue = null, Func<IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>>, bool>? walkAgain = null, EarlierImplementations? earlier = null)
         {
             _dispatchFrameworkMembers = dispatchFrameworkMembers;
             _model = model;
             _facts = facts;
             MaxDepth = maxDepth;
-            IndexImplementations();
+            // Sub-steps for benchmarks/Steps: each names the time since the step before.
+            static void T(string step) => CompilationAnalysis.StepObserver?.Invoke("  " + step);
+            IndexImplementations(earlier);
+            T("implementations");
             IndexCallbacks();
+            T("callbacks");
             IndexThisSensitive();
+            T("this-sensitive");
             var calls = CallGraph.Build(this, cancellationToken);
+            T("call graph");
             _callerHeld = CallerHeldLocks.Infer(calls, usedAsValue ?? (_ => true), cancellationToken);
+            T("callers' locks");
             // Bodies walked again with what their callers hold (facts replaced in place) have new call facts.
             if (walkAgain is not null && _callerHeld.Count > 0 && walkAgain(_callerHeld))
             {
                 calls = CallGraph.Build(this, cancellationToken);
             }
 
+            T("walked again");
             _topClasses = OrderLink.TopClasses(calls, cancellationToken);
+            T("top classes");
             _fullChainClasses = wholeChainsForEveryClass ? null : OrderLink.ClassesNeedingChains(calls, _topClasses, model.LockTypes, declaredClasses, cancellationToken);
+            T("chain classes");
             Compute(calls, cancellationToken);
+            T("fixpoint");
         }
 
         private readonly Dictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> _callerHeld;
@@ -472,10 +484,16 @@ namespace LockDiscipline.Analyzers.Summaries
             static string SymbolKey(IMethodSymbol method) => method.OriginalDefinition.GetDocumentationCommentId() ?? method.ToDisplayString();
         }
 
-        private void IndexImplementations()
+        private void IndexImplementations(EarlierImplementations? earlier)
         {
+            var carried = earlier?.Translate(_implementations, _facts);
             foreach (var method in _facts.Keys)
             {
+                if (carried?.Contains(method) == true)
+                {
+                    continue;
+                }
+
                 for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
                 {
                     Add(overridden.OriginalDefinition, method);
@@ -502,7 +520,12 @@ namespace LockDiscipline.Analyzers.Summaries
 
             foreach (var list in _implementations.Values)
             {
-                list.Sort((a, b) => string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString()));
+                if (list.Count > 1)
+                {
+                    var sorted = list.Select(m => (Method: m, Name: m.ToDisplayString())).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => p.Method).ToList();
+                    list.Clear();
+                    list.AddRange(sorted);
+                }
             }
 
             void Add(IMethodSymbol member, IMethodSymbol implementation)
@@ -518,6 +541,9 @@ namespace LockDiscipline.Analyzers.Summaries
                 }
             }
         }
+
+        /// <summary>The implementations index of this analysis, for the next compilation to take over (<see cref="EarlierImplementations"/>).</summary>
+        internal IReadOnlyDictionary<IMethodSymbol, List<IMethodSymbol>> Implementations => _implementations;
 
         /// <summary>
         /// The summary nodes and who reads whom, built once for the class-level link (<see cref="OrderLink"/>) and the summaries.

@@ -203,6 +203,75 @@ public sealed class Gate
             Assert.Equal(Describe(Fresh(after)), Describe(incremental));
         }
 
+        [Fact]
+        public void ContractsTakenOverFromTheLastAnalysisNeverHideWhatAnEditChanged()
+        {
+            // After an edit the model takes over which methods had no contract (binding their attributes and searching their
+            // interfaces again was most of the link step). Gate.Lock, in a tree the edit leaves alone, had none while its partial
+            // type's Unlock was no one-call release; the edit of the other part makes the pair wrappers of the semaphore. Lock's
+            // answer read that part, so it is asked again, and the cycle through the wrappers appears as in a fresh analysis.
+            const string GateLock = @"using System.Threading;
+public sealed partial class Gate
+{
+    private readonly SemaphoreSlim _sem = new SemaphoreSlim(1);
+    public void Lock() { _sem.Wait(); }
+}
+";
+            const string GateUnlock = @"public sealed partial class Gate
+{
+    public void Unlock() { _ = 0; _sem.Release(); }
+}
+";
+            const string User = @"public static class User
+{
+    private static readonly Gate G = new Gate();
+    private static readonly object L = new object();
+    public static void A() { G.Lock(); lock (L) { } G.Unlock(); }
+    public static void B() { lock (L) { G.Lock(); G.Unlock(); } }
+}
+";
+            var before = Compile(("GateLock.cs", GateLock), ("GateUnlock.cs", GateUnlock), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.DoesNotContain(first.AllDiagnostics, d => d.Id == "LD1002");
+
+            var after = Edit(before, "GateUnlock.cs", GateUnlock.Replace("{ _ = 0; _sem.Release(); }", "{ _sem.Release(); }", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.True(incremental.Reused > 0);
+            Assert.Equal(2, incremental.AllDiagnostics.Count(d => d.Id == "LD1002"));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
+        [Fact]
+        public void ImplementationsOfACarriedOverTreeAreStillDispatchedTo()
+        {
+            // Impl.cs is carried over; which interface member its Run implements is taken over from the last analysis, and the
+            // call through the interface still reaches it when an edit of Caller.cs closes a cycle through it.
+            const string Contract = @"public interface IRunner { void Run(); }
+public static class Locks { public static readonly object A = new object(); public static readonly object B = new object(); }
+";
+            const string Impl = @"public sealed class Runner : IRunner
+{
+    public void Run() { lock (Locks.B) { } }
+}
+";
+            const string Caller = @"public static class Caller
+{
+    public static void Outer(IRunner runner) { lock (Locks.A) { } runner.Run(); }
+    public static void Inner() { lock (Locks.B) { lock (Locks.A) { } } }
+}
+";
+            var before = Compile(("Caller.cs", Caller), ("Contract.cs", Contract), ("Impl.cs", Impl));
+            Assert.Empty(CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics);
+
+            var after = Edit(before, "Caller.cs", Caller.Replace("lock (Locks.A) { } runner.Run();", "lock (Locks.A) { runner.Run(); }", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((1, 2), (incremental.Walked, incremental.Reused));
+            Assert.Equal(2, incremental.AllDiagnostics.Count(d => d.Id == "LD1002"));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
         internal static CSharpCompilation Compile(params (string Path, string Text)[] files)
             => CSharpCompilation.Create(
                 "Incremental",
