@@ -144,7 +144,7 @@ namespace LockDiscipline.Analyzers
                 var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;
                 if (plan.From is { Model: { } earlier } from && plan.Reusable is not null)
                 {
-                    model.TakeEmptyContractsFrom(earlier, from.Compilation, new HashSet<SyntaxTree>(trees.Intersect(from.Compilation.SyntaxTrees)));
+                    model.TakeOver(earlier, new Continuity(from.Compilation, compilation, new HashSet<SyntaxTree>(trees.Intersect(from.Compilation.SyntaxTrees))));
                 }
 
                 return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan, found);

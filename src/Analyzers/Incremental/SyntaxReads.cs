@@ -69,6 +69,14 @@ namespace LockDiscipline.Analyzers.Incremental
         /// </summary>
         public static TValue Memo<TKey, TValue>(ConcurrentDictionary<TKey, Tracked<TValue>> cache, TKey key, Func<TKey, TValue> compute)
             where TKey : notnull
+            => Memo(cache, key, compute, earlier: null);
+
+        /// <summary>
+        /// As <see cref="Memo{TKey,TValue}(ConcurrentDictionary{TKey,Tracked{TValue}},TKey,Func{TKey,TValue})"/>, taking the answer an
+        /// earlier compilation's cache gave when <paramref name="earlier"/> has one that still stands.
+        /// </summary>
+        public static TValue Memo<TKey, TValue>(ConcurrentDictionary<TKey, Tracked<TValue>> cache, TKey key, Func<TKey, TValue> compute, EarlierAnswers<TValue>? earlier)
+            where TKey : notnull
         {
             if (cache.TryGetValue(key, out var tracked))
             {
@@ -83,7 +91,7 @@ namespace LockDiscipline.Analyzers.Incremental
             SyntaxTree[] reads;
             try
             {
-                value = compute(key);
+                value = earlier is not null && key is ISymbol symbol && earlier.TryGet(symbol, out var taken) ? taken : compute(key);
             }
             finally
             {

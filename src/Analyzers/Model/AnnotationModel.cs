@@ -125,109 +125,35 @@ namespace LockDiscipline.Analyzers.Model
         public MethodContract GetContract(IMethodSymbol method)
         {
             method = method.OriginalDefinition;
-            return SyntaxReads.Memo(_contracts, method, _bindContract ??= m => _emptyBefore?.Contract(m) ?? BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)));
+            return SyntaxReads.Memo(_contracts, method, _bindContract ??= m => BindContract(m, reportErrors: m.Locations.Any(l => l.IsInSource)), _earlierContracts);
         }
 
         private Func<IMethodSymbol, MethodContract>? _bindContract;
-        private Func<IMethodSymbol, MethodContract>? _bindEffectiveContract;
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
-            => SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, _bindEffectiveContract ??= m => _emptyBefore?.EffectiveContract(m) ?? BindEffectiveContract(m));
+            => SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, BindEffectiveContract, _earlierEffectiveContracts);
 
-        private EmptyContracts? _emptyBefore;
+        private EarlierAnswers<MethodContract>? _earlierContracts;
+        private EarlierAnswers<MethodContract>? _earlierEffectiveContracts;
+        private EarlierAnswers<bool>? _earlierTypeHoldsRefs;
+        private EarlierAnswers<bool>? _earlierHoldsRef;
 
         /// <summary>
-        /// Takes over from the model of an earlier compilation with the same declarations (every tree's declaration shape, the
-        /// references and the settings unchanged) which methods had no contract at all, so this one need not bind their attributes
-        /// or search their interfaces again: after an edit that is most of the link step's cost. Only what a changed tree cannot
-        /// have affected is taken: methods declared in the trees the two share, whose answer read no other tree than those (a
-        /// wrapper is paired with its release in another part of a partial type). An empty contract means no attribute of ours
-        /// on the method or on what it overrides or implements, so no LD0001 is lost by not binding them again.
+        /// Takes over from the model of an earlier compilation with the same declarations the answers no edit can have changed
+        /// (<see cref="EarlierAnswers{TValue}"/>): after an edit, binding every called method's attributes, searching its
+        /// interfaces and reading the syntax behind every lock field again was most of the link step. Of contracts only the
+        /// empty ones are taken: no attribute of ours on the method or on what it overrides or implements, so no LD0001 is lost
+        /// by not binding them again.
         /// </summary>
-        public void TakeEmptyContractsFrom(AnnotationModel earlier, Compilation earlierCompilation, ISet<SyntaxTree> sharedTrees)
-            => _emptyBefore = EmptyContracts.From(earlier, earlierCompilation, _compilation, sharedTrees);
-
-        /// <summary>The methods an earlier model found without a contract, by documentation-comment ID (or as themselves, from a shared reference).</summary>
-        private sealed class EmptyContracts
+        public void TakeOver(AnnotationModel earlier, Continuity continuity)
         {
-            private readonly Dictionary<string, SyntaxReads.Tracked<MethodContract>> _own;
-            private readonly Dictionary<string, SyntaxReads.Tracked<MethodContract>> _effective;
-            private readonly Dictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _ownShared;
-            private readonly Dictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _effectiveShared;
-            private readonly IAssemblySymbol _assembly;
-
-            private EmptyContracts(AnnotationModel earlier, Compilation earlierCompilation, Compilation compilation, ISet<SyntaxTree> sharedTrees)
-            {
-                _assembly = compilation.Assembly;
-                var referencesShared = Incremental.SymbolMap.ReferencesShared(earlierCompilation, compilation);
-                (_own, _ownShared) = Select(earlier._contracts);
-                (_effective, _effectiveShared) = Select(earlier._effectiveContracts);
-
-                (Dictionary<string, SyntaxReads.Tracked<MethodContract>>, Dictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>>) Select(
-                    ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> cache)
-                {
-                    var byId = new Dictionary<string, SyntaxReads.Tracked<MethodContract>>(StringComparer.Ordinal);
-                    var shared = new Dictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>>(SymbolEqualityComparer.Default);
-                    foreach (var pair in cache)
-                    {
-                        var method = pair.Key;
-                        if (!ReferenceEquals(pair.Value.Value, MethodContract.Empty) || !pair.Value.Reads.All(sharedTrees.Contains)
-                            || method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction)
-                        {
-                            continue;
-                        }
-
-                        if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, earlierCompilation.Assembly))
-                        {
-                            if (referencesShared)
-                            {
-                                shared[method] = pair.Value;
-                            }
-                        }
-                        else if (method.Locations.All(l => l.SourceTree is { } tree && sharedTrees.Contains(tree))
-                                 && DocumentationCommentId.CreateDeclarationId(method) is { } id)
-                        {
-                            byId[id] = pair.Value;
-                        }
-                    }
-
-                    return (byId, shared);
-                }
-            }
-
-            public static EmptyContracts From(AnnotationModel earlier, Compilation earlierCompilation, Compilation compilation, ISet<SyntaxTree> sharedTrees)
-                => new(earlier, earlierCompilation, compilation, sharedTrees);
-
-            public MethodContract? Contract(IMethodSymbol method) => Find(method, _own, _ownShared);
-
-            public MethodContract? EffectiveContract(IMethodSymbol method) => Find(method, _effective, _effectiveShared);
-
-            private MethodContract? Find(IMethodSymbol method, Dictionary<string, SyntaxReads.Tracked<MethodContract>> byId, Dictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> shared)
-            {
-                SyntaxReads.Tracked<MethodContract>? found;
-                if (!SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly))
-                {
-                    shared.TryGetValue(method, out found);
-                }
-                else if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction || DocumentationCommentId.CreateDeclarationId(method) is not { } id)
-                {
-                    found = null;
-                }
-                else
-                {
-                    byId.TryGetValue(id, out found);
-                }
-
-                if (found is null)
-                {
-                    return null;
-                }
-
-                // The earlier answer's reads count for whoever asks now (the trees are the same objects).
-                SyntaxReads.Replay(found.Reads);
-                return found.Value;
-            }
+            _earlierContracts = EarlierAnswers<MethodContract>.From(earlier._contracts, continuity, c => ReferenceEquals(c, MethodContract.Empty));
+            _earlierEffectiveContracts = EarlierAnswers<MethodContract>.From(earlier._effectiveContracts, continuity, c => ReferenceEquals(c, MethodContract.Empty));
+            _earlierTypeHoldsRefs = EarlierAnswers<bool>.From(earlier._typeHoldsRefs, continuity);
+            _earlierHoldsRef = EarlierAnswers<bool>.From(earlier._holdsRef, continuity);
+            LockTypes.TakeOver(earlier.LockTypes, continuity);
+            Framework.TakeOver(earlier.Framework, continuity);
         }
 
         private MethodContract BindEffectiveContract(IMethodSymbol method)
@@ -308,10 +234,10 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Whether any field or property of the type is <c>[HoldsRef]</c>.</summary>
         public bool TypeHoldsRefs(ITypeSymbol type)
-            => SyntaxReads.Memo(_typeHoldsRefs, type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)));
+            => SyntaxReads.Memo(_typeHoldsRefs, type, t => t.GetMembers().Any(m => m is IFieldSymbol or IPropertySymbol && HoldsRef(m)), _earlierTypeHoldsRefs);
 
         public bool HoldsRef(ISymbol member)
-            => SyntaxReads.Memo(_holdsRef, member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")));
+            => SyntaxReads.Memo(_holdsRef, member.OriginalDefinition, m => m.GetAttributes().Any(a => KnownSymbols.IsAttribute(a, "HoldsRefAttribute")), _earlierHoldsRef);
 
         /// <summary>Checks the member-level attributes of a source field, property or type once (LD0001 for the wrong kind).</summary>
         public void CheckMemberAnnotations(ISymbol member)

@@ -133,7 +133,17 @@ namespace LockDiscipline.Analyzers.Model
         /// value factory in <c>ExecutionAndPublication</c> mode (the default, <c>true</c>, or
         /// <c>LazyThreadSafetyMode.ExecutionAndPublication</c>).
         /// </summary>
-        public bool IsSynchronizedLazy(ISymbol member) => SyntaxReads.Memo(_synchronizedLazy, member.OriginalDefinition, ComputeSynchronizedLazy);
+        public bool IsSynchronizedLazy(ISymbol member) => SyntaxReads.Memo(_synchronizedLazy, member.OriginalDefinition, ComputeSynchronizedLazy, _earlierSynchronizedLazy);
+
+        private EarlierAnswers<bool>? _earlierSynchronizedLazy;
+        private EarlierAnswers<bool>? _earlierContinuesInline;
+
+        /// <summary>Takes over the answers of an earlier compilation's models that no edit can have changed.</summary>
+        public void TakeOver(FrameworkModels earlier, Continuity continuity)
+        {
+            _earlierSynchronizedLazy = EarlierAnswers<bool>.From(earlier._synchronizedLazy, continuity);
+            _earlierContinuesInline = EarlierAnswers<bool>.From(earlier._continuesInline, continuity);
+        }
 
         private static bool ComputeSynchronizedLazy(ISymbol member)
         {
@@ -322,7 +332,7 @@ namespace LockDiscipline.Analyzers.Model
         /// declarations) a new source made without <c>RunContinuationsAsynchronously</c>. A source from anywhere else (a parameter, a
         /// factory, a non-private member others may assign) is not known to, so nothing is run.
         /// </summary>
-        public bool ContinuesInline(ISymbol member) => SyntaxReads.Memo(_continuesInline, member.OriginalDefinition, ComputeContinuesInline);
+        public bool ContinuesInline(ISymbol member) => SyntaxReads.Memo(_continuesInline, member.OriginalDefinition, ComputeContinuesInline, _earlierContinuesInline);
 
         private static bool ComputeContinuesInline(ISymbol member)
             => member is IFieldSymbol or IPropertySymbol && member.DeclaredAccessibility == Accessibility.Private && member.ContainingType is not null

@@ -19,14 +19,45 @@ namespace LockDiscipline.Analyzers.Model
         /// <param name="sourceTypes">The compilation's source types, asked for only when a lock is exposed through an interface or abstract property.</param>
         public LockTypes(System.Func<IEnumerable<INamedTypeSymbol>> sourceTypes) => _sourceTypes = sourceTypes;
 
-        public bool IsLockType(ITypeSymbol type) => SyntaxReads.Memo(_isLockType, type, ComputeIsLockType);
+        public bool IsLockType(ITypeSymbol type) => SyntaxReads.Memo(_isLockType, type, ComputeIsLockType, _earlier?.IsLockType);
+
+        private Earlier? _earlier;
+
+        /// <summary>The answers of an earlier compilation's model that still stand (<see cref="EarlierAnswers{TValue}"/>).</summary>
+        private sealed class Earlier
+        {
+            public Earlier(LockTypes earlier, Continuity continuity)
+            {
+                IsLockType = EarlierAnswers<bool>.From(earlier._isLockType, continuity);
+                SemaphoreIsMutex = EarlierAnswers<bool>.From(earlier._semaphoreIsMutex, continuity);
+                RwlockIsRecursive = EarlierAnswers<bool>.From(earlier._rwlockIsRecursive, continuity);
+                OwnedLockObject = EarlierAnswers<bool>.From(earlier._ownedLockObject, continuity);
+                LocksThis = EarlierAnswers<bool>.From(earlier._locksThis, continuity);
+                SpinLockTracksOwner = EarlierAnswers<bool>.From(earlier._spinLockTracksOwner, continuity);
+            }
+
+            public EarlierAnswers<bool> IsLockType { get; }
+
+            public EarlierAnswers<bool> SemaphoreIsMutex { get; }
+
+            public EarlierAnswers<bool> RwlockIsRecursive { get; }
+
+            public EarlierAnswers<bool> OwnedLockObject { get; }
+
+            public EarlierAnswers<bool> LocksThis { get; }
+
+            public EarlierAnswers<bool> SpinLockTracksOwner { get; }
+        }
+
+        /// <summary>Takes over the answers of an earlier compilation's lock types that no edit can have changed.</summary>
+        public void TakeOver(LockTypes earlier, Continuity continuity) => _earlier = new Earlier(earlier, continuity);
 
         private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _ownedLockObject = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _locksThis = new(SymbolEqualityComparer.Default);
 
         /// <summary>Whether the type's own source locks <c>this</c> (<c>lock (this)</c>, <c>Monitor.Enter(this)</c>).</summary>
         public bool LocksThis(INamedTypeSymbol type)
-            => SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => SyntaxReads.Syntax(r).DescendantNodes().Any(IsLockOfThis)));
+            => SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => SyntaxReads.Syntax(r).DescendantNodes().Any(IsLockOfThis)), _earlier?.LocksThis);
 
         private static bool IsLockOfThis(SyntaxNode node) => node switch
         {
@@ -42,7 +73,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public bool IsOwnedLockObject(ISymbol member)
             => SyntaxReads.Memo(_ownedLockObject, member.OriginalDefinition, m => m is IFieldSymbol or IPropertySymbol { IsAbstract: false } && m.DeclaringSyntaxReferences.Length > 0
-                && AssignedMember.ValuesOf(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null));
+                && AssignedMember.ValuesOf(m).ToList() is { Count: > 0 } values && values.All(v => Creation(v) is not null), _earlier?.OwnedLockObject);
 
         public bool IsBclLock(ITypeSymbol? type)
             => type?.OriginalDefinition is { } definition
@@ -118,18 +149,18 @@ namespace LockDiscipline.Analyzers.Model
                    && TypeHasAttribute(task.TypeArguments[0], "ScopedLockAttribute"));
 
         /// <summary>A <c>SemaphoreSlim</c> is a lock only when created with an initial count of one.</summary>
-        public bool IsMutexSemaphore(ISymbol member) => SyntaxReads.Memo(_semaphoreIsMutex, member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)));
+        public bool IsMutexSemaphore(ISymbol member) => SyntaxReads.Memo(_semaphoreIsMutex, member, m => CreationsBehind(m).Any(args => IsLiteral(args.FirstOrDefault(), 1)), _earlier?.SemaphoreIsMutex);
 
         /// <summary>A <c>ReaderWriterLockSlim</c> is recursive only when created with <c>LockRecursionPolicy.SupportsRecursion</c>.</summary>
         public bool IsRecursiveReaderWriterLock(ISymbol member)
-            => SyntaxReads.Memo(_rwlockIsRecursive, member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))));
+            => SyntaxReads.Memo(_rwlockIsRecursive, member, m => CreationsBehind(m).Any(args => args.Any(a => a.ToString().EndsWith("SupportsRecursion", System.StringComparison.Ordinal))), _earlier?.RwlockIsRecursive);
 
         /// <summary>
         /// A <c>SpinLock</c> tracks its owner (and so must be exited by the thread that entered it) unless created with
         /// <c>enableThreadOwnerTracking</c> other than a literal <c>true</c>; a field never assigned is <c>default</c>, which tracks.
         /// </summary>
         public bool SpinLockTracksOwner(ISymbol member)
-            => SyntaxReads.Memo(_spinLockTracksOwner, member.OriginalDefinition, m => CreationsBehind(m).All(args => args.Length == 0 || args[0] is LiteralExpressionSyntax { Token.Value: true }));
+            => SyntaxReads.Memo(_spinLockTracksOwner, member.OriginalDefinition, m => CreationsBehind(m).All(args => args.Length == 0 || args[0] is LiteralExpressionSyntax { Token.Value: true }), _earlier?.SpinLockTracksOwner);
 
         private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _spinLockTracksOwner = new(SymbolEqualityComparer.Default);
 
