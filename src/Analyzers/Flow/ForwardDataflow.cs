@@ -140,8 +140,23 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Transfers every operation of <paramref name="root"/> in post-order (lambdas not entered).</summary>
         private TState TransferTree(IOperation root, TState state)
         {
-            // Not a field: a transfer can run a finally region, which transfers its own trees meanwhile.
-            var stack = new Stack<(IOperation Op, bool Expanded)>();
+            // Not one field: a transfer can run a finally region, which transfers its own trees meanwhile; the stacks are reused.
+            var stack = _stacks.Count > 0 ? _stacks.Pop() : new Stack<(IOperation Op, bool Expanded)>();
+            try
+            {
+                return TransferTree(root, state, stack);
+            }
+            finally
+            {
+                stack.Clear();
+                _stacks.Push(stack);
+            }
+        }
+
+        private readonly Stack<Stack<(IOperation Op, bool Expanded)>> _stacks = new();
+
+        private TState TransferTree(IOperation root, TState state, Stack<(IOperation Op, bool Expanded)> stack)
+        {
             stack.Push((root, false));
             while (stack.Count > 0)
             {

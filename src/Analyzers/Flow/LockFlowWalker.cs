@@ -25,18 +25,18 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly ValueResolver _values;
         private readonly LockState _entry;
 
-        private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new();
-        private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new();
-        private readonly Dictionary<IOperation, AcquireAccumulator> _initializations = new();
+        private readonly Dictionary<IOperation, (LockEffect Effect, Location Site)> _pendingTries = new(OperationIdentity.Instance);
+        private readonly Dictionary<IOperation, LockEffect> _pendingGuards = new(OperationIdentity.Instance);
+        private readonly Dictionary<IOperation, AcquireAccumulator> _initializations = new(OperationIdentity.Instance);
         private bool _sawInvalidCode;
 
-        private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new();
-        private readonly Dictionary<IOperation, CallAccumulator> _calls = new();
-        private readonly Dictionary<IOperation, (HeldKey Key, Location Site, string Text, bool EverHeld)> _releases = new();
+        private readonly Dictionary<IOperation, AcquireAccumulator> _acquisitions = new(OperationIdentity.Instance);
+        private readonly Dictionary<IOperation, CallAccumulator> _calls = new(OperationIdentity.Instance);
+        private readonly Dictionary<IOperation, (HeldKey Key, Location Site, string Text, bool EverHeld)> _releases = new(OperationIdentity.Instance);
         private readonly Dictionary<(HeldKey, Location), LeakFact> _leaks = new();
-        private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new();
+        private readonly Dictionary<IOperation, GuardAccumulator> _guarded = new(OperationIdentity.Instance);
         private readonly Dictionary<(DelegateFlowKind, ISymbol?, ISymbol?, ISymbol?, int), DelegateFlow> _delegateFlows = new();
-        private readonly Dictionary<IOperation, (Location Site, string What, bool Disposal, HeldAccumulator Held)> _suspensions = new();
+        private readonly Dictionary<IOperation, (Location Site, string What, bool Disposal, HeldAccumulator Held)> _suspensions = new(OperationIdentity.Instance);
 
         private LockFlowWalker(AnnotationModel model, ControlFlowGraph cfg, IMethodSymbol method, IEnumerable<(HeldKey Key, bool Recursive)>? callerHeld, CancellationToken cancellationToken)
             : base(cfg, cancellationToken)
@@ -1077,7 +1077,7 @@ namespace LockDiscipline.Analyzers.Flow
             return parent is IAwaitOperation;
         }
 
-        private readonly Dictionary<IOperation, CallAccumulator> _waits = new();
+        private readonly Dictionary<IOperation, CallAccumulator> _waits = new(OperationIdentity.Instance);
 
         /// <summary>
         /// The task or thread an untimed blocking wait waits on: <c>t.Wait()</c>, <c>t.Wait(ct)</c>,
@@ -1128,7 +1128,7 @@ namespace LockDiscipline.Analyzers.Flow
             accumulator.Add(state, EntryLocksReleased(state), ValueRoot.Other, ImmutableArray<ValueRoot>.Empty);
         }
 
-        private readonly Dictionary<IOperation, CallAccumulator> _callbackRuns = new();
+        private readonly Dictionary<IOperation, CallAccumulator> _callbackRuns = new(OperationIdentity.Instance);
 
         /// <summary>
         /// Framework calls that run user code the compilation stored with the framework (<see cref="FrameworkModels"/>):
@@ -1653,6 +1653,10 @@ namespace LockDiscipline.Analyzers.Flow
             public ImmutableDictionary<object, bool> Conditions(bool asyncMethod)
             {
                 var known = Known ?? ImmutableDictionary<object, bool>.Empty;
+                if (known.IsEmpty)
+                {
+                    return asyncMethod ? known.SetItem(LockState.AfterAwait, true) : known;
+                }
 
                 known = known.Keys.Any(k => k is KnownNull || k is StoredParameter) ? known.RemoveRange(known.Keys.Where(k => k is KnownNull || k is StoredParameter).ToList()) : known;
                 if (!asyncMethod)
@@ -1669,7 +1673,9 @@ namespace LockDiscipline.Analyzers.Flow
 
             /// <summary>The paths known null on every visit (<see cref="KnownNull"/>).</summary>
             public ImmutableHashSet<string> KnownNull
-                => (Known ?? ImmutableDictionary<object, bool>.Empty).Keys.OfType<KnownNull>().Select(k => k.Path).ToImmutableHashSet(StringComparer.Ordinal);
+                => Known is not { IsEmpty: false } known ? NoPaths : known.Keys.OfType<KnownNull>().Select(k => k.Path).ToImmutableHashSet(StringComparer.Ordinal);
+
+            private static readonly ImmutableHashSet<string> NoPaths = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
             {

@@ -60,8 +60,8 @@ namespace LockDiscipline.Analyzers.Flow
         private readonly AnnotationModel _model;
         private readonly IMethodSymbol _method;
         private readonly ValueResolver _values;
-        private readonly Dictionary<IOperation, int> _ids = new();
-        private readonly Dictionary<IOperation, (IInvocationOperation Call, object Key, bool WhenReturns)> _pendingConditionalGets = new();
+        private readonly Dictionary<IOperation, int> _ids = new(OperationIdentity.Instance);
+        private readonly Dictionary<IOperation, (IInvocationOperation Call, object Key, bool WhenReturns)> _pendingConditionalGets = new(OperationIdentity.Instance);
         private readonly Dictionary<(string, Location), RefFinding> _findings = new();
         private readonly HashSet<int> _leakReported = new();
         private readonly HashSet<int> _useReported = new();

@@ -19,24 +19,53 @@ namespace LockDiscipline.Analyzers.Model
         // The type names a declaration can give: a name, or Outside for a type no compilation can declare (a keyword type, an array).
         private const string Outside = "";
 
-        private readonly SyntaxNode _body;
+        private readonly Tree _tree;
         private readonly TypeDeclarationSyntax? _type;
-        private readonly HashSet<string> _treeLocalTypeNames;
+        private readonly List<(string Name, SyntaxNode Declaration)> _declared = new();
         private HashSet<string>? _bodyTypeParameters;
-        private Dictionary<string, List<string?>>? _locals;
-        private Dictionary<string, string?>? _members;
+        private Dictionary<string, string[]?>? _locals;
 
-        /// <param name="body">The member declaration whose body is scanned (its parameters are its own).</param>
-        /// <param name="treeLocalTypeNames">Names that may denote anything in this tree: type parameters and using aliases.</param>
-        public ReceiverTypes(SyntaxNode body, HashSet<string> treeLocalTypeNames)
+        /// <summary>What a tree's bodies share: the names that may stand for any type there, and each type declaration's members.</summary>
+        internal sealed class Tree
         {
-            _body = body;
-            _type = body.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            _treeLocalTypeNames = treeLocalTypeNames;
+            private readonly Dictionary<TypeDeclarationSyntax, Dictionary<string, string?>> _members = new();
+
+            public Tree(SyntaxNode root) => LocalTypeNames = TreeLocalTypeNames(root);
+
+            /// <summary>Names that may denote anything in this tree: type parameters and using aliases.</summary>
+            public HashSet<string> LocalTypeNames { get; }
+
+            /// <summary>The fields, properties and events a type declaration (this part of it) declares, with its primary constructor's parameters.</summary>
+            public Dictionary<string, string?> MembersOf(TypeDeclarationSyntax type)
+            {
+                if (!_members.TryGetValue(type, out var members))
+                {
+                    _members[type] = members = DeclaredMembers(type, this);
+                }
+
+                return members;
+            }
         }
 
-        /// <summary>The names type parameters and using aliases take in a tree: a type written with one of them is unknown.</summary>
-        public static HashSet<string> TreeLocalTypeNames(SyntaxNode root)
+        /// <param name="body">The member declaration whose body is scanned; its own parameters are declared here.</param>
+        public ReceiverTypes(SyntaxNode body, Tree tree)
+        {
+            _tree = tree;
+            _type = body.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            var parameters = body switch
+            {
+                BaseMethodDeclarationSyntax method => method.ParameterList.Parameters,
+                AccessorDeclarationSyntax { Parent.Parent: IndexerDeclarationSyntax indexer } => indexer.ParameterList.Parameters,
+                ArrowExpressionClauseSyntax { Parent: IndexerDeclarationSyntax indexer } => indexer.ParameterList.Parameters,
+                _ => default,
+            };
+            foreach (var parameter in parameters)
+            {
+                Declare(parameter);
+            }
+        }
+
+        private static HashSet<string> TreeLocalTypeNames(SyntaxNode root)
         {
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -53,6 +82,45 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             return names;
+        }
+
+        /// <summary>Records what <paramref name="node"/>, a node of the body, declares: a variable or a type parameter.</summary>
+        public void Declare(SyntaxNode node)
+        {
+            switch (node)
+            {
+                case ParameterSyntax parameter:
+                    _declared.Add((parameter.Identifier.ValueText, parameter));
+                    break;
+                case VariableDeclaratorSyntax declarator:
+                    _declared.Add((declarator.Identifier.ValueText, declarator));
+                    break;
+                case SingleVariableDesignationSyntax designation:
+                    _declared.Add((designation.Identifier.ValueText, designation));
+                    break;
+                case ForEachStatementSyntax forEach:
+                    _declared.Add((forEach.Identifier.ValueText, forEach));
+                    break;
+                case CatchDeclarationSyntax { Identifier.RawKind: not 0 } caught:
+                    _declared.Add((caught.Identifier.ValueText, caught));
+                    break;
+                case QueryClauseSyntax or QueryContinuationSyntax or JoinIntoClauseSyntax:
+                    foreach (var token in node.ChildTokens())
+                    {
+                        if (token.IsKind(SyntaxKind.IdentifierToken))
+                        {
+                            _declared.Add((token.ValueText, node));
+                        }
+                    }
+
+                    break;
+                case LocalFunctionStatementSyntax local:
+                    _declared.Add((local.Identifier.ValueText, local));
+                    break;
+                case TypeParameterSyntax typeParameter:
+                    (_bodyTypeParameters ??= new HashSet<string>(StringComparer.Ordinal)).Add(typeParameter.Identifier.ValueText);
+                    break;
+            }
         }
 
         /// <summary>The receiver of <paramref name="name"/> when it is the member of a member access (<c>r.Name</c>, <c>r?.Name</c>); else null.</summary>
@@ -77,7 +145,10 @@ namespace LockDiscipline.Analyzers.Model
             }
         }
 
-        /// <summary>What the syntax says of <paramref name="receiver"/>'s type, or null when it says nothing usable.</summary>
+        /// <summary>
+        /// What the syntax says of <paramref name="receiver"/>'s type, or null when it says nothing usable. Asked once every node
+        /// of the body has been declared (<see cref="Declare"/>).
+        /// </summary>
         public ReceiverTypeGuess? Guess(ExpressionSyntax receiver)
         {
             switch (receiver)
@@ -93,7 +164,7 @@ namespace LockDiscipline.Analyzers.Model
                 case GenericNameSyntax generic:
                     return Single(TypeName(generic));
                 case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member }:
-                    return MemberOfThisType(member.Identifier.ValueText) is { } field ? Single(field) : null;
+                    return _type is not null && _tree.MembersOf(_type).TryGetValue(member.Identifier.ValueText, out var field) ? Single(field) : null;
                 case IdentifierNameSyntax identifier:
                     return GuessIdentifier(identifier.Identifier.ValueText);
                 default:
@@ -106,143 +177,91 @@ namespace LockDiscipline.Analyzers.Model
         private ReceiverTypeGuess? GuessIdentifier(string name)
         {
             // The implicit parameter of a setter or an event accessor has the member's type, which the syntax here does not give.
-            if (name is "value" or "field" or "dynamic" || _treeLocalTypeNames.Contains(name))
+            if (name is "value" or "field" or "dynamic" || _tree.LocalTypeNames.Contains(name))
             {
                 return null;
             }
 
-            var types = new List<string>();
+            var types = Array.Empty<string>();
             if (Locals().TryGetValue(name, out var declared))
             {
-                if (declared.Any(t => t is null))
+                if (declared is null)
                 {
                     return null;
                 }
 
-                types.AddRange(declared!);
+                types = declared;
             }
 
-            var members = Members();
-            if (members.TryGetValue(name, out var memberType))
+            if (_type is not null && _tree.MembersOf(_type).TryGetValue(name, out var memberType))
             {
                 return memberType is null ? null : new ReceiverTypeGuess(types.Append(memberType).ToArray(), member: null);
             }
 
             // Not a member of this declaration: the name may still be an inherited member or one of another partial part, or it
             // names a type (a static call). Which, only the whole compilation's declarations can tell.
-            return new ReceiverTypeGuess(types.ToArray(), member: name);
+            return new ReceiverTypeGuess(types, member: name);
         }
 
-        private string? MemberOfThisType(string name) => Members().TryGetValue(name, out var type) ? type : null;
-
-        /// <summary>Every variable the body declares (parameters, locals, pattern and <c>out</c> variables), by name, with its type name or null.</summary>
-        private Dictionary<string, List<string?>> Locals()
+        /// <summary>Every variable the body declares, by name, with the type names it is declared with; null for a name with an unknown one.</summary>
+        private Dictionary<string, string[]?> Locals()
         {
             if (_locals is not null)
             {
                 return _locals;
             }
 
-            // Type names are read once the body's own type parameters (a generic local function's) are known.
-            var declared = new List<(SyntaxToken Identifier, Func<string?> Type)>();
-            void Add(SyntaxToken identifier, Func<string?> type) => declared.Add((identifier, type));
-            _bodyTypeParameters = new HashSet<string>(StringComparer.Ordinal);
-
-            // An accessor's or an expression body's parameters are its property's or indexer's.
-            var declaration = _body is ArrowExpressionClauseSyntax or AccessorDeclarationSyntax
-                ? _body.FirstAncestorOrSelf<BasePropertyDeclarationSyntax>() ?? _body.Parent ?? _body
-                : _body;
-            foreach (var node in declaration.DescendantNodesAndSelf())
+            var locals = new Dictionary<string, string[]?>(StringComparer.Ordinal);
+            foreach (var (name, declaration) in _declared)
             {
-                switch (node)
-                {
-                    case ParameterSyntax parameter:
-                        Add(parameter.Identifier, () => parameter.Type is { } parameterType ? TypeName(parameterType) : null);
-                        break;
-                    case VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax variables } declarator:
-                        Add(declarator.Identifier, () => variables.Type.IsVar ? TypeOfValue(declarator.Initializer?.Value) : TypeName(variables.Type));
-                        break;
-                    case SingleVariableDesignationSyntax designation:
-                        Add(designation.Identifier, () => designation.Parent switch
-                        {
-                            DeclarationExpressionSyntax { Type: var type } when !type.IsVar => TypeName(type),
-                            DeclarationPatternSyntax { Type: var type } => TypeName(type),
-                            RecursivePatternSyntax { Type: { } type } => TypeName(type),
-                            _ => null,
-                        });
-                        break;
-                    case ForEachStatementSyntax forEach:
-                        Add(forEach.Identifier, () => forEach.Type.IsVar ? null : TypeName(forEach.Type));
-                        break;
-                    case CatchDeclarationSyntax { Identifier.RawKind: not 0 } caught:
-                        Add(caught.Identifier, () => TypeName(caught.Type));
-                        break;
-                    case QueryClauseSyntax or QueryContinuationSyntax or JoinIntoClauseSyntax:
-                        foreach (var token in node.ChildTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)))
-                        {
-                            Add(token, () => null);
-                        }
-
-                        break;
-                    case LocalFunctionStatementSyntax local:
-                        Add(local.Identifier, () => null);
-                        break;
-                    case TypeParameterSyntax typeParameter:
-                        _bodyTypeParameters.Add(typeParameter.Identifier.ValueText);
-                        break;
-                }
-            }
-
-            var locals = new Dictionary<string, List<string?>>(StringComparer.Ordinal);
-            foreach (var (identifier, type) in declared)
-            {
-                if (!locals.TryGetValue(identifier.ValueText, out var list))
-                {
-                    locals[identifier.ValueText] = list = new List<string?>();
-                }
-
-                list.Add(type());
+                var type = DeclaredType(declaration);
+                locals[name] = type is null || (locals.TryGetValue(name, out var earlier) && earlier is null) ? null
+                    : earlier is null ? new[] { type }
+                    : earlier.Append(type).ToArray();
             }
 
             return _locals = locals;
         }
 
-        /// <summary>The fields, properties and events this type declaration (this part of it) declares, and its primary constructor's parameters.</summary>
-        private Dictionary<string, string?> Members()
+        /// <summary>The type name a variable's declaration gives it (a <c>var</c>'s from its initializer where the syntax says), or null.</summary>
+        private string? DeclaredType(SyntaxNode declaration) => declaration switch
         {
-            if (_members is not null)
-            {
-                return _members;
-            }
+            ParameterSyntax { Type: { } type } => TypeName(type),
+            VariableDeclaratorSyntax { Parent: VariableDeclarationSyntax { Type: var type } } declarator => type.IsVar ? TypeOfValue(declarator.Initializer?.Value) : TypeName(type),
+            SingleVariableDesignationSyntax { Parent: DeclarationExpressionSyntax { Type: var type } } when !type.IsVar => TypeName(type),
+            SingleVariableDesignationSyntax { Parent: DeclarationPatternSyntax { Type: var type } } => TypeName(type),
+            SingleVariableDesignationSyntax { Parent: RecursivePatternSyntax { Type: { } type } } => TypeName(type),
+            ForEachStatementSyntax { Type: var type } when !type.IsVar => TypeName(type),
+            CatchDeclarationSyntax { Type: var type } => TypeName(type),
+            _ => null,
+        };
 
+        private static Dictionary<string, string?> DeclaredMembers(TypeDeclarationSyntax type, Tree tree)
+        {
             var members = new Dictionary<string, string?>(StringComparer.Ordinal);
-            if (_type is null)
+            void Add(SyntaxToken identifier, TypeSyntax? declared)
+                => members[identifier.ValueText] = members.ContainsKey(identifier.ValueText) || declared is null ? null : TypeName(declared, tree.LocalTypeNames, null);
+            foreach (var parameter in type.ParameterList?.Parameters ?? default)
             {
-                return _members = members;
+                Add(parameter.Identifier, parameter.Type);
             }
 
-            void Add(SyntaxToken identifier, string? type) => members[identifier.ValueText] = members.ContainsKey(identifier.ValueText) ? null : type;
-            foreach (var parameter in _type.ParameterList?.Parameters ?? default)
-            {
-                Add(parameter.Identifier, parameter.Type is { } type ? TypeName(type) : null);
-            }
-
-            foreach (var member in _type.Members)
+            foreach (var member in type.Members)
             {
                 switch (member)
                 {
                     case BaseFieldDeclarationSyntax field:
                         foreach (var variable in field.Declaration.Variables)
                         {
-                            Add(variable.Identifier, TypeName(field.Declaration.Type));
+                            Add(variable.Identifier, field.Declaration.Type);
                         }
 
                         break;
                     case PropertyDeclarationSyntax property:
-                        Add(property.Identifier, TypeName(property.Type));
+                        Add(property.Identifier, property.Type);
                         break;
                     case EventDeclarationSyntax @event:
-                        Add(@event.Identifier, TypeName(@event.Type));
+                        Add(@event.Identifier, @event.Type);
                         break;
                     case MethodDeclarationSyntax method:
                         Add(method.Identifier, null);
@@ -253,12 +272,8 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            return _members = members;
+            return members;
         }
-
-        /// <summary>A name that may stand for any type here: <c>dynamic</c>, a type parameter, a using alias.</summary>
-        private bool IsLocalTypeName(string name)
-            => name == "dynamic" || _treeLocalTypeNames.Contains(name) || (_bodyTypeParameters?.Contains(name) ?? false);
 
         /// <summary>The type an initializer of a <c>var</c> gives, when the syntax says: a creation, a cast, an <c>as</c>, a string.</summary>
         private string? TypeOfValue(ExpressionSyntax? value) => value switch
@@ -270,16 +285,21 @@ namespace LockDiscipline.Analyzers.Model
             _ => null,
         };
 
-        /// <summary>The simple name a type is written with, <see cref="Outside"/> for one no source can declare, null when unknown.</summary>
-        private string? TypeName(TypeSyntax type) => type switch
+        private string? TypeName(TypeSyntax type) => TypeName(type, _tree.LocalTypeNames, _bodyTypeParameters);
+
+        /// <summary>
+        /// The simple name a type is written with, <see cref="Outside"/> for one no source can declare, null when unknown (a name
+        /// that may stand for any type here: <c>dynamic</c>, a type parameter, a using alias).
+        /// </summary>
+        private static string? TypeName(TypeSyntax type, HashSet<string> treeLocal, HashSet<string>? bodyLocal) => type switch
         {
             PredefinedTypeSyntax => Outside,
             ArrayTypeSyntax => Outside,
-            NullableTypeSyntax nullable => TypeName(nullable.ElementType),
-            IdentifierNameSyntax { IsVar: false, Identifier.ValueText: var name } when !IsLocalTypeName(name) => name,
+            NullableTypeSyntax nullable => TypeName(nullable.ElementType, treeLocal, bodyLocal),
+            IdentifierNameSyntax { IsVar: false, Identifier.ValueText: var name } when name != "dynamic" && !treeLocal.Contains(name) && !(bodyLocal?.Contains(name) ?? false) => name,
             GenericNameSyntax generic => generic.Identifier.ValueText,
-            QualifiedNameSyntax qualified => TypeName(qualified.Right),
-            AliasQualifiedNameSyntax aliased => TypeName(aliased.Name),
+            QualifiedNameSyntax qualified => TypeName(qualified.Right, treeLocal, bodyLocal),
+            AliasQualifiedNameSyntax aliased => TypeName(aliased.Name, treeLocal, bodyLocal),
             _ => null,
         };
     }

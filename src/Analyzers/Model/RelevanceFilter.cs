@@ -205,7 +205,7 @@ namespace LockDiscipline.Analyzers.Model
             var stores = new List<(int Body, string Name)>();
             var valueNames = new HashSet<string>(StringComparer.Ordinal);
             var root = tree.GetRoot(cancellationToken);
-            var treeLocalTypeNames = ReceiverTypes.TreeLocalTypeNames(root);
+            var receiverTree = new ReceiverTypes.Tree(root);
 
             // One walk over declarations (never into bodies) finds both the attributes and the bodies.
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -246,17 +246,18 @@ namespace LockDiscipline.Analyzers.Model
                 }
 
                 var names = new HashSet<string>(StringComparer.Ordinal);
-                var typed = new List<(string Name, ReceiverTypeGuess Receiver)>();
-                var receivers = new ReceiverTypes(node, treeLocalTypeNames);
+                var receivers = new ReceiverTypes(node, receiverTree);
+                List<(string Name, ExpressionSyntax Receiver)>? accessed = null;
                 var intrinsic = HasOurAttribute(node);
                 foreach (var inner in BodyParts(node).SelectMany(part => part.DescendantNodesAndSelf()))
                 {
+                    receivers.Declare(inner);
                     switch (inner)
                     {
                         case SimpleNameSyntax name:
-                            if (ReceiverTypes.ReceiverOf(name) is { } receiver && receivers.Guess(receiver) is { } guess)
+                            if (ReceiverTypes.ReceiverOf(name) is { } receiver)
                             {
-                                typed.Add((name.Identifier.ValueText, guess));
+                                (accessed ??= new List<(string, ExpressionSyntax)>()).Add((name.Identifier.ValueText, receiver));
                             }
                             else
                             {
@@ -278,6 +279,20 @@ namespace LockDiscipline.Analyzers.Model
                         case UsingStatementSyntax or LocalDeclarationStatementSyntax { UsingKeyword.RawKind: not 0 } or CommonForEachStatementSyntax or AwaitExpressionSyntax:
                             names.UnionWith(ImplicitCallNames);
                             break;
+                    }
+                }
+
+                // Receivers are typed once every variable of the body is known (a use may come before a declaration of its name).
+                var typed = new List<(string Name, ReceiverTypeGuess Receiver)>();
+                foreach (var (name, receiver) in accessed ?? Enumerable.Empty<(string, ExpressionSyntax)>())
+                {
+                    if (receivers.Guess(receiver) is { } guess)
+                    {
+                        typed.Add((name, guess));
+                    }
+                    else
+                    {
+                        names.Add(name);
                     }
                 }
 
