@@ -22,22 +22,24 @@ namespace LockDiscipline.Analyzers.Model
     internal sealed class BackPointerProof
     {
         private readonly Compilation _compilation;
+        private readonly StoresByName _stores;
         private readonly ISymbol _back;
         private readonly INamedTypeSymbol _pointingType;
         private readonly Dictionary<IMethodSymbol, int> _parameterByConstructor;
         private readonly HashSet<ISymbol> _assumed = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
 
-        private BackPointerProof(Compilation compilation, ISymbol back, INamedTypeSymbol pointingType, Dictionary<IMethodSymbol, int> parameterByConstructor)
+        private BackPointerProof(Compilation compilation, StoresByName stores, ISymbol back, INamedTypeSymbol pointingType, Dictionary<IMethodSymbol, int> parameterByConstructor)
         {
             _compilation = compilation;
+            _stores = stores;
             _back = back;
             _pointingType = pointingType;
             _parameterByConstructor = parameterByConstructor;
         }
 
         /// <summary>Whether <paramref name="owner"/>'s value always points back through <paramref name="back"/>; false when that cannot be shown.</summary>
-        public static bool Holds(Compilation compilation, ISymbol back, ISymbol owner)
+        public static bool Holds(Compilation compilation, StoresByName stores, ISymbol back, ISymbol owner)
         {
             if (back.ContainingType is not { } pointingType || back.IsStatic || !(IsReadOnlyStorage(back) || OnlyClearedAfterConstruction(back, pointingType)) || !IsStorage(owner) || owner.IsStatic
                 || SetFromConstructorParameter(back, pointingType) is not { Count: > 0 } parameters)
@@ -45,7 +47,7 @@ namespace LockDiscipline.Analyzers.Model
                 return false;
             }
 
-            return new BackPointerProof(compilation, back, pointingType, parameters).Holds(owner);
+            return new BackPointerProof(compilation, stores, back, pointingType, parameters).Holds(owner);
         }
 
         /// <summary>
@@ -159,29 +161,91 @@ namespace LockDiscipline.Analyzers.Model
                 return true;
             }
 
+            // Every tree counts as read: no store elsewhere is part of the proof.
             foreach (var tree in _compilation.SyntaxTrees)
             {
-                var root = SyntaxReads.Root(tree);
-                foreach (var node in root.DescendantNodes().Where(n => n is AssignmentExpressionSyntax or ArgumentSyntax))
-                {
-                    switch (node)
-                    {
-                        case AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } when tuple.Arguments.Any(a => Names(a.Expression, owner, tree)):
-                        case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when Names(argument.Expression, owner, tree):
-                            return false;
-                        case AssignmentExpressionSyntax assignment when Names(assignment.Left, owner, tree):
-                            if (assignment.Parent is InitializerExpressionSyntax || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-                                || !PointsBack(assignment.Right, ReceiverOf(assignment.Left), assignment, tree))
-                            {
-                                return false;
-                            }
+                SyntaxReads.Read(tree);
+            }
 
-                            break;
-                    }
+            foreach (var (tree, node) in _stores.Of(owner.Name))
+            {
+                switch (node)
+                {
+                    case AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } when tuple.Arguments.Any(a => Names(a.Expression, owner, tree)):
+                    case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument when Names(argument.Expression, owner, tree):
+                        return false;
+                    case AssignmentExpressionSyntax assignment when Names(assignment.Left, owner, tree):
+                        if (assignment.Parent is InitializerExpressionSyntax || !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+                            || !PointsBack(assignment.Right, ReceiverOf(assignment.Left), assignment, tree))
+                        {
+                            return false;
+                        }
+
+                        break;
                 }
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Every store a proof must read, by the name of the member it stores into: assignments (a tuple's by each of its elements)
+        /// and <c>ref</c> or <c>out</c> arguments, in tree and position order. Built once per compilation: a proof used to read every
+        /// tree's syntax for each pair of members it was asked about (a third of Npgsql's analysis in the compiler).
+        /// </summary>
+        internal sealed class StoresByName
+        {
+            private readonly System.Lazy<Dictionary<string, List<(SyntaxTree Tree, SyntaxNode Node)>>> _byName;
+
+            public StoresByName(Compilation compilation)
+                => _byName = new System.Lazy<Dictionary<string, List<(SyntaxTree, SyntaxNode)>>>(() => Index(compilation));
+
+            public IReadOnlyList<(SyntaxTree Tree, SyntaxNode Node)> Of(string name)
+                => _byName.Value.TryGetValue(name, out var stores) ? stores : System.Array.Empty<(SyntaxTree, SyntaxNode)>();
+
+            private static Dictionary<string, List<(SyntaxTree, SyntaxNode)>> Index(Compilation compilation)
+            {
+                var byName = new Dictionary<string, List<(SyntaxTree, SyntaxNode)>>(System.StringComparer.Ordinal);
+                void Add(string? name, SyntaxTree tree, SyntaxNode node)
+                {
+                    if (name is null)
+                    {
+                        return;
+                    }
+
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<(SyntaxTree, SyntaxNode)>();
+                    }
+
+                    list.Add((tree, node));
+                }
+
+                foreach (var tree in compilation.SyntaxTrees)
+                {
+                    foreach (var node in SyntaxReads.Root(tree).DescendantNodes())
+                    {
+                        switch (node)
+                        {
+                            case AssignmentExpressionSyntax { Left: TupleExpressionSyntax tuple } assignment:
+                                foreach (var name in tuple.Arguments.Select(a => AssignedMember.NameOf(a.Expression)).Distinct())
+                                {
+                                    Add(name, tree, assignment);
+                                }
+
+                                break;
+                            case AssignmentExpressionSyntax assignment:
+                                Add(AssignedMember.NameOf(assignment.Left), tree, assignment);
+                                break;
+                            case ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument:
+                                Add(AssignedMember.NameOf(argument.Expression), tree, argument);
+                                break;
+                        }
+                    }
+                }
+
+                return byName;
+            }
         }
 
         /// <summary>Whether <paramref name="value"/>, stored into a member of the object named <paramref name="receiver"/>, points back to that object.</summary>

@@ -21,7 +21,13 @@ namespace LockDiscipline.Analyzers.Model
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<(IMethodSymbol, IFieldSymbol), SyntaxReads.Tracked<bool>> _leavesDefault = new();
 
-        public ConstructionState(Compilation compilation) => _compilation = compilation;
+        public ConstructionState(Compilation compilation)
+        {
+            _compilation = compilation;
+            _stores = new BackPointerProof.StoresByName(compilation);
+        }
+
+        private readonly BackPointerProof.StoresByName _stores;
 
         /// <summary>Whether the field is still its default (false, null) when <paramref name="constructor"/> returns.</summary>
         public bool LeavesDefault(IMethodSymbol constructor, IFieldSymbol field)
@@ -116,7 +122,7 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Whether <c>t.owner.back</c> is <c>t</c> (<see cref="BackPointerProof.Holds"/>), proved once per pair.</summary>
         private bool PointsBackTo(ISymbol back, ISymbol owner)
-            => SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, key.Item1, key.Item2));
+            => SyntaxReads.Memo(_pointsBack, (back.OriginalDefinition, owner.OriginalDefinition), key => BackPointerProof.Holds(_compilation, _stores, key.Item1, key.Item2));
 
         /// <summary>
         /// The member of <paramref name="copy"/>'s type that <c>this.copy.back</c> always is (<see cref="BackPointerProof.OwnerOfCopiedMember"/>):
