@@ -86,7 +86,8 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>A type whose source declares a static constructor (<c>static T() { ... }</c>).</summary>
         public static bool HasStaticConstructor(INamedTypeSymbol type)
-            => type.StaticConstructors.Any(c => !c.IsImplicitlyDeclared && c.DeclaringSyntaxReferences.Length > 0);
+            // A referenced type has no source (and asking for its static constructors loads its members).
+            => type.DeclaringSyntaxReferences.Length > 0 && type.StaticConstructors.Any(c => !c.IsImplicitlyDeclared && c.DeclaringSyntaxReferences.Length > 0);
 
         /// <summary>
         /// The type whose static constructor an operation may run first, seen from code in <paramref name="within"/>: a static member's
