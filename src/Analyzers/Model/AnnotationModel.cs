@@ -173,15 +173,17 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            // A method implements an interface member implicitly only under that member's name; an explicit implementation
-            // (or a metadata method's MethodImpl) may have another name, so then every member is asked.
-            var anyName = !method.ExplicitInterfaceImplementations.IsEmpty;
+            // A method implements an interface member implicitly only under that member's name; an explicit implementation (or a
+            // metadata method's MethodImpl) names the members it implements, whatever their names.
+            var explicitly = method.ExplicitInterfaceImplementations;
             foreach (var iface in method.ContainingType?.AllInterfaces ?? ImmutableArray<INamedTypeSymbol>.Empty)
             {
-                foreach (var member in (anyName ? iface.GetMembers() : iface.GetMembers(method.Name)).OfType<IMethodSymbol>())
+                foreach (var member in (explicitly.IsEmpty ? iface.GetMembers(method.Name) : iface.GetMembers()).OfType<IMethodSymbol>())
                 {
-                    var impl = method.ContainingType!.FindImplementationForInterfaceMember(member);
-                    if (SymbolEqualityComparer.Default.Equals(impl?.OriginalDefinition, method.OriginalDefinition))
+                    var implemented = explicitly.IsEmpty
+                        ? SymbolEqualityComparer.Default.Equals(method.ContainingType!.FindImplementationForInterfaceMember(member)?.OriginalDefinition, method.OriginalDefinition)
+                        : explicitly.Any(e => SymbolEqualityComparer.Default.Equals(e.OriginalDefinition, member.OriginalDefinition));
+                    if (implemented)
                     {
                         var inherited = GetContract(member);
                         if (inherited != MethodContract.Empty)
