@@ -67,7 +67,7 @@ namespace LockDiscipline.Analyzers.Incremental
 
                 if (!SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, continuity.EarlierAssembly))
                 {
-                    if (continuity.ReferencesShared)
+                    if (continuity.ReferencesShared && IsReferencedDefinition(symbol))
                     {
                         referenced[symbol] = pair.Value;
                     }
@@ -90,7 +90,10 @@ namespace LockDiscipline.Analyzers.Incremental
             {
                 if (!SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _assembly))
                 {
-                    _referenced.TryGetValue(symbol, out found);
+                    if (IsReferencedDefinition(symbol))
+                    {
+                        _referenced.TryGetValue(symbol, out found);
+                    }
                 }
                 else if (_bySourceId.Count > 0 && HasId(symbol) && DocumentationCommentId.CreateDeclarationId(symbol) is { } id)
                 {
@@ -111,6 +114,13 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>Not constructed from a generic definition: such a symbol names no other compilation's symbols.</summary>
         private static bool IsDefinition(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol, symbol.OriginalDefinition);
+
+        /// <summary>
+        /// A definition declared in a referenced assembly, which names nothing of either compilation's source: not an array, a
+        /// pointer or an error type, which have no assembly of their own and may be made of source types.
+        /// </summary>
+        private static bool IsReferencedDefinition(ISymbol symbol)
+            => symbol.ContainingAssembly is not null && symbol is not (IArrayTypeSymbol or IPointerTypeSymbol or IFunctionPointerTypeSymbol or IErrorTypeSymbol or ITypeParameterSymbol);
 
         /// <summary>A member or type a documentation-comment ID names uniquely (not a lambda, a local function or a local).</summary>
         private static bool HasId(ISymbol symbol)

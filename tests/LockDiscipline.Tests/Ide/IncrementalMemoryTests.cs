@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using LockDiscipline.Analyzers;
@@ -35,6 +36,35 @@ namespace LockDiscipline.Tests.Ide
             GC.KeepAlive(later);
         }
 
+        [Fact]
+        public void AnswersTakenOverAboutTypesMadeOfSourceTypesDoNotKeepItAlive()
+        {
+            // An array of a source type has no assembly of its own: an answer about it (is `Gate[]` a lock type?) taken over as a
+            // referenced definition would hold the earlier compilation's `Gate`.
+            WeakReference? earlier = null;
+            Compilation? later = null;
+            OnItsOwnThread(() => (earlier, later) = AnalyseAndEdit(("Arrays.cs", Arrays)));
+            var reused = 0;
+            OnItsOwnThread(() => reused = CompilationAnalysis.Run(later!, AnalyzerSettings.Default, new Cooperation(helpers: 0), CancellationToken.None).Reused);
+            Assert.Equal(3, reused);
+
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+
+            Assert.False(earlier!.IsAlive, "the compilation analysed before the edit is still reachable");
+            GC.KeepAlive(later);
+        }
+
+        private const string Arrays = @"public sealed class Gate { }
+public static class Arrays
+{
+    private static readonly Gate[] All = new Gate[1];
+    [LockDiscipline.GuardedBy(""All"")] private static int Count;
+    public static void Use() { lock (All) { Count++; Outer.Take(); } }
+}
+";
+
         private static void OnItsOwnThread(Action action)
         {
             var thread = new Thread(() => action());
@@ -43,10 +73,10 @@ namespace LockDiscipline.Tests.Ide
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static (WeakReference Earlier, Compilation Later) AnalyseAndEdit()
+        private static (WeakReference Earlier, Compilation Later) AnalyseAndEdit(params (string Path, string Text)[] more)
         {
             // The edited tree last: the next compilation's declaration table then keeps the replaced tree reachable.
-            var before = IncrementalTests.Compile(("Outer.cs", IncrementalTests.Outer), ("Unrelated.cs", IncrementalTests.Unrelated), ("Inner.cs", IncrementalTests.InnerOpen));
+            var before = IncrementalTests.Compile(more.Prepend(("Unrelated.cs", IncrementalTests.Unrelated)).Prepend(("Outer.cs", IncrementalTests.Outer)).Append(("Inner.cs", IncrementalTests.InnerOpen)).ToArray());
             CompilationAnalysis.Run(before, AnalyzerSettings.Default, new Cooperation(helpers: 0), CancellationToken.None);
             return (new WeakReference(before), IncrementalTests.Edit(before, "Inner.cs", IncrementalTests.InnerClosed));
         }
