@@ -67,6 +67,7 @@ namespace LockDiscipline.Analyzers.Flow
             var visits = new Dictionary<int, int>();
             var work = new SortedSet<int> { entryOrdinal };
             TState? regionOut = null;
+            System.Action<int, TState> enqueue = Enqueue;
 
             while (work.Count > 0)
             {
@@ -103,18 +104,18 @@ namespace LockDiscipline.Analyzers.Flow
 
                 CurrentBlock = outer;
 
-                Unwind(block, exceptional, Enqueue);
+                Unwind(block, exceptional, enqueue);
 
                 if (block.ConditionalSuccessor is { } conditional)
                 {
                     var (whenTrue, whenFalse) = Split(block.BranchValue, state);
                     var onTrue = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                    Follow(block, conditional, onTrue ? whenTrue : whenFalse, Enqueue, ref regionOut, viaConditional: true);
-                    Follow(block, block.FallThroughSuccessor, onTrue ? whenFalse : whenTrue, Enqueue, ref regionOut);
+                    Follow(block, conditional, onTrue ? whenTrue : whenFalse, enqueue, ref regionOut, viaConditional: true);
+                    Follow(block, block.FallThroughSuccessor, onTrue ? whenFalse : whenTrue, enqueue, ref regionOut);
                 }
                 else
                 {
-                    Follow(block, block.FallThroughSuccessor, state, Enqueue, ref regionOut);
+                    Follow(block, block.FallThroughSuccessor, state, enqueue, ref regionOut);
                 }
             }
 

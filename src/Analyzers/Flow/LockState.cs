@@ -408,7 +408,15 @@ namespace LockDiscipline.Analyzers.Flow
                 }
             }
 
-            return Ties.Keys.All(other.Ties.ContainsKey);
+            foreach (var tie in Ties)
+            {
+                if (!other.Ties.ContainsKey(tie.Key))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         public override bool Equals(object? obj) => Equals(obj as LockState);

@@ -132,7 +132,10 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>The effective contract: the method's own, else the first annotated member it overrides or implements.</summary>
         public MethodContract GetEffectiveContract(IMethodSymbol method)
-            => SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, BindEffectiveContract, _earlierEffectiveContracts);
+            => SyntaxReads.Memo(_effectiveContracts, method.OriginalDefinition, _bindEffectiveContract ??= BindEffectiveContract, _earlierEffectiveContracts);
+
+        // Asked at every call site: one delegate, not one per call.
+        private Func<IMethodSymbol, MethodContract>? _bindEffectiveContract;
 
         private EarlierAnswers<MethodContract>? _earlierContracts;
         private EarlierAnswers<MethodContract>? _earlierEffectiveContracts;
