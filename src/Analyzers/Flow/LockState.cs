@@ -315,7 +315,7 @@ namespace LockDiscipline.Analyzers.Flow
             // The usual case (most points hold nothing, or the same holds on both edges): joining changes nothing, so allocate nothing.
             var known = JoinKnown(a.Known, b.Known);
             var fresh = a.Fresh.Count == 0 || ReferenceEquals(a.Fresh, b.Fresh) || a.Fresh.IsSubsetOf(b.Fresh) ? a.Fresh : a.Fresh.Intersect(b.Fresh);
-            if (SameHolds(a, b) && b.Ties.Keys.All(a.Ties.ContainsKey) && known == a.Known && fresh.Count == a.Fresh.Count)
+            if (SameHolds(a, b) && HasTiesOf(a, b) && known == a.Known && fresh.Count == a.Fresh.Count)
             {
                 return a;
             }
@@ -408,9 +408,17 @@ namespace LockDiscipline.Analyzers.Flow
                 }
             }
 
-            foreach (var tie in Ties)
+            return HasTiesOf(other, this);
+        }
+
+        public override bool Equals(object? obj) => Equals(obj as LockState);
+
+        /// <summary>Whether <paramref name="a"/> has a tie for every key <paramref name="b"/> has one for (a join runs per operation: no iterator).</summary>
+        private static bool HasTiesOf(LockState a, LockState b)
+        {
+            foreach (var tie in b.Ties)
             {
-                if (!other.Ties.ContainsKey(tie.Key))
+                if (!a.Ties.ContainsKey(tie.Key))
                 {
                     return false;
                 }
@@ -418,8 +426,6 @@ namespace LockDiscipline.Analyzers.Flow
 
             return true;
         }
-
-        public override bool Equals(object? obj) => Equals(obj as LockState);
 
         public override int GetHashCode() => Held.Count;
 
