@@ -109,7 +109,7 @@ namespace LockDiscipline.Analyzers
                 recording.Dispose();
             }
 
-            facts.Reads = recording.Trees.Where(t => t != tree).Select(t => t.FilePath).Distinct(StringComparer.Ordinal).OrderBy(p => p, StringComparer.Ordinal).ToImmutableArray();
+            facts.Reads = PathRead.Of(recording.Reads, tree);
             return facts;
         }
 
@@ -161,7 +161,7 @@ namespace LockDiscipline.Analyzers
             {
                 if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance))
                 {
-                    return new CarriedOver(new TreeFacts?[Trees.Count], null);
+                    return new CarriedOver(new TreeFacts?[Trees.Count], null, default);
                 }
 
                 var symbols = new SymbolMap(from.Compilation, compilation, cancellationToken);
@@ -177,7 +177,7 @@ namespace LockDiscipline.Analyzers
                     }
                 }
 
-                return new CarriedOver(reusable.ToArray(), symbols);
+                return new CarriedOver(reusable.ToArray(), symbols, Plan.Reads);
             }
         }
 
@@ -186,11 +186,13 @@ namespace LockDiscipline.Analyzers
         {
             private readonly TreeFacts?[] _earlier;
             private readonly SymbolMap? _symbols;
+            private readonly ImmutableArray<ImmutableArray<PathRead>> _reads;
 
-            public CarriedOver(TreeFacts?[] earlier, SymbolMap? symbols)
+            public CarriedOver(TreeFacts?[] earlier, SymbolMap? symbols, ImmutableArray<ImmutableArray<PathRead>> reads)
             {
                 _earlier = earlier;
                 _symbols = symbols;
+                _reads = reads;
             }
 
             /// <summary>The map from the earlier compilation's symbols, when anything may carry over.</summary>
@@ -206,7 +208,7 @@ namespace LockDiscipline.Analyzers
 
                 try
                 {
-                    return earlier.TranslateTo(_symbols);
+                    return earlier.TranslateTo(_symbols, _reads.IsDefault ? earlier.Reads : _reads[index]);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -60,7 +60,7 @@ namespace LockDiscipline.Analyzers.Incremental
             foreach (var pair in earlier)
             {
                 ISymbol symbol = pair.Key;
-                if ((carries is not null && !carries(pair.Value.Value)) || !pair.Value.Reads.All(continuity.SharedTrees.Contains) || !IsDefinition(symbol))
+                if ((carries is not null && !carries(pair.Value.Value)) || !pair.Value.Reads.All(r => continuity.SharedTrees.Contains(r.Tree)) || !IsDefinition(symbol))
                 {
                     continue;
                 }

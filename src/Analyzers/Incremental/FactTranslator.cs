@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using LockDiscipline.Analyzers.Flow;
@@ -15,7 +16,19 @@ namespace LockDiscipline.Analyzers.Incremental
     {
         private readonly SymbolMap _symbols;
 
-        public FactTranslator(SymbolMap symbols) => _symbols = symbols;
+        // One tree's facts name the same symbols and share the same held locks over and over; the shared map is concurrent
+        // (a lock per added entry, contended by the other trees restated at the same time), this memo is the translator's own.
+        private readonly Dictionary<object, object> _translated = new(SameObject.Instance);
+
+        private readonly System.Func<LockClass, LockClass> _translateClass;
+        private readonly System.Func<HeldLock, HeldLock> _translateHeld;
+
+        public FactTranslator(SymbolMap symbols)
+        {
+            _symbols = symbols;
+            _translateClass = c => new LockClass(c.Key, c.DisplayName, Symbol(c.Symbol!), c.Subclass);
+            _translateHeld = h => new HeldLock(Key(h.Key), h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh, h.Reacquired, h.Affinity);
+        }
 
         /// <summary>Some symbol had no counterpart.</summary>
         public bool Failed { get; private set; }
@@ -23,8 +36,14 @@ namespace LockDiscipline.Analyzers.Incremental
         public T Symbol<T>(T symbol)
             where T : class, ISymbol
         {
+            if (_translated.TryGetValue(symbol, out var known))
+            {
+                return (T)known;
+            }
+
             if (_symbols.Map(symbol) is { } mapped)
             {
+                _translated.Add(symbol, mapped);
                 return mapped;
             }
 
@@ -90,7 +109,7 @@ namespace LockDiscipline.Analyzers.Incremental
             => new(bound.Root, Optional(bound.Parameter), Optional(bound.StaticType), bound.Members.Select(Symbol).ToImmutableArray(), bound.Text);
 
         private LockClass Class(LockClass lockClass)
-            => lockClass.Symbol is null ? lockClass : new LockClass(lockClass.Key, lockClass.DisplayName, Symbol(lockClass.Symbol), lockClass.Subclass);
+            => lockClass.Symbol is null ? lockClass : Memo(lockClass, _translateClass);
 
         private ImmutableHashSet<LockClass> Classes(ImmutableHashSet<LockClass> classes)
             => classes.IsEmpty ? classes : classes.Select(Class).ToImmutableHashSet();
@@ -98,7 +117,20 @@ namespace LockDiscipline.Analyzers.Incremental
         private HeldKey Key(HeldKey key) => new(Class(key.Class), key.Instance, key.Mode);
 
         private HeldLock Held(HeldLock held)
-            => new(Key(held.Key), held.Recursive, held.AcquiredAt, held.Depth, held.Must, held.FromEntry, held.Fresh, held.Reacquired, held.Affinity);
+            => Memo(held, _translateHeld);
+
+        private T Memo<T>(T earlier, System.Func<T, T> translate)
+            where T : class
+        {
+            if (_translated.TryGetValue(earlier, out var known))
+            {
+                return (T)known;
+            }
+
+            var translated = translate(earlier);
+            _translated[earlier] = translated;
+            return translated;
+        }
 
         private ImmutableArray<HeldLock> Held(ImmutableArray<HeldLock> held)
             => held.IsDefaultOrEmpty ? held : held.Select(Held).ToImmutableArray();

@@ -7,6 +7,7 @@ using System.Threading;
 using LockDiscipline.Analyzers.Model;
 using LockDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LockDiscipline.Analyzers.Incremental
 {
@@ -140,25 +141,83 @@ namespace LockDiscipline.Analyzers.Incremental
                 return new Plan(null, null, sameTree);
             }
 
-            var changed = new HashSet<string>(trees.Where((t, i) => previous[i] is null).Select(t => t.FilePath), StringComparer.Ordinal);
+            // What each edited tree's edit changed, in the earlier tree's positions (the syntax differ's ranges: a node it could not
+            // match is changed as a whole).
+            var changes = new Dictionary<string, Edit>(StringComparer.Ordinal);
             for (var i = 0; i < trees.Count; i++)
             {
-                if (previous[i] is { } facts && facts.Reads.Any(changed.Contains))
+                if (previous[i] is null)
                 {
-                    previous[i] = null;
+                    var before = Trees[byPath[trees[i].FilePath]].Tree;
+                    var ranges = trees[i].GetChanges(before).Select(c => new TextChangeRange(c.Span, c.NewText?.Length ?? 0)).OrderBy(c => c.Span.Start).ToList();
+                    changes[trees[i].FilePath] = new Edit(before, trees[i], ranges);
                 }
             }
 
-            return new Plan(this, previous.ToImmutableArray(), sameTree);
+            var reads = new ImmutableArray<PathRead>[trees.Count];
+            for (var i = 0; i < trees.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (previous[i] is { } facts)
+                {
+                    reads[i] = ReadsAfter(facts.Reads, changes, cancellationToken, out var touched);
+                    if (touched)
+                    {
+                        previous[i] = null;
+                    }
+                }
+            }
+
+            return new Plan(this, previous.ToImmutableArray(), sameTree) { Reads = reads.ToImmutableArray() };
         }
 
-        private sealed class SameObject : IEqualityComparer<object>
+        /// <summary>The reads in the edited trees' later positions; <paramref name="touched"/> when an edit changed one of them.</summary>
+        private static ImmutableArray<PathRead> ReadsAfter(ImmutableArray<PathRead> reads, Dictionary<string, Edit> changes, CancellationToken cancellationToken, out bool touched)
         {
-            public static readonly SameObject Instance = new();
+            touched = false;
+            ImmutableArray<PathRead>.Builder? moved = null;
+            for (var i = 0; i < reads.Length; i++)
+            {
+                if (!changes.TryGetValue(reads[i].Path, out var edit))
+                {
+                    moved?.Add(reads[i]);
+                    continue;
+                }
 
-            public new bool Equals(object? x, object? y) => ReferenceEquals(x, y);
+                var ranges = edit.Ranges;
+                if (reads[i].TouchedBy(ranges, edit.Before, edit.After, cancellationToken))
+                {
+                    touched = true;
+                    return reads;
+                }
 
-            public int GetHashCode(object obj) => RuntimeHelpers.GetHashCode(obj);
+                if (moved is null)
+                {
+                    moved = ImmutableArray.CreateBuilder<PathRead>(reads.Length);
+                    moved.AddRange(reads, i);
+                }
+
+                moved.Add(reads[i].MovedBy(ranges));
+            }
+
+            return moved?.MoveToImmutable() ?? reads;
+        }
+
+        /// <summary>An edited tree: the earlier version, the later one, and what changed, in the earlier one's positions.</summary>
+        private sealed class Edit
+        {
+            public Edit(SyntaxTree before, SyntaxTree after, IReadOnlyList<TextChangeRange> ranges)
+            {
+                Before = before;
+                After = after;
+                Ranges = ranges;
+            }
+
+            public SyntaxTree Before { get; }
+
+            public SyntaxTree After { get; }
+
+            public IReadOnlyList<TextChangeRange> Ranges { get; }
         }
 
         private static bool UniquePaths(IEnumerable<string> paths)
@@ -183,8 +242,11 @@ namespace LockDiscipline.Analyzers.Incremental
                 /// <summary>The earlier analysis, when every tree kept its shape (else nothing is reused).</summary>
             public Lineage? From { get; }
 
-            /// <summary>Per tree: its earlier facts when the tree and every tree its walk read are unchanged.</summary>
+            /// <summary>Per tree: its earlier facts when the tree and everything its walk read in other trees are unchanged.</summary>
             public ImmutableArray<TreeFacts?>? Reusable { get; }
+
+            /// <summary>Per tree with reusable facts: what its walk read, where it stands in the trees of the new compilation.</summary>
+            public ImmutableArray<ImmutableArray<PathRead>> Reads { get; init; }
         }
     }
 }

@@ -4,13 +4,15 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LockDiscipline.Analyzers.Incremental
 {
     /// <summary>
-    /// Which syntax trees a tree's walk read beyond its own declarations' symbols: another method's body for wrapper inference,
-    /// a type's assignments for the lock objects it owns, every tree for a back pointer's proof. A tree's facts are reused after an
-    /// edit only when none of the trees it read changed. Every read of syntax the model makes goes through here, and so does every
+    /// Which syntax a tree's walk read beyond its own declarations' symbols: another method's body for wrapper inference, a
+    /// type's assignments for the lock objects it owns, every tree for a back pointer's proof. Each read is the span of the node
+    /// read, so a tree's facts are reused after an edit when no change touched what it read (an edit of one method of a file
+    /// leaves the readers of its other methods alone). Every read of syntax the model makes goes through here, and so does every
     /// model cache whose values came from such reads (<see cref="Memo{TKey,TValue}"/>), so a cache hit counts the reads that made it.
     /// </summary>
     internal static class SyntaxReads
@@ -18,42 +20,68 @@ namespace LockDiscipline.Analyzers.Incremental
         // This thread's reads, in order, while a walk or a cached computation records them; null otherwise. A computation's reads
         // are the tail it appended, so nesting needs no set of its own.
         [ThreadStatic]
-        private static List<SyntaxTree>? _log;
+        private static List<SpanRead>? _log;
 
         // Reused for computations made while no walk records (the link step), so they allocate nothing.
         [ThreadStatic]
-        private static List<SyntaxTree>? _scratch;
+        private static List<SpanRead>? _scratch;
+
+        /// <summary>A read of a whole tree (its every position), which any change of the tree touches.</summary>
+        public static readonly TextSpan WholeTree = new(0, int.MaxValue);
 
         /// <summary>Starts recording this thread's reads until the returned recording is disposed.</summary>
         public static Recording Record()
         {
             var outer = _log;
-            _log = new List<SyntaxTree>();
+            _log = new List<SpanRead>();
             return new Recording(outer, _log);
         }
 
+        /// <summary>A read of the whole of <paramref name="tree"/>.</summary>
         public static void Read(SyntaxTree? tree)
         {
-            var log = _log;
-            if (tree is not null && log is not null && (log.Count == 0 || log[log.Count - 1] != tree))
+            if (tree is not null)
             {
-                log.Add(tree);
+                Read(new SpanRead(tree, WholeTree));
+            }
+        }
+
+        private static void Read(SpanRead read)
+        {
+            var log = _log;
+            if (log is not null && (log.Count == 0 || !log[log.Count - 1].Covers(read)))
+            {
+                log.Add(read);
             }
         }
 
         /// <summary>
         /// A declaration's location kept in facts (a partial method's first part may be in another tree): facts that point into a
-        /// tree depend on it as much as facts read from it.
+        /// tree depend on it as much as facts read from it, and on everything before it, which would move it.
         /// </summary>
         public static Location Located(Location? location)
         {
-            Read(location?.SourceTree);
+            if (location?.SourceTree is { } tree)
+            {
+                Read(new SpanRead(tree, TextSpan.FromBounds(0, location.SourceSpan.End)));
+            }
+
             return location ?? Location.None;
         }
 
         public static SyntaxNode Syntax(SyntaxReference reference, CancellationToken cancellationToken = default)
         {
-            Read(reference.SyntaxTree);
+            Read(new SpanRead(reference.SyntaxTree, reference.Span));
+            return reference.GetSyntax(cancellationToken);
+        }
+
+        /// <summary>
+        /// A declaration read for what <paramref name="search"/> finds in it: an edit of one of its members in which the search
+        /// finds nothing, before or after, leaves the answer as it was (<see cref="PathRead.TouchedBy"/>).
+        /// </summary>
+        public static SyntaxNode Search(SyntaxReference reference, SyntaxSearch search, CancellationToken cancellationToken = default)
+        {
+            Read(new SpanRead(reference.SyntaxTree, reference.Span, search));
             return reference.GetSyntax(cancellationToken);
         }
 
@@ -85,17 +113,17 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             var owned = _log is null;
-            var log = _log ??= _scratch ??= new List<SyntaxTree>();
+            var log = _log ??= _scratch ??= new List<SpanRead>();
             var start = log.Count;
             TValue value;
-            SyntaxTree[] reads;
+            SpanRead[] reads;
             try
             {
                 value = earlier is not null && key is ISymbol symbol && earlier.TryGet(symbol, out var taken) ? taken : compute(key);
             }
             finally
             {
-                reads = log.Count == start ? Array.Empty<SyntaxTree>() : log.Skip(start).Distinct().ToArray();
+                reads = log.Count == start ? Array.Empty<SpanRead>() : log.Skip(start).Distinct().ToArray();
                 if (owned)
                 {
                     log.Clear();
@@ -114,18 +142,44 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>Counts <paramref name="reads"/> as read by the computation or walk recording now.</summary>
-        public static void Replay(SyntaxTree[] reads)
+        public static void Replay(SpanRead[] reads)
         {
-            foreach (var tree in reads)
+            foreach (var read in reads)
             {
-                Read(tree);
+                Read(read);
             }
+        }
+
+        /// <summary>A span of syntax read in a tree.</summary>
+        internal readonly struct SpanRead : IEquatable<SpanRead>
+        {
+            public SpanRead(SyntaxTree tree, TextSpan span, SyntaxSearch? search = null)
+            {
+                Tree = tree;
+                Span = span;
+                Search = search;
+            }
+
+            public SyntaxTree Tree { get; }
+
+            public TextSpan Span { get; }
+
+            /// <summary>For a search (<see cref="SyntaxReads.Search"/>), what it looks for; null for a read of every token.</summary>
+            public SyntaxSearch? Search { get; }
+
+            public bool Covers(SpanRead other) => Tree == other.Tree && (Search is null ? Span.Contains(other.Span) : Equals(other));
+
+            public bool Equals(SpanRead other) => Tree == other.Tree && Span == other.Span && Equals(Search, other.Search);
+
+            public override bool Equals(object? obj) => obj is SpanRead other && Equals(other);
+
+            public override int GetHashCode() => (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Tree) * 397) ^ Span.GetHashCode();
         }
 
         /// <summary>A cached value with the trees read to compute it.</summary>
         internal sealed class Tracked<TValue>
         {
-            public Tracked(TValue value, SyntaxTree[] reads)
+            public Tracked(TValue value, SpanRead[] reads)
             {
                 Value = value;
                 Reads = reads;
@@ -133,24 +187,24 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public TValue Value { get; }
 
-            public SyntaxTree[] Reads { get; }
+            public SpanRead[] Reads { get; }
         }
 
         /// <summary>A recording in progress; disposing it restores the enclosing one (whose reads then include these).</summary>
         internal sealed class Recording : IDisposable
         {
-            private readonly List<SyntaxTree>? _outer;
-            private readonly List<SyntaxTree> _reads;
+            private readonly List<SpanRead>? _outer;
+            private readonly List<SpanRead> _reads;
             private bool _disposed;
 
-            public Recording(List<SyntaxTree>? outer, List<SyntaxTree> reads)
+            public Recording(List<SpanRead>? outer, List<SpanRead> reads)
             {
                 _outer = outer;
                 _reads = reads;
             }
 
-            /// <summary>The trees read, each once.</summary>
-            public IEnumerable<SyntaxTree> Trees => _reads.Distinct();
+            /// <summary>What was read, each once.</summary>
+            public IEnumerable<SpanRead> Reads => _reads.Distinct();
 
             public void Dispose()
             {

@@ -45,23 +45,23 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>LD0001/LD0002 located in this tree.</summary>
         public ImmutableArray<Diagnostic> BindingErrors { get; set; } = ImmutableArray<Diagnostic>.Empty;
 
-        /// <summary>The other trees (by path) whose syntax the walk read.</summary>
-        public ImmutableArray<string> Reads { get; set; } = ImmutableArray<string>.Empty;
+        /// <summary>The syntax of other trees the walk read (by path and span).</summary>
+        public ImmutableArray<PathRead> Reads { get; set; } = ImmutableArray<PathRead>.Empty;
 
         /// <summary>Carried over from an earlier compilation rather than walked.</summary>
         public bool Reused { get; private set; }
 
         /// <summary>
-        /// These facts in the symbols of a later compilation that shares the tree, or null when some symbol has no counterpart
-        /// there (a lambda, a local: such trees are walked again).
+        /// These facts in the symbols of a later compilation that shares the tree, with what the walk read where it stands there,
+        /// or null when some symbol has no counterpart there (such trees are walked again).
         /// </summary>
-        public TreeFacts? TranslateTo(SymbolMap symbols)
+        public TreeFacts? TranslateTo(SymbolMap symbols, ImmutableArray<PathRead> reads)
         {
             var translator = new FactTranslator(symbols);
             var translated = new TreeFacts(Tree, Scan)
             {
                 Reused = true,
-                Reads = Reads,
+                Reads = reads,
                 BindingErrors = BindingErrors,
                 Facts = Facts.ToDictionary(p => translator.Symbol(p.Key), p => translator.Facts(p.Value), (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default),
                 RefFindings = RefFindings.ToDictionary(p => translator.Symbol(p.Key), p => p.Value, (IEqualityComparer<IMethodSymbol>)SymbolEqualityComparer.Default),

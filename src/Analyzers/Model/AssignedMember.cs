@@ -37,9 +37,10 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
+            var name = SyntaxSearch.Mentioning(member.Name);
             foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
             {
-                foreach (var node in SyntaxReads.Syntax(typeReference).DescendantNodes())
+                foreach (var node in SyntaxReads.Search(typeReference, name).DescendantNodes())
                 {
                     var (target, value) = node switch
                     {

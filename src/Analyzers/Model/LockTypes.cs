@@ -57,7 +57,9 @@ namespace LockDiscipline.Analyzers.Model
 
         /// <summary>Whether the type's own source locks <c>this</c> (<c>lock (this)</c>, <c>Monitor.Enter(this)</c>).</summary>
         public bool LocksThis(INamedTypeSymbol type)
-            => SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => SyntaxReads.Syntax(r).DescendantNodes().Any(IsLockOfThis)), _earlier?.LocksThis);
+            => SyntaxReads.Memo(_locksThis, type.OriginalDefinition, t => t.DeclaringSyntaxReferences.Any(r => SyntaxReads.Search(r, LockOfThisSearch).DescendantNodes().Any(IsLockOfThis)), _earlier?.LocksThis);
+
+        private static readonly SyntaxSearch LockOfThisSearch = new("lock (this)", member => member.DescendantNodes().Any(IsLockOfThis));
 
         private static bool IsLockOfThis(SyntaxNode node) => node switch
         {

@@ -204,6 +204,44 @@ public sealed class Gate
         }
 
         [Fact]
+        public void AnEditOfAnotherMemberOfATreeAWalkReadLeavesThatWalkCarriedOverUntilWhatItReadChanges()
+        {
+            // User's walk reads what Gate's members store in Sem: an edit of a member that does not mention Sem leaves it
+            // carried over (and moves Gate's constructor down two lines); a later edit of the constructor walks it again.
+            const string Gate = @"using System.Threading;
+public sealed class Gate
+{
+    public readonly SemaphoreSlim Sem;
+    public void Other() { }
+    public Gate() { Sem = new SemaphoreSlim(1); }
+}
+";
+            const string User = @"public static class User
+{
+    private static readonly Gate G = new Gate();
+    private static readonly object L = new object();
+    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
+    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
+}
+";
+            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            Assert.Equal(2, CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics.Count(d => d.Id == "LD1002"));
+
+            var otherEdited = Gate.Replace("public void Other() { }", "public void Other()\n    {\n        var x = 1;\n    }", StringComparison.Ordinal);
+            var afterOther = Edit(before, "Gate.cs", otherEdited);
+            var carried = CompilationAnalysis.Run(afterOther, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2), (carried.Walked, carried.Reused));
+            Assert.Equal(2, carried.AllDiagnostics.Count(d => d.Id == "LD1002"));
+            Assert.Equal(Describe(Fresh(afterOther)), Describe(carried));
+
+            var afterConstructor = Edit(afterOther, "Gate.cs", otherEdited.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
+            var walkedAgain = CompilationAnalysis.Run(afterConstructor, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((2, 1), (walkedAgain.Walked, walkedAgain.Reused));
+            Assert.Empty(walkedAgain.AllDiagnostics);
+            Assert.Equal(Describe(Fresh(afterConstructor)), Describe(walkedAgain));
+        }
+
+        [Fact]
         public void ContractsTakenOverFromTheLastAnalysisNeverHideWhatAnEditChanged()
         {
             // After an edit the model takes over which methods had no contract (binding their attributes and searching their
