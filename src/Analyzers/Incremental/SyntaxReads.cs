@@ -26,6 +26,15 @@ namespace LockDiscipline.Analyzers.Incremental
         [ThreadStatic]
         private static List<SpanRead>? _scratch;
 
+        // Where the computation recording now began in the log: a read already logged before it is still its own read (a cached
+        // value must replay it), so repeats are looked for from here on only.
+        [ThreadStatic]
+        private static int _floor;
+
+        // How far back a read looks for one that covers it: the same contract's reads replayed call after call, a type read for
+        // each of its members, without searching the whole log.
+        private const int RepeatWindow = 8;
+
         /// <summary>A read of a whole tree (its every position), which any change of the tree touches.</summary>
         public static readonly TextSpan WholeTree = new(0, int.MaxValue);
 
@@ -33,8 +42,10 @@ namespace LockDiscipline.Analyzers.Incremental
         public static Recording Record()
         {
             var outer = _log;
+            var outerFloor = _floor;
             _log = new List<SpanRead>();
-            return new Recording(outer, _log);
+            _floor = 0;
+            return new Recording(outer, outerFloor, _log);
         }
 
         /// <summary>A read of the whole of <paramref name="tree"/>.</summary>
@@ -49,10 +60,20 @@ namespace LockDiscipline.Analyzers.Incremental
         private static void Read(SpanRead read)
         {
             var log = _log;
-            if (log is not null && (log.Count == 0 || !log[log.Count - 1].Covers(read)))
+            if (log is null)
             {
-                log.Add(read);
+                return;
             }
+
+            for (var i = log.Count - 1; i >= Math.Max(_floor, log.Count - RepeatWindow); i--)
+            {
+                if (log[i].Covers(read))
+                {
+                    return;
+                }
+            }
+
+            log.Add(read);
         }
 
         /// <summary>
@@ -115,6 +136,8 @@ namespace LockDiscipline.Analyzers.Incremental
             var owned = _log is null;
             var log = _log ??= _scratch ??= new List<SpanRead>();
             var start = log.Count;
+            var outerFloor = _floor;
+            _floor = start;
             TValue value;
             SpanRead[] reads;
             try
@@ -123,6 +146,7 @@ namespace LockDiscipline.Analyzers.Incremental
             }
             finally
             {
+                _floor = outerFloor;
                 reads = log.Count == start ? Array.Empty<SpanRead>() : log.Skip(start).Distinct().ToArray();
                 if (owned)
                 {
@@ -194,12 +218,14 @@ namespace LockDiscipline.Analyzers.Incremental
         internal sealed class Recording : IDisposable
         {
             private readonly List<SpanRead>? _outer;
+            private readonly int _outerFloor;
             private readonly List<SpanRead> _reads;
             private bool _disposed;
 
-            public Recording(List<SpanRead>? outer, List<SpanRead> reads)
+            public Recording(List<SpanRead>? outer, int outerFloor, List<SpanRead> reads)
             {
                 _outer = outer;
+                _outerFloor = outerFloor;
                 _reads = reads;
             }
 
@@ -212,6 +238,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 {
                     _disposed = true;
                     _log = _outer;
+                    _floor = _outerFloor;
                     _outer?.AddRange(_reads);
                 }
             }
