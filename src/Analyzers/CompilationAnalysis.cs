@@ -25,11 +25,15 @@ namespace LockDiscipline.Analyzers
     internal sealed class CompilationAnalysis
     {
         private readonly Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> _byTree;
+        private readonly object _contextGate = new();
+        private RuleContext? _context;
+        private Func<CancellationToken, RuleContext?>? _linkLater;
 
-        private CompilationAnalysis(Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> byTree, RuleContext? context)
+        private CompilationAnalysis(Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> byTree, RuleContext? context, Func<CancellationToken, RuleContext?>? linkLater = null)
         {
             _byTree = byTree;
-            Context = context;
+            _context = context;
+            _linkLater = linkLater;
         }
 
         /// <summary>How many trees this analysis walked, and how many it carried over from the one before (tests, benchmarks).</summary>
@@ -37,8 +41,55 @@ namespace LockDiscipline.Analyzers
 
         public int Reused { get; private init; }
 
-        /// <summary>The shared analysis (for tools such as the graph writer); null when nothing was analysed.</summary>
-        public RuleContext? Context { get; }
+        /// <summary>
+        /// Whether the link step ran (summaries, events, rules); false when the walks gave the facts the last analysis had and its
+        /// findings were reported again, moved (<see cref="EarlierFindings"/>).
+        /// </summary>
+        public bool Linked { get; private init; } = true;
+
+        /// <summary>The rules' findings, for an analysis after an edit that changes no facts to report again.</summary>
+        internal IReadOnlyList<Finding> Findings { get; private init; } = Array.Empty<Finding>();
+
+        /// <summary>The syntax the link step read (model answers about other bodies): an edit that touches it runs the link step.</summary>
+        internal ImmutableArray<PathRead> LinkReads { get; private init; } = ImmutableArray<PathRead>.Empty;
+
+        /// <summary>
+        /// The paths of the trees whose methods were walked again with what their callers hold: their facts depend on the callers'
+        /// as well as on their bodies, so an edit of such a tree always runs the link step.
+        /// </summary>
+        internal ImmutableHashSet<string> WalkedWithCallersLocks { get; private init; } = ImmutableHashSet<string>.Empty;
+
+        /// <summary>
+        /// The shared analysis (for tools such as the graph writer and the code fixes); null when nothing was analysed. After an
+        /// edit that changed no facts the link step runs on the first read of this, not before.
+        /// </summary>
+        public RuleContext? Context => ContextFor(CancellationToken.None);
+
+        /// <summary>The context if the link step has run, without running it (what a later analysis may take over).</summary>
+        internal RuleContext? LinkedContext
+        {
+            get
+            {
+                lock (_contextGate)
+                {
+                    return _context;
+                }
+            }
+        }
+
+        public RuleContext? ContextFor(CancellationToken cancellationToken)
+        {
+            lock (_contextGate)
+            {
+                if (_linkLater is { } link)
+                {
+                    _context = link(cancellationToken);
+                    _linkLater = null;
+                }
+
+                return _context;
+            }
+        }
 
         public ImmutableArray<Diagnostic> DiagnosticsFor(SyntaxTree tree)
             => _byTree.TryGetValue(tree, out var list) ? list : ImmutableArray<Diagnostic>.Empty;
@@ -219,59 +270,160 @@ namespace LockDiscipline.Analyzers
             }
         }
 
+        /// <summary>The trees' facts merged in file order (the first tree to give a method's facts wins).</summary>
+        private sealed class Merged
+        {
+            public Dictionary<IMethodSymbol, MethodLockFacts> Facts { get; } = new(SymbolEqualityComparer.Default);
+
+            public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
+
+            public Dictionary<IMethodSymbol, ControlFlowGraph> OwnershipGraphs { get; } = new(SymbolEqualityComparer.Default);
+
+            public ConstructorFacts Constructors { get; } = new();
+
+            public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
+
+            /// <summary>The methods whose facts were replaced by a walk with what their callers hold.</summary>
+            public HashSet<IMethodSymbol> WalkedWithCallersLocks { get; } = new(SymbolEqualityComparer.Default);
+
+            public static Merged Of(TreeFacts[] perTree)
+            {
+                var merged = new Merged();
+                foreach (var tree in perTree)
+                {
+                    merged.MethodGroups.UnionWith(tree.MethodGroups);
+                    MergeFirstWins(merged.Facts, tree.Facts);
+                    MergeFirstWins(merged.RefFindings, tree.RefFindings);
+                    MergeFirstWins(merged.OwnershipGraphs, tree.OwnershipGraphs);
+                    merged.Constructors.Add(tree.Constructors);
+                }
+
+                return merged;
+            }
+        }
+
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
         private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
-            var declared = setup.Declared;
-            var facts = new Dictionary<IMethodSymbol, MethodLockFacts>(SymbolEqualityComparer.Default);
-            var refFindings = new Dictionary<IMethodSymbol, ImmutableArray<RefFinding>>(SymbolEqualityComparer.Default);
-            var ownershipGraphs = new Dictionary<IMethodSymbol, ControlFlowGraph>(SymbolEqualityComparer.Default);
-            var constructors = new ConstructorFacts();
-            var methodGroups = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            foreach (var tree in perTree)
+            var merged = Merged.Of(perTree);
+            StepObserver?.Invoke("merge");
+            if (setup.Plan.From is { } from && carried.Symbols is not null
+                && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, model, cancellationToken) is { } moved)
             {
-                methodGroups.UnionWith(tree.MethodGroups);
-                MergeFirstWins(facts, tree.Facts);
-                MergeFirstWins(refFindings, tree.RefFindings);
-                MergeFirstWins(ownershipGraphs, tree.OwnershipGraphs);
-                constructors.Add(tree.Constructors);
+                return Relinked(compilation, setup, relevance, perTree, settings, moved);
             }
 
-            StepObserver?.Invoke("merge");
-            constructors.FoldInto(facts);
+            merged.Constructors.FoldInto(merged.Facts);
             StepObserver?.Invoke("constructors");
-            InferReturnedReferences(model, settings, facts, refFindings, ownershipGraphs, cancellationToken);
+            InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
             StepObserver?.Invoke("returned references");
-            if (!SettleReturnedReferences(model, setup.Plan, perTree, refFindings))
+            if (!SettleReturnedReferences(model, setup.Plan, perTree, merged.RefFindings))
             {
                 // A walked tree now infers other [ReturnsRef] than before: what the carried-over trees learned from it is stale.
                 return null;
             }
 
-            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => methodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name),
-                callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, ownershipGraphs, callerHeld, cancellationToken),
-                carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
-                    ? new EarlierImplementations(earlier.Implementations, symbols, perTree.Where(t => t.Reused).Select(t => t.Tree))
-                    : null);
+            var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
+                ? new EarlierImplementations(earlier.Implementations, symbols, perTree.Where(t => t.Reused).Select(t => t.Tree))
+                : null;
+            RuleContext context;
+            ImmutableArray<PathRead> linkReads;
+            using (var recording = SyntaxReads.Record())
+            {
+                context = Link(compilation, model, setup.Declared, setup.Trees, relevance, merged, settings, earlierImplementations, cancellationToken);
+                linkReads = PathRead.Of(recording.Reads, own: null);
+            }
+
+            var analysis = new CompilationAnalysis(ByTree(BindingErrorsByTree(model, perTree).Concat(setup.Declared.Diagnostics).Concat(context.Diagnostics)), context)
+            {
+                Walked = perTree.Count(t => !t.Reused),
+                Reused = perTree.Count(t => t.Reused),
+                Findings = context.Findings,
+                LinkReads = linkReads,
+                WalkedWithCallersLocks = merged.WalkedWithCallersLocks
+                    .Select(m => m.DeclaringSyntaxReferences.FirstOrDefault()?.SyntaxTree.FilePath ?? string.Empty).ToImmutableHashSet(StringComparer.Ordinal),
+            };
+            foreach (var tree in perTree)
+            {
+                tree.OwnershipGraphs.Clear();
+            }
+
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
+            return analysis;
+        }
+
+        /// <summary>
+        /// The analysis of an edit whose walks gave the facts the last analysis had: its findings, moved, with the binding errors
+        /// and declared-order findings of now. The link step runs when something first asks for the context (a code fix, a
+        /// tool), from this compilation's facts only: nothing of the earlier compilation is kept.
+        /// </summary>
+        private static CompilationAnalysis Relinked(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, EarlierFindings moved)
+        {
+            var model = setup.Model;
+            var declared = setup.Declared;
+            var trees = setup.Trees;
+            SettleReturnedReferences(model, setup.Plan, perTree, Merged.Of(perTree).RefFindings);
+            foreach (var tree in perTree)
+            {
+                tree.OwnershipGraphs.Clear();
+            }
+
+            var analysis = new CompilationAnalysis(
+                ByTree(BindingErrorsByTree(model, perTree).Concat(declared.Diagnostics).Concat(moved.Findings.Select(f => f.ToDiagnostic()))),
+                context: null,
+                linkLater: cancellationToken =>
+                {
+                    var merged = Merged.Of(perTree);
+                    merged.Constructors.FoldInto(merged.Facts);
+                    InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
+                    return Link(compilation, model, declared, trees, relevance, merged, settings, null, cancellationToken);
+                })
+            {
+                Walked = perTree.Count(t => !t.Reused),
+                Reused = perTree.Count(t => t.Reused),
+                Linked = false,
+                Findings = moved.Findings,
+                LinkReads = moved.LinkReads,
+                WalkedWithCallersLocks = setup.Plan.From!.WalkedWithCallersLocks,
+            };
+            StepObserver?.Invoke("findings moved");
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
+            return analysis;
+        }
+
+        /// <summary>Summaries, events, the order graph and the rules over merged facts.</summary>
+        private static RuleContext Link(Compilation compilation, AnnotationModel model, DeclaredOrder declared, IReadOnlyList<SyntaxTree> trees, RelevanceFilter relevance, Merged merged, AnalyzerSettings settings, EarlierImplementations? earlierImplementations, CancellationToken cancellationToken)
+        {
+            var facts = merged.Facts;
+            var summaries = new LockSummaries(model, facts, declared.DirectPairs.SelectMany(p => new[] { p.Outer, p.Inner }), settings.MaxCallDepth, settings.DispatchFrameworkMembers, settings.WholeChainsForEveryClass, cancellationToken, m => merged.MethodGroups.Contains(m) || relevance.IsNamedAsValueOutsideBodies(m.Name),
+                callerHeld => WalkAgainWithWhatCallersHold(compilation, model, facts, merged.OwnershipGraphs, callerHeld, merged.WalkedWithCallersLocks, cancellationToken),
+                earlierImplementations);
             StepObserver?.Invoke("summaries");
             var events = BuildEvents(facts, summaries, model);
             StepObserver?.Invoke("events");
             var context = new RuleContext(model, declared, facts, summaries, events, settings);
 
             HeldContractRules.Run(context);
+            StepObserver?.Invoke("  held contracts");
             FinalDropRules.Run(context);
+            StepObserver?.Invoke("  final drops");
             LockOrderRules.Run(context);
+            StepObserver?.Invoke("  lock order");
             CycleRules.Run(context);
+            StepObserver?.Invoke("  cycles");
             GuardedByRules.Run(context);
             ThreadAffinityRules.Run(context);
-            HeldRefRules.Run(context, compilation, setup.Trees, cancellationToken);
-            RefCountRules.Run(context, refFindings.Values);
+            StepObserver?.Invoke("  guards, affinity");
+            HeldRefRules.Run(context, compilation, trees, cancellationToken);
+            RefCountRules.Run(context, merged.RefFindings.Values);
+            StepObserver?.Invoke("  references");
             StepObserver?.Invoke("rules");
+            return context;
+        }
 
-            var bindingErrors = BindingErrorsByTree(model, perTree);
-            var all = bindingErrors.Concat(declared.Diagnostics).Concat(context.Diagnostics);
-            var byTree = all
+        private static Dictionary<SyntaxTree, ImmutableArray<Diagnostic>> ByTree(IEnumerable<Diagnostic> all)
+            => all
                 .Where(d => d.Location.SourceTree is not null)
                 .GroupBy(d => d.Location.SourceTree!)
                 .ToDictionary(
@@ -279,15 +431,6 @@ namespace LockDiscipline.Analyzers
                     g => g.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
                           .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
                           .ToImmutableArray());
-            foreach (var tree in perTree)
-            {
-                tree.OwnershipGraphs.Clear();
-            }
-
-            var analysis = new CompilationAnalysis(byTree, context) { Walked = perTree.Count(t => !t.Reused), Reused = perTree.Count(t => t.Reused) };
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
-            return analysis;
-        }
 
         /// <summary>
         /// Records, per walked tree, the <c>[ReturnsRef]</c> its methods were inferred to have and their final reference findings.
@@ -372,9 +515,8 @@ namespace LockDiscipline.Analyzers
         /// lock, a re-entry), or reads a guarded member, and that gives the locks back held on every exit. True when any facts
         /// changed.
         /// </summary>
-        private static bool WalkAgainWithWhatCallersHold(Compilation compilation, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> callerHeld, CancellationToken cancellationToken)
+        private static bool WalkAgainWithWhatCallersHold(Compilation compilation, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> callerHeld, HashSet<IMethodSymbol> walked, CancellationToken cancellationToken)
         {
-            var walked = false;
             foreach (var pair in callerHeld)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -393,11 +535,11 @@ namespace LockDiscipline.Analyzers
                 if (pair.Value.Keys.All(after.EntryLocksHeldAtEveryExit.Contains))
                 {
                     facts[pair.Key] = after;
-                    walked = true;
+                    walked.Add(pair.Key);
                 }
             }
 
-            return walked;
+            return walked.Count > 0;
         }
 
         private static ControlFlowGraph? GraphOf(Compilation compilation, IMethodSymbol method, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
@@ -640,7 +782,7 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>Cheap pre-filter: only bodies that call a reference-counting method or own a consumed parameter are walked.</summary>
-        private static bool NeedsOwnershipAnalysis(AnnotationModel model, IMethodSymbol method, MethodLockFacts lockFacts)
+        internal static bool NeedsOwnershipAnalysis(AnnotationModel model, IMethodSymbol method, MethodLockFacts lockFacts)
         {
             var own = model.GetEffectiveContract(method);
             if (own.IsRefPrimitive)

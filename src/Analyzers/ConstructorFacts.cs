@@ -21,6 +21,12 @@ namespace LockDiscipline.Analyzers
         private readonly Dictionary<INamedTypeSymbol, List<MethodLockFacts>> _initializers = new(SymbolEqualityComparer.Default);
         private readonly HashSet<INamedTypeSymbol> _types = new(SymbolEqualityComparer.Default);
 
+        /// <summary>The facts of each type's instance initializers (read by <see cref="Incremental.FactsFingerprint"/>).</summary>
+        public IReadOnlyDictionary<INamedTypeSymbol, List<MethodLockFacts>> Initializers => _initializers;
+
+        /// <summary>The types declared in the trees these facts came from.</summary>
+        public IReadOnlyCollection<INamedTypeSymbol> Types => _types;
+
         public void CollectTypes(SemanticModel semanticModel, TypeDeclarationSyntax declaration, AnnotationModel model, RelevanceFilter relevance, CancellationToken cancellationToken)
         {
             if (semanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol type)

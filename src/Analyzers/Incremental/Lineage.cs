@@ -44,11 +44,20 @@ namespace LockDiscipline.Analyzers.Incremental
 
         public RelevanceFilter.NameSets Relevance { get; }
 
-        /// <summary>The annotation model the analysis bound (its caches are in <see cref="Compilation"/>'s symbols).</summary>
-        public AnnotationModel? Model => _analysis.Context?.Model;
+        /// <summary>The annotation model the analysis bound (its caches are in <see cref="Compilation"/>'s symbols), if it ran the link step.</summary>
+        public AnnotationModel? Model => _analysis.LinkedContext?.Model;
 
         /// <summary>The analysis's lock summaries (their implementations index is taken over by <see cref="EarlierImplementations"/>).</summary>
-        public Summaries.LockSummaries? Summaries => _analysis.Context?.Summaries;
+        public Summaries.LockSummaries? Summaries => _analysis.LinkedContext?.Summaries;
+
+        /// <summary>What the analysis's rules found (<see cref="EarlierFindings"/>).</summary>
+        public IReadOnlyList<Finding> Findings => _analysis.Findings;
+
+        /// <summary>The syntax the analysis's link step read.</summary>
+        public ImmutableArray<PathRead> LinkReads => _analysis.LinkReads;
+
+        /// <summary>The paths of the trees whose methods the analysis walked again with what their callers hold.</summary>
+        public ImmutableHashSet<string> WalkedWithCallersLocks => _analysis.WalkedWithCallersLocks;
 
         /// <summary>The lineage of the last analysis that shares a tree with <paramref name="compilation"/>, if any.</summary>
         public static Lineage? Find(Compilation compilation)
@@ -168,7 +177,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
             }
 
-            return new Plan(this, previous.ToImmutableArray(), sameTree) { Reads = reads.ToImmutableArray() };
+            return new Plan(this, previous.ToImmutableArray(), sameTree) { Reads = reads.ToImmutableArray(), Edits = changes };
         }
 
         /// <summary>The reads in the edited trees' later positions; <paramref name="touched"/> when an edit changed one of them.</summary>
@@ -204,7 +213,7 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>An edited tree: the earlier version, the later one, and what changed, in the earlier one's positions.</summary>
-        private sealed class Edit
+        internal sealed class Edit
         {
             public Edit(SyntaxTree before, SyntaxTree after, IReadOnlyList<TextChangeRange> ranges)
             {
@@ -247,6 +256,9 @@ namespace LockDiscipline.Analyzers.Incremental
 
             /// <summary>Per tree with reusable facts: what its walk read, where it stands in the trees of the new compilation.</summary>
             public ImmutableArray<ImmutableArray<PathRead>> Reads { get; init; }
+
+            /// <summary>The edited trees by path, when every declaration is unchanged.</summary>
+            public IReadOnlyDictionary<string, Edit> Edits { get; init; } = new Dictionary<string, Edit>();
         }
     }
 }

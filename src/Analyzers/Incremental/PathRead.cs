@@ -34,7 +34,7 @@ namespace LockDiscipline.Analyzers.Incremental
         /// The reads of one walk in the other trees, in path order: overlapping reads of a tree joined, searches kept apart
         /// unless a read covers them.
         /// </summary>
-        public static ImmutableArray<PathRead> Of(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree own)
+        public static ImmutableArray<PathRead> Of(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree? own)
         {
             var result = ImmutableArray.CreateBuilder<PathRead>();
             foreach (var tree in reads.Where(r => r.Tree != own).GroupBy(r => r.Tree.FilePath, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))

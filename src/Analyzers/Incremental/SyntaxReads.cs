@@ -147,7 +147,7 @@ namespace LockDiscipline.Analyzers.Incremental
             finally
             {
                 _floor = outerFloor;
-                reads = log.Count == start ? Array.Empty<SpanRead>() : log.Skip(start).Distinct().ToArray();
+                reads = log.Count == start ? Array.Empty<SpanRead>() : Compact(log.Skip(start).Distinct().ToArray());
                 if (owned)
                 {
                     log.Clear();
@@ -164,6 +164,24 @@ namespace LockDiscipline.Analyzers.Incremental
 
             return stored.Value;
         }
+
+        /// <summary>
+        /// A cached computation's reads, with a tree read in more than a few places counted as read whole: a computation that
+        /// follows a chain of methods (each asking about the next) would otherwise keep, at every level, every read below it.
+        /// </summary>
+        private static SpanRead[] Compact(SpanRead[] reads)
+        {
+            if (reads.Length <= MaxSpansPerTree)
+            {
+                return reads;
+            }
+
+            return reads.GroupBy(r => r.Tree)
+                .SelectMany(g => g.Count() > MaxSpansPerTree ? new[] { new SpanRead(g.Key, WholeTree) } : g.AsEnumerable())
+                .ToArray();
+        }
+
+        private const int MaxSpansPerTree = 16;
 
         /// <summary>Counts <paramref name="reads"/> as read by the computation or walk recording now.</summary>
         public static void Replay(SpanRead[] reads)

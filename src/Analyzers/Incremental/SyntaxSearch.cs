@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Incremental
@@ -21,10 +20,6 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>Tells searches apart: two with the same key look for the same thing.</summary>
         public string Key { get; }
-
-        /// <summary>A search for nodes that name <paramref name="name"/> (each has an identifier token of that name).</summary>
-        public static SyntaxSearch Mentioning(string name)
-            => new("name " + name, member => member.DescendantTokens().Any(t => t.ValueText == name));
 
         /// <summary>Whether <paramref name="member"/> has anything the search could find.</summary>
         public bool FoundIn(SyntaxNode member) => _foundIn(member);

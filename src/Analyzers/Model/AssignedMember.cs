@@ -18,6 +18,22 @@ namespace LockDiscipline.Analyzers.Model
         };
 
         /// <summary>
+        /// A search of a type for what stores into a member of the name: an assignment to it (in a deconstruction too) or a
+        /// <c>ref</c> or <c>out</c> argument of it. Every reading of stores here looks at such nodes only, so an edit of a member
+        /// with none, before and after, leaves its answers as they were.
+        /// </summary>
+        public static SyntaxSearch StoresTo(string name)
+            => new("stores to " + name, member => member.DescendantNodes().Any(node => node switch
+            {
+                AssignmentExpressionSyntax assignment => Names(assignment.Left, name),
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => Names(argument.Expression, name),
+                _ => false,
+            }));
+
+        private static bool Names(ExpressionSyntax target, string name)
+            => target is TupleExpressionSyntax tuple ? tuple.Arguments.Any(a => Names(a.Expression, name)) : NameOf(target) == name;
+
+        /// <summary>
         /// Every value stored in a field or property within its type: its initializer and each assignment to a member of that name;
         /// null for each place it is passed by reference (<c>Interlocked.Exchange(ref _f, ...)</c>), where what is stored is not seen.
         /// </summary>
@@ -37,7 +53,7 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            var name = SyntaxSearch.Mentioning(member.Name);
+            var name = StoresTo(member.Name);
             foreach (var typeReference in member.ContainingType?.DeclaringSyntaxReferences ?? Enumerable.Empty<SyntaxReference>())
             {
                 foreach (var node in SyntaxReads.Search(typeReference, name).DescendantNodes())

@@ -121,7 +121,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         private static bool OnlyClearedAfterConstruction(ISymbol back, INamedTypeSymbol type)
             => back is IFieldSymbol { DeclaredAccessibility: Accessibility.Private }
-               && type.DeclaringSyntaxReferences.Select(r => SyntaxReads.Search(r, SyntaxSearch.Mentioning(back.Name))).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
+               && type.DeclaringSyntaxReferences.Select(r => SyntaxReads.Search(r, AssignedMember.StoresTo(back.Name))).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
                    .Where(a => AssignedMember.NameOf(a.Left) == back.Name && a.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is null)
                    .All(a => IsNull(a.Right));
 

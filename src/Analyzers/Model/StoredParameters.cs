@@ -29,7 +29,7 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             // A deconstruction (`(_connection, x) = ...`) stores what this reading of assignments does not see.
-            if (field.ContainingType.DeclaringSyntaxReferences.Select(r => SyntaxReads.Search(r, SyntaxSearch.Mentioning(field.Name))).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
+            if (field.ContainingType.DeclaringSyntaxReferences.Select(r => SyntaxReads.Search(r, AssignedMember.StoresTo(field.Name))).SelectMany(t => t.DescendantNodes()).OfType<AssignmentExpressionSyntax>()
                 .Any(a => a.Left is TupleExpressionSyntax tuple && tuple.Arguments.Any(t => t.Expression is ExpressionSyntax e && AssignedMember.NameOf(e) == field.Name)))
             {
                 return false;

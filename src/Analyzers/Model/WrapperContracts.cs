@@ -171,9 +171,15 @@ namespace LockDiscipline.Analyzers.Model
         private static bool IsCandidate(IMethodSymbol method)
             => !method.IsStatic && BodyDeclaration(method) is { } declaration && SingleExpression(declaration) is InvocationExpressionSyntax;
 
+        /// <remarks>
+        /// Read as a search for a single-call body: an edit of a body that is not one, before or after, leaves every answer about
+        /// it as it was (not a wrapper), so what read it stands.
+        /// </remarks>
         private static SyntaxNode? BodyDeclaration(IMethodSymbol method)
-            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => SyntaxReads.Syntax(r))
+            => (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences.Select(r => SyntaxReads.Search(r, SingleCallBody))
                 .FirstOrDefault(s => s is MethodDeclarationSyntax { ExpressionBody: not null } or MethodDeclarationSyntax { Body: not null });
+
+        private static readonly SyntaxSearch SingleCallBody = new("single call body", member => SingleExpression(member) is InvocationExpressionSyntax);
 
         private static ExpressionSyntax? SingleExpression(SyntaxNode declaration) => declaration switch
         {

@@ -26,6 +26,12 @@ namespace LockDiscipline.Analyzers.Rules
                 return;
             }
 
+            // What follows reads the bodies that name each member and the teardown methods' bodies, in any tree.
+            foreach (var tree in trees)
+            {
+                Incremental.SyntaxReads.Read(tree);
+            }
+
             var walker = new HeldRefDrops(compilation, context.Model, context.Settings.MaxCallDepth, cancellationToken);
             foreach (var member in members)
             {

@@ -56,12 +56,19 @@ namespace LockDiscipline.Analyzers.Rules
         /// <summary>Reports with the facts a code fix needs (<see cref="FixProperties"/>), so fixes read them instead of re-deriving them.</summary>
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments)
         {
-            var diagnostic = Diagnostic.Create(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct(), properties, arguments);
+            var finding = new Finding(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct().ToImmutableArray(), properties, arguments);
+            var diagnostic = finding.ToDiagnostic();
             if (_reported.Add((descriptor.Id, location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
             {
                 _diagnostics.Add(diagnostic);
+                _findings.Add(finding);
             }
         }
+
+        private readonly List<Finding> _findings = new();
+
+        /// <summary>What the rules reported, in the parts a diagnostic is made of (a later analysis may report them again, moved).</summary>
+        public IReadOnlyList<Finding> Findings => _findings;
 
         /// <summary>A method as messages name it: its name, <c>lambda in Owner</c> for a lambda (which has none), <c>static T</c> for a static constructor.</summary>
         public static string NameOf(IMethodSymbol method) => method.MethodKind is MethodKind.AnonymousFunction or MethodKind.StaticConstructor ? LockSummaries.CalleeName(method) : method.Name;

@@ -56,7 +56,7 @@ namespace LockDiscipline.Tests.Ide
             var after = Edit(before, "Inner.cs", InnerClosed);
             var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
 
-            Assert.Equal((1, 2), (incremental.Walked, incremental.Reused));
+            Assert.Equal((1, 2, true), (incremental.Walked, incremental.Reused, incremental.Linked));
             Assert.Equal(
                 new[]
                 {
@@ -242,6 +242,52 @@ public sealed class Gate
         }
 
         [Fact]
+        public void AnEditThatChangesNoFactsReportsTheLastFindingsMovedAndLinksOnlyWhenAsked()
+        {
+            var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerClosed), ("Unrelated.cs", Unrelated));
+            Assert.Equal(2, CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics.Count());
+
+            // Typing before the site, on its line: the cycle's edge in Inner.cs moves right, no line moves.
+            var after = Edit(before, "Inner.cs", InnerClosed.Replace("Hold() { lock (B)", "Hold() { _ = 0; lock (B)", StringComparison.Ordinal));
+            var moved = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            Assert.Equal(
+                new[]
+                {
+                    "Inner.cs(5,51): LD1002 Lock-order cycle Inner.B -> Outer.A -> Inner.B: 'Outer.A' is acquired while 'Inner.B' is held here (via Take -> lock (A)), and elsewhere 'Inner.B' is acquired while 'Outer.A' is held at Outer.cs:4 in Hold (via Take -> lock (B))",
+                    "Outer.cs(4,44): LD1002 Lock-order cycle Outer.A -> Inner.B -> Outer.A: 'Inner.B' is acquired while 'Outer.A' is held here (via Take -> lock (B)), and elsewhere 'Outer.A' is acquired while 'Inner.B' is held at Inner.cs:5 in Hold (via Take -> lock (A))",
+                },
+                Describe(moved));
+            var fresh = Fresh(after);
+            Assert.Equal(Describe(fresh), Describe(moved));
+            Assert.Equal(Properties(fresh), Properties(moved));
+
+            // Whoever needs the whole analysis (a code fix, the graph tool) gets the link step then, and it finds the same.
+            Assert.Equal(Describe(fresh), moved.Context!.Diagnostics.Select(DescribeOne).OrderBy(d => d, StringComparer.Ordinal).ToArray());
+        }
+
+        [Fact]
+        public void AnEditThatRenumbersALineAMessageNamesLinksAgain()
+        {
+            var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerClosed), ("Unrelated.cs", Unrelated));
+            CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+
+            // Outer.cs's message names Inner.cs:5, which a line added above it makes Inner.cs:6.
+            var renumbered = Edit(before, "Inner.cs", InnerClosed.Replace("public static readonly object B", "\n    public static readonly object B", StringComparison.Ordinal));
+            var linked = CompilationAnalysis.Run(renumbered, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, true), (linked.Walked, linked.Reused, linked.Linked));
+            Assert.Contains(linked.AllDiagnostics, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("Inner.cs:6", StringComparison.Ordinal));
+            Assert.Equal(Describe(Fresh(renumbered)), Describe(linked));
+
+            // A line added after every line a message names renumbers none of them.
+            var below = Edit(renumbered, "Inner.cs", InnerClosed.Replace("public static readonly object B", "\n    public static readonly object B", StringComparison.Ordinal) + "\n// the end\n");
+            var moved = CompilationAnalysis.Run(below, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            Assert.Equal(Describe(Fresh(below)), Describe(moved));
+        }
+
+        [Fact]
         public void ContractsTakenOverFromTheLastAnalysisNeverHideWhatAnEditChanged()
         {
             // After an edit the model takes over which methods had no contract (binding their attributes and searching their
@@ -334,7 +380,17 @@ public static class Locks { public static readonly object A = new object(); publ
 
         private static string[] Describe(CompilationAnalysis analysis)
             => analysis.AllDiagnostics
-                .Select(d => $"{d.Location.SourceTree!.FilePath}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): {d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
+                .Select(DescribeOne)
+                .OrderBy(s => s, StringComparer.Ordinal)
+                .ToArray();
+
+        private static string DescribeOne(Diagnostic d)
+            => $"{d.Location.SourceTree!.FilePath}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): {d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+
+        /// <summary>Each finding's code-fix properties (spans of the acquisitions a fix moves), by where it is.</summary>
+        private static string[] Properties(CompilationAnalysis analysis)
+            => analysis.AllDiagnostics
+                .Select(d => DescribeOne(d) + " " + string.Join(";", d.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))
                 .OrderBy(s => s, StringComparer.Ordinal)
                 .ToArray();
     }

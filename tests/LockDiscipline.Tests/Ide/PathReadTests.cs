@@ -11,8 +11,8 @@ namespace LockDiscipline.Tests.Ide
 {
     /// <summary>
     /// When an edit of a tree leaves standing what another tree's walk read in it (<see cref="PathRead"/>): a read of a span
-    /// stands while no change touches it and moves with the text before it; a search of a type stands while the members the
-    /// edit changed have nothing it looks for, before and after.
+    /// stands while no change touches it and moves with the text before it; a search of a type (here for stores into a member)
+    /// stands while the members the edit changed have nothing it looks for, before and after.
     /// </summary>
     public class PathReadTests
     {
@@ -40,13 +40,17 @@ namespace LockDiscipline.Tests.Ide
         public void ASearchStandsWhileTheEditedMembersHaveNothingItLooksFor()
         {
             var type = new[] { "public sealed class Gate", "}\n}" };
-            var search = SyntaxSearch.Mentioning("_gate");
+            var search = LockDiscipline.Analyzers.Model.AssignedMember.StoresTo("_gate");
 
             var (before, after, changes) = Edited(Before.Replace("public void Other() { }", "public void Other() { var x = 1; }", StringComparison.Ordinal));
             Assert.False(new PathRead("Gate.cs", SpanOf(before, type[0], type[1]), search).TouchedBy(changes, before, after, CancellationToken.None));
 
             // The search stands, and its span takes in what the edit added.
             Assert.Equal(SpanOf(after, type[0], type[1]), new PathRead("Gate.cs", SpanOf(before, type[0], type[1]), search).MovedBy(changes).Span);
+
+            // Reading the member is not storing into it.
+            (before, after, changes) = Edited(Before.Replace("public void Other() { }", "public void Other() { lock (_gate) { } }", StringComparison.Ordinal));
+            Assert.False(new PathRead("Gate.cs", SpanOf(before, type[0], type[1]), search).TouchedBy(changes, before, after, CancellationToken.None));
 
             (before, after, changes) = Edited(Before.Replace("public void Other() { }", "public void Other() { _gate = this; }", StringComparison.Ordinal));
             Assert.True(new PathRead("Gate.cs", SpanOf(before, type[0], type[1]), search).TouchedBy(changes, before, after, CancellationToken.None));

@@ -123,6 +123,7 @@ namespace LockDiscipline.Tests.Robustness
         {
             var references = await References.Value;
             var edited = 0;
+            var moved = 0;
             var gen =
                 from program in ProgramGen.Programs
                 from edits in ProgramGen.Edits.Array[2, 5]
@@ -158,11 +159,21 @@ namespace LockDiscipline.Tests.Robustness
 
                         sources = next;
                         await AssertEachDocumentAsFresh(compilation, analyzer, sources, first, references, $"edit {step + 1} of {edits.Length} ({edits[step]})");
+
+                        // The analysis the requests shared (the same trees, options and references): did it report the last
+                        // analysis's findings again, moved, instead of linking?
+                        if (first is not null && LockDiscipline.Analyzers.Incremental.Lineage.Find(compilation) is { } lineage
+                            && lineage.AnalysisFor(compilation, lineage.Settings) is { Linked: false })
+                        {
+                            Interlocked.Increment(ref moved);
+                        }
                     }
                 },
                 t => "edits: " + string.Join(", ", t.Item2.Select(e => e.ToString())) + Environment.NewLine + Describe(t.Item1.Render()));
 
             Assert.True(edited > 0, "no generated edit changed any file");
+            Assert.True(moved > 0, "no edit was one whose findings were moved instead of linked again");
+            _output.WriteLine($"{edited} edits, {moved} of them answered by moving the last findings");
         }
 
         /// <summary>
@@ -474,7 +485,13 @@ public static class Inner
 
     file sealed record Contract(ContractKind Kind, int Member);
 
-    file sealed record MethodModel(bool IsStatic, Contract Contract, Stmt[] Body);
+    file sealed record MethodModel(bool IsStatic, Contract Contract, Stmt[] Body)
+    {
+        /// <summary>Text that changes no facts: a comment after the signature, or a discard on lines of its own at the body's start.</summary>
+        public string Padding { get; init; } = string.Empty;
+
+        public bool PaddingOnOwnLines { get; init; }
+    }
 
     file sealed record ClassModel(
         bool SecondMutex, LockAttribute SecondMutexAttribute, bool StaticMutex, bool ObjectLock, bool Semaphore, bool Srcu,
@@ -520,6 +537,20 @@ public static class Inner
             => model with { Methods = model.Methods.Select((m, i) => m with { Body = Bodies[i % Bodies.Length] }).ToArray() };
 
         public override string ToString() => $"new bodies in class {Class} of file {File}";
+    }
+
+    /// <summary>An edit that changes no facts (moving what follows it, and with <paramref name="OwnLines"/> renumbering its lines).</summary>
+    file sealed record PaddingEdit(int File, int Class, int Method, bool OwnLines, int Mark) : Edit(File, Class)
+    {
+        protected override ClassModel Change(ClassModel model)
+        {
+            var methods = model.Methods.ToArray();
+            var m = Method % methods.Length;
+            methods[m] = methods[m] with { Padding = "pad " + Mark, PaddingOnOwnLines = OwnLines };
+            return model with { Methods = methods };
+        }
+
+        public override string ToString() => $"padding ({(OwnLines ? "own lines" : "same line")}) in method {Method} of class {Class} of file {File}";
     }
 
     file sealed record DeclarationEdit(int File, int Class, ClassModel Declaration) : Edit(File, Class)
@@ -612,7 +643,8 @@ public static class Inner
         /// <summary>An edit of one class: new bodies for its methods (declarations unchanged), or new declarations altogether.</summary>
         public static readonly Gen<Edit> Edits = Gen.Frequency(
             (3, Gen.Select(Index, Index, Statement(2).Array[1, 3].Array[1, 3], (file, cls, bodies) => (Edit)new BodyEdit(file, cls, bodies))),
-            (1, Gen.Select(Index, Index, GenClass, (file, cls, declaration) => (Edit)new DeclarationEdit(file, cls, declaration))));
+            (1, Gen.Select(Index, Index, GenClass, (file, cls, declaration) => (Edit)new DeclarationEdit(file, cls, declaration))),
+            (2, Gen.Select(Gen.Select(Index, Index, Index), Gen.Bool, Gen.Int[0, 99], (at, ownLines, mark) => (Edit)new PaddingEdit(at.Item1, at.Item2, at.Item3, ownLines, mark))));
     }
 
     file enum LockKind { Mutex, Object, Semaphore, Srcu }
@@ -823,7 +855,14 @@ public static class Inner
                     w.Line($"[{method.Contract.Kind}({Quote(path)}{(l.Kind == LockKind.Srcu && method.Contract.Kind == ContractKind.Requires ? ", Shared = true" : string.Empty)})]");
                 }
 
-                w.Open($"public {(method.IsStatic ? "static " : string.Empty)}void M{m}(bool c)");
+                var comment = method.Padding.Length > 0 && !method.PaddingOnOwnLines ? " // " + method.Padding : string.Empty;
+                w.Open($"public {(method.IsStatic ? "static " : string.Empty)}void M{m}(bool c){comment}");
+                if (method.Padding.Length > 0 && method.PaddingOnOwnLines)
+                {
+                    w.Line("_ = \"" + method.Padding + "\";");
+                    w.Line();
+                }
+
                 new BodyRenderer(this, info, method.IsStatic, w).Statements(method.Body, default);
                 w.Close();
             }

@@ -1,0 +1,253 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using LockDiscipline.Analyzers.Flow;
+using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// The last analysis's findings, moved by an edit that changed no facts. The link step (summaries, events, rules) reads the
+    /// trees' facts, the declarations and the syntax it records reading; when the trees walked again give the facts they gave
+    /// before (<see cref="FactsFingerprint"/>, positions moved by the edit), no declaration changed and the edit touched nothing
+    /// the link step read, it would find what it found before, at the moved positions. Typing inside a body mostly is such an
+    /// edit. Edits of bodies that take part in reference counting are left out (its findings come from a fixpoint over
+    /// ownership the lock facts do not show), and so are edits of a tree whose bodies were walked again with what their callers
+    /// hold, and edits that renumber lines a message names.
+    /// </summary>
+    internal sealed class EarlierFindings
+    {
+        private EarlierFindings(IReadOnlyList<Finding> findings, ImmutableArray<PathRead> linkReads)
+        {
+            Findings = findings;
+            LinkReads = linkReads;
+        }
+
+        public IReadOnlyList<Finding> Findings { get; }
+
+        /// <summary>What the link step read, where it stands after the edit.</summary>
+        public ImmutableArray<PathRead> LinkReads { get; }
+
+        /// <summary>The findings of <paramref name="from"/>, moved by <paramref name="edits"/>; null when the link step must run.</summary>
+        public static EarlierFindings? Moved(Lineage from, IReadOnlyDictionary<string, Lineage.Edit> edits, TreeFacts[] perTree, AnnotationModel model, CancellationToken cancellationToken)
+        {
+            var earlierByPath = new Dictionary<string, TreeFacts>(StringComparer.Ordinal);
+            foreach (var tree in from.Trees)
+            {
+                earlierByPath[tree.Tree.FilePath] = tree;
+            }
+
+            foreach (var tree in perTree.Where(t => !t.Reused))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var path = tree.Tree.FilePath;
+                var why = !earlierByPath.TryGetValue(path, out var earlier) ? "a new tree"
+                    : from.WalkedWithCallersLocks.Contains(path) ? "walked with its callers' locks"
+                    : TakesPartInReferenceCounting(earlier, tree, model) ? "reference counting"
+                    : !SameFacts(earlier, tree, edits) ? "other facts"
+                    : null;
+                if (why is not null)
+                {
+                    return LinkNeeded(why + " in " + System.IO.Path.GetFileName(path));
+                }
+            }
+
+            var linkReads = ImmutableArray.CreateBuilder<PathRead>(from.LinkReads.Length);
+            foreach (var read in from.LinkReads)
+            {
+                if (edits.TryGetValue(read.Path, out var edit))
+                {
+                    if (read.TouchedBy(edit.Ranges, edit.Before, edit.After, cancellationToken))
+                    {
+                        return LinkNeeded("the link step read the edited syntax");
+                    }
+
+                    linkReads.Add(read.MovedBy(edit.Ranges));
+                }
+                else
+                {
+                    linkReads.Add(read);
+                }
+            }
+
+            var renumbered = edits.Values.Select(e => (Name: System.IO.Path.GetFileName(e.After.FilePath) + ":", From: FirstRenumberedLine(e))).Where(e => e.From is not null).ToList();
+            var findings = new List<Finding>(from.Findings.Count);
+            foreach (var finding in from.Findings)
+            {
+                if (renumbered.Count > 0)
+                {
+                    var message = finding.ToDiagnostic().GetMessage(CultureInfo.InvariantCulture);
+                    if (renumbered.Any(e => NamesLineFrom(message, e.Name, e.From!.Value)))
+                    {
+                        return LinkNeeded("a message names a renumbered line");
+                    }
+                }
+
+                if (MovedFinding(finding, edits) is not { } moved)
+                {
+                    return LinkNeeded("a finding is where the edit changed");
+                }
+
+                findings.Add(moved);
+            }
+
+            return new EarlierFindings(findings, linkReads.MoveToImmutable());
+        }
+
+        /// <summary>Null, with the reason named for benchmarks/Steps.</summary>
+        private static EarlierFindings? LinkNeeded(string why)
+        {
+            CompilationAnalysis.StepObserver?.Invoke("  link needed: " + why);
+            return null;
+        }
+
+        /// <summary>
+        /// Whether the tree's bodies own references, or call what returns one: what they do with them (return it, drop it, leak
+        /// it) is not in the lock facts, and the analysis's returned-reference inference and its reference findings rest on it.
+        /// </summary>
+        private static bool TakesPartInReferenceCounting(TreeFacts earlier, TreeFacts now, AnnotationModel model)
+            => !earlier.InferredReturnsRef.IsEmpty || earlier.RefFindings.Values.Any(f => !f.IsDefaultOrEmpty) || now.RefFindings.Values.Any(f => !f.IsDefaultOrEmpty)
+               || now.Facts.Any(p => model.ReturnsRef(p.Key) || CompilationAnalysis.NeedsOwnershipAnalysis(model, p.Key, p.Value) || p.Value.Calls.Any(c => model.ReturnsRef(c.Target)));
+
+        /// <summary>Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits.</summary>
+        private static bool SameFacts(TreeFacts earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
+        {
+            try
+            {
+                return string.Equals(
+                    FactsFingerprint.Of(earlier, l => Place(l, edits, moved: true)),
+                    FactsFingerprint.Of(now, l => Place(l, edits, moved: false)),
+                    StringComparison.Ordinal);
+            }
+            catch (NotSupportedException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>A location as path and span; an earlier one in an edited tree moved by the edit (one the edit touched has no place).</summary>
+        private static string Place(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits, bool moved)
+        {
+            if (location.SourceTree is not { } tree)
+            {
+                return location.Kind.ToString();
+            }
+
+            var span = location.SourceSpan;
+            if (moved && edits.TryGetValue(tree.FilePath, out var edit) && tree == edit.Before)
+            {
+                span = MovedSpan(span, edit) ?? throw new NotSupportedException("a site the edit changed");
+            }
+
+            return tree.FilePath + span.ToString();
+        }
+
+        private static TextSpan? MovedSpan(TextSpan span, Lineage.Edit edit)
+        {
+            var read = new PathRead(edit.Before.FilePath, span);
+            foreach (var change in edit.Ranges)
+            {
+                if (change.Span.Start <= span.End && span.Start <= change.Span.End)
+                {
+                    return null;
+                }
+            }
+
+            return read.MovedBy(edit.Ranges).Span;
+        }
+
+        private static Location? MovedLocation(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits)
+        {
+            if (location.SourceTree is not { } tree || !edits.TryGetValue(tree.FilePath, out var edit))
+            {
+                return location;
+            }
+
+            return tree == edit.Before && MovedSpan(location.SourceSpan, edit) is { } span ? Location.Create(edit.After, span) : null;
+        }
+
+        private static Finding? MovedFinding(Finding finding, IReadOnlyDictionary<string, Lineage.Edit> edits)
+        {
+            if (MovedLocation(finding.Location, edits) is not { } location)
+            {
+                return null;
+            }
+
+            var additional = ImmutableArray.CreateBuilder<Location>(finding.Additional.Length);
+            foreach (var other in finding.Additional)
+            {
+                if (MovedLocation(other, edits) is not { } moved)
+                {
+                    return null;
+                }
+
+                additional.Add(moved);
+            }
+
+            var properties = finding.Properties;
+            if (ReferenceEquals(location, finding.Location) || properties is null || FixProperties.ParseHeldAt(properties) is not { } heldAt)
+            {
+                return ReferenceEquals(location, finding.Location) && additional.SequenceEqual(finding.Additional) ? finding : finding.MovedTo(location, additional.MoveToImmutable(), properties);
+            }
+
+            // The acquisition a code fix reorders is in the finding's own document.
+            if (MovedSpan(heldAt, edits[finding.Location.SourceTree!.FilePath]) is not { } movedHeldAt)
+            {
+                return null;
+            }
+
+            return finding.MovedTo(location, additional.MoveToImmutable(), properties.SetItem(FixProperties.HeldAt, FixProperties.FormatSpan(movedHeldAt)));
+        }
+
+        /// <summary>
+        /// The first line (counted from 1, in the earlier text) whose number an edit changes, or null when it changes no line
+        /// count: a message's <c>File.cs:12</c> at or after it would name another line now.
+        /// </summary>
+        private static int? FirstRenumberedLine(Lineage.Edit edit)
+        {
+            var before = edit.Before.GetText();
+            var after = edit.After.GetText();
+            var shift = 0;
+            foreach (var change in edit.Ranges)
+            {
+                var old = before.GetSubText(change.Span).Lines.Count;
+                var now = after.GetSubText(new TextSpan(change.Span.Start + shift, change.NewLength)).Lines.Count;
+                if (old != now)
+                {
+                    return before.Lines.GetLineFromPosition(change.Span.Start).LineNumber + 1;
+                }
+
+                shift += change.NewLength - change.Span.Length;
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether <paramref name="message"/> names a line of the file at or after <paramref name="line"/> (<c>File.cs:12</c>).</summary>
+        private static bool NamesLineFrom(string message, string fileAndColon, int line)
+        {
+            for (var at = message.IndexOf(fileAndColon, StringComparison.Ordinal); at >= 0; at = message.IndexOf(fileAndColon, at + 1, StringComparison.Ordinal))
+            {
+                var digits = at + fileAndColon.Length;
+                var end = digits;
+                while (end < message.Length && char.IsDigit(message[end]))
+                {
+                    end++;
+                }
+
+                if (end == digits || !int.TryParse(message.Substring(digits, end - digits), NumberStyles.None, CultureInfo.InvariantCulture, out var named) || named >= line)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}

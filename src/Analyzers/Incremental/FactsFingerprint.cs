@@ -1,0 +1,154 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using LockDiscipline.Analyzers.Flow;
+using Microsoft.CodeAnalysis;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// One tree's facts written out as text that names no compilation: symbols by their display (a lambda, local function or local
+    /// by its member and where it is written), locations by path and span as a caller-given function places them. Two walks of a
+    /// body that give the same text gave the same facts, whichever compilations they ran in, so an edit whose walks give the text
+    /// the last analysis's facts gave (their positions moved by the edit) changed nothing any rule reads.
+    /// Every public property of a fact is written, so a new field needs no line here; a value of a kind this cannot write
+    /// (a syntax node, an operation, an unnamed marker) throws <see cref="NotSupportedException"/>, and the facts then count as
+    /// changed.
+    /// </summary>
+    internal static class FactsFingerprint
+    {
+        private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
+
+        private const int MaxDepth = 40;
+
+        public static string Of(TreeFacts facts, Func<Location, string> place)
+        {
+            var writer = new Writer(place);
+            foreach (var pair in facts.Facts.Select(p => (Key: writer.SymbolText(p.Key), p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.Text.Append(pair.Key).Append(" => ");
+                writer.Write(pair.Value, 0);
+                writer.Text.Append('\n');
+            }
+
+            writer.Text.Append("groups ");
+            writer.Write(facts.MethodGroups, 0);
+            writer.Text.Append("\nconstructors ");
+            writer.Write(facts.Constructors, 0);
+            return writer.Text.ToString();
+        }
+
+        private sealed class Writer
+        {
+            private readonly Func<Location, string> _place;
+
+            public Writer(Func<Location, string> place) => _place = place;
+
+            public StringBuilder Text { get; } = new();
+
+            public string SymbolText(ISymbol symbol)
+            {
+                var text = symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "#" + symbol.Kind.ToString();
+                if (symbol is IMethodSymbol method)
+                {
+                    text += "#" + method.MethodKind.ToString() + "(" + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+                }
+
+                return symbol is ILocalSymbol or IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
+                       || symbol.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
+                    ? text + " in " + SymbolText(symbol.ContainingSymbol) + " at " + string.Join(";", symbol.Locations.Select(_place))
+                    : text;
+            }
+
+            public void Write(object? value, int depth)
+            {
+                if (depth > MaxDepth)
+                {
+                    throw new NotSupportedException("facts nested deeper than expected");
+                }
+
+                switch (value)
+                {
+                    case null:
+                        Text.Append('~');
+                        return;
+                    case string s:
+                        Text.Append(s.Length.ToString(CultureInfo.InvariantCulture)).Append('"').Append(s);
+                        return;
+                    case bool or int or long or Enum or char:
+                        Text.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+                        return;
+                    case ISymbol symbol:
+                        Text.Append('<').Append(SymbolText(symbol)).Append('>');
+                        return;
+                    case Location location:
+                        Text.Append('@').Append(_place(location));
+                        return;
+                    case SyntaxNode or IOperation or Compilation or SemanticModel or SyntaxTree:
+                        throw new NotSupportedException(value.GetType().Name + " in facts");
+                }
+
+                var type = value.GetType();
+                if (type == typeof(object))
+                {
+                    Text.Append(ReferenceEquals(value, LockState.AwaitKey) ? "(await)"
+                        : ReferenceEquals(value, LockState.AfterAwait) ? "(after await)"
+                        : ReferenceEquals(value, LockState.ThisKey) ? "(this)"
+                        : throw new NotSupportedException("an unnamed marker in facts"));
+                    return;
+                }
+
+                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>)
+                    && (bool)type.GetProperty("IsDefault")!.GetValue(value)!)
+                {
+                    Text.Append("default");
+                    return;
+                }
+
+                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+                {
+                    Write(type.GetProperty("Key")!.GetValue(value), depth + 1);
+                    Text.Append('=');
+                    Write(type.GetProperty("Value")!.GetValue(value), depth + 1);
+                    return;
+                }
+
+                if (value is IEnumerable items)
+                {
+                    var written = new List<string>();
+                    foreach (var item in items)
+                    {
+                        var inner = new Writer(_place);
+                        inner.Write(item, depth + 1);
+                        written.Add(inner.Text.ToString());
+                    }
+
+                    // Sets and dictionaries have no order of their own (hash order differs between compilations' symbols).
+                    if (value is IDictionary || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISet<>)))
+                    {
+                        written.Sort(StringComparer.Ordinal);
+                    }
+
+                    Text.Append('[').Append(string.Join(",", written)).Append(']');
+                    return;
+                }
+
+                Text.Append(type.Name).Append('{');
+                foreach (var property in PropertiesByType.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                             .Where(p => p.CanRead && p.GetIndexParameters().Length == 0).OrderBy(p => p.Name, StringComparer.Ordinal).ToArray()))
+                {
+                    Text.Append(property.Name).Append(':');
+                    Write(property.GetValue(value), depth + 1);
+                    Text.Append(';');
+                }
+
+                Text.Append('}');
+            }
+        }
+    }
+}
