@@ -18,7 +18,8 @@ namespace LockDiscipline.Benchmarks
     /// <see cref="OneDocumentWarm"/> asks for a document the analyzer has not reported yet, after another document of the same
     /// compilation built the compilation-wide analysis (the state is warm); <see cref="OneDocumentAfterEdit"/> starts from a new
     /// compilation, as an edit makes one, so it includes building the compilation-wide analysis.
-    /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000).
+    /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000),
+    /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>).
     /// </summary>
     [MemoryDiagnoser]
     [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -33,8 +34,10 @@ namespace LockDiscipline.Benchmarks
         public void Setup()
         {
             var lines = int.TryParse(Environment.GetEnvironmentVariable("LOCKDISCIPLINE_LINES"), out var n) ? n : 200_000;
-            var folder = Path.Combine(Path.GetTempPath(), "lockdiscipline-ide-" + lines);
-            Program.Main(new[] { folder, lines.ToString(System.Globalization.CultureInfo.InvariantCulture), AppContext.BaseDirectory });
+            var dense = Environment.GetEnvironmentVariable("LOCKDISCIPLINE_SHAPE") == "dense";
+            var folder = Path.Combine(Path.GetTempPath(), "lockdiscipline-ide-" + (dense ? "dense-" : string.Empty) + lines);
+            var arguments = new[] { folder, lines.ToString(System.Globalization.CultureInfo.InvariantCulture), AppContext.BaseDirectory };
+            Program.Main(dense ? arguments.Append("dense").ToArray() : arguments);
             var trees = Directory.GetFiles(folder, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
                 .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), path: f)).ToList();
             var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
