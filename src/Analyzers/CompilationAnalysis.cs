@@ -311,7 +311,7 @@ namespace LockDiscipline.Analyzers
             if (setup.Plan.From is { } from && carried.Symbols is not null
                 && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, model, cancellationToken) is { } moved)
             {
-                return Relinked(compilation, setup, relevance, perTree, settings, moved);
+                return WithFindingsMoved(compilation, setup, relevance, perTree, settings, moved);
             }
 
             merged.Constructors.FoldInto(merged.Facts);
@@ -358,7 +358,7 @@ namespace LockDiscipline.Analyzers
         /// and declared-order findings of now. The link step runs when something first asks for the context (a code fix, a
         /// tool), from this compilation's facts only: nothing of the earlier compilation is kept.
         /// </summary>
-        private static CompilationAnalysis Relinked(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, EarlierFindings moved)
+        private static CompilationAnalysis WithFindingsMoved(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, EarlierFindings moved)
         {
             var model = setup.Model;
             var declared = setup.Declared;

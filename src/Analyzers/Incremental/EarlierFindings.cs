@@ -148,18 +148,11 @@ namespace LockDiscipline.Analyzers.Incremental
             return tree.FilePath + span.ToString();
         }
 
+        /// <summary>A span of the earlier tree where it stands after the edit; null when the edit touched it.</summary>
         private static TextSpan? MovedSpan(TextSpan span, Lineage.Edit edit)
         {
             var read = new PathRead(edit.Before.FilePath, span);
-            foreach (var change in edit.Ranges)
-            {
-                if (change.Span.Start <= span.End && span.Start <= change.Span.End)
-                {
-                    return null;
-                }
-            }
-
-            return read.MovedBy(edit.Ranges).Span;
+            return read.TouchedBy(edit.Ranges, edit.Before, edit.After, CancellationToken.None) ? null : read.MovedBy(edit.Ranges).Span;
         }
 
         private static Location? MovedLocation(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits)

@@ -43,6 +43,16 @@ namespace LockDiscipline.Tests.Ide
 }
 ";
 
+        /// <summary>Takes Gate.Sem and L in both orders: a cycle when Gate.Sem is a semaphore of one.</summary>
+        private const string SemaphoreUser = @"public static class User
+{
+    private static readonly Gate G = new Gate();
+    private static readonly object L = new object();
+    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
+    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
+}
+";
+
         internal static readonly string InnerClosed = InnerOpen.Replace("public static void Hold() { lock (B) { } }", "public static void Hold() { lock (B) { Outer.Take(); } }", StringComparison.Ordinal);
 
         [Fact]
@@ -183,15 +193,7 @@ public sealed class Gate
     public Gate() { Sem = new SemaphoreSlim(1); }
 }
 ";
-            const string User = @"public static class User
-{
-    private static readonly Gate G = new Gate();
-    private static readonly object L = new object();
-    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
-    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
-}
-";
-            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", SemaphoreUser));
             var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
             Assert.Equal(2, first.AllDiagnostics.Count(d => d.Id == "LD1002"));
 
@@ -216,15 +218,7 @@ public sealed class Gate
     public Gate() { Sem = new SemaphoreSlim(1); }
 }
 ";
-            const string User = @"public static class User
-{
-    private static readonly Gate G = new Gate();
-    private static readonly object L = new object();
-    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
-    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
-}
-";
-            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", SemaphoreUser));
             Assert.Equal(2, CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics.Count(d => d.Id == "LD1002"));
 
             var otherEdited = Gate.Replace("public void Other() { }", "public void Other()\n    {\n        var x = 1;\n    }", StringComparison.Ordinal);
