@@ -308,12 +308,6 @@ namespace LockDiscipline.Analyzers
             var model = setup.Model;
             var merged = Merged.Of(perTree);
             StepObserver?.Invoke("merge");
-            if (setup.Plan.From is { } from && carried.Symbols is not null
-                && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, model, cancellationToken) is { } moved)
-            {
-                return WithFindingsMoved(compilation, setup, relevance, perTree, settings, moved);
-            }
-
             merged.Constructors.FoldInto(merged.Facts);
             StepObserver?.Invoke("constructors");
             InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
@@ -322,6 +316,14 @@ namespace LockDiscipline.Analyzers
             {
                 // A walked tree now infers other [ReturnsRef] than before: what the carried-over trees learned from it is stale.
                 return null;
+            }
+
+            // The walked trees' facts, final reference findings and inferred [ReturnsRef] are what the link step reads of them:
+            // when they are what they were, so is what it finds.
+            if (setup.Plan.From is { } from && carried.Symbols is not null
+                && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, cancellationToken) is { } moved)
+            {
+                return WithFindingsMoved(compilation, setup, relevance, perTree, settings, moved);
             }
 
             var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
@@ -363,7 +365,6 @@ namespace LockDiscipline.Analyzers
             var model = setup.Model;
             var declared = setup.Declared;
             var trees = setup.Trees;
-            SettleReturnedReferences(model, setup.Plan, perTree, Merged.Of(perTree).RefFindings);
             foreach (var tree in perTree)
             {
                 tree.OwnershipGraphs.Clear();
@@ -782,7 +783,7 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>Cheap pre-filter: only bodies that call a reference-counting method or own a consumed parameter are walked.</summary>
-        internal static bool NeedsOwnershipAnalysis(AnnotationModel model, IMethodSymbol method, MethodLockFacts lockFacts)
+        private static bool NeedsOwnershipAnalysis(AnnotationModel model, IMethodSymbol method, MethodLockFacts lockFacts)
         {
             var own = model.GetEffectiveContract(method);
             if (own.IsRefPrimitive)

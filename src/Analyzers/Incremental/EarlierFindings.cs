@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
-using LockDiscipline.Analyzers.Model;
 using LockDiscipline.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -17,9 +16,9 @@ namespace LockDiscipline.Analyzers.Incremental
     /// trees' facts, the declarations and the syntax it records reading; when the trees walked again give the facts they gave
     /// before (<see cref="FactsFingerprint"/>, positions moved by the edit), no declaration changed and the edit touched nothing
     /// the link step read, it would find what it found before, at the moved positions. Typing inside a body mostly is such an
-    /// edit. Edits of bodies that take part in reference counting are left out (its findings come from a fixpoint over
-    /// ownership the lock facts do not show), and so are edits of a tree whose bodies were walked again with what their callers
-    /// hold, and edits that renumber lines a message names.
+    /// edit. The facts compared include each walked tree's final reference findings and inferred <c>[ReturnsRef]</c> (after
+    /// the returned-reference fixpoint), which is what the link step reads of reference counting. Edits of a tree whose bodies
+    /// were walked again with what their callers hold are left out, and so are edits that renumber lines a message names.
     /// </summary>
     internal sealed class EarlierFindings
     {
@@ -35,7 +34,7 @@ namespace LockDiscipline.Analyzers.Incremental
         public ImmutableArray<PathRead> LinkReads { get; }
 
         /// <summary>The findings of <paramref name="from"/>, moved by <paramref name="edits"/>; null when the link step must run.</summary>
-        public static EarlierFindings? Moved(Lineage from, IReadOnlyDictionary<string, Lineage.Edit> edits, TreeFacts[] perTree, AnnotationModel model, CancellationToken cancellationToken)
+        public static EarlierFindings? Moved(Lineage from, IReadOnlyDictionary<string, Lineage.Edit> edits, TreeFacts[] perTree, CancellationToken cancellationToken)
         {
             var earlierByPath = new Dictionary<string, TreeFacts>(StringComparer.Ordinal);
             foreach (var tree in from.Trees)
@@ -49,7 +48,6 @@ namespace LockDiscipline.Analyzers.Incremental
                 var path = tree.Tree.FilePath;
                 var why = !earlierByPath.TryGetValue(path, out var earlier) ? "a new tree"
                     : from.WalkedWithCallersLocks.Contains(path) ? "walked with its callers' locks"
-                    : TakesPartInReferenceCounting(earlier, tree, model) ? "reference counting"
                     : !SameFacts(earlier, tree, edits) ? "other facts"
                     : null;
                 if (why is not null)
@@ -107,14 +105,6 @@ namespace LockDiscipline.Analyzers.Incremental
             return null;
         }
 
-        /// <summary>
-        /// Whether the tree's bodies own references, or call what returns one: what they do with them (return it, drop it, leak
-        /// it) is not in the lock facts, and the analysis's returned-reference inference and its reference findings rest on it.
-        /// </summary>
-        private static bool TakesPartInReferenceCounting(TreeFacts earlier, TreeFacts now, AnnotationModel model)
-            => !earlier.InferredReturnsRef.IsEmpty || earlier.RefFindings.Values.Any(f => !f.IsDefaultOrEmpty) || now.RefFindings.Values.Any(f => !f.IsDefaultOrEmpty)
-               || now.Facts.Any(p => model.ReturnsRef(p.Key) || CompilationAnalysis.NeedsOwnershipAnalysis(model, p.Key, p.Value) || p.Value.Calls.Any(c => model.ReturnsRef(c.Target)));
-
         /// <summary>Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits.</summary>
         private static bool SameFacts(TreeFacts earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
         {
@@ -147,6 +137,9 @@ namespace LockDiscipline.Analyzers.Incremental
 
             return tree.FilePath + span.ToString();
         }
+
+        /// <summary>The code-fix properties that hold a span of the finding's document.</summary>
+        private static readonly string[] SpanProperties = { FixProperties.HeldAt, LeakFixProperties.ReturnAt };
 
         /// <summary>A span of the earlier tree where it stands after the edit; null when the edit touched it.</summary>
         private static TextSpan? MovedSpan(TextSpan span, Lineage.Edit edit)
@@ -184,18 +177,27 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             var properties = finding.Properties;
-            if (ReferenceEquals(location, finding.Location) || properties is null || FixProperties.ParseHeldAt(properties) is not { } heldAt)
+            if (ReferenceEquals(location, finding.Location))
             {
-                return ReferenceEquals(location, finding.Location) && additional.SequenceEqual(finding.Additional) ? finding : finding.MovedTo(location, additional.MoveToImmutable(), properties);
+                return additional.SequenceEqual(finding.Additional) ? finding : finding.MovedTo(location, additional.MoveToImmutable(), properties);
             }
 
-            // The acquisition a code fix reorders is in the finding's own document.
-            if (MovedSpan(heldAt, edits[finding.Location.SourceTree!.FilePath]) is not { } movedHeldAt)
+            // The spans a code fix reads (the acquisition it reorders, the return a reference leaks through) are in the
+            // finding's own document.
+            foreach (var key in SpanProperties)
             {
-                return null;
+                if (properties is not null && FixProperties.ParseSpan(properties, key) is { } span)
+                {
+                    if (MovedSpan(span, edits[finding.Location.SourceTree!.FilePath]) is not { } moved)
+                    {
+                        return null;
+                    }
+
+                    properties = properties.SetItem(key, FixProperties.FormatSpan(moved));
+                }
             }
 
-            return finding.MovedTo(location, additional.MoveToImmutable(), properties.SetItem(FixProperties.HeldAt, FixProperties.FormatSpan(movedHeldAt)));
+            return finding.MovedTo(location, additional.MoveToImmutable(), properties);
         }
 
         /// <summary>

@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis;
 namespace LockDiscipline.Analyzers.Incremental
 {
     /// <summary>
-    /// One tree's facts written out as text that names no compilation: symbols by their display (a lambda, local function or local
+    /// One tree's facts (with its final reference findings and inferred <c>[ReturnsRef]</c>) written out as text that names no compilation: symbols by their display (a lambda, local function or local
     /// by its member and where it is written), locations by path and span as a caller-given function places them. Two walks of a
     /// body that give the same text gave the same facts, whichever compilations they ran in, so an edit whose walks give the text
     /// the last analysis's facts gave (their positions moved by the edit) changed nothing any rule reads.
@@ -40,6 +40,10 @@ namespace LockDiscipline.Analyzers.Incremental
             writer.Write(facts.MethodGroups, 0);
             writer.Text.Append("\nconstructors ");
             writer.Write(facts.Constructors, 0);
+            writer.Text.Append("\nreferences ");
+            writer.Write(facts.RefFindings, 0);
+            writer.Text.Append("\ninferred [ReturnsRef] ");
+            writer.Write(facts.InferredReturnsRef, 0);
             return writer.Text.ToString();
         }
 
@@ -88,6 +92,19 @@ namespace LockDiscipline.Analyzers.Incremental
                         return;
                     case Location location:
                         Text.Append('@').Append(_place(location));
+                        return;
+                    case DiagnosticDescriptor descriptor:
+                        Text.Append(descriptor.Id);
+                        return;
+                    case RefFinding finding:
+                        // The span of the return a leak goes through is a position in the finding's document: placed like one.
+                        Write(finding.Descriptor, depth + 1);
+                        Write(finding.Site, depth + 1);
+                        Write(finding.Related, depth + 1);
+                        Write(finding.Arguments, depth + 1);
+                        Write(finding.Properties?.Select(p => p.Key == LeakFixProperties.ReturnAt && Rules.FixProperties.ParseSpan(finding.Properties, p.Key) is { } span && finding.Site.SourceTree is { } tree
+                            ? new KeyValuePair<string, object?>(p.Key, Location.Create(tree, span))
+                            : new KeyValuePair<string, object?>(p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToList(), depth + 1);
                         return;
                     case SyntaxNode or IOperation or Compilation or SemanticModel or SyntaxTree:
                         throw new NotSupportedException(value.GetType().Name + " in facts");

@@ -262,6 +262,50 @@ public sealed class Gate
         }
 
         [Fact]
+        public void AnEditBesideReferenceCountingThatChangesNoFindingMovesTheLeakAndItsFix()
+        {
+            const string Group = @"using LockDiscipline;
+public class Group
+{
+    [ReturnsRef] public static Group Lookup(int id) => null;
+    [DropsRef] public void Put() { }
+}
+";
+            const string Unbind = @"public class Unbind
+{
+    void Other() { }
+    void Remove(int id, bool fail)
+    {
+        var group = Group.Lookup(id);
+        if (group == null)
+            return;
+        if (fail)
+            return;
+        group.Put();
+    }
+}
+";
+            var before = Compile(("Group.cs", Group), ("Unbind.cs", Unbind), ("Unrelated.cs", Unrelated));
+            Assert.Contains(CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics, d => d.Id == "LD2001");
+
+            // The leak's final finding (after the returned-reference fixpoint) is compared like the lock facts; the span of the
+            // return its fix drops the reference before moves with it.
+            var after = Edit(before, "Unbind.cs", Unbind.Replace("void Other() { }", "void Other() { _ = 0; }", StringComparison.Ordinal));
+            var moved = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            var fresh = Fresh(after);
+            Assert.Equal(Describe(fresh), Describe(moved));
+            Assert.Equal(Properties(fresh), Properties(moved));
+            Assert.Contains(Properties(moved), p => p.Contains("LD2001", StringComparison.Ordinal) && p.Contains("ReturnAt=", StringComparison.Ordinal));
+
+            // Taking the reference in another body changes the facts: the link step runs.
+            var changed = Edit(after, "Unbind.cs", Unbind.Replace("void Other() { }", "void Other() { Group.Lookup(1); }", StringComparison.Ordinal));
+            var linked = CompilationAnalysis.Run(changed, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.True(linked.Linked);
+            Assert.Equal(Describe(Fresh(changed)), Describe(linked));
+        }
+
+        [Fact]
         public void AnEditThatRenumbersALineAMessageNamesLinksAgain()
         {
             var before = Compile(("Outer.cs", Outer), ("Inner.cs", InnerClosed), ("Unrelated.cs", Unrelated));
