@@ -107,7 +107,7 @@ namespace LockDiscipline.Analyzers.Flow
         {
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                var syntax = reference.GetSyntax(_cancellationToken);
+                var syntax = Incremental.SyntaxReads.Syntax(reference, _cancellationToken);
 #pragma warning disable RS1030 // Teardowns and the helpers they call, once each per compilation.
                 var semanticModel = _compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030

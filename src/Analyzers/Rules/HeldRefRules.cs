@@ -26,12 +26,6 @@ namespace LockDiscipline.Analyzers.Rules
                 return;
             }
 
-            // What follows reads the bodies that name each member and the teardown methods' bodies, in any tree.
-            foreach (var tree in trees)
-            {
-                Incremental.SyntaxReads.Read(tree);
-            }
-
             var walker = new HeldRefDrops(compilation, context.Model, context.Settings.MaxCallDepth, cancellationToken);
             foreach (var member in members)
             {
@@ -124,7 +118,7 @@ namespace LockDiscipline.Analyzers.Rules
             var index = new Dictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
             foreach (var tree in trees)
             {
-                var names = tree.GetRoot(cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == member.Name).ToList();
+                var names = Incremental.SyntaxReads.Root(tree, cancellationToken).DescendantNodes().OfType<IdentifierNameSyntax>().Where(n => n.Identifier.ValueText == member.Name).ToList();
                 if (names.Count == 0)
                 {
                     continue;
