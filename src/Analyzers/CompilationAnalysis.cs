@@ -371,7 +371,7 @@ namespace LockDiscipline.Analyzers
             }
 
             var analysis = new CompilationAnalysis(
-                ByTree(BindingErrorsByTree(model, perTree).Concat(declared.Diagnostics).Concat(moved.Findings.Select(f => f.ToDiagnostic()))),
+                ByTree(BindingErrorsByTree(model, perTree).Concat(declared.Diagnostics).Concat(moved.Findings.Select(f => f.Diagnostic))),
                 context: null,
                 linkLater: cancellationToken =>
                 {
@@ -518,6 +518,7 @@ namespace LockDiscipline.Analyzers
         /// </summary>
         private static bool WalkAgainWithWhatCallersHold(Compilation compilation, AnnotationModel model, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, IReadOnlyDictionary<IMethodSymbol, ImmutableDictionary<HeldKey, bool>> callerHeld, HashSet<IMethodSymbol> walked, CancellationToken cancellationToken)
         {
+            var walkedBefore = walked.Count;
             foreach (var pair in callerHeld)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -540,7 +541,7 @@ namespace LockDiscipline.Analyzers
                 }
             }
 
-            return walked.Count > 0;
+            return walked.Count > walkedBefore;
         }
 
         private static ControlFlowGraph? GraphOf(Compilation compilation, IMethodSymbol method, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)

@@ -80,7 +80,7 @@ namespace LockDiscipline.Analyzers.Incremental
             {
                 if (renumbered.Count > 0)
                 {
-                    var message = finding.ToDiagnostic().GetMessage(CultureInfo.InvariantCulture);
+                    var message = finding.Diagnostic.GetMessage(CultureInfo.InvariantCulture);
                     if (renumbered.Any(e => NamesLineFrom(message, e.Name, e.From!.Value)))
                     {
                         return LinkNeeded("a message names a renumbered line");

@@ -18,6 +18,7 @@ namespace LockDiscipline.Analyzers.Rules
             Additional = additional;
             Properties = properties;
             Arguments = arguments.Select(a => a is null or string or System.IFormattable ? a : a.ToString()).ToArray();
+            Diagnostic = Diagnostic.Create(Descriptor, Location, Additional, Properties, Arguments);
         }
 
         public DiagnosticDescriptor Descriptor { get; }
@@ -30,7 +31,8 @@ namespace LockDiscipline.Analyzers.Rules
 
         public object?[] Arguments { get; }
 
-        public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location, Additional, Properties, Arguments);
+        /// <summary>The diagnostic the finding is reported as.</summary>
+        public Diagnostic Diagnostic { get; }
 
         /// <summary>The same finding at other locations, with other code-fix properties.</summary>
         public Finding MovedTo(Location location, ImmutableArray<Location> additional, ImmutableDictionary<string, string?>? properties)

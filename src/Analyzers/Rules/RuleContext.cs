@@ -13,7 +13,6 @@ namespace LockDiscipline.Analyzers.Rules
     internal sealed class RuleContext
     {
         private readonly HashSet<(string, Location, string)> _reported = new();
-        private readonly List<Diagnostic> _diagnostics = new();
 
         public RuleContext(AnnotationModel model, DeclaredOrder declared, IReadOnlyDictionary<IMethodSymbol, MethodLockFacts> facts, LockSummaries summaries, IReadOnlyList<LockEvent> events, AnalyzerSettings settings)
         {
@@ -48,7 +47,7 @@ namespace LockDiscipline.Analyzers.Rules
         /// <summary>Call sites where a more specific rule (LD2004, LD1007) already names the lock, so LD1003 stays quiet.</summary>
         public HashSet<Location> RecursionCoveredSites { get; } = new();
 
-        public IReadOnlyList<Diagnostic> Diagnostics => _diagnostics;
+        public IEnumerable<Diagnostic> Diagnostics => _findings.Select(f => f.Diagnostic);
 
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, params object[] arguments)
             => Report(descriptor, location, additional, null, arguments);
@@ -57,10 +56,8 @@ namespace LockDiscipline.Analyzers.Rules
         public void Report(DiagnosticDescriptor descriptor, Location location, IEnumerable<Location>? additional, ImmutableDictionary<string, string?>? properties, params object[] arguments)
         {
             var finding = new Finding(descriptor, location, (additional ?? Enumerable.Empty<Location>()).Where(l => l.IsInSource && l != location).Distinct().ToImmutableArray(), properties, arguments);
-            var diagnostic = finding.ToDiagnostic();
-            if (_reported.Add((descriptor.Id, location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
+            if (_reported.Add((descriptor.Id, location, finding.Diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
             {
-                _diagnostics.Add(diagnostic);
                 _findings.Add(finding);
             }
         }
