@@ -17,7 +17,8 @@ namespace LockDiscipline.Benchmarks
     /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step). --edit keeps the
     /// compilation after the first round and, in each later round, edits one method body of the middle file (a statement added
     /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed.
-    /// --relevance prints how many bodies the syntax pre-filter sends to binding (--untyped: with receivers not told apart).
+    /// --relevance prints how many bodies the syntax pre-filter sends to binding (--untyped: with receivers not told apart), and how
+    /// many of those the bound second pass sends to the walk.
     /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit] [--relevance [--untyped]]
     /// </summary>
     public static class Steps
@@ -50,7 +51,13 @@ namespace LockDiscipline.Benchmarks
                 var parsed = files.Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), parseOptions, f)).ToArray();
                 var scans = parsed.Select(t => LockDiscipline.Analyzers.Model.RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList();
                 var filter = LockDiscipline.Analyzers.Model.RelevanceFilter.FromScans(scans, CancellationToken.None, typedReceivers: !args.Contains("--untyped"));
-                Console.WriteLine($"relevance: {filter.RelevantCount} of {filter.BodyCount} bodies are bound");
+                Console.WriteLine($"relevance by name: {filter.RelevantCount} of {filter.BodyCount} bodies are bound");
+                var bound = CSharpCompilation.Create("Steps", parsed, references,
+                    new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+                var bindings = parsed.Select((t, i) => LockDiscipline.Analyzers.Incremental.TreeBinding.For(bound, t, scans[i], filter, null, CancellationToken.None)).ToArray();
+                var refined = filter.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), CancellationToken.None);
+                var unbound = scans.SelectMany((s, i) => s.Bodies.Where(b => filter.IsRelevant(b.Node) && !b.Intrinsic && bindings[i].NamesOf(b) is null)).Count();
+                Console.WriteLine($"relevance by binding: {refined.RelevantCount} of them are walked ({unbound} candidates kept their syntax names)");
                 return 0;
             }
 

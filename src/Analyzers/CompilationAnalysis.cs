@@ -121,7 +121,14 @@ namespace LockDiscipline.Analyzers
             var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
             var trees = setup.Trees;
             var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
-            var relevance = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames, typedReceivers: !settings.DispatchFrameworkMembers), cancellationToken);
+            var candidates = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames, typedReceivers: !settings.DispatchFrameworkMembers), cancellationToken);
+            StepObserver?.Invoke("relevance by name");
+
+            // The syntax pass cannot tell a source member from a framework one of the same name, so the candidates it leaves are
+            // bound (the walk would bind them anyway) and filtered again by what they really reach.
+            var bindings = cooperation.ForEach(ref step, trees.Count, i => TreeBinding.For(compilation, trees[i], scans[i], candidates, setup.EarlierBinding(i), cancellationToken), cancellationToken);
+            var relevance = cooperation.Once(ref step, () => candidates.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), cancellationToken), cancellationToken);
+            StepObserver?.Invoke("relevance by binding");
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
             StepObserver?.Invoke("carry over");
 
@@ -129,8 +136,8 @@ namespace LockDiscipline.Analyzers
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
             // A tree that carries over is restated in this compilation's symbols instead (in parallel too: a lambda in its facts
             // is found again by binding its member).
-            var perTree = cooperation.ForEach(ref step, trees.Count, i => carried.Translate(i)
-                                                                           ?? Walk(compilation, trees[i], scans[i], setup.Model, relevance, settings, cancellationToken), cancellationToken);
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.Translate(i)
+                                                                                         ?? Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
 
             StepObserver?.Invoke("walk");
             return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, carried, perTree, settings, cancellationToken)
@@ -138,13 +145,8 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>One tree's bodies, bound and walked, with the other trees whose syntax the walk read.</summary>
-        private static TreeFacts Walk(Compilation compilation, SyntaxTree tree, RelevanceFilter.TreeScan scan, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static TreeFacts Walk(SemanticModel semanticModel, SyntaxTree tree, RelevanceFilter.TreeScan scan, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
-#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, here, and cached per compilation.
-            // The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model
-            // of our own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
-            var semanticModel = compilation.GetSemanticModel(tree);
-#pragma warning restore RS1030
             var facts = new TreeFacts(tree, scan);
             var recording = SyntaxReads.Record();
             try
@@ -163,6 +165,15 @@ namespace LockDiscipline.Analyzers
             facts.Reads = PathRead.Of(recording.Reads, tree);
             return facts;
         }
+
+        /// <summary>
+        /// The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model of our
+        /// own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
+        /// </summary>
+        internal static SemanticModel SemanticModelOf(Compilation compilation, SyntaxTree tree)
+#pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, by the walk, and cached per compilation.
+            => compilation.GetSemanticModel(tree);
+#pragma warning restore RS1030
 
         /// <summary>What every step reads: the annotations, the declared order, the trees in file order, what an earlier analysis lends.</summary>
         private sealed class Setup
@@ -203,6 +214,12 @@ namespace LockDiscipline.Analyzers
 
             /// <summary>The earlier analysis's facts of this very tree (its scan carries over even when its facts do not).</summary>
             public TreeFacts? SameTree(int index) => Plan.SameTree?[index];
+
+            /// <summary>
+            /// What the earlier analysis learnt binding this very tree's bodies, when every declaration is as it was then (a body
+            /// binds to the same members while no declaration changes).
+            /// </summary>
+            public TreeBinding? EarlierBinding(int index) => Plan.From is null ? null : SameTree(index)?.Binding;
 
             /// <summary>
             /// The earlier facts that may carry over, and the <c>[ReturnsRef]</c> they inferred, which the trees walked now see as a

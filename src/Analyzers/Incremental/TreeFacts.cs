@@ -48,6 +48,9 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>The syntax of other trees the walk read (by path and span).</summary>
         public ImmutableArray<PathRead> Reads { get; set; } = ImmutableArray<PathRead>.Empty;
 
+        /// <summary>The tree's candidate bodies bound for the relevance filter (carried over with the tree while no declaration changes).</summary>
+        public TreeBinding? Binding { get; set; }
+
         /// <summary>Carried over from an earlier compilation rather than walked.</summary>
         public bool Reused { get; private set; }
 

@@ -93,21 +93,45 @@ namespace LockDiscipline.Analyzers.Model
         /// framework members are followed into source implementations (<see cref="Rules.AnalyzerSettings.DispatchFrameworkMembers"/>).
         /// </param>
         public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, IEnumerable<string>? externalNames = null, bool typedReceivers = true)
+            => Build(scans, cancellationToken, externalNames?.ToList() ?? new List<string>(), typedReceivers, boundNames: null, candidates: null);
+
+        /// <summary>
+        /// The second pass, over this filter's relevant bodies only: each body's names are those its bound operations reach
+        /// (<see cref="BoundNames"/>) where <paramref name="boundNames"/> gives them (by tree index in <paramref name="scans"/>),
+        /// its syntax names elsewhere. A body this filter left out stays out, so the second pass only ever removes bodies.
+        /// </summary>
+        public RelevanceFilter WithBoundNames(IReadOnlyList<TreeScan> scans, Func<int, Body, HashSet<string>?> boundNames, CancellationToken cancellationToken)
+            => Build(scans, cancellationToken, _externalNames, _typedReceivers, boundNames, this);
+
+        /// <summary>
+        /// Names that count even on a member declared outside the source: what is known outside it (BCL lock methods, framework
+        /// models, summarised members), our attributes' targets, <c>Invoke</c> and the source's extension methods.
+        /// </summary>
+        public ISet<string> ReachableFromOutside { get; private set; } = new HashSet<string>();
+
+        /// <summary>Whether every member's name counts whatever declares it (framework members dispatched into the source).</summary>
+        public bool CountsEveryName => !_typedReceivers;
+
+        private List<string> _externalNames = new();
+        private bool _typedReceivers;
+
+        private static RelevanceFilter Build(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, List<string> externalNames, bool typedReceivers, Func<int, Body, HashSet<string>?>? boundNames, RelevanceFilter? candidates)
         {
-            var filter = new RelevanceFilter();
-            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames ?? Enumerable.Empty<string>()), StringComparer.Ordinal);
-            var scanned = new List<Body>();
+            var filter = new RelevanceFilter { _externalNames = externalNames, _typedReceivers = typedReceivers };
+            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames), StringComparer.Ordinal);
+            var scanned = new List<(int Tree, Body Body)>();
             var invoked = new HashSet<string>(StringComparer.Ordinal);
             var stores = new List<(int Body, string Name)>();
             var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
             var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var scan in scans)
+            for (var tree = 0; tree < scans.Count; tree++)
             {
+                var scan = scans[tree];
                 relevantNames.UnionWith(scan.AnnotatedNames);
                 invoked.UnionWith(scan.InvokedMembers);
                 filter._valueNames.UnionWith(scan.ValueNames);
                 stores.AddRange(scan.Stores.Select(st => (scanned.Count + st.Body, st.Name)));
-                scanned.AddRange(scan.Bodies);
+                scanned.AddRange(scan.Bodies.Select(b => (tree, b)));
                 sourceTypeNames.UnionWith(scan.DeclaredTypeNames);
                 sourceMemberNames.UnionWith(scan.DeclaredMemberNames);
             }
@@ -120,7 +144,20 @@ namespace LockDiscipline.Analyzers.Model
                 reachableFromOutside.UnionWith(scan.ExtensionMethodNames);
             }
 
-            var bodies = scanned.Select(b => (b.Node, b.OwnName, Names: typedReceivers ? b.NamesGiven(sourceTypeNames, sourceMemberNames, reachableFromOutside) : b.AllNames(), b.Intrinsic)).ToList();
+            filter.ReachableFromOutside = reachableFromOutside;
+            var empty = new HashSet<string>();
+            var bodies = scanned.Select(s =>
+            {
+                var (tree, b) = s;
+                if (candidates is not null && !candidates.IsRelevant(b.Node))
+                {
+                    return (b.Node, OwnName: (string?)null, Names: empty, Intrinsic: false, Candidate: false);
+                }
+
+                var names = boundNames?.Invoke(tree, b)
+                            ?? (typedReceivers ? b.NamesGiven(sourceTypeNames, sourceMemberNames, reachableFromOutside) : b.AllNames());
+                return (b.Node, b.OwnName, Names: names, b.Intrinsic, Candidate: true);
+            }).ToList();
 
             // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
             var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -141,7 +178,7 @@ namespace LockDiscipline.Analyzers.Model
             var marked = new bool[bodies.Count];
             void Mark(int i)
             {
-                if (!marked[i])
+                if (!marked[i] && bodies[i].Candidate)
                 {
                     marked[i] = true;
                     work.Enqueue(i);

@@ -1,7 +1,9 @@
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using LockDiscipline.Analyzers.Incremental;
 using LockDiscipline.Analyzers.Model;
+using LockDiscipline.Tests.KernelModel;
 using LockDiscipline.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -34,15 +36,95 @@ public class Locky
             var filter = RelevanceFilter.FromScans(trees.Select(t => RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList(), CancellationToken.None, typedReceivers: typedReceivers);
             return trees.SelectMany(t => t.GetRoot().DescendantNodes())
                 .Where(filter.IsRelevant)
-                .Select(body => body switch
-                {
-                    MethodDeclarationSyntax method => method.Identifier.ValueText,
-                    AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax property } => property.Identifier.ValueText,
-                    _ => body.ToString(),
-                })
+                .Select(Describe)
                 .OrderBy(n => n, System.StringComparer.Ordinal)
                 .ToArray();
         }
+
+        private static string Describe(SyntaxNode body) => body switch
+        {
+            MethodDeclarationSyntax method => method.Identifier.ValueText,
+            ConstructorDeclarationSyntax constructor => constructor.Identifier.ValueText + "()",
+            AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax property } => property.Identifier.ValueText,
+            ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax property } => property.Identifier.ValueText,
+            _ => body.ToString(),
+        };
+
+        /// <summary>The bodies walked once the syntax pass's candidates are bound and filtered again (<see cref="BoundNames"/>).</summary>
+        private static string[] WalkedAfterBinding(params string[] sources)
+        {
+            var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), $"File{i}.cs")).ToList();
+            var compilation = CSharpCompilation.Create("Bound", trees, KernelModelCompilation.References.Value, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            var scans = trees.Select(t => RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList();
+            var candidates = RelevanceFilter.FromScans(scans, CancellationToken.None);
+            var bindings = trees.Select((t, i) => TreeBinding.For(compilation, t, scans[i], candidates, earlier: null, CancellationToken.None)).ToList();
+            var walked = candidates.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), CancellationToken.None);
+            return trees.SelectMany(t => t.GetRoot().DescendantNodes())
+                .Where(walked.IsRelevant)
+                .Select(Describe)
+                .OrderBy(n => n, System.StringComparer.Ordinal)
+                .ToArray();
+        }
+
+        private const string Lockful = @"
+using System;
+using System.Collections;
+using System.Collections.Generic;
+public class Lockful : IEnumerable<int>, IDisposable
+{
+    private readonly object _gate = new object();
+    public int Count { get { lock (_gate) { return 0; } } }
+    public IEnumerator<int> GetEnumerator() { lock (_gate) { } return new List<int>().GetEnumerator(); }
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    public void Dispose() { lock (_gate) { } }
+}
+public static class Registry
+{
+    private static readonly object Gate = new object();
+    static Registry() { lock (Gate) { } }
+    public static int Size => 0;
+}
+";
+
+        private const string LockfulUsers = @"
+using System;
+using System.Collections.Generic;
+using System.IO;
+public class User
+{
+    private static Dictionary<string, int> Map() => new Dictionary<string, int>();
+    private static dynamic Loose(object o) => o;
+    public int FrameworkCount() => Map().Count;
+    public void FrameworkLoop(List<int> xs) { foreach (var x in xs) { } }
+    public void FrameworkUsing() { using (var r = new StringReader("""")) { } }
+    public int SourceCount(Lockful l) => l.Count;
+    public void SourceLoop(Lockful l) { foreach (var x in l) { } }
+    public void SourceUsing() { using var l = new Lockful(); }
+    public void TypeParameter<T>(T item) where T : IDisposable { item.Dispose(); }
+    public int Static() => Registry.Size;
+    public int Dynamic(object o) => Loose(o).Count;
+}
+";
+
+        [Fact]
+        public void TheSyntaxPassKeepsFrameworkMembersThatShareASourceMembersName()
+            => Assert.Equal(
+                new[]
+                {
+                    "Count", "Dispose", "Dynamic", "FrameworkCount", "FrameworkLoop", "FrameworkUsing", "GetEnumerator", "GetEnumerator",
+                    "Registry()", "SourceCount", "SourceLoop", "SourceUsing", "Static", "TypeParameter",
+                },
+                RelevantMethods(true, Lockful, LockfulUsers));
+
+        [Fact]
+        public void BoundBodiesReachingOnlyFrameworkMembersOfThoseNamesAreNotWalked()
+            // A framework member on a framework receiver (a dictionary's Count, a list's enumerator, a reader's Dispose) cannot run
+            // source code; a source receiver, a type parameter, a static member (its type's static constructor) and a dynamic
+            // access (binding cannot tell) keep the body.
+            => Assert.Equal(
+                new[] { "Count", "Dispose", "Dynamic", "GetEnumerator", "GetEnumerator", "Registry()", "SourceCount", "SourceLoop", "SourceUsing", "Static", "TypeParameter" },
+                WalkedAfterBinding(Lockful, LockfulUsers));
 
         private const string OutsideReceivers = @"
 using System.Text;
@@ -174,5 +256,33 @@ public class C
 ",
                 },
                 At(11, 29, 35, " (via Wrap -> Flush -> C.B.Lock())"));
+    
+        [Fact]
+        public Task ASourceCollectionsEnumeratorIsStillFollowedOnceBodiesAreBoundAndAListsIsNot()
+            => Verify.AnalyzerAsync(
+                new[]
+                {
+                    Prelude.Primitives,
+                    @"using LockDiscipline;
+using Prims;
+using System.Collections;
+using System.Collections.Generic;
+[assembly: LockOrder(""C.B"", ""C.A"")]
+public class Bag : IEnumerable<int>
+{
+    public IEnumerator<int> GetEnumerator() { C.B.Lock(); C.B.Unlock(); return new List<int>().GetEnumerator(); }
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+public class C
+{
+    public static Mutex A = new Mutex();
+    public static Mutex B = new Mutex();
+    void Wrap(Bag bag) { foreach (var x in bag) { } }
+    void Framework(List<int> xs) { foreach (var x in xs) { } }
+    void Hold(Bag bag, List<int> xs) { A.Lock(); Wrap(bag); Framework(xs); A.Unlock(); }
+}
+",
+                },
+                At(17, 50, 59, " (via Wrap -> GetEnumerator -> C.B.Lock())"));
     }
 }
