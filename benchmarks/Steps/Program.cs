@@ -77,6 +77,7 @@ namespace LockDiscipline.Benchmarks
                 }
 
                 Console.WriteLine($"round {round}, {files.Length} files");
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 var last = TimeSpan.Zero;
                 CompilationAnalysis.StepObserver = step =>
@@ -90,7 +91,7 @@ namespace LockDiscipline.Benchmarks
                 };
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
-                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over");
+                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024 * 1024)} MB allocated");
                 if (edit)
                 {
                     // What stays reachable between edits: the compilation, and the analysis kept for the next one.

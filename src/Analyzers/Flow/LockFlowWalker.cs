@@ -1604,15 +1604,21 @@ namespace LockDiscipline.Analyzers.Flow
         private MethodLockFacts Facts()
         {
             static IEnumerable<KeyValuePair<IOperation, T>> Ordered<T>(Dictionary<IOperation, T> map)
-                => map.OrderBy(p => p.Key.Syntax.SpanStart).ThenBy(p => p.Key.Syntax.Span.Length);
+                => map.Count switch
+                {
+                    0 => Array.Empty<KeyValuePair<IOperation, T>>(),
+                    1 => map,
+                    _ => map.OrderBy(p => p.Key.Syntax.SpanStart).ThenBy(p => p.Key.Syntax.Span.Length),
+                };
 
             // A body with code that does not bind may hide the acquisition or release that balances another (Orleans'
             // `await sem.WaitAsync(unresolvedToken)`): balance is not judged there, as the compiler's errors come first.
             var judgeBalance = !_sawInvalidCode;
+            Func<ImmutableArray<HeldLock>, ImmutableArray<HeldLock>> ordering = OrderingHeld;
             return new MethodLockFacts(
                 _method,
-                Ordered(_acquisitions).Concat(Ordered(_initializations)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
-                Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, OrderingHeld)).ToImmutableArray(),
+                Ordered(_acquisitions).Concat(Ordered(_initializations)).Select(p => p.Value.ToFact(_method.IsAsync, ordering)).ToImmutableArray(),
+                Ordered(_calls).Concat(Ordered(_waits)).Concat(Ordered(_callbackRuns)).Select(p => p.Value.ToFact(_method.IsAsync, ordering)).ToImmutableArray(),
                 Ordered(_releases).Where(p => judgeBalance && !p.Value.EverHeld).Select(p => new UnheldReleaseFact(p.Value.Key, p.Value.Site, p.Value.Text)).ToImmutableArray(),
                 _leaks.Values.Where(_ => judgeBalance).OrderBy(l => l.Held.AcquiredAt.SourceSpan.Start).ThenBy(l => l.Held.Key)
                     .Select(l => new LeakFact(l.Held, l.Exit, heldOnEveryExit: !_guardKeys.Contains(l.Held.Key) && _mustHeldAtExits.TryGetValue(l.Held.Key, out var exits) && exits.SetEquals(_exits))
@@ -1636,7 +1642,10 @@ namespace LockDiscipline.Analyzers.Flow
         /// </summary>
         private sealed class HeldAccumulator
         {
-            private readonly SortedDictionary<HeldKey, HeldLock> _may = new();
+            // Shared by every accumulator whose last visit held nothing (the usual case); never written to.
+            private static readonly SortedDictionary<HeldKey, HeldLock> NothingHeld = new();
+
+            private SortedDictionary<HeldKey, HeldLock>? _may;
             private SortedDictionary<HeldKey, HeldLock>? _must;
 
             public ImmutableHashSet<LockClass> EntryReleased { get; private set; } = ImmutableHashSet<LockClass>.Empty;
@@ -1644,7 +1653,7 @@ namespace LockDiscipline.Analyzers.Flow
             /// <summary>The parameter values known on every visit.</summary>
             public ImmutableDictionary<object, bool>? Known { get; private set; }
 
-            public ImmutableArray<HeldLock> May => _may.Values.ToImmutableArray();
+            public ImmutableArray<HeldLock> May => _may is null ? ImmutableArray<HeldLock>.Empty : _may.Values.ToImmutableArray();
 
             /// <summary>
             /// <see cref="Known"/> as the conditions of a fact: for an async method, <see cref="LockState.AfterAwait"/> unless
@@ -1669,7 +1678,7 @@ namespace LockDiscipline.Analyzers.Flow
                 return beforeAnyAwait ? known : known.SetItem(LockState.AfterAwait, true);
             }
 
-            public ImmutableArray<HeldLock> Must => (_must?.Values ?? Enumerable.Empty<HeldLock>()).ToImmutableArray();
+            public ImmutableArray<HeldLock> Must => _must is not { Count: > 0 } must ? ImmutableArray<HeldLock>.Empty : must.Values.ToImmutableArray();
 
             /// <summary>The paths known null on every visit (<see cref="KnownNull"/>).</summary>
             public ImmutableHashSet<string> KnownNull
@@ -1679,25 +1688,32 @@ namespace LockDiscipline.Analyzers.Flow
 
             public void Add(LockState state, ImmutableHashSet<LockClass> entryReleased)
             {
-                foreach (var held in state.May)
+                if (state.Held.IsEmpty)
                 {
-                    if (!_may.ContainsKey(held.Key))
+                    _must = NothingHeld;
+                }
+                else
+                {
+                    _may ??= new SortedDictionary<HeldKey, HeldLock>();
+                    var must = new SortedDictionary<HeldKey, HeldLock>();
+                    foreach (var pair in state.Held)
                     {
-                        _may[held.Key] = held;
+                        var held = pair.Value;
+                        if (!_may.ContainsKey(held.Key))
+                        {
+                            _may[held.Key] = held;
+                        }
+
+                        if (held.Must && (_must is null || _must.ContainsKey(held.Key)))
+                        {
+                            must[held.Key] = held;
+                        }
                     }
+
+                    _must = must;
                 }
 
-                var must = new SortedDictionary<HeldKey, HeldLock>();
-                foreach (var held in state.Must)
-                {
-                    if (_must is null || _must.ContainsKey(held.Key))
-                    {
-                        must[held.Key] = held;
-                    }
-                }
-
-                _must = must;
-                EntryReleased = EntryReleased.Union(entryReleased);
+                EntryReleased = entryReleased.IsEmpty ? EntryReleased : EntryReleased.Union(entryReleased);
                 Known = Known is null || ReferenceEquals(Known, state.Known) ? state.Known
                     : Known.Count == 0 ? Known
                     : Known.All(p => state.Known.TryGetValue(p.Key, out var v) && v == p.Value) ? Known

@@ -184,9 +184,10 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>A local or flow capture (a <c>lockTaken</c> flag, a scoped guard, a stored try-result) mapped to the lock it stands for.</summary>
         public ImmutableDictionary<object, Tie> Ties { get; }
 
-        public IEnumerable<HeldLock> May => Held.Values;
+        // Most points of most bodies hold nothing: enumerating an empty dictionary's values still allocates an iterator.
+        public IEnumerable<HeldLock> May => Held.IsEmpty ? Array.Empty<HeldLock>() : Held.Values;
 
-        public IEnumerable<HeldLock> Must => Held.Values.Where(h => h.Must);
+        public IEnumerable<HeldLock> Must => Held.IsEmpty ? Array.Empty<HeldLock>() : Held.Values.Where(h => h.Must);
 
         public LockState WithHeld(ImmutableSortedDictionary<HeldKey, HeldLock> held) => new(held, Ties, Known, Fresh);
 

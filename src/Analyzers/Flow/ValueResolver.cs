@@ -26,12 +26,31 @@ namespace LockDiscipline.Analyzers.Flow
         {
             _owner = owner;
             _lockTypes = lockTypes;
+            // Every body the walk binds is read here once, so one stack serves all its operations (in the order of
+            // Descendants: the first capture of an id and the first definition of a local win).
+            var stack = new Stack<IOperation>();
             foreach (var block in cfg.Blocks)
             {
-                foreach (var root in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }))
+                for (var i = 0; i <= block.Operations.Length; i++)
                 {
-                    foreach (var op in Descendants(root))
+                    var root = i < block.Operations.Length ? block.Operations[i] : block.BranchValue;
+                    if (root is null)
                     {
+                        continue;
+                    }
+
+                    stack.Push(root);
+                    while (stack.Count > 0)
+                    {
+                        var op = stack.Pop();
+                        if (op is not (IFlowAnonymousFunctionOperation or IAnonymousFunctionOperation))
+                        {
+                            foreach (var child in op.ChildOperations.Reverse())
+                            {
+                                stack.Push(child);
+                            }
+                        }
+
                         switch (op)
                         {
                             case IFlowCaptureOperation capture when !_captures.ContainsKey(capture.Id):
