@@ -145,19 +145,31 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             filter.ReachableFromOutside = reachableFromOutside;
-            var empty = new HashSet<string>();
-            var bodies = scanned.Select(s =>
+            // Only a name some body is reached by, or one relevant from the start, can ever make a body relevant: the others
+            // (locals, types, framework members) are left out of the index, which is rebuilt on every analysis, edits included.
+            var ownNames = new HashSet<string>(scanned.Select(s => s.Body.OwnName).OfType<string>(), StringComparer.Ordinal);
+            var buffer = new List<string>();
+            var bodies = new List<(SyntaxNode Node, string? OwnName, string[] Names, bool Intrinsic, bool Candidate)>(scanned.Count);
+            foreach (var (tree, b) in scanned)
             {
-                var (tree, b) = s;
                 if (candidates is not null && !candidates.IsRelevant(b.Node))
                 {
-                    return (b.Node, OwnName: (string?)null, Names: empty, Intrinsic: false, Candidate: false);
+                    bodies.Add((b.Node, null, Array.Empty<string>(), false, false));
+                    continue;
                 }
 
-                var names = boundNames?.Invoke(tree, b)
-                            ?? (typedReceivers ? b.NamesGiven(sourceTypeNames, sourceMemberNames, reachableFromOutside) : b.AllNames());
-                return (b.Node, b.OwnName, Names: names, b.Intrinsic, Candidate: true);
-            }).ToList();
+                buffer.Clear();
+                if (boundNames?.Invoke(tree, b) is { } bound)
+                {
+                    buffer.AddRange(bound);
+                }
+                else
+                {
+                    b.AddNames(buffer, typedReceivers, sourceTypeNames, sourceMemberNames, reachableFromOutside);
+                }
+
+                bodies.Add((b.Node, b.OwnName, buffer.Where(n => ownNames.Contains(n) || relevantNames.Contains(n)).ToArray(), b.Intrinsic, true));
+            }
 
             // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
             var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -187,7 +199,7 @@ namespace LockDiscipline.Analyzers.Model
 
             for (var i = 0; i < bodies.Count; i++)
             {
-                if (bodies[i].Intrinsic || bodies[i].Names.Overlaps(relevantNames))
+                if (bodies[i].Intrinsic || bodies[i].Names.Any(relevantNames.Contains))
                 {
                     Mark(i);
                 }
@@ -398,31 +410,20 @@ namespace LockDiscipline.Analyzers.Model
 
             public bool Intrinsic { get; }
 
-            /// <summary>Every name the body uses, whatever its receiver.</summary>
-            public HashSet<string> AllNames()
-                => _typed.Count == 0 ? _names : new HashSet<string>(_names.Concat(_typed.Select(t => t.Name)), StringComparer.Ordinal);
-
             /// <summary>
-            /// The names that may reach a source member given the compilation's declared names: a name on a receiver of an outside type
-            /// only when it is one of <paramref name="reachableFromOutside"/>. The scan's own set is never changed (it is reused).
+            /// Adds the names that may reach a source member: with <paramref name="typedReceivers"/>, a name on a receiver of an
+            /// outside type only when it is one of <paramref name="reachableFromOutside"/>; without, every name the body uses.
             /// </summary>
-            public HashSet<string> NamesGiven(ISet<string> sourceTypeNames, ISet<string> sourceMemberNames, ISet<string> reachableFromOutside)
+            public void AddNames(List<string> into, bool typedReceivers, ISet<string> sourceTypeNames, ISet<string> sourceMemberNames, ISet<string> reachableFromOutside)
             {
-                var names = _names;
+                into.AddRange(_names);
                 foreach (var (name, receiver) in _typed)
                 {
-                    if (!names.Contains(name) && (reachableFromOutside.Contains(name) || !receiver.IsOutsideSource(sourceTypeNames, sourceMemberNames)))
+                    if (!typedReceivers || (!_names.Contains(name) && (reachableFromOutside.Contains(name) || !receiver.IsOutsideSource(sourceTypeNames, sourceMemberNames))))
                     {
-                        if (ReferenceEquals(names, _names))
-                        {
-                            names = new HashSet<string>(_names, StringComparer.Ordinal);
-                        }
-
-                        names.Add(name);
+                        into.Add(name);
                     }
                 }
-
-                return names;
             }
         }
 
