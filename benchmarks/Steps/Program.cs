@@ -55,7 +55,7 @@ namespace LockDiscipline.Benchmarks
                 var bound = CSharpCompilation.Create("Steps", parsed, references,
                     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
                 var bindings = parsed.Select((t, i) => LockDiscipline.Analyzers.Incremental.TreeBinding.For(bound, t, scans[i], filter, null, CancellationToken.None)).ToArray();
-                var refined = filter.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), CancellationToken.None);
+                var refined = filter.WithBoundNames((i, body) => bindings[i].NamesOf(body), CancellationToken.None);
                 var unbound = scans.SelectMany((s, i) => s.Bodies.Where(b => filter.IsRelevant(b.Node) && !b.Intrinsic && bindings[i].NamesOf(b) is null)).Count();
                 Console.WriteLine($"relevance by binding: {refined.RelevantCount} of them are walked ({unbound} candidates kept their syntax names)");
                 return 0;

@@ -127,7 +127,7 @@ namespace LockDiscipline.Analyzers
             // The syntax pass cannot tell a source member from a framework one of the same name, so the candidates it leaves are
             // bound (the walk would bind them anyway) and filtered again by what they really reach.
             var bindings = cooperation.ForEach(ref step, trees.Count, i => TreeBinding.For(compilation, trees[i], scans[i], candidates, setup.EarlierBinding(i), cancellationToken), cancellationToken);
-            var relevance = cooperation.Once(ref step, () => candidates.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), cancellationToken), cancellationToken);
+            var relevance = cooperation.Once(ref step, () => candidates.WithBoundNames((i, body) => bindings[i].NamesOf(body), cancellationToken), cancellationToken);
             StepObserver?.Invoke("relevance by binding");
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
             StepObserver?.Invoke("carry over");

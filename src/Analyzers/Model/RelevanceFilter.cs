@@ -51,7 +51,7 @@ namespace LockDiscipline.Analyzers.Model
 
         public int RelevantCount => _relevant.Count;
 
-        private readonly HashSet<string> _valueNames = new(StringComparer.Ordinal);
+        private HashSet<string> _valueNames = new(StringComparer.Ordinal);
 
         /// <summary>
         /// Whether an initializer outside any body names <paramref name="name"/> other than to call it: a method of that name may be
@@ -93,113 +93,172 @@ namespace LockDiscipline.Analyzers.Model
         /// framework members are followed into source implementations (<see cref="Rules.AnalyzerSettings.DispatchFrameworkMembers"/>).
         /// </param>
         public static RelevanceFilter FromScans(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, IEnumerable<string>? externalNames = null, bool typedReceivers = true)
-            => Build(scans, cancellationToken, externalNames?.ToList() ?? new List<string>(), typedReceivers, boundNames: null, candidates: null);
+            => Build(NameIndex.Of(scans, externalNames), cancellationToken, typedReceivers, boundNames: null, candidates: null);
 
         /// <summary>
         /// The second pass, over this filter's relevant bodies only: each body's names are those its bound operations reach
-        /// (<see cref="BoundNames"/>) where <paramref name="boundNames"/> gives them (by tree index in <paramref name="scans"/>),
-        /// its syntax names elsewhere. A body this filter left out stays out, so the second pass only ever removes bodies.
+        /// (<see cref="BoundNames"/>) where <paramref name="boundNames"/> gives them (by tree index in the scans this filter was
+        /// built from), its syntax names elsewhere. A body this filter left out stays out, so the second pass only ever removes
+        /// bodies.
         /// </summary>
-        public RelevanceFilter WithBoundNames(IReadOnlyList<TreeScan> scans, Func<int, Body, HashSet<string>?> boundNames, CancellationToken cancellationToken)
-            => Build(scans, cancellationToken, _externalNames, _typedReceivers, boundNames, this);
+        public RelevanceFilter WithBoundNames(Func<int, Body, HashSet<string>?> boundNames, CancellationToken cancellationToken)
+            => Build(_index, cancellationToken, _typedReceivers, boundNames, this);
 
         /// <summary>
         /// Names that count even on a member declared outside the source: what is known outside it (BCL lock methods, framework
         /// models, summarised members), our attributes' targets, <c>Invoke</c> and the source's extension methods.
         /// </summary>
-        public ISet<string> ReachableFromOutside { get; private set; } = new HashSet<string>();
+        public ISet<string> ReachableFromOutside => _index.ReachableFromOutside;
 
         /// <summary>Whether every member's name counts whatever declares it (framework members dispatched into the source).</summary>
         public bool CountsEveryName => !_typedReceivers;
 
-        private List<string> _externalNames = new();
+        private NameIndex _index = NameIndex.Empty;
         private bool _typedReceivers;
 
-        private static RelevanceFilter Build(IReadOnlyList<TreeScan> scans, CancellationToken cancellationToken, List<string> externalNames, bool typedReceivers, Func<int, Body, HashSet<string>?>? boundNames, RelevanceFilter? candidates)
+        /// <summary>What every tree's scan adds to the compilation's names, gathered once for both passes.</summary>
+        private sealed class NameIndex
         {
-            var filter = new RelevanceFilter { _externalNames = externalNames, _typedReceivers = typedReceivers };
-            var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames), StringComparer.Ordinal);
-            var scanned = new List<(int Tree, Body Body)>();
-            var invoked = new HashSet<string>(StringComparer.Ordinal);
-            var stores = new List<(int Body, string Name)>();
-            var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
-            var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
-            for (var tree = 0; tree < scans.Count; tree++)
+            public static readonly NameIndex Empty = Of(Array.Empty<TreeScan>(), null);
+
+            private NameIndex(List<(int Tree, Body Body)> bodies, HashSet<string> relevantNames, HashSet<string> invoked, List<(int Body, string Name)> stores, HashSet<string> valueNames, HashSet<string> sourceTypeNames, HashSet<string> sourceMemberNames, HashSet<string> reachableFromOutside)
             {
-                var scan = scans[tree];
-                relevantNames.UnionWith(scan.AnnotatedNames);
-                invoked.UnionWith(scan.InvokedMembers);
-                filter._valueNames.UnionWith(scan.ValueNames);
-                stores.AddRange(scan.Stores.Select(st => (scanned.Count + st.Body, st.Name)));
-                scanned.AddRange(scan.Bodies.Select(b => (tree, b)));
-                sourceTypeNames.UnionWith(scan.DeclaredTypeNames);
-                sourceMemberNames.UnionWith(scan.DeclaredMemberNames);
+                Bodies = bodies;
+                RelevantNames = relevantNames;
+                Invoked = invoked;
+                Stores = stores;
+                ValueNames = valueNames;
+                SourceTypeNames = sourceTypeNames;
+                SourceMemberNames = sourceMemberNames;
+                ReachableFromOutside = reachableFromOutside;
             }
 
-            // Names that matter even on a receiver of an outside type: what is known outside the source, our attributes' names, and
-            // the source's extension methods (an outside receiver reaches them).
-            var reachableFromOutside = new HashSet<string>(relevantNames, StringComparer.Ordinal) { "Invoke" };
-            foreach (var scan in scans)
+            /// <summary>Every body of every tree, in file order, with its tree's index.</summary>
+            public List<(int Tree, Body Body)> Bodies { get; }
+
+            /// <summary>The names relevant from the start: BCL lock methods, framework models, summarised members, our attributes' targets.</summary>
+            public HashSet<string> RelevantNames { get; }
+
+            public HashSet<string> Invoked { get; }
+
+            /// <summary>The members each body (by index in <see cref="Bodies"/>) assigns to.</summary>
+            public List<(int Body, string Name)> Stores { get; }
+
+            public HashSet<string> ValueNames { get; }
+
+            public HashSet<string> SourceTypeNames { get; }
+
+            public HashSet<string> SourceMemberNames { get; }
+
+            public HashSet<string> ReachableFromOutside { get; }
+
+            public static NameIndex Of(IReadOnlyList<TreeScan> scans, IEnumerable<string>? externalNames)
             {
-                reachableFromOutside.UnionWith(scan.ExtensionMethodNames);
-            }
-
-            filter.ReachableFromOutside = reachableFromOutside;
-            // Only a name some body is reached by, or one relevant from the start, can ever make a body relevant: the others
-            // (locals, types, framework members) are left out of the index, which is rebuilt on every analysis, edits included.
-            var ownNames = new HashSet<string>(scanned.Select(s => s.Body.OwnName).OfType<string>(), StringComparer.Ordinal);
-            var buffer = new List<string>();
-            var bodies = new List<(SyntaxNode Node, string? OwnName, string[] Names, bool Intrinsic, bool Candidate)>(scanned.Count);
-            foreach (var (tree, b) in scanned)
-            {
-                if (candidates is not null && !candidates.IsRelevant(b.Node))
+                var relevantNames = new HashSet<string>(BclLockMethods.Concat(FrameworkModels.MethodNames).Concat(externalNames ?? Enumerable.Empty<string>()), StringComparer.Ordinal);
+                var bodies = new List<(int Tree, Body Body)>();
+                var invoked = new HashSet<string>(StringComparer.Ordinal);
+                var stores = new List<(int Body, string Name)>();
+                var valueNames = new HashSet<string>(StringComparer.Ordinal);
+                var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
+                var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
+                var extensionNames = new HashSet<string>(StringComparer.Ordinal);
+                for (var tree = 0; tree < scans.Count; tree++)
                 {
-                    bodies.Add((b.Node, null, Array.Empty<string>(), false, false));
-                    continue;
-                }
-
-                buffer.Clear();
-                if (boundNames?.Invoke(tree, b) is { } bound)
-                {
-                    buffer.AddRange(bound);
-                }
-                else
-                {
-                    b.AddNames(buffer, typedReceivers, sourceTypeNames, sourceMemberNames, reachableFromOutside);
-                }
-
-                bodies.Add((b.Node, b.OwnName, buffer.Where(n => ownNames.Contains(n) || relevantNames.Contains(n)).ToArray(), b.Intrinsic, true));
-            }
-
-            // Fixpoint: a body that names something relevant is relevant, and then so is its own name.
-            var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            for (var i = 0; i < bodies.Count; i++)
-            {
-                foreach (var name in bodies[i].Names)
-                {
-                    if (!byName.TryGetValue(name, out var list))
+                    var scan = scans[tree];
+                    relevantNames.UnionWith(scan.AnnotatedNames);
+                    invoked.UnionWith(scan.InvokedMembers);
+                    valueNames.UnionWith(scan.ValueNames);
+                    foreach (var (body, name) in scan.Stores)
                     {
-                        byName[name] = list = new List<int>();
+                        stores.Add((bodies.Count + body, name));
                     }
 
-                    list.Add(i);
+                    foreach (var body in scan.Bodies)
+                    {
+                        bodies.Add((tree, body));
+                    }
+
+                    sourceTypeNames.UnionWith(scan.DeclaredTypeNames);
+                    sourceMemberNames.UnionWith(scan.DeclaredMemberNames);
+                    extensionNames.UnionWith(scan.ExtensionMethodNames);
                 }
+
+                // Names that matter even on a receiver of an outside type: what is known outside the source, our attributes' names,
+                // and the source's extension methods (an outside receiver reaches them).
+                var reachableFromOutside = new HashSet<string>(relevantNames, StringComparer.Ordinal) { "Invoke" };
+                reachableFromOutside.UnionWith(extensionNames);
+                return new NameIndex(bodies, relevantNames, invoked, stores, valueNames, sourceTypeNames, sourceMemberNames, reachableFromOutside);
             }
 
-            var work = new Queue<int>();
+            /// <summary>
+            /// Whether a body naming <paramref name="name"/> could be made relevant by it: the name is relevant from the start,
+            /// or some body may be reached by it (a body is reached by its member's or its type's name).
+            /// </summary>
+            public bool CanMatter(string name) => RelevantNames.Contains(name) || SourceMemberNames.Contains(name) || SourceTypeNames.Contains(name);
+        }
+
+        private static RelevanceFilter Build(NameIndex index, CancellationToken cancellationToken, bool typedReceivers, Func<int, Body, HashSet<string>?>? boundNames, RelevanceFilter? candidates)
+        {
+            var filter = new RelevanceFilter { _index = index, _typedReceivers = typedReceivers, _valueNames = index.ValueNames };
+            var bodies = index.Bodies;
+            var relevantNames = index.RelevantNames;
+
+            // Fixpoint: a body that names something relevant is relevant, and then so is its own name. Only names that can
+            // matter are indexed (not locals, framework members, parameters): the index is rebuilt on every analysis, edits included.
+            var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            var candidate = new bool[bodies.Count];
             var marked = new bool[bodies.Count];
+            var work = new Queue<int>();
             void Mark(int i)
             {
-                if (!marked[i] && bodies[i].Candidate)
+                if (!marked[i] && candidate[i])
                 {
                     marked[i] = true;
                     work.Enqueue(i);
                 }
             }
 
+            var names = new List<string>();
             for (var i = 0; i < bodies.Count; i++)
             {
-                if (bodies[i].Intrinsic || bodies[i].Names.Any(relevantNames.Contains))
+                var (tree, body) = bodies[i];
+                if (candidates is not null && !candidates.IsRelevant(body.Node))
+                {
+                    continue;
+                }
+
+                candidate[i] = true;
+                names.Clear();
+                if (boundNames?.Invoke(tree, body) is { } bound)
+                {
+                    names.AddRange(bound);
+                }
+                else
+                {
+                    body.AddNames(names, typedReceivers, index.SourceTypeNames, index.SourceMemberNames, index.ReachableFromOutside);
+                }
+
+                var seed = body.Intrinsic;
+                foreach (var name in names)
+                {
+                    if (!index.CanMatter(name))
+                    {
+                        continue;
+                    }
+
+                    seed |= relevantNames.Contains(name);
+                    if (!byName.TryGetValue(name, out var list))
+                    {
+                        byName[name] = list = new List<int>();
+                    }
+
+                    if (list.Count == 0 || list[list.Count - 1] != i)
+                    {
+                        list.Add(i);
+                    }
+                }
+
+                if (seed)
                 {
                     Mark(i);
                 }
@@ -207,26 +266,22 @@ namespace LockDiscipline.Analyzers.Model
 
             // A body that stores into a member some body invokes as a delegate (`_onTick = tick`, `Changed += h`) says what that
             // invocation runs, so it is read too.
-            foreach (var (body, name) in stores)
+            foreach (var (body, name) in index.Stores)
             {
-                if (invoked.Contains(name))
+                if (index.Invoked.Contains(name))
                 {
                     Mark(body);
                 }
             }
 
-            var expanded = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var name in relevantNames)
-            {
-                expanded.Add(name);
-            }
-
+            var expanded = new HashSet<string>(relevantNames, StringComparer.Ordinal);
             while (work.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var i = work.Dequeue();
-                filter._relevant.Add((bodies[i].Node.SyntaxTree, bodies[i].Node.Span));
-                if (bodies[i].OwnName is { } own && expanded.Add(own) && byName.TryGetValue(own, out var readers))
+                var node = bodies[i].Body.Node;
+                filter._relevant.Add((node.SyntaxTree, node.Span));
+                if (bodies[i].Body.OwnName is { } own && expanded.Add(own) && byName.TryGetValue(own, out var readers))
                 {
                     foreach (var reader in readers)
                     {
@@ -236,9 +291,8 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             filter.BodyCount = bodies.Count;
-
             filter._relevantNames = expanded;
-            filter.Names = new NameSets(expanded, invoked);
+            filter.Names = new NameSets(expanded, index.Invoked);
             return filter;
         }
 

@@ -59,7 +59,7 @@ public class Locky
             var scans = trees.Select(t => RelevanceFilter.ScanTree(t, CancellationToken.None)).ToList();
             var candidates = RelevanceFilter.FromScans(scans, CancellationToken.None);
             var bindings = trees.Select((t, i) => TreeBinding.For(compilation, t, scans[i], candidates, earlier: null, CancellationToken.None)).ToList();
-            var walked = candidates.WithBoundNames(scans, (i, body) => bindings[i].NamesOf(body), CancellationToken.None);
+            var walked = candidates.WithBoundNames((i, body) => bindings[i].NamesOf(body), CancellationToken.None);
             return trees.SelectMany(t => t.GetRoot().DescendantNodes())
                 .Where(walked.IsRelevant)
                 .Select(Describe)
