@@ -232,7 +232,7 @@ namespace LockDiscipline.Analyzers
                     return new CarriedOver(new TreeFacts?[Trees.Count], null, default);
                 }
 
-                var symbols = new SymbolMap(from.Compilation, compilation, cancellationToken);
+                var symbols = new SymbolMap(from.Compilation, compilation, cancellationToken, Plan.Edits.Values);
                 foreach (var facts in reusable)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -132,7 +132,7 @@ namespace LockDiscipline.Analyzers.Incremental
             var span = location.SourceSpan;
             if (moved && edits.TryGetValue(tree.FilePath, out var edit) && tree == edit.Before)
             {
-                span = MovedSpan(span, edit) ?? throw new NotSupportedException("a site the edit changed");
+                span = edit.Moved(span) ?? throw new NotSupportedException("a site the edit changed");
             }
 
             return tree.FilePath + span.ToString();
@@ -141,13 +141,6 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>The code-fix properties that hold a span of the finding's document.</summary>
         private static readonly string[] SpanProperties = { FixProperties.HeldAt, LeakFixProperties.ReturnAt };
 
-        /// <summary>A span of the earlier tree where it stands after the edit; null when the edit touched it.</summary>
-        private static TextSpan? MovedSpan(TextSpan span, Lineage.Edit edit)
-        {
-            var read = new PathRead(edit.Before.FilePath, span);
-            return read.TouchedBy(edit.Ranges, edit.Before, edit.After, CancellationToken.None) ? null : read.MovedBy(edit.Ranges).Span;
-        }
-
         private static Location? MovedLocation(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits)
         {
             if (location.SourceTree is not { } tree || !edits.TryGetValue(tree.FilePath, out var edit))
@@ -155,7 +148,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 return location;
             }
 
-            return tree == edit.Before && MovedSpan(location.SourceSpan, edit) is { } span ? Location.Create(edit.After, span) : null;
+            return tree == edit.Before && edit.Moved(location.SourceSpan) is { } span ? Location.Create(edit.After, span) : null;
         }
 
         private static Finding? MovedFinding(Finding finding, IReadOnlyDictionary<string, Lineage.Edit> edits)
@@ -188,7 +181,7 @@ namespace LockDiscipline.Analyzers.Incremental
             {
                 if (properties is not null && FixProperties.ParseSpan(properties, key) is { } span)
                 {
-                    if (MovedSpan(span, edits[finding.Location.SourceTree!.FilePath]) is not { } moved)
+                    if (edits[finding.Location.SourceTree!.FilePath].Moved(span) is not { } moved)
                     {
                         return null;
                     }

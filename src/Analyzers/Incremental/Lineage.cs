@@ -227,6 +227,13 @@ namespace LockDiscipline.Analyzers.Incremental
             public SyntaxTree After { get; }
 
             public IReadOnlyList<TextChangeRange> Ranges { get; }
+
+            /// <summary>A span of the earlier tree where it stands in the later one; null when the edit touched it.</summary>
+            public TextSpan? Moved(TextSpan span)
+            {
+                var read = new PathRead(Before.FilePath, span);
+                return read.TouchedBy(Ranges, Before, After, CancellationToken.None) ? null : read.MovedBy(Ranges).Span;
+            }
         }
 
         private static bool UniquePaths(IEnumerable<string> paths)

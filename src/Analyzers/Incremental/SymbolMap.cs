@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -8,7 +9,8 @@ namespace LockDiscipline.Analyzers.Incremental
 {
     /// <summary>
     /// The symbol of one compilation that stands for a symbol of an earlier one with the same declarations: a source member by
-    /// its documentation-comment ID, a parameter or type parameter by its owner and ordinal, a constructed type or method by its
+    /// its declaration (where it is declared in a tree both share, or, in a tree an edit replaced, where the edit moved its name),
+    /// else by its documentation-comment ID; a parameter or type parameter by its owner and ordinal, a constructed type or method by its
     /// definition and type arguments. Symbols of referenced assemblies are shared when the references are. A lambda, a local
     /// function or a local has no name outside its body: in a tree both compilations share, it is found again at its own syntax
     /// (which binds that member's body, but walks nothing). An anonymous type or a tuple does not map: the facts that mention it
@@ -24,8 +26,17 @@ namespace LockDiscipline.Analyzers.Incremental
         private readonly HashSet<SyntaxTree> _sharedTrees;
         private readonly System.Threading.CancellationToken _cancellationToken;
 
-        public SymbolMap(Compilation from, Compilation to, System.Threading.CancellationToken cancellationToken)
+        // The trees an edit replaced, by their earlier version: their declarations are where they were, moved by the edit.
+        private readonly Dictionary<SyntaxTree, Lineage.Edit> _edited = new();
+
+        /// <param name="edits">The edits that made <paramref name="to"/>'s trees from <paramref name="from"/>'s, when no declaration changed.</param>
+        public SymbolMap(Compilation from, Compilation to, System.Threading.CancellationToken cancellationToken, IEnumerable<Lineage.Edit>? edits = null)
         {
+            foreach (var edit in edits ?? Enumerable.Empty<Lineage.Edit>())
+            {
+                _edited[edit.Before] = edit;
+            }
+
             _cancellationToken = cancellationToken;
             _from = from;
             _to = to;
@@ -101,6 +112,8 @@ namespace LockDiscipline.Analyzers.Incremental
                     return _to.Assembly.GlobalNamespace;
                 case INamespaceSymbol space:
                     return Map(space.ContainingNamespace)?.GetNamespaceMembers().FirstOrDefault(n => n.Name == space.Name);
+                case IMethodSymbol { IsImplicitlyDeclared: true, MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor:
+                    return ImplicitConstructor(constructor);
                 case INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol:
                     return AtTheSameDeclaration(symbol)
                            ?? (DocumentationCommentId.CreateDeclarationId(symbol) is not { } id ? null
@@ -118,12 +131,33 @@ namespace LockDiscipline.Analyzers.Incremental
         /// </summary>
         private ISymbol? AtTheSameDeclaration(ISymbol symbol)
         {
-            if (symbol.IsImplicitlyDeclared || symbol.DeclaringSyntaxReferences is not { Length: > 0 } references || !_sharedTrees.Contains(references[0].SyntaxTree))
+            if (symbol.IsImplicitlyDeclared || symbol.DeclaringSyntaxReferences is not { Length: > 0 } references)
             {
                 return null;
             }
 
             var declaration = references[0];
+            Func<ISymbol, bool> declaredThere;
+            if (_sharedTrees.Contains(declaration.SyntaxTree))
+            {
+                declaredThere = candidate => DeclaredAt(candidate, declaration);
+            }
+            else if (_edited.TryGetValue(declaration.SyntaxTree, out var edit))
+            {
+                // An edited tree with the same declarations: a declaration's span takes in a body the edit may have changed, but
+                // the name lies outside every body, moved by the edit.
+                if (symbol.Locations.FirstOrDefault(l => l.SourceTree == edit.Before) is not { } name || edit.Moved(name.SourceSpan) is not { } moved)
+                {
+                    return null;
+                }
+
+                declaredThere = candidate => candidate.Locations.Any(l => l.SourceTree == edit.After && l.SourceSpan == moved);
+            }
+            else
+            {
+                return null;
+            }
+
             var candidates = symbol switch
             {
                 INamedTypeSymbol type when type.ContainingType is { } outer => Map(outer)?.GetTypeMembers(type.Name, type.Arity).CastArray<ISymbol>(),
@@ -134,7 +168,7 @@ namespace LockDiscipline.Analyzers.Incremental
             ISymbol? found = null;
             foreach (var candidate in candidates ?? ImmutableArray<ISymbol>.Empty)
             {
-                if (candidate.Kind == symbol.Kind && !candidate.IsImplicitlyDeclared && DeclaredAt(candidate, declaration))
+                if (candidate.Kind == symbol.Kind && !candidate.IsImplicitlyDeclared && declaredThere(candidate))
                 {
                     if (found is not null)
                     {
@@ -159,6 +193,36 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// A constructor the compiler declares (a class's parameterless one, a static one for field initializers, a record's copy
+        /// constructor): the one of the counterpart of its type with the same kind and parameter count, when there is one only.
+        /// Parsing its documentation-comment ID instead was most of restating on a corpus whose calls create such objects.
+        /// </summary>
+        private ISymbol? ImplicitConstructor(IMethodSymbol constructor)
+        {
+            if (Map(constructor.ContainingType) is not { } type)
+            {
+                return null;
+            }
+
+            var candidates = constructor.MethodKind == MethodKind.StaticConstructor ? type.StaticConstructors : type.InstanceConstructors;
+            IMethodSymbol? found = null;
+            foreach (var candidate in candidates)
+            {
+                if (candidate.IsImplicitlyDeclared && candidate.Parameters.Length == constructor.Parameters.Length)
+                {
+                    if (found is not null)
+                    {
+                        return null;
+                    }
+
+                    found = candidate;
+                }
+            }
+
+            return found;
         }
 
         /// <summary>

@@ -47,6 +47,7 @@ namespace N
         public static implicit operator string(Box<T> b) => """";
     }
     public static class Extensions { public static int Twice(this int x) => x * 2; }
+    public sealed class Plain { public static int Count = 1; }
     public sealed class User
     {
         private readonly object _gate = new object();
@@ -63,25 +64,16 @@ namespace N
                 box.Held = box.Held; box.Changed += () => { };
                 var sum = box + box; string text = box;
                 var numbers = new List<int> { total }; using var e = numbers.GetEnumerator();
+                var plain = new Plain(); total += Plain.Count;
             }
         }
     }
 }
 ";
 
-        [Fact]
-        public void EverySymbolABodyMentionsMapsToTheOneDeclaredAtTheSamePlace()
+        /// <summary>Every symbol Source.cs declares, names, or gives a type to (with the parameters and types of what it calls).</summary>
+        private static HashSet<ISymbol> Mentioned(Compilation before)
         {
-            var before = CSharpCompilation.Create(
-                "Map",
-                new[] { CSharpSyntaxTree.ParseText(Source, new CSharpParseOptions(LanguageVersion.Latest), "Source.cs"), CSharpSyntaxTree.ParseText("class Other { }", new CSharpParseOptions(LanguageVersion.Latest), "Other.cs") },
-                KernelModel.KernelModelCompilation.References.Value,
-                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
-            Assert.Empty(before.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-            var other = before.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
-            var after = before.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText("class Other { int _x; }", (CSharpParseOptions)other.Options, "Other.cs"));
-            var map = new SymbolMap(before, after, CancellationToken.None);
-
             var tree = before.SyntaxTrees.Single(t => t.FilePath == "Source.cs");
             var model = before.GetSemanticModel(tree);
             var mentioned = new HashSet<ISymbol>(SymbolEqualityComparer.IncludeNullability);
@@ -108,6 +100,66 @@ namespace N
                 }
             }
 
+            return mentioned;
+        }
+
+        private static CSharpCompilation Before()
+        {
+            var before = CSharpCompilation.Create(
+                "Map",
+                new[] { CSharpSyntaxTree.ParseText(Source, new CSharpParseOptions(LanguageVersion.Latest), "Source.cs"), CSharpSyntaxTree.ParseText("class Other { }", new CSharpParseOptions(LanguageVersion.Latest), "Other.cs") },
+                KernelModel.KernelModelCompilation.References.Value,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            Assert.Empty(before.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+            return before;
+        }
+
+        [Fact]
+        public void SymbolsDeclaredInAnEditedTreeMapToTheOnesTheEditMoved()
+        {
+            // A statement added at the start of a body: every declaration after it moves, none changes.
+            var before = Before();
+            var tree = before.SyntaxTrees.Single(t => t.FilePath == "Source.cs");
+            var body = tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.ValueText == "Use").Body!;
+            var text = tree.GetText();
+            var edited = tree.WithChangedText(text.WithChanges(new Microsoft.CodeAnalysis.Text.TextChange(new Microsoft.CodeAnalysis.Text.TextSpan(body.OpenBraceToken.Span.End, 0), " int pad = 0; pad++;")));
+            var after = before.ReplaceSyntaxTree(tree, edited);
+            var edit = new Lineage.Edit(tree, edited, edited.GetChanges(tree).Select(c => new Microsoft.CodeAnalysis.Text.TextChangeRange(c.Span, c.NewText?.Length ?? 0)).ToList());
+            var map = new SymbolMap(before, after, CancellationToken.None, new[] { edit });
+
+            var unmapped = new List<string>();
+            var declaredHere = Mentioned(before).Where(s => s.Kind is not (SymbolKind.Namespace or SymbolKind.Alias or SymbolKind.Discard) && s.Locations.Any(l => l.SourceTree == tree)).ToList();
+            foreach (var symbol in declaredHere)
+            {
+                if (map.Map(symbol) is not { } mapped)
+                {
+                    unmapped.Add(symbol.Kind + " " + symbol.ToDisplayString());
+                    continue;
+                }
+
+                Assert.Equal(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), mapped.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+                Assert.Equal(
+                    symbol.Locations.Where(l => l.SourceTree == tree).Select(l => edit.Moved(l.SourceSpan)),
+                    mapped.Locations.Where(l => l.SourceTree == edited).Select(l => (Microsoft.CodeAnalysis.Text.TextSpan?)l.SourceSpan));
+                Assert.True(SymbolEqualityComparer.Default.Equals(mapped.ContainingAssembly, after.Assembly), "a source symbol of the earlier compilation was kept: " + symbol);
+            }
+
+            // What is declared inside the edited body (its lambda and local function, their parameters, its locals) is found again
+            // only by walking it, as the edited tree always is.
+            Assert.True(unmapped.All(u => u.StartsWith("Local ", StringComparison.Ordinal) || u.Contains("lambda", StringComparison.Ordinal) || u.Contains("Local(", StringComparison.Ordinal) || u.StartsWith("Parameter ", StringComparison.Ordinal)), "unmapped: " + string.Join("; ", unmapped));
+            Assert.True(declaredHere.Count - unmapped.Count > 60, declaredHere.Count + " declared, " + unmapped.Count + " unmapped");
+            Assert.Contains(declaredHere, s => s is IMethodSymbol { MethodKind: MethodKind.Constructor, IsImplicitlyDeclared: true, ContainingType.Name: "Plain" });
+        }
+
+        [Fact]
+        public void EverySymbolABodyMentionsMapsToTheOneDeclaredAtTheSamePlace()
+        {
+            var before = Before();
+            var other = before.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
+            var after = before.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText("class Other { int _x; }", (CSharpParseOptions)other.Options, "Other.cs"));
+            var map = new SymbolMap(before, after, CancellationToken.None);
+
+            var mentioned = Mentioned(before);
             var unmapped = new List<string>();
             foreach (var symbol in mentioned.Where(s => s.Kind is not (SymbolKind.Namespace or SymbolKind.Alias or SymbolKind.Discard)))
             {
