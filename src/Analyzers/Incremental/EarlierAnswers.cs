@@ -34,18 +34,23 @@ namespace LockDiscipline.Analyzers.Incremental
     /// Answers a model cache of an earlier compilation gave, taken over by the same cache of a compilation with the same
     /// declarations (<see cref="Continuity"/>) so they need not be computed again: after an edit, computing them afresh for the
     /// new compilation's symbols was most of the link step. Only answers no edit can have changed are taken: for a symbol
-    /// declared in source, one declared in the trees the two compilations share (found again by its documentation-comment ID),
+    /// declared in source, one declared in the trees the two compilations share (found again where it is declared, or by its
+    /// documentation-comment ID when the compiler declares it),
     /// whose computation read no other tree than those; for a referenced definition, the symbol itself (the same object). Only
     /// values that hold no symbol are taken (a flag, an empty contract), so nothing keeps the earlier compilation alive.
     /// </summary>
     internal sealed class EarlierAnswers<TValue>
     {
+        // A source member written out in a shared tree, by where it is declared (the same tree object and span name the same
+        // declaration in both compilations); one the compiler declares, by its documentation-comment ID, which is dearer to write.
+        private readonly Dictionary<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span, SymbolKind Kind, string Name), SyntaxReads.Tracked<TValue>> _byDeclaration;
         private readonly Dictionary<string, SyntaxReads.Tracked<TValue>> _bySourceId;
         private readonly Dictionary<ISymbol, SyntaxReads.Tracked<TValue>> _referenced;
         private readonly IAssemblySymbol _assembly;
 
-        private EarlierAnswers(Dictionary<string, SyntaxReads.Tracked<TValue>> bySourceId, Dictionary<ISymbol, SyntaxReads.Tracked<TValue>> referenced, IAssemblySymbol assembly)
+        private EarlierAnswers(Dictionary<(SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan, SymbolKind, string), SyntaxReads.Tracked<TValue>> byDeclaration, Dictionary<string, SyntaxReads.Tracked<TValue>> bySourceId, Dictionary<ISymbol, SyntaxReads.Tracked<TValue>> referenced, IAssemblySymbol assembly)
         {
+            _byDeclaration = byDeclaration;
             _bySourceId = bySourceId;
             _referenced = referenced;
             _assembly = assembly;
@@ -55,6 +60,7 @@ namespace LockDiscipline.Analyzers.Incremental
         public static EarlierAnswers<TValue> From<TKey>(ConcurrentDictionary<TKey, SyntaxReads.Tracked<TValue>> earlier, Continuity continuity, Func<TValue, bool>? carries = null)
             where TKey : ISymbol
         {
+            var byDeclaration = new Dictionary<(SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan, SymbolKind, string), SyntaxReads.Tracked<TValue>>();
             var bySourceId = new Dictionary<string, SyntaxReads.Tracked<TValue>>(StringComparer.Ordinal);
             var referenced = new Dictionary<ISymbol, SyntaxReads.Tracked<TValue>>(SymbolEqualityComparer.Default);
             foreach (var pair in earlier)
@@ -72,14 +78,20 @@ namespace LockDiscipline.Analyzers.Incremental
                         referenced[symbol] = pair.Value;
                     }
                 }
-                else if (HasId(symbol) && symbol.Locations.All(l => l.SourceTree is { } tree && continuity.SharedTrees.Contains(tree))
-                         && DocumentationCommentId.CreateDeclarationId(symbol) is { } id)
+                else if (HasId(symbol) && symbol.Locations.All(l => l.SourceTree is { } tree && continuity.SharedTrees.Contains(tree)))
                 {
-                    bySourceId[id] = pair.Value;
+                    if (DeclarationOf(symbol) is { } declaration)
+                    {
+                        byDeclaration[declaration] = pair.Value;
+                    }
+                    else if (DocumentationCommentId.CreateDeclarationId(symbol) is { } id)
+                    {
+                        bySourceId[id] = pair.Value;
+                    }
                 }
             }
 
-            return new EarlierAnswers<TValue>(bySourceId, referenced, continuity.Assembly);
+            return new EarlierAnswers<TValue>(byDeclaration, bySourceId, referenced, continuity.Assembly);
         }
 
         /// <summary>The earlier answer for <paramref name="symbol"/>, its reads counted as read now (the trees are the same objects).</summary>
@@ -95,9 +107,16 @@ namespace LockDiscipline.Analyzers.Incremental
                         _referenced.TryGetValue(symbol, out found);
                     }
                 }
-                else if (_bySourceId.Count > 0 && HasId(symbol) && DocumentationCommentId.CreateDeclarationId(symbol) is { } id)
+                else if (HasId(symbol))
                 {
-                    _bySourceId.TryGetValue(id, out found);
+                    if (DeclarationOf(symbol) is { } declaration)
+                    {
+                        _byDeclaration.TryGetValue(declaration, out found);
+                    }
+                    else if (_bySourceId.Count > 0 && DocumentationCommentId.CreateDeclarationId(symbol) is { } id)
+                    {
+                        _bySourceId.TryGetValue(id, out found);
+                    }
                 }
             }
 
@@ -111,6 +130,17 @@ namespace LockDiscipline.Analyzers.Incremental
             value = found.Value;
             return true;
         }
+
+        /// <summary>
+        /// Where a member written out in source is declared: its first declaration's tree and span, with its kind and name (an
+        /// accessor and its property, or a field and the other variables of its declaration, share no span; the kind and name
+        /// keep apart what does). Null for what the compiler declares (an implicit constructor, a record's members), which shares
+        /// its type's declaration.
+        /// </summary>
+        private static (SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan, SymbolKind, string)? DeclarationOf(ISymbol symbol)
+            => symbol.IsImplicitlyDeclared || symbol.DeclaringSyntaxReferences is not { Length: > 0 } references
+                ? null
+                : (references[0].SyntaxTree, references[0].Span, symbol.Kind, symbol.Name);
 
         /// <summary>Not constructed from a generic definition: such a symbol names no other compilation's symbols.</summary>
         private static bool IsDefinition(ISymbol symbol) => SymbolEqualityComparer.Default.Equals(symbol, symbol.OriginalDefinition);
