@@ -14,7 +14,9 @@ namespace LockDiscipline.Analyzers.Model
     /// Every other body is never bound, so code with no locking pays nothing for it. A member accessed on a receiver the syntax
     /// shows to be of a type declared outside the compilation (<c>StringBuilder sb; sb.Append(x)</c>) cannot be a source member
     /// (bar an extension method), so its name counts only when it matters outside the source too (a BCL lock method, a framework
-    /// model, a summarised member); <see cref="ReceiverTypes"/> says what the syntax shows.
+    /// model, a summarised member); <see cref="ReceiverTypes"/> says what the syntax shows. A second pass
+    /// (<see cref="WithBoundNames"/>) runs the fixpoint again over the bodies the first kept, with the names their bound operations
+    /// reach (<see cref="BoundNames"/>).
     /// </summary>
     internal sealed class RelevanceFilter
     {
