@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -19,7 +21,8 @@ namespace LockDiscipline.Benchmarks
     /// compilation built the compilation-wide analysis (the state is warm); <see cref="OneDocumentAfterEdit"/> starts from a new
     /// compilation, as an edit makes one, so it includes building the compilation-wide analysis.
     /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000),
-    /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>).
+    /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>). With
+    /// <c>-- --loop [N]</c>, the body edit N times (25) in a plain loop, with its median and quartiles.
     /// </summary>
     [MemoryDiagnoser]
     [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -117,6 +120,36 @@ namespace LockDiscipline.Benchmarks
             }
         }
 
-        public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(DocumentLatency).Assembly).Run(args);
+        public static void Main(string[] args)
+        {
+            if (args.Length > 0 && args[0] == "--loop")
+            {
+                Loop(args.Length > 1 && int.TryParse(args[1], out var edits) && edits > 0 ? edits : 25);
+                return;
+            }
+
+            BenchmarkSwitcher.FromAssembly(typeof(DocumentLatency).Assembly).Run(args);
+        }
+
+        /// <summary>
+        /// <see cref="OneDocumentAfterBodyEdit"/> in a plain loop after one warm analysis: on a noisy machine the median and
+        /// quartiles of many edits are steadier than BenchmarkDotNet's five iterations (which disagreed by 20-30% between runs).
+        /// </summary>
+        private static void Loop(int edits)
+        {
+            var benchmark = new DocumentLatency();
+            benchmark.Setup();
+            With(benchmark._compilation).GetAnalyzerSemanticDiagnosticsAsync(benchmark._other, null, CancellationToken.None).GetAwaiter().GetResult();
+            var times = new List<double>();
+            for (var i = 0; i < edits; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                benchmark.OneDocumentAfterBodyEdit().GetAwaiter().GetResult();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            times.Sort();
+            Console.WriteLine($"one document after a body edit, {edits} edits: median {times[edits / 2]:F0} ms, quartiles {times[edits / 4]:F0}-{times[edits * 3 / 4]:F0} ms");
+        }
     }
 }
