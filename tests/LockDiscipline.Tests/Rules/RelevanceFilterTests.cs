@@ -85,6 +85,14 @@ public static class Registry
     static Registry() { lock (Gate) { } }
     public static int Size => 0;
 }
+public sealed class Turnstile { public TurnstileAwaiter GetAwaiter() => new TurnstileAwaiter(); }
+public sealed class TurnstileAwaiter : System.Runtime.CompilerServices.INotifyCompletion
+{
+    private readonly object _gate = new object();
+    public bool IsCompleted => true;
+    public void GetResult() { lock (_gate) { } }
+    public void OnCompleted(Action continuation) { }
+}
 ";
 
         private const string LockfulUsers = @"
@@ -104,6 +112,8 @@ public class User
     public void TypeParameter<T>(T item) where T : IDisposable { item.Dispose(); }
     public int Static() => Registry.Size;
     public int Dynamic(object o) => Loose(o).Count;
+    public async System.Threading.Tasks.Task AwaitSource(Turnstile t) { await t; }
+    public async System.Threading.Tasks.Task AwaitTask(System.Threading.Tasks.Task t) { await t; }
 }
 ";
 
@@ -112,18 +122,22 @@ public class User
             => Assert.Equal(
                 new[]
                 {
-                    "Count", "Dispose", "Dynamic", "FrameworkCount", "FrameworkLoop", "FrameworkUsing", "GetEnumerator", "GetEnumerator",
-                    "Registry()", "SourceCount", "SourceLoop", "SourceUsing", "Static", "TypeParameter",
+                    "AwaitSource", "AwaitTask", "Count", "Dispose", "Dynamic", "FrameworkCount", "FrameworkLoop", "FrameworkUsing", "GetEnumerator",
+                    "GetEnumerator", "GetResult", "Registry()", "SourceCount", "SourceLoop", "SourceUsing", "Static", "TypeParameter",
                 },
                 RelevantMethods(true, Lockful, LockfulUsers));
 
         [Fact]
         public void BoundBodiesReachingOnlyFrameworkMembersOfThoseNamesAreNotWalked()
-            // A framework member on a framework receiver (a dictionary's Count, a list's enumerator, a reader's Dispose) cannot run
-            // source code; a source receiver, a type parameter, a static member (its type's static constructor) and a dynamic
-            // access (binding cannot tell) keep the body.
+            // A framework member on a framework receiver (a dictionary's Count, a list's enumerator, a reader's Dispose, a task's
+            // awaiter) cannot run source code; a source receiver or awaiter, a type parameter, a static member (its type's static
+            // constructor) and a dynamic access (binding cannot tell) keep the body.
             => Assert.Equal(
-                new[] { "Count", "Dispose", "Dynamic", "GetEnumerator", "GetEnumerator", "Registry()", "SourceCount", "SourceLoop", "SourceUsing", "Static", "TypeParameter" },
+                new[]
+                {
+                    "AwaitSource", "Count", "Dispose", "Dynamic", "GetEnumerator", "GetEnumerator", "GetResult", "Registry()", "SourceCount",
+                    "SourceLoop", "SourceUsing", "Static", "TypeParameter",
+                },
                 WalkedAfterBinding(Lockful, LockfulUsers));
 
         private const string OutsideReceivers = @"
