@@ -63,26 +63,43 @@ namespace LockDiscipline.Analyzers.Flow
         /// <summary>Runs the blocks of <paramref name="bounds"/> from <paramref name="entryOrdinal"/>; returns the join of the states leaving through the end of a finally.</summary>
         private TState? RunBlocks(int entryOrdinal, TState entryState, ControlFlowRegion bounds)
         {
-            var inStates = new Dictionary<int, TState> { [entryOrdinal] = entryState };
-            var visits = new Dictionary<int, int>();
-            var work = new SortedSet<int> { entryOrdinal };
+            // Indexed by ordinal from the region's first block: every body is walked, so the work list allocates nothing per block.
+            var first = bounds.FirstBlockOrdinal;
+            var size = bounds.LastBlockOrdinal - first + 1;
+            var inStates = new TState?[size];
+            var visits = new int[size];
+            var queued = new bool[size];
+            inStates[entryOrdinal - first] = entryState;
+            queued[entryOrdinal - first] = true;
+            var lowest = entryOrdinal - first;
             TState? regionOut = null;
             System.Action<int, TState> enqueue = Enqueue;
 
-            while (work.Count > 0)
+            while (true)
             {
                 CancellationToken.ThrowIfCancellationRequested();
-                var ordinal = work.Min;
-                work.Remove(ordinal);
-                visits.TryGetValue(ordinal, out var count);
-                if (count >= MaxVisitsPerBlock)
+
+                // The lowest ordinal waiting, as a sorted work list would give it.
+                while (lowest < size && !queued[lowest])
+                {
+                    lowest++;
+                }
+
+                if (lowest == size)
+                {
+                    break;
+                }
+
+                var index = lowest;
+                queued[index] = false;
+                if (visits[index] >= MaxVisitsPerBlock)
                 {
                     continue;
                 }
 
-                visits[ordinal] = count + 1;
-                var block = Cfg.Blocks[ordinal];
-                var state = inStates[ordinal];
+                visits[index]++;
+                var block = Cfg.Blocks[index + first];
+                var state = inStates[index]!;
                 var before = state;
                 var outer = CurrentBlock;
                 CurrentBlock = block;
@@ -128,12 +145,13 @@ namespace LockDiscipline.Analyzers.Flow
                     return;
                 }
 
-                inStates.TryGetValue(target, out var existing);
+                var existing = inStates[target - first];
                 var joined = Join(existing, incoming);
                 if (existing is null || !Same(existing, joined))
                 {
-                    inStates[target] = joined;
-                    work.Add(target);
+                    inStates[target - first] = joined;
+                    queued[target - first] = true;
+                    lowest = System.Math.Min(lowest, target - first);
                 }
             }
         }
