@@ -49,17 +49,15 @@ namespace LockDiscipline.Analyzers.Model
         public bool IsRelevant(SyntaxNode body) => _relevant.Contains((body.SyntaxTree, body.Span));
 
         /// <summary>How many bodies the scans found, and how many of them are relevant (for benchmarks).</summary>
-        public int BodyCount { get; private set; }
+        public int BodyCount => _index.Bodies.Count;
 
         public int RelevantCount => _relevant.Count;
-
-        private HashSet<string> _valueNames = new(StringComparer.Ordinal);
 
         /// <summary>
         /// Whether an initializer outside any body names <paramref name="name"/> other than to call it: a method of that name may be
         /// turned into a delegate there, and then run by callers nobody sees.
         /// </summary>
-        public bool IsNamedAsValueOutsideBodies(string name) => _valueNames.Contains(name);
+        public bool IsNamedAsValueOutsideBodies(string name) => _index.ValueNames.Contains(name);
 
         /// <summary>
         /// The compilation-wide sets every tree's relevance is decided by: with the same sets, a tree keeps which of its bodies are
@@ -201,7 +199,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private static RelevanceFilter Build(NameIndex index, CancellationToken cancellationToken, bool typedReceivers, Func<int, Body, HashSet<string>?>? boundNames, RelevanceFilter? candidates)
         {
-            var filter = new RelevanceFilter { _index = index, _typedReceivers = typedReceivers, _valueNames = index.ValueNames };
+            var filter = new RelevanceFilter { _index = index, _typedReceivers = typedReceivers };
             var bodies = index.Bodies;
             var relevantNames = index.RelevantNames;
 
@@ -292,7 +290,6 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            filter.BodyCount = bodies.Count;
             filter._relevantNames = expanded;
             filter.Names = new NameSets(expanded, index.Invoked);
             return filter;
