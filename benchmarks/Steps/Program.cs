@@ -80,13 +80,16 @@ namespace LockDiscipline.Benchmarks
                 var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var clock = Stopwatch.StartNew();
                 var last = TimeSpan.Zero;
+                var lastAllocated = allocatedBefore;
                 CompilationAnalysis.StepObserver = step =>
                 {
                     lock (clock)
                     {
                         var now = clock.Elapsed;
-                        Console.WriteLine($"  {step,-20} {(now - last).TotalMilliseconds,8:F0} ms");
+                        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+                        Console.WriteLine($"  {step,-34} {(now - last).TotalMilliseconds,6:F0} ms {(allocated - lastAllocated) / (1024.0 * 1024),7:F1} MB");
                         last = now;
+                        lastAllocated = allocated;
                     }
                 };
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);

@@ -119,16 +119,20 @@ namespace LockDiscipline.Analyzers
         {
             var step = 0;
             var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
+            StepObserver?.Invoke("setup");
             var trees = setup.Trees;
             var scans = cooperation.ForEach(ref step, trees.Count, i => setup.SameTree(i)?.Scan ?? RelevanceFilter.ScanTree(trees[i], cancellationToken), cancellationToken);
-            var candidates = cooperation.Once(ref step, () => RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames, typedReceivers: !settings.DispatchFrameworkMembers), cancellationToken);
-            StepObserver?.Invoke("relevance by name");
+            StepObserver?.Invoke("scan");
+            var candidates = cooperation.Once(ref step, () => setup.Plan.From?.Candidates.TakeOver(scans, setup.EditedScans, null, null, null)
+                                                              ?? RelevanceFilter.FromScans(scans, cancellationToken, setup.Model.External.MemberNames, typedReceivers: !settings.DispatchFrameworkMembers), cancellationToken);
+            StepObserver?.Invoke(candidates.TakenOver ? "relevance by name, taken over" : "relevance by name");
 
             // The syntax pass cannot tell a source member from a framework one of the same name, so the candidates it leaves are
             // bound (the walk would bind them anyway) and filtered again by what they really reach.
             var bindings = cooperation.ForEach(ref step, trees.Count, i => TreeBinding.For(compilation, trees[i], scans[i], candidates, setup.EarlierBinding(i), cancellationToken), cancellationToken);
-            var relevance = cooperation.Once(ref step, () => candidates.WithBoundNames((i, body) => bindings[i].NamesOf(body), cancellationToken), cancellationToken);
-            StepObserver?.Invoke("relevance by binding");
+            var relevance = cooperation.Once(ref step, () => setup.TakeOverRelevance(scans, candidates, bindings)
+                                                              ?? candidates.WithBoundNames((i, body) => bindings[i].NamesOf(body), cancellationToken), cancellationToken);
+            StepObserver?.Invoke(relevance.TakenOver ? "relevance by binding, taken over" : "relevance by binding");
             var carried = cooperation.Once(ref step, () => setup.CarryOver(compilation, relevance, cancellationToken), cancellationToken);
             StepObserver?.Invoke("carry over");
 
@@ -140,7 +144,7 @@ namespace LockDiscipline.Analyzers
                                                                                          ?? Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
 
             StepObserver?.Invoke("walk");
-            return cooperation.Once(ref step, () => Finish(compilation, setup, relevance, carried, perTree, settings, cancellationToken)
+            return cooperation.Once(ref step, () => Finish(compilation, setup, candidates, relevance, carried, perTree, settings, cancellationToken)
                                                      ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);
         }
 
@@ -212,6 +216,24 @@ namespace LockDiscipline.Analyzers
                 return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan, found);
             }
 
+            /// <summary>
+            /// Per tree, its scan before the edit when an edit inside bodies replaced it, null for a tree that is the very same:
+            /// what the pre-filter compares to take over its earlier result (<see cref="RelevanceFilter.TakeOver"/>).
+            /// </summary>
+            public IReadOnlyList<RelevanceFilter.TreeScan?> EditedScans
+                => Plan.From is { } from ? Trees.Select((_, i) => SameTree(i) is null ? from.Trees[i].Scan : null).ToList() : Array.Empty<RelevanceFilter.TreeScan?>();
+
+            /// <summary>The earlier second pass taken over, when the first was (<paramref name="candidates"/> is that earlier one's).</summary>
+            public RelevanceFilter? TakeOverRelevance(IReadOnlyList<RelevanceFilter.TreeScan> scans, RelevanceFilter candidates, TreeBinding[] bindings)
+            {
+                if (Plan.From is not { } from || !candidates.TakenOver)
+                {
+                    return null;
+                }
+
+                return from.Relevance.TakeOver(scans, EditedScans, candidates, (i, body) => bindings[i].NamesOf(body), (i, body) => from.Trees[i].Binding?.NamesOf(body));
+            }
+
             /// <summary>The earlier analysis's facts of this very tree (its scan carries over even when its facts do not).</summary>
             public TreeFacts? SameTree(int index) => Plan.SameTree?[index];
 
@@ -227,7 +249,7 @@ namespace LockDiscipline.Analyzers
             /// </summary>
             public CarriedOver CarryOver(Compilation compilation, RelevanceFilter relevance, CancellationToken cancellationToken)
             {
-                if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance))
+                if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance.Names))
                 {
                     return new CarriedOver(new TreeFacts?[Trees.Count], null, default);
                 }
@@ -320,7 +342,7 @@ namespace LockDiscipline.Analyzers
         }
 
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
-        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter candidates, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
             var merged = Merged.Of(perTree);
@@ -340,7 +362,7 @@ namespace LockDiscipline.Analyzers
             if (setup.Plan.From is { } from && carried.Symbols is not null
                 && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, cancellationToken) is { } moved)
             {
-                return WithFindingsMoved(compilation, setup, relevance, perTree, settings, moved);
+                return WithFindingsMoved(compilation, setup, candidates, relevance, perTree, settings, moved);
             }
 
             var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
@@ -368,7 +390,7 @@ namespace LockDiscipline.Analyzers
                 tree.OwnershipGraphs.Clear();
             }
 
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), candidates, relevance, analysis).Publish(setup.Found);
             return analysis;
         }
 
@@ -377,7 +399,7 @@ namespace LockDiscipline.Analyzers
         /// and declared-order findings of now. The link step runs when something first asks for the context (a code fix, a
         /// tool), from this compilation's facts only: nothing of the earlier compilation is kept.
         /// </summary>
-        private static CompilationAnalysis WithFindingsMoved(Compilation compilation, Setup setup, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, EarlierFindings moved)
+        private static CompilationAnalysis WithFindingsMoved(Compilation compilation, Setup setup, RelevanceFilter candidates, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, EarlierFindings moved)
         {
             var model = setup.Model;
             var declared = setup.Declared;
@@ -406,7 +428,7 @@ namespace LockDiscipline.Analyzers
                 WalkedWithCallersLocks = setup.Plan.From!.WalkedWithCallersLocks,
             };
             StepObserver?.Invoke("findings moved");
-            new Lineage(compilation, settings, perTree.ToImmutableArray(), relevance.Names, analysis).Publish(setup.Found);
+            new Lineage(compilation, settings, perTree.ToImmutableArray(), candidates, relevance, analysis).Publish(setup.Found);
             return analysis;
         }
 

@@ -26,11 +26,12 @@ namespace LockDiscipline.Analyzers.Incremental
 
         private readonly CompilationAnalysis _analysis;
 
-        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, RelevanceFilter.NameSets relevance, CompilationAnalysis analysis)
+        public Lineage(Compilation compilation, AnalyzerSettings settings, ImmutableArray<TreeFacts> trees, RelevanceFilter candidates, RelevanceFilter relevance, CompilationAnalysis analysis)
         {
             Compilation = compilation;
             Settings = settings;
             Trees = trees;
+            Candidates = candidates;
             Relevance = relevance;
             _analysis = analysis;
         }
@@ -42,7 +43,10 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>Per tree, in the compilation's file order.</summary>
         public ImmutableArray<TreeFacts> Trees { get; }
 
-        public RelevanceFilter.NameSets Relevance { get; }
+        /// <summary>The pre-filter's first pass (by syntax) and second (by binding), which an edit inside bodies may take over.</summary>
+        public RelevanceFilter Candidates { get; }
+
+        public RelevanceFilter Relevance { get; }
 
         /// <summary>The annotation model the analysis bound (its caches are in <see cref="Compilation"/>'s symbols), if it ran the link step.</summary>
         public AnnotationModel? Model => _analysis.LinkedContext?.Model;

@@ -77,7 +77,7 @@ namespace LockDiscipline.Analyzers.Model
                 _invoked = invoked;
             }
 
-            public bool SameAs(NameSets other) => _relevant.SetEquals(other._relevant) && _invoked.SetEquals(other._invoked);
+            public bool SameAs(NameSets other) => ReferenceEquals(this, other) || (_relevant.SetEquals(other._relevant) && _invoked.SetEquals(other._invoked));
         }
 
         /// <summary>Whether code outside any body (a field initializer) names something that matters.</summary>
@@ -105,6 +105,101 @@ namespace LockDiscipline.Analyzers.Model
             => Build(_index, cancellationToken, _typedReceivers, boundNames, this);
 
         /// <summary>
+        /// This filter for a later compilation of the same trees bar edits inside some of them (<paramref name="earlierScans"/>
+        /// gives each edited tree's scan before the edit, null for a tree that is the very same): when every edited tree adds the
+        /// same names it added before, and each of its bodies names what it named then (of the names that can matter), the
+        /// fixpoint would give every body the relevance it has here, so it is not run again. Null when something differs.
+        /// <paramref name="boundNames"/> and <paramref name="earlierBoundNames"/> are the second pass's names now and before;
+        /// <paramref name="candidates"/> the first pass's filter now (both null for the first pass).
+        /// </summary>
+        public RelevanceFilter? TakeOver(IReadOnlyList<TreeScan> scans, IReadOnlyList<TreeScan?> earlierScans, RelevanceFilter? candidates, Func<int, Body, HashSet<string>?>? boundNames, Func<int, Body, HashSet<string>?>? earlierBoundNames)
+        {
+            if (scans.Count != _index.TreeStarts.Length || earlierScans.Count != scans.Count)
+            {
+                return null;
+            }
+
+            var edited = new List<int>();
+            for (var tree = 0; tree < scans.Count; tree++)
+            {
+                if (earlierScans[tree] is { } earlier)
+                {
+                    if (!_index.SameDeclarations(earlier, scans[tree]))
+                    {
+                        return null;
+                    }
+
+                    edited.Add(tree);
+                }
+            }
+
+            var index = _index.Over(scans);
+            var relevant = new HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)>(_relevant);
+            var before = new List<string>();
+            var after = new List<string>();
+            foreach (var tree in edited)
+            {
+                var earlierBodies = earlierScans[tree]!.Bodies;
+                var laterBodies = scans[tree].Bodies;
+                for (var i = 0; i < laterBodies.Count; i++)
+                {
+                    var (earlierBody, laterBody) = (earlierBodies[i], laterBodies[i]);
+                    var wasRelevant = relevant.Remove((earlierBody.Node.SyntaxTree, earlierBody.Node.Span));
+                    if (earlierBody.OwnName != laterBody.OwnName || earlierBody.Intrinsic != laterBody.Intrinsic
+                        || (candidates?.IsRelevant(laterBody.Node) ?? true) != (_candidateKeys?.Contains((earlierBody.Node.SyntaxTree, earlierBody.Node.Span)) ?? true))
+                    {
+                        return null;
+                    }
+
+                    if (!SameNamesThatCanMatter(NamesOf(tree, earlierBody, earlierBoundNames, before), NamesOf(tree, laterBody, boundNames, after)))
+                    {
+                        return null;
+                    }
+
+                    if (wasRelevant)
+                    {
+                        relevant.Add((laterBody.Node.SyntaxTree, laterBody.Node.Span));
+                    }
+                }
+            }
+
+            var filter = new RelevanceFilter
+            {
+                _index = index, _typedReceivers = _typedReceivers, _relevantNames = _relevantNames, Names = Names,
+                _candidateKeys = candidates?._relevant, TakenOver = true,
+            };
+            filter._relevant.UnionWith(relevant);
+            return filter;
+        }
+
+        /// <summary>Whether this filter was taken over from an earlier compilation's rather than built (<see cref="TakeOver"/>).</summary>
+        public bool TakenOver { get; private init; }
+
+        // The first pass's relevant bodies, for a second pass (whose bodies were those candidates).
+        private HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)>? _candidateKeys;
+
+        private List<string> NamesOf(int tree, Body body, Func<int, Body, HashSet<string>?>? boundNames, List<string> into)
+        {
+            into.Clear();
+            if (boundNames?.Invoke(tree, body) is { } bound)
+            {
+                into.AddRange(bound);
+            }
+            else
+            {
+                body.AddNames(into, _typedReceivers, _index.SourceTypeNames, _index.SourceMemberNames, _index.ReachableFromOutside);
+            }
+
+            return into;
+        }
+
+        private bool SameNamesThatCanMatter(List<string> a, List<string> b)
+        {
+            var set = new HashSet<string>(a.Where(_index.CanMatter), StringComparer.Ordinal);
+            return set.SetEquals(b.Where(_index.CanMatter));
+        }
+
+        /// <summary>
         /// Names that count even on a member declared outside the source: what is known outside it (BCL lock methods, framework
         /// models, summarised members), our attributes' targets, <c>Invoke</c> and the source's extension methods.
         /// </summary>
@@ -121,9 +216,10 @@ namespace LockDiscipline.Analyzers.Model
         {
             public static readonly NameIndex Empty = Of(Array.Empty<TreeScan>(), null);
 
-            private NameIndex(List<(int Tree, Body Body)> bodies, HashSet<string> relevantNames, HashSet<string> invoked, List<(int Body, string Name)> stores, HashSet<string> valueNames, HashSet<string> sourceTypeNames, HashSet<string> sourceMemberNames, HashSet<string> reachableFromOutside)
+            private NameIndex(List<(int Tree, Body Body)> bodies, int[] treeStarts, HashSet<string> relevantNames, HashSet<string> invoked, List<(int Body, string Name)> stores, HashSet<string> valueNames, HashSet<string> sourceTypeNames, HashSet<string> sourceMemberNames, HashSet<string> reachableFromOutside)
             {
                 Bodies = bodies;
+                TreeStarts = treeStarts;
                 RelevantNames = relevantNames;
                 Invoked = invoked;
                 Stores = stores;
@@ -135,6 +231,9 @@ namespace LockDiscipline.Analyzers.Model
 
             /// <summary>Every body of every tree, in file order, with its tree's index.</summary>
             public List<(int Tree, Body Body)> Bodies { get; }
+
+            /// <summary>Per tree, the index in <see cref="Bodies"/> of its first body.</summary>
+            public int[] TreeStarts { get; }
 
             /// <summary>The names relevant from the start: BCL lock methods, framework models, summarised members, our attributes' targets.</summary>
             public HashSet<string> RelevantNames { get; }
@@ -162,9 +261,11 @@ namespace LockDiscipline.Analyzers.Model
                 var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
                 var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
                 var extensionNames = new HashSet<string>(StringComparer.Ordinal);
+                var treeStarts = new int[scans.Count];
                 for (var tree = 0; tree < scans.Count; tree++)
                 {
                     var scan = scans[tree];
+                    treeStarts[tree] = bodies.Count;
                     relevantNames.UnionWith(scan.AnnotatedNames);
                     invoked.UnionWith(scan.InvokedMembers);
                     valueNames.UnionWith(scan.ValueNames);
@@ -187,8 +288,35 @@ namespace LockDiscipline.Analyzers.Model
                 // and the source's extension methods (an outside receiver reaches them).
                 var reachableFromOutside = new HashSet<string>(relevantNames, StringComparer.Ordinal) { "Invoke" };
                 reachableFromOutside.UnionWith(extensionNames);
-                return new NameIndex(bodies, relevantNames, invoked, stores, valueNames, sourceTypeNames, sourceMemberNames, reachableFromOutside);
+                return new NameIndex(bodies, treeStarts, relevantNames, invoked, stores, valueNames, sourceTypeNames, sourceMemberNames, reachableFromOutside);
             }
+
+            /// <summary>This index over <paramref name="scans"/>, whose trees add the same names as those it was built from.</summary>
+            public NameIndex Over(IReadOnlyList<TreeScan> scans)
+            {
+                var bodies = new List<(int Tree, Body Body)>(Bodies.Count);
+                for (var tree = 0; tree < scans.Count; tree++)
+                {
+                    bodies.AddRange(scans[tree].Bodies.Select(body => (tree, body)));
+                }
+
+                return new NameIndex(bodies, TreeStarts, RelevantNames, Invoked, Stores, ValueNames, SourceTypeNames, SourceMemberNames, ReachableFromOutside);
+            }
+
+            /// <summary>
+            /// Whether <paramref name="later"/> adds to this index what <paramref name="earlier"/> added (the same tree before an
+            /// edit), bar its bodies' names, which <see cref="TakeOver"/> compares. A store matters only into a member some body
+            /// invokes (the invoked members being the same).
+            /// </summary>
+            public bool SameDeclarations(TreeScan earlier, TreeScan later)
+                => earlier.Bodies.Count == later.Bodies.Count
+                   && new HashSet<string>(earlier.AnnotatedNames, StringComparer.Ordinal).SetEquals(later.AnnotatedNames)
+                   && earlier.InvokedMembers.SetEquals(later.InvokedMembers)
+                   && earlier.ValueNames.SetEquals(later.ValueNames)
+                   && earlier.DeclaredTypeNames.SetEquals(later.DeclaredTypeNames)
+                   && earlier.DeclaredMemberNames.SetEquals(later.DeclaredMemberNames)
+                   && earlier.ExtensionMethodNames.SetEquals(later.ExtensionMethodNames)
+                   && new HashSet<(int, string)>(earlier.Stores.Where(s => Invoked.Contains(s.Name))).SetEquals(later.Stores.Where(s => Invoked.Contains(s.Name)));
 
             /// <summary>
             /// Whether a body naming <paramref name="name"/> could be made relevant by it: the name is relevant from the start,
@@ -199,7 +327,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private static RelevanceFilter Build(NameIndex index, CancellationToken cancellationToken, bool typedReceivers, Func<int, Body, HashSet<string>?>? boundNames, RelevanceFilter? candidates)
         {
-            var filter = new RelevanceFilter { _index = index, _typedReceivers = typedReceivers };
+            var filter = new RelevanceFilter { _index = index, _typedReceivers = typedReceivers, _candidateKeys = candidates?._relevant };
             var bodies = index.Bodies;
             var relevantNames = index.RelevantNames;
 

@@ -298,5 +298,56 @@ public class C
 ",
                 },
                 At(17, 50, 59, " (via Wrap -> GetEnumerator -> C.B.Lock())"));
+
+        private const string Caller = @"
+public class Caller
+{
+    private int _count;
+    public void Log(Locky l) { l.Append(1); }
+    public void Count() { _count++; }
+}
+";
+
+        /// <summary>
+        /// The first pass over <paramref name="after"/> (the second tree of <see cref="Locky"/> and <see cref="Caller"/> edited), as
+        /// taken over from the pass over <see cref="Caller"/>, or null when it is not; with the bodies a fresh pass keeps.
+        /// </summary>
+        private static (string[]? TakenOver, string[] Fresh) FirstPassAfterEdit(string after)
+        {
+            var locky = CSharpSyntaxTree.ParseText(Locky, new CSharpParseOptions(LanguageVersion.Latest), "Locky.cs");
+            var before = CSharpSyntaxTree.ParseText(Caller, new CSharpParseOptions(LanguageVersion.Latest), "Caller.cs");
+            var edited = before.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(after));
+            var earlierScans = new[] { RelevanceFilter.ScanTree(locky, CancellationToken.None), RelevanceFilter.ScanTree(before, CancellationToken.None) };
+            var scans = new[] { earlierScans[0], RelevanceFilter.ScanTree(edited, CancellationToken.None) };
+            var earlier = RelevanceFilter.FromScans(earlierScans, CancellationToken.None);
+            var takenOver = earlier.TakeOver(scans, new[] { null, earlierScans[1] }, null, null, null);
+            string[] Relevant(RelevanceFilter filter) => new[] { locky, edited }.SelectMany(t => t.GetRoot().DescendantNodes())
+                .Where(filter.IsRelevant).Select(Describe).OrderBy(n => n, System.StringComparer.Ordinal).ToArray();
+            return (takenOver is null ? null : Relevant(takenOver), Relevant(RelevanceFilter.FromScans(scans, CancellationToken.None)));
+        }
+
+        [Fact]
+        public void AnEditInsideABodyThatNamesNothingNewTakesTheEarlierPassOver()
+        {
+            var (takenOver, fresh) = FirstPassAfterEdit(Caller.Replace("_count++;", "_count += 2; var unrelated = _count;"));
+            Assert.Equal(new[] { "Append", "Flush", "Log" }, takenOver);
+            Assert.Equal(fresh, takenOver);
+        }
+
+        [Fact]
+        public void AnEditThatNamesALockingMemberIsNotTakenOver()
+        {
+            var (takenOver, fresh) = FirstPassAfterEdit(Caller.Replace("public void Count() { _count++; }", "public void Count(Locky l) { _count++; l.Flush(); }"));
+            Assert.Null(takenOver);
+            Assert.Equal(new[] { "Append", "Count", "Flush", "Log" }, fresh);
+        }
+
+        [Fact]
+        public void AnEditThatDropsTheOnlyLockingCallIsNotTakenOver()
+        {
+            var (takenOver, fresh) = FirstPassAfterEdit(Caller.Replace("l.Append(1);", "_count--;"));
+            Assert.Null(takenOver);
+            Assert.Equal(new[] { "Append", "Flush" }, fresh);
+        }
     }
 }
