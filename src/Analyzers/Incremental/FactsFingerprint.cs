@@ -22,7 +22,7 @@ namespace LockDiscipline.Analyzers.Incremental
     /// </summary>
     internal static class FactsFingerprint
     {
-        private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
+        private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
 
         private const int MaxDepth = 40;
 
@@ -45,6 +45,56 @@ namespace LockDiscipline.Analyzers.Incremental
             writer.Text.Append("\ninferred [ReturnsRef] ");
             writer.Write(facts.InferredReturnsRef, 0);
             return writer.Text.ToString();
+        }
+
+        /// <summary>
+        /// How values of one type are written, worked out once per type: reflection on every value was most of the time taken
+        /// comparing an edited tree's facts (measured: 14 ms an edit on the 190k corpus).
+        /// </summary>
+        private sealed class Shape
+        {
+            private Shape(Func<object, bool>? isDefault, (Func<object, object?> Key, Func<object, object?> Value)? pair, bool unordered, (string Name, Func<object, object?> Get)[] properties)
+            {
+                IsDefault = isDefault;
+                Pair = pair;
+                Unordered = unordered;
+                Properties = properties;
+            }
+
+            /// <summary>For an <c>ImmutableArray&lt;T&gt;</c>: whether the value is the default one.</summary>
+            public Func<object, bool>? IsDefault { get; }
+
+            /// <summary>For a <c>KeyValuePair&lt;K, V&gt;</c>: its two parts.</summary>
+            public (Func<object, object?> Key, Func<object, object?> Value)? Pair { get; }
+
+            /// <summary>A set or a dictionary: its items are written in sorted order.</summary>
+            public bool Unordered { get; }
+
+            /// <summary>Every public readable property, by name, for a value that is not a sequence.</summary>
+            public (string Name, Func<object, object?> Get)[] Properties { get; }
+
+            public static Shape Of(Type type)
+            {
+                var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : null;
+                var isDefault = generic == typeof(System.Collections.Immutable.ImmutableArray<>) ? Getter(type, type.GetProperty("IsDefault")!) : null;
+                var pair = generic == typeof(KeyValuePair<,>) ? (Getter(type, type.GetProperty("Key")!), Getter(type, type.GetProperty("Value")!)) : ((Func<object, object?>, Func<object, object?>)?)null;
+                var unordered = typeof(IDictionary).IsAssignableFrom(type) || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISet<>));
+                var properties = typeof(IEnumerable).IsAssignableFrom(type)
+                    ? Array.Empty<(string, Func<object, object?>)>()
+                    : type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                        .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+                        .OrderBy(p => p.Name, StringComparer.Ordinal)
+                        .Select(p => (p.Name, Getter(type, p)))
+                        .ToArray();
+                return new Shape(isDefault is null ? null : v => (bool)isDefault(v)!, pair, unordered, properties);
+            }
+
+            private static Func<object, object?> Getter(Type type, PropertyInfo property)
+            {
+                var value = System.Linq.Expressions.Expression.Parameter(typeof(object));
+                var read = System.Linq.Expressions.Expression.Property(System.Linq.Expressions.Expression.Convert(value, type), property);
+                return System.Linq.Expressions.Expression.Lambda<Func<object, object?>>(System.Linq.Expressions.Expression.Convert(read, typeof(object)), value).Compile();
+            }
         }
 
         private sealed class Writer
@@ -120,47 +170,62 @@ namespace LockDiscipline.Analyzers.Incremental
                     return;
                 }
 
-                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(System.Collections.Immutable.ImmutableArray<>)
-                    && (bool)type.GetProperty("IsDefault")!.GetValue(value)!)
+                var shape = Shapes.GetOrAdd(type, Shape.Of);
+                if (shape.IsDefault?.Invoke(value) == true)
                 {
                     Text.Append("default");
                     return;
                 }
 
-                if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+                if (shape.Pair is { } pair)
                 {
-                    Write(type.GetProperty("Key")!.GetValue(value), depth + 1);
+                    Write(pair.Key(value), depth + 1);
                     Text.Append('=');
-                    Write(type.GetProperty("Value")!.GetValue(value), depth + 1);
+                    Write(pair.Value(value), depth + 1);
                     return;
                 }
 
                 if (value is IEnumerable items)
                 {
-                    var written = new List<string>();
-                    foreach (var item in items)
+                    Text.Append('[');
+                    if (shape.Unordered)
                     {
-                        var inner = new Writer(_place);
-                        inner.Write(item, depth + 1);
-                        written.Add(inner.Text.ToString());
-                    }
+                        // Sets and dictionaries have no order of their own (hash order differs between compilations' symbols).
+                        var written = new List<string>();
+                        foreach (var item in items)
+                        {
+                            var inner = new Writer(_place);
+                            inner.Write(item, depth + 1);
+                            written.Add(inner.Text.ToString());
+                        }
 
-                    // Sets and dictionaries have no order of their own (hash order differs between compilations' symbols).
-                    if (value is IDictionary || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ISet<>)))
-                    {
                         written.Sort(StringComparer.Ordinal);
+                        Text.Append(string.Join(",", written));
+                    }
+                    else
+                    {
+                        var first = true;
+                        foreach (var item in items)
+                        {
+                            if (!first)
+                            {
+                                Text.Append(',');
+                            }
+
+                            first = false;
+                            Write(item, depth + 1);
+                        }
                     }
 
-                    Text.Append('[').Append(string.Join(",", written)).Append(']');
+                    Text.Append(']');
                     return;
                 }
 
                 Text.Append(type.Name).Append('{');
-                foreach (var property in PropertiesByType.GetOrAdd(type, t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                             .Where(p => p.CanRead && p.GetIndexParameters().Length == 0).OrderBy(p => p.Name, StringComparer.Ordinal).ToArray()))
+                foreach (var (name, get) in shape.Properties)
                 {
-                    Text.Append(property.Name).Append(':');
-                    Write(property.GetValue(value), depth + 1);
+                    Text.Append(name).Append(':');
+                    Write(get(value), depth + 1);
                     Text.Append(';');
                 }
 
