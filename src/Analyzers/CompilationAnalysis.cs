@@ -347,10 +347,19 @@ namespace LockDiscipline.Analyzers
             var model = setup.Model;
             var merged = Merged.Of(perTree);
             StepObserver?.Invoke("merge");
-            merged.Constructors.FoldInto(merged.Facts);
-            StepObserver?.Invoke("constructors");
-            InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
-            StepObserver?.Invoke("returned references");
+
+            // Folding constructors changes only the merged facts the link step and the returned-reference fixpoint read; with
+            // no body walked for references, that fixpoint has nothing to start from, and an edit whose findings move needs
+            // neither (measured: 10 to 15 ms an edit on the 190k corpus).
+            var folded = merged.OwnershipGraphs.Count > 0;
+            if (folded)
+            {
+                merged.Constructors.FoldInto(merged.Facts);
+                StepObserver?.Invoke("constructors");
+                InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
+                StepObserver?.Invoke("returned references");
+            }
+
             if (!SettleReturnedReferences(model, setup.Plan, perTree, merged.RefFindings))
             {
                 // A walked tree now infers other [ReturnsRef] than before: what the carried-over trees learned from it is stale.
@@ -363,6 +372,12 @@ namespace LockDiscipline.Analyzers
                 && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, cancellationToken) is { } moved)
             {
                 return WithFindingsMoved(compilation, setup, candidates, relevance, perTree, settings, moved);
+            }
+
+            if (!folded)
+            {
+                merged.Constructors.FoldInto(merged.Facts);
+                StepObserver?.Invoke("constructors");
             }
 
             var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
@@ -414,9 +429,9 @@ namespace LockDiscipline.Analyzers
                 context: null,
                 linkLater: cancellationToken =>
                 {
+                    // The walked trees' graphs were let go with their findings moved: every reference finding is final already.
                     var merged = Merged.Of(perTree);
                     merged.Constructors.FoldInto(merged.Facts);
-                    InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
                     return Link(compilation, model, declared, trees, relevance, merged, settings, null, cancellationToken);
                 })
             {
