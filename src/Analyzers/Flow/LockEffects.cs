@@ -172,6 +172,14 @@ namespace LockDiscipline.Analyzers.Flow
             var method = call.TargetMethod;
             var type = method.ContainingType;
             var none = System.Array.Empty<LockEffect>();
+
+            // Most calls are of no lock type: they are told apart before their receivers' lock classes are worked out (which was
+            // a fifth of the held-lock walk on NLog).
+            if (!IsBclLockType(type) && !KnownSymbols.IsThreadingType(call.Instance?.Type, "Mutex"))
+            {
+                return none;
+            }
+
             var returnsBool = method.ReturnType.SpecialType == SpecialType.System_Boolean
                 || (method.ReturnType is INamedTypeSymbol { Name: "Task", TypeArguments.Length: 1 } task && task.TypeArguments[0].SpecialType == SpecialType.System_Boolean);
             // A try-acquisition told to wait forever returns true whenever it returns: an acquisition that waits. Where its result
@@ -284,6 +292,10 @@ namespace LockDiscipline.Analyzers.Flow
 
             return none;
         }
+
+        private static bool IsBclLockType(INamedTypeSymbol? type)
+            => type is { Arity: 0, ContainingType: null, Name: "Monitor" or "Lock" or "SemaphoreSlim" or "ReaderWriterLockSlim" or "Mutex" or "SpinLock" }
+               && KnownSymbols.IsThreadingType(type, type.Name);
 
         /// <summary>
         /// A timeout argument that means "wait forever": <c>-1</c> (<c>Timeout.Infinite</c>) milliseconds, or

@@ -615,9 +615,17 @@ namespace LockDiscipline.Analyzers.Flow
             return member is not null && (member is IEventSymbol || PathBinder.MemberType(member)?.TypeKind == TypeKind.Delegate) ? member.OriginalDefinition : null;
         }
 
+        // What a call does to locks depends on the call alone, not on the state: worked out once per call, however often the
+        // dataflow visits it.
+        private readonly Dictionary<IInvocationOperation, IReadOnlyList<LockEffect>> _effects = new();
+
         private LockState Invocation(IInvocationOperation invocation, LockState state)
         {
-            var effects = LockEffects.Classify(invocation, _model, _values);
+            if (!_effects.TryGetValue(invocation, out var effects))
+            {
+                _effects[invocation] = effects = LockEffects.Classify(invocation, _model, _values);
+            }
+
             if (effects.Count == 0)
             {
                 if (invocation.TargetMethod.Name is "Dispose" or "DisposeAsync" && invocation.Instance is { } disposed
