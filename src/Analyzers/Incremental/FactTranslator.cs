@@ -16,8 +16,8 @@ namespace LockDiscipline.Analyzers.Incremental
     {
         private readonly SymbolMap _symbols;
 
-        // One tree's facts name the same symbols and share the same held locks over and over; the shared map is concurrent
-        // (a lock per added entry, contended by the other trees restated at the same time), this memo is the translator's own.
+        // One tree's facts name the same symbols and share the same held locks over and over; the shared map takes a lock
+        // (contended by the other trees restated at the same time), this memo is the translator's own.
         private readonly Dictionary<object, object> _translated = new(SameObject.Instance);
 
         private readonly System.Func<LockClass, LockClass> _translateClass;
