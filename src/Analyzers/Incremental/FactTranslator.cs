@@ -23,8 +23,18 @@ namespace LockDiscipline.Analyzers.Incremental
         private readonly System.Func<LockClass, LockClass> _translateClass;
         private readonly System.Func<HeldLock, HeldLock> _translateHeld;
 
+        // One delegate each for the translations applied to every element of a fact's arrays.
+        private readonly System.Func<AcquireFact, AcquireFact> _acquisition;
+        private readonly System.Func<CallFact, CallFact> _call;
+        private readonly System.Func<HeldKey, HeldKey> _key;
+        private readonly System.Func<HeldLock, HeldLock> _held;
+
         public FactTranslator(SymbolMap symbols)
         {
+            _acquisition = Acquisition;
+            _call = Call;
+            _key = Key;
+            _held = Held;
             _symbols = symbols;
             _translateClass = c => new LockClass(c.Key, c.DisplayName, Symbol(c.Symbol!), c.Subclass);
             _translateHeld = h => new HeldLock(Key(h.Key), h.Recursive, h.AcquiredAt, h.Depth, h.Must, h.FromEntry, h.Fresh, h.Reacquired, h.Affinity);
@@ -58,16 +68,16 @@ namespace LockDiscipline.Analyzers.Incremental
         public MethodLockFacts Facts(MethodLockFacts facts)
             => new(
                 Symbol(facts.Method),
-                facts.Acquisitions.Select(Acquisition).ToImmutableArray(),
-                facts.Calls.Select(Call).ToImmutableArray(),
-                facts.UnheldReleases.Select(r => new UnheldReleaseFact(Key(r.Key), r.Site, r.Description)).ToImmutableArray(),
-                facts.Leaks.Select(l => new LeakFact(Held(l.Held), l.Exit, l.HeldOnEveryExit) { HeldOnEveryReturn = l.HeldOnEveryReturn, FreeOnSomeReturn = l.FreeOnSomeReturn }).ToImmutableArray(),
-                facts.GuardedAccesses.Select(GuardedAccess).ToImmutableArray())
+                Each(facts.Acquisitions, _acquisition),
+                Each(facts.Calls, _call),
+                Each(facts.UnheldReleases, r => new UnheldReleaseFact(Key(r.Key), r.Site, r.Description)),
+                Each(facts.Leaks, l => new LeakFact(Held(l.Held), l.Exit, l.HeldOnEveryExit) { HeldOnEveryReturn = l.HeldOnEveryReturn, FreeOnSomeReturn = l.FreeOnSomeReturn }),
+                Each(facts.GuardedAccesses, GuardedAccess))
             {
-                TriedClasses = facts.TriedClasses.Select(Class).ToImmutableHashSet(),
-                Suspensions = facts.Suspensions.Select(s => new SuspensionFact(s.Site, s.What, Held(s.Held))).ToImmutableArray(),
-                EntryLocksHeldAtEveryExit = facts.EntryLocksHeldAtEveryExit.Select(Key).ToImmutableHashSet(),
-                DelegateFlows = facts.DelegateFlows.Select(f => new DelegateFlow(f.Kind, Optional(f.Member), Optional(f.Target), Optional(f.Callee), f.Ordinal) { Site = f.Site }).ToImmutableArray(),
+                TriedClasses = Classes(facts.TriedClasses),
+                Suspensions = Each(facts.Suspensions, s => new SuspensionFact(s.Site, s.What, Held(s.Held))),
+                EntryLocksHeldAtEveryExit = facts.EntryLocksHeldAtEveryExit.IsEmpty ? facts.EntryLocksHeldAtEveryExit : facts.EntryLocksHeldAtEveryExit.Select(Key).ToImmutableHashSet(),
+                DelegateFlows = Each(facts.DelegateFlows, f => new DelegateFlow(f.Kind, Optional(f.Member), Optional(f.Target), Optional(f.Callee), f.Ordinal) { Site = f.Site }),
             };
 
         private AcquireFact Acquisition(AcquireFact fact)
@@ -80,8 +90,8 @@ namespace LockDiscipline.Analyzers.Incremental
                 Held(call.MayHeld),
                 Held(call.MustHeld),
                 Classes(call.EntryLocksReleased),
-                call.Required.Select(Key).ToImmutableArray(),
-                call.Excluded.Select(Key).ToImmutableArray(),
+                Each(call.Required, _key),
+                Each(call.Excluded, _key),
                 Optional(call.VirtualReceiver),
                 call.ReceiverRoot,
                 call.ArgumentRoots,
@@ -132,8 +142,12 @@ namespace LockDiscipline.Analyzers.Incremental
             return translated;
         }
 
+        /// <summary>Every element translated into an array of its own size (no enumerator, no second copy); a default array stays default.</summary>
+        private static ImmutableArray<TOut> Each<TIn, TOut>(ImmutableArray<TIn> items, System.Func<TIn, TOut> translate)
+            => items.IsDefault ? default : ImmutableArray.CreateRange(items, translate);
+
         private ImmutableArray<HeldLock> Held(ImmutableArray<HeldLock> held)
-            => held.IsDefaultOrEmpty ? held : held.Select(Held).ToImmutableArray();
+            => held.IsDefaultOrEmpty ? held : ImmutableArray.CreateRange(held, _held);
 
         /// <summary>Keys are parameter ordinals, fields, markers and <see cref="AfterAwaitOf"/>; only the symbols change.</summary>
         private ImmutableDictionary<object, bool> Conditions(ImmutableDictionary<object, bool> conditions)
