@@ -804,11 +804,17 @@ namespace LockDiscipline.Analyzers
         /// </summary>
         private static void InferReturnedReferences(AnnotationModel model, AnalyzerSettings settings, Dictionary<IMethodSymbol, MethodLockFacts> facts, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
+            var changed = ownershipGraphs.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef).ToList();
+            if (changed.Count == 0)
+            {
+                // Nothing inferred to return a reference (code that counts none): no caller to walk again, so no call graph.
+                return;
+            }
+
             var callers = facts.Values
                 .SelectMany(f => f.Calls.Select(c => (Caller: f.Method, Callee: c.Target.OriginalDefinition)))
                 .GroupBy(p => p.Callee, SymbolEqualityComparer.Default)
                 .ToDictionary(g => (IMethodSymbol)g.Key!, g => g.Select(p => p.Caller).Distinct(SymbolEqualityComparer.Default).Cast<IMethodSymbol>().ToList(), SymbolEqualityComparer.Default);
-            var changed = ownershipGraphs.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef).ToList();
             for (var round = 0; round < settings.MaxCallDepth && changed.Count > 0; round++)
             {
                 var next = new List<IMethodSymbol>();
