@@ -174,7 +174,7 @@ namespace LockDiscipline.Analyzers.Flow
             var none = System.Array.Empty<LockEffect>();
 
             // Most calls are of no lock type: they are told apart before their receivers' lock classes are worked out (which was
-            // a fifth of the held-lock walk on NLog).
+            // an eighth of the held-lock walk on NLog).
             if (!IsBclLockType(type) && !KnownSymbols.IsThreadingType(call.Instance?.Type, "Mutex"))
             {
                 return none;
