@@ -16,7 +16,7 @@ namespace LockDiscipline.Analyzers.Incremental
     {
         private readonly SymbolMap _symbols;
 
-        // One tree's facts name the same symbols and share the same held locks over and over; the shared map takes a lock
+        // One tree's facts name the same symbols and share the same held locks over and over; the shared map is concurrent
         // (contended by the other trees restated at the same time), this memo is the translator's own.
         private readonly Dictionary<object, object> _translated = new(SameObject.Instance);
 
