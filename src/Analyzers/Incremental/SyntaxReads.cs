@@ -113,6 +113,15 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>
+        /// A cache asked about most members of the compilation, from every thread of the analysis, made large at once: grown
+        /// from the default size a concurrent dictionary takes all its locks at every doubling while the other threads spin
+        /// (measured on restating's symbol map, <see cref="SymbolMap"/>).
+        /// </summary>
+        public static ConcurrentDictionary<TKey, TValue> LargeCache<TKey, TValue>(IEqualityComparer<TKey> comparer)
+            where TKey : notnull
+            => new(concurrencyLevel: 16, capacity: 8192, comparer);
+
+        /// <summary>
         /// <paramref name="cache"/>'s value for <paramref name="key"/>, computed once; the trees read to compute it count as read
         /// by every caller that gets it.
         /// </summary>

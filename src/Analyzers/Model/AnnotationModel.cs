@@ -17,14 +17,14 @@ namespace LockDiscipline.Analyzers.Model
     /// </summary>
     internal sealed class AnnotationModel
     {
-        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _contracts = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _effectiveContracts = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _contracts = SyntaxReads.LargeCache<IMethodSymbol, SyntaxReads.Tracked<MethodContract>>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<IMethodSymbol, SyntaxReads.Tracked<MethodContract>> _effectiveContracts = SyntaxReads.LargeCache<IMethodSymbol, SyntaxReads.Tracked<MethodContract>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _typeHoldsRefs = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<IMethodSymbol, byte> _inferredReturnsRef = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<BoundLock?>> _guards = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _holdsRef = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<BoundLock?>> _guards = SyntaxReads.LargeCache<ISymbol, SyntaxReads.Tracked<BoundLock?>>(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _holdsRef = SyntaxReads.LargeCache<ISymbol, SyntaxReads.Tracked<bool>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<(Location, string), Diagnostic> _bindingErrors = new();
-        private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, byte> _checkedMembers = SyntaxReads.LargeCache<ISymbol, byte>(SymbolEqualityComparer.Default);
 
         public AnnotationModel(Compilation compilation)
         {

@@ -11,7 +11,7 @@ namespace LockDiscipline.Analyzers.Model
     /// <summary>Which types and members are locks, and how they behave (recursion, leaf, reader side).</summary>
     internal sealed class LockTypes
     {
-        private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _isLockType = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _isLockType = SyntaxReads.LargeCache<ITypeSymbol, SyntaxReads.Tracked<bool>>(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _semaphoreIsMutex = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _rwlockIsRecursive = new(SymbolEqualityComparer.Default);
         private readonly System.Func<IEnumerable<INamedTypeSymbol>> _sourceTypes;
