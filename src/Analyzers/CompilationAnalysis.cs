@@ -189,6 +189,7 @@ namespace LockDiscipline.Analyzers
                 Declared = declared;
                 Trees = trees;
                 Plan = plan;
+                EditedScans = plan.From is { } from ? trees.Select((_, i) => SameTree(i) is null ? from.Trees[i].Scan : null).ToList() : Array.Empty<RelevanceFilter.TreeScan?>();
             }
 
             public AnnotationModel Model { get; }
@@ -220,8 +221,7 @@ namespace LockDiscipline.Analyzers
             /// Per tree, its scan before the edit when an edit inside bodies replaced it, null for a tree that is the very same:
             /// what the pre-filter compares to take over its earlier result (<see cref="RelevanceFilter.TakeOver"/>).
             /// </summary>
-            public IReadOnlyList<RelevanceFilter.TreeScan?> EditedScans
-                => Plan.From is { } from ? Trees.Select((_, i) => SameTree(i) is null ? from.Trees[i].Scan : null).ToList() : Array.Empty<RelevanceFilter.TreeScan?>();
+            public IReadOnlyList<RelevanceFilter.TreeScan?> EditedScans { get; }
 
             /// <summary>The earlier second pass taken over, when the first was (<paramref name="candidates"/> is that earlier one's).</summary>
             public RelevanceFilter? TakeOverRelevance(IReadOnlyList<RelevanceFilter.TreeScan> scans, RelevanceFilter candidates, TreeBinding[] bindings)

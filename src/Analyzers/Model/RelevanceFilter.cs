@@ -114,7 +114,7 @@ namespace LockDiscipline.Analyzers.Model
         /// </summary>
         public RelevanceFilter? TakeOver(IReadOnlyList<TreeScan> scans, IReadOnlyList<TreeScan?> earlierScans, RelevanceFilter? candidates, Func<int, Body, HashSet<string>?>? boundNames, Func<int, Body, HashSet<string>?>? earlierBoundNames)
         {
-            if (scans.Count != _index.TreeStarts.Length || earlierScans.Count != scans.Count)
+            if (scans.Count != _index.TreeCount || earlierScans.Count != scans.Count)
             {
                 return null;
             }
@@ -178,6 +178,7 @@ namespace LockDiscipline.Analyzers.Model
         // The first pass's relevant bodies, for a second pass (whose bodies were those candidates).
         private HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)>? _candidateKeys;
 
+        /// <summary>The names a body is indexed by: those its bound operations reach where <paramref name="boundNames"/> gives them, else its syntax names.</summary>
         private List<string> NamesOf(int tree, Body body, Func<int, Body, HashSet<string>?>? boundNames, List<string> into)
         {
             into.Clear();
@@ -216,10 +217,10 @@ namespace LockDiscipline.Analyzers.Model
         {
             public static readonly NameIndex Empty = Of(Array.Empty<TreeScan>(), null);
 
-            private NameIndex(List<(int Tree, Body Body)> bodies, int[] treeStarts, HashSet<string> relevantNames, HashSet<string> invoked, List<(int Body, string Name)> stores, HashSet<string> valueNames, HashSet<string> sourceTypeNames, HashSet<string> sourceMemberNames, HashSet<string> reachableFromOutside)
+            private NameIndex(List<(int Tree, Body Body)> bodies, int treeCount, HashSet<string> relevantNames, HashSet<string> invoked, List<(int Body, string Name)> stores, HashSet<string> valueNames, HashSet<string> sourceTypeNames, HashSet<string> sourceMemberNames, HashSet<string> reachableFromOutside)
             {
                 Bodies = bodies;
-                TreeStarts = treeStarts;
+                TreeCount = treeCount;
                 RelevantNames = relevantNames;
                 Invoked = invoked;
                 Stores = stores;
@@ -232,8 +233,8 @@ namespace LockDiscipline.Analyzers.Model
             /// <summary>Every body of every tree, in file order, with its tree's index.</summary>
             public List<(int Tree, Body Body)> Bodies { get; }
 
-            /// <summary>Per tree, the index in <see cref="Bodies"/> of its first body.</summary>
-            public int[] TreeStarts { get; }
+            /// <summary>How many trees the scans were of.</summary>
+            public int TreeCount { get; }
 
             /// <summary>The names relevant from the start: BCL lock methods, framework models, summarised members, our attributes' targets.</summary>
             public HashSet<string> RelevantNames { get; }
@@ -261,11 +262,9 @@ namespace LockDiscipline.Analyzers.Model
                 var sourceTypeNames = new HashSet<string>(StringComparer.Ordinal);
                 var sourceMemberNames = new HashSet<string>(StringComparer.Ordinal);
                 var extensionNames = new HashSet<string>(StringComparer.Ordinal);
-                var treeStarts = new int[scans.Count];
                 for (var tree = 0; tree < scans.Count; tree++)
                 {
                     var scan = scans[tree];
-                    treeStarts[tree] = bodies.Count;
                     relevantNames.UnionWith(scan.AnnotatedNames);
                     invoked.UnionWith(scan.InvokedMembers);
                     valueNames.UnionWith(scan.ValueNames);
@@ -288,7 +287,7 @@ namespace LockDiscipline.Analyzers.Model
                 // and the source's extension methods (an outside receiver reaches them).
                 var reachableFromOutside = new HashSet<string>(relevantNames, StringComparer.Ordinal) { "Invoke" };
                 reachableFromOutside.UnionWith(extensionNames);
-                return new NameIndex(bodies, treeStarts, relevantNames, invoked, stores, valueNames, sourceTypeNames, sourceMemberNames, reachableFromOutside);
+                return new NameIndex(bodies, scans.Count, relevantNames, invoked, stores, valueNames, sourceTypeNames, sourceMemberNames, reachableFromOutside);
             }
 
             /// <summary>This index over <paramref name="scans"/>, whose trees add the same names as those it was built from.</summary>
@@ -300,7 +299,7 @@ namespace LockDiscipline.Analyzers.Model
                     bodies.AddRange(scans[tree].Bodies.Select(body => (tree, body)));
                 }
 
-                return new NameIndex(bodies, TreeStarts, RelevantNames, Invoked, Stores, ValueNames, SourceTypeNames, SourceMemberNames, ReachableFromOutside);
+                return new NameIndex(bodies, TreeCount, RelevantNames, Invoked, Stores, ValueNames, SourceTypeNames, SourceMemberNames, ReachableFromOutside);
             }
 
             /// <summary>
@@ -356,16 +355,7 @@ namespace LockDiscipline.Analyzers.Model
                 }
 
                 candidate[i] = true;
-                names.Clear();
-                if (boundNames?.Invoke(tree, body) is { } bound)
-                {
-                    names.AddRange(bound);
-                }
-                else
-                {
-                    body.AddNames(names, typedReceivers, index.SourceTypeNames, index.SourceMemberNames, index.ReachableFromOutside);
-                }
-
+                filter.NamesOf(tree, body, boundNames, names);
                 var seed = body.Intrinsic;
                 foreach (var name in names)
                 {
