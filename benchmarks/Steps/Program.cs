@@ -16,7 +16,8 @@ namespace LockDiscipline.Benchmarks
     /// (benchmarks/Generator, or the folders run.py leaves under /tmp/lockdiscipline-bench). Each round parses afresh; the first
     /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step). --edit keeps the
     /// compilation after the first round and, in each later round, edits one method body of the middle file (a statement added
-    /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed.
+    /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed,
+    /// and the live memory after the first analysis and after the last edit.
     /// --relevance prints how many bodies the syntax pre-filter sends to binding (--untyped: with receivers not told apart), and how
     /// many of those the bound second pass sends to the walk.
     /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit] [--relevance [--untyped]]
@@ -95,9 +96,11 @@ namespace LockDiscipline.Benchmarks
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
                 Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024 * 1024)} MB allocated");
-                if (edit)
+                if (edit && (round == 1 || round == rounds))
                 {
-                    // What stays reachable between edits: the compilation, and the analysis kept for the next one.
+                    // What stays reachable between edits: the compilation, and the analysis kept for the next one. Measured after
+                    // the first analysis and the last edit only: a full collection wakes the runtime's array-pool trimming, which
+                    // then competes for the cores with the next round's analysis.
                     result = null!;
                     Console.WriteLine($"  live after a full collection {GC.GetTotalMemory(forceFullCollection: true) / (1024 * 1024)} MB");
                 }

@@ -298,7 +298,7 @@ namespace LockDiscipline.Analyzers
 
                 try
                 {
-                    return earlier.TranslateTo(_symbols, _reads.IsDefault ? earlier.Reads : _reads[index]);
+                    return earlier.TranslateTo(_symbols.ForOneThread(), _reads.IsDefault ? earlier.Reads : _reads[index]);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -381,7 +381,7 @@ namespace LockDiscipline.Analyzers
             }
 
             var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
-                ? new EarlierImplementations(earlier.Implementations, symbols, perTree.Where(t => t.Reused).Select(t => t.Tree))
+                ? new EarlierImplementations(earlier.Implementations, symbols.ForOneThread(), perTree.Where(t => t.Reused).Select(t => t.Tree))
                 : null;
             RuleContext context;
             ImmutableArray<PathRead> linkReads;

@@ -14,37 +14,62 @@ namespace LockDiscipline.Analyzers.Incremental
     /// definition and type arguments. Symbols of referenced assemblies are shared when the references are. A lambda, a local
     /// function or a local has no name outside its body: in a tree both compilations share, it is found again at its own syntax
     /// (which binds that member's body, but walks nothing). An anonymous type or a tuple does not map: the facts that mention it
-    /// are walked again. Safe to use from several threads.
+    /// are walked again. Not safe to use from several threads: each takes its own (<see cref="ForOneThread"/>).
     /// </summary>
     internal sealed class SymbolMap
     {
-        private readonly Compilation _from;
-        private readonly Compilation _to;
-        private readonly bool _referencesShared;
-        // Shared by the threads restating trees, and made large at once: grown from its default size, it took all its locks for
-        // every doubling while the other thread spun waiting (a fifth of restating). A dictionary under one lock did better than
-        // that (50 -> 45 ms an edit on the 190k corpus, collections aside) and this better still (33 ms).
-        private readonly ConcurrentDictionary<ISymbol, ISymbol?> _mapped = new(concurrencyLevel: 16, capacity: 32768, SymbolEqualityComparer.IncludeNullability);
-        private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
-        private readonly HashSet<SyntaxTree> _sharedTrees;
-        private readonly System.Threading.CancellationToken _cancellationToken;
+        private readonly Counterparts _shared;
 
-        // The trees an edit replaced, by their earlier version: their declarations are where they were, moved by the edit.
-        private readonly Dictionary<SyntaxTree, Lineage.Edit> _edited = new();
+        // The map's own answers. Each tree restated at once has its own map (ForOneThread): a cache shared by the threads took a
+        // lock on every symbol added, and the other thread spun on it (a third of restating's thread time in a profile); asking
+        // Roslyn again in each map is cheap, as it keeps the members it made.
+        private readonly Dictionary<ISymbol, ISymbol?> _mapped = new(SymbolEqualityComparer.IncludeNullability);
 
         /// <param name="edits">The edits that made <paramref name="to"/>'s trees from <paramref name="from"/>'s, when no declaration changed.</param>
         public SymbolMap(Compilation from, Compilation to, System.Threading.CancellationToken cancellationToken, IEnumerable<Lineage.Edit>? edits = null)
+            : this(new Counterparts(from, to, cancellationToken, edits))
         {
-            foreach (var edit in edits ?? Enumerable.Empty<Lineage.Edit>())
+        }
+
+        private SymbolMap(Counterparts shared)
+        {
+            _shared = shared;
+        }
+
+        /// <summary>A map between the same compilations with a cache of its own, for use on one thread while others use theirs.</summary>
+        public SymbolMap ForOneThread() => new(_shared);
+
+        /// <summary>What every map between two compilations shares: read only, except the semantic models made for lambdas.</summary>
+        private sealed class Counterparts
+        {
+            public Counterparts(Compilation from, Compilation to, System.Threading.CancellationToken cancellationToken, IEnumerable<Lineage.Edit>? edits)
             {
-                _edited[edit.Before] = edit;
+                foreach (var edit in edits ?? Enumerable.Empty<Lineage.Edit>())
+                {
+                    Edited[edit.Before] = edit;
+                }
+
+                CancellationToken = cancellationToken;
+                From = from;
+                To = to;
+                ReferencesShared = SymbolMap.ReferencesShared(from, to);
+                SharedTrees = new HashSet<SyntaxTree>(to.SyntaxTrees.Intersect(from.SyntaxTrees));
             }
 
-            _cancellationToken = cancellationToken;
-            _from = from;
-            _to = to;
-            _referencesShared = ReferencesShared(from, to);
-            _sharedTrees = new HashSet<SyntaxTree>(to.SyntaxTrees.Intersect(from.SyntaxTrees));
+            public Compilation From { get; }
+
+            public Compilation To { get; }
+
+            public bool ReferencesShared { get; }
+
+            public HashSet<SyntaxTree> SharedTrees { get; }
+
+            public System.Threading.CancellationToken CancellationToken { get; }
+
+            /// <summary>The trees an edit replaced, by their earlier version: their declarations are where they were, moved by the edit.</summary>
+            public Dictionary<SyntaxTree, Lineage.Edit> Edited { get; } = new();
+
+            public ConcurrentDictionary<SyntaxTree, SemanticModel> Models { get; } = new();
         }
 
         /// <summary>The counterpart of <paramref name="symbol"/>, or null when it has none.</summary>
@@ -64,7 +89,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     mapped = null;
                 }
 
-                mapped = _mapped.GetOrAdd(symbol, mapped);
+                _mapped[symbol] = mapped;
             }
 
             return mapped as T;
@@ -74,13 +99,13 @@ namespace LockDiscipline.Analyzers.Incremental
         {
             if (!IsFromSource(symbol))
             {
-                return _referencesShared ? symbol : null;
+                return _shared.ReferencesShared ? symbol : null;
             }
 
             switch (symbol)
             {
                 case IArrayTypeSymbol array:
-                    return Map(array.ElementType) is { } element ? _to.CreateArrayTypeSymbol(element, array.Rank) : null;
+                    return Map(array.ElementType) is { } element ? _shared.To.CreateArrayTypeSymbol(element, array.Rank) : null;
                 case ITypeParameterSymbol typeParameter:
                     if (typeParameter.DeclaringMethod is { } declaringMethod)
                     {
@@ -112,7 +137,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 case IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol):
                     return Map(symbol.OriginalDefinition) is { } memberDefinition && Map(symbol.ContainingType) is { } containing ? MemberOf(containing, memberDefinition) : null;
                 case INamespaceSymbol { IsGlobalNamespace: true }:
-                    return _to.Assembly.GlobalNamespace;
+                    return _shared.To.Assembly.GlobalNamespace;
                 case INamespaceSymbol space:
                     return Map(space.ContainingNamespace)?.GetNamespaceMembers().FirstOrDefault(n => n.Name == space.Name);
                 case IMethodSymbol { IsImplicitlyDeclared: true, MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } constructor:
@@ -120,7 +145,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 case INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol:
                     return AtTheSameDeclaration(symbol)
                            ?? (DocumentationCommentId.CreateDeclarationId(symbol) is not { } id ? null
-                               : DocumentationCommentId.GetFirstSymbolForDeclarationId(id, _to) ?? ByIdAmongMembers(symbol, id));
+                               : DocumentationCommentId.GetFirstSymbolForDeclarationId(id, _shared.To) ?? ByIdAmongMembers(symbol, id));
                 default:
                     return null;
             }
@@ -141,11 +166,11 @@ namespace LockDiscipline.Analyzers.Incremental
 
             var declaration = references[0];
             Func<ISymbol, bool> declaredThere;
-            if (_sharedTrees.Contains(declaration.SyntaxTree))
+            if (_shared.SharedTrees.Contains(declaration.SyntaxTree))
             {
                 declaredThere = candidate => DeclaredAt(candidate, declaration);
             }
-            else if (_edited.TryGetValue(declaration.SyntaxTree, out var edit))
+            else if (_shared.Edited.TryGetValue(declaration.SyntaxTree, out var edit))
             {
                 // An edited tree with the same declarations: a declaration's span takes in a body the edit may have changed, but
                 // the name lies outside every body, moved by the edit.
@@ -240,16 +265,16 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>A lambda, local function or local of a shared tree, bound again where it is written.</summary>
         private ISymbol? AtItsSyntax(ISymbol symbol)
         {
-            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0] is not { } reference || !_sharedTrees.Contains(reference.SyntaxTree))
+            if (symbol.DeclaringSyntaxReferences.Length != 1 || symbol.DeclaringSyntaxReferences[0] is not { } reference || !_shared.SharedTrees.Contains(reference.SyntaxTree))
             {
                 return null;
             }
 
 #pragma warning disable RS1030 // Only the members of unchanged trees whose carried-over facts mention a lambda or local, instead of walking them again.
-            var model = _models.GetOrAdd(reference.SyntaxTree, tree => _to.GetSemanticModel(tree));
+            var model = _shared.Models.GetOrAdd(reference.SyntaxTree, tree => _shared.To.GetSemanticModel(tree));
 #pragma warning restore RS1030
-            var node = reference.GetSyntax(_cancellationToken);
-            return symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? model.GetSymbolInfo(node, _cancellationToken).Symbol : model.GetDeclaredSymbol(node, _cancellationToken);
+            var node = reference.GetSyntax(_shared.CancellationToken);
+            return symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } ? model.GetSymbolInfo(node, _shared.CancellationToken).Symbol : model.GetDeclaredSymbol(node, _shared.CancellationToken);
         }
 
         private ISymbol? ConstructType(INamedTypeSymbol type)
@@ -308,7 +333,7 @@ namespace LockDiscipline.Analyzers.Incremental
             {
                 IArrayTypeSymbol or ITypeParameterSymbol or IParameterSymbol or ILocalSymbol => true,
                 INamedTypeSymbol or IMethodSymbol or IFieldSymbol or IPropertySymbol or IEventSymbol when !IsDefinition(symbol) => true,
-                _ => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _from.Assembly) || symbol.Locations.Any(l => l.IsInSource),
+                _ => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, _shared.From.Assembly) || symbol.Locations.Any(l => l.IsInSource),
             };
 
         /// <summary>Both compilations see the very same assembly symbols for every reference (Roslyn shares them when only trees changed).</summary>
