@@ -138,13 +138,23 @@ namespace LockDiscipline.Analyzers
 
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
-            // A tree that carries over is restated in this compilation's symbols instead (in parallel too: a lambda in its facts
-            // is found again by binding its member).
-            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.Translate(i)
+            // A tree that carries over keeps its facts detached (in parallel too: the first edit after a walk detaches them).
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.CarryOver(i)
                                                                                          ?? Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
-
             StepObserver?.Invoke("walk");
-            return cooperation.Once(ref step, () => Finish(compilation, setup, candidates, relevance, carried, perTree, settings, cancellationToken)
+
+            // An edit whose walks gave the facts they gave before reports the earlier findings, moved, without reading the facts
+            // carried over; anything else attaches them (a tree whose symbols are not all found again is walked).
+            var moved = cooperation.Once(ref step, () => FindingsMoved(compilation, setup, candidates, relevance, carried, perTree, settings, cancellationToken), cancellationToken);
+            if (moved is not null)
+            {
+                return moved;
+            }
+
+            var attached = cooperation.ForEach(ref step, trees.Count, i => perTree[i].IsAttached ? perTree[i]
+                                                                          : carried.Attach(perTree[i]) ?? bindings[i].Keep(Walk(SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
+            StepObserver?.Invoke("attach");
+            return cooperation.Once(ref step, () => Finish(compilation, setup, candidates, relevance, attached, settings, cancellationToken)
                                                      ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);
         }
 
@@ -251,62 +261,71 @@ namespace LockDiscipline.Analyzers
             {
                 if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance.Names))
                 {
-                    return new CarriedOver(new TreeFacts?[Trees.Count], null, default);
+                    return new CarriedOver(new TreeFacts?[Trees.Count], null, null, default);
                 }
 
-                var symbols = new SymbolMap(from.Compilation, compilation, cancellationToken, Plan.Edits.Values);
-                foreach (var facts in reusable)
+                var resolver = new SymbolResolver(compilation, Plan.Edits.Values, cancellationToken);
+                var earlier = reusable.ToArray();
+                for (var i = 0; i < earlier.Length; i++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    foreach (var method in facts?.InferredReturnsRef ?? ImmutableArray<IMethodSymbol>.Empty)
+                    if (earlier[i]?.InferredReturnsRefIn(resolver, from.Compilation.Assembly) is not { } inferred)
                     {
-                        if (symbols.Map(method) is { } mapped)
-                        {
-                            Model.InferReturnsRef(mapped);
-                        }
+                        // A method it inferred has no counterpart: the tree is walked, and infers it again.
+                        earlier[i] = null;
+                        continue;
+                    }
+
+                    foreach (var method in inferred)
+                    {
+                        Model.InferReturnsRef(method);
                     }
                 }
 
-                return new CarriedOver(reusable.ToArray(), symbols, Plan.Reads);
+                return new CarriedOver(earlier, from.Compilation.Assembly, resolver, Plan.Reads);
             }
         }
 
-        /// <summary>The trees whose earlier facts may carry over, each restated on demand in the new compilation's symbols.</summary>
+        /// <summary>The trees whose earlier facts may carry over: detached, and attached on demand in the new compilation's symbols.</summary>
         private sealed class CarriedOver
         {
             private readonly TreeFacts?[] _earlier;
-            private readonly SymbolMap? _symbols;
+            private readonly IAssemblySymbol? _earlierAssembly;
+            private readonly SymbolResolver? _resolver;
             private readonly ImmutableArray<ImmutableArray<PathRead>> _reads;
 
-            public CarriedOver(TreeFacts?[] earlier, SymbolMap? symbols, ImmutableArray<ImmutableArray<PathRead>> reads)
+            public CarriedOver(TreeFacts?[] earlier, IAssemblySymbol? earlierAssembly, SymbolResolver? resolver, ImmutableArray<ImmutableArray<PathRead>> reads)
             {
                 _earlier = earlier;
-                _symbols = symbols;
+                _earlierAssembly = earlierAssembly;
+                _resolver = resolver;
                 _reads = reads;
             }
 
-            /// <summary>The map from the earlier compilation's symbols, when anything may carry over.</summary>
-            public SymbolMap? Symbols => _symbols;
+            /// <summary>Whether any tree may carry over.</summary>
+            public bool Any => _resolver is not null;
 
-            /// <summary>The tree's earlier facts in the new symbols; null when it has none or one of its symbols has no counterpart.</summary>
-            public TreeFacts? Translate(int index)
+            /// <summary>The tree's earlier facts, detached; null when it has none or one of its symbols has no identity.</summary>
+            public TreeFacts? CarryOver(int index)
+                => _earlierAssembly is null || _earlier[index] is not { } earlier ? null : earlier.CarryOver(_earlierAssembly, _reads.IsDefault ? earlier.Reads : _reads[index]);
+
+            /// <summary>A carried tree's facts in this compilation's symbols; null when one of them has no counterpart.</summary>
+            public TreeFacts? Attach(TreeFacts carried)
             {
-                if (_symbols is null || _earlier[index] is not { } earlier)
-                {
-                    return null;
-                }
-
                 try
                 {
-                    return earlier.TranslateTo(_symbols.ForOneThread(), _reads.IsDefault ? earlier.Reads : _reads[index]);
+                    return carried.Attach(_resolver!.ForOneThread());
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // Carrying over only saves time: a symbol the map cannot rebuild (Roslyn refusing a construction) means the
-                    // tree is walked, as if it had changed, rather than the analysis failing.
+                    // Carrying over only saves time: a symbol Roslyn refuses to rebuild (a construction it rejects) means the tree
+                    // is walked, as if it had changed, rather than the analysis failing.
                     return null;
                 }
             }
+
+            /// <summary>Finds earlier symbols and identities in this compilation (for a tree whose earlier facts are compared).</summary>
+            public SymbolResolver? Resolver => _resolver?.ForOneThread();
         }
 
         /// <summary>The trees' facts merged in file order (the first tree to give a method's facts wins).</summary>
@@ -325,7 +344,7 @@ namespace LockDiscipline.Analyzers
             /// <summary>The methods whose facts were replaced by a walk with what their callers hold.</summary>
             public HashSet<IMethodSymbol> WalkedWithCallersLocks { get; } = new(SymbolEqualityComparer.Default);
 
-            public static Merged Of(TreeFacts[] perTree)
+            public static Merged Of(IEnumerable<TreeFacts> perTree)
             {
                 var merged = new Merged();
                 foreach (var tree in perTree)
@@ -341,47 +360,55 @@ namespace LockDiscipline.Analyzers
             }
         }
 
+        /// <summary>
+        /// The analysis of an edit whose walked trees gave the facts they gave before, with the earlier findings moved, read from
+        /// those trees alone: the carried-over trees stay detached. Null when the link step must run.
+        /// </summary>
+        /// <remarks>
+        /// The returned-reference fixpoint needs only the walked trees: it walks again the callers of what it infers that have
+        /// ownership graphs, and only walked trees have those; what carried-over trees inferred is in the model already.
+        /// </remarks>
+        private static CompilationAnalysis? FindingsMoved(Compilation compilation, Setup setup, RelevanceFilter candidates, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        {
+            if (setup.Plan.From is not { } from || !carried.Any)
+            {
+                return null;
+            }
+
+            var walked = Merged.Of(perTree.Where(t => !t.Reused));
+            StepObserver?.Invoke("merge walked");
+            if (walked.OwnershipGraphs.Count > 0)
+            {
+                walked.Constructors.FoldInto(walked.Facts);
+                InferReturnedReferences(setup.Model, settings, walked.Facts, walked.RefFindings, walked.OwnershipGraphs, cancellationToken);
+                StepObserver?.Invoke("returned references");
+            }
+
+            return SettleReturnedReferences(setup.Model, setup.Plan, perTree, walked.RefFindings)
+                   && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, carried.Resolver!, cancellationToken) is { } moved
+                ? WithFindingsMoved(compilation, setup, candidates, relevance, perTree, settings, moved)
+                : null;
+        }
+
         /// <summary>The compilation-wide part: merge the trees' facts, then summaries, events, the order graph and the rules.</summary>
-        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter candidates, RelevanceFilter relevance, CarriedOver carried, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
+        private static CompilationAnalysis? Finish(Compilation compilation, Setup setup, RelevanceFilter candidates, RelevanceFilter relevance, TreeFacts[] perTree, AnalyzerSettings settings, CancellationToken cancellationToken)
         {
             var model = setup.Model;
             var merged = Merged.Of(perTree);
             StepObserver?.Invoke("merge");
 
-            // Folding constructors changes only the merged facts the link step and the returned-reference fixpoint read; with
-            // no body walked for references, that fixpoint has nothing to start from, and an edit whose findings move needs
-            // neither.
-            var folded = merged.OwnershipGraphs.Count > 0;
-            if (folded)
-            {
-                merged.Constructors.FoldInto(merged.Facts);
-                StepObserver?.Invoke("constructors");
-                InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
-                StepObserver?.Invoke("returned references");
-            }
-
+            merged.Constructors.FoldInto(merged.Facts);
+            StepObserver?.Invoke("constructors");
+            InferReturnedReferences(model, settings, merged.Facts, merged.RefFindings, merged.OwnershipGraphs, cancellationToken);
+            StepObserver?.Invoke("returned references");
             if (!SettleReturnedReferences(model, setup.Plan, perTree, merged.RefFindings))
             {
                 // A walked tree now infers other [ReturnsRef] than before: what the carried-over trees learned from it is stale.
                 return null;
             }
 
-            // The walked trees' facts, final reference findings and inferred [ReturnsRef] are what the link step reads of them:
-            // when they are what they were, so is what it finds.
-            if (setup.Plan.From is { } from && carried.Symbols is not null
-                && EarlierFindings.Moved(from, setup.Plan.Edits, perTree, cancellationToken) is { } moved)
-            {
-                return WithFindingsMoved(compilation, setup, candidates, relevance, perTree, settings, moved);
-            }
-
-            if (!folded)
-            {
-                merged.Constructors.FoldInto(merged.Facts);
-                StepObserver?.Invoke("constructors");
-            }
-
-            var earlierImplementations = carried.Symbols is { } symbols && setup.Plan.From?.Summaries is { } earlier
-                ? new EarlierImplementations(earlier.Implementations, symbols.ForOneThread(), perTree.Where(t => t.Reused).Select(t => t.Tree))
+            var earlierImplementations = setup.Plan.From is { Summaries: { } earlier } earlierAnalysis && perTree.Any(t => t.Reused)
+                ? new EarlierImplementations(earlier.Implementations, new SymbolMap(earlierAnalysis.Compilation, compilation, cancellationToken, setup.Plan.Edits.Values), perTree.Where(t => t.Reused).Select(t => t.Tree))
                 : null;
             RuleContext context;
             ImmutableArray<PathRead> linkReads;
@@ -430,7 +457,11 @@ namespace LockDiscipline.Analyzers
                 linkLater: cancellationToken =>
                 {
                     // The walked trees' graphs were let go with their findings moved: every reference finding is final already.
-                    var merged = Merged.Of(perTree);
+                    // The carried-over trees are attached (or, should a symbol have no counterpart, walked) for this link alone. The
+                    // edits are not kept for it (their earlier trees with them), so a lambda they moved is not found: its tree is walked.
+                    var resolver = new SymbolResolver(compilation, Array.Empty<Lineage.Edit>(), cancellationToken);
+                    var merged = Merged.Of(perTree.Select(t => t.Attach(resolver)
+                                                               ?? Walk(SemanticModelOf(compilation, t.Tree), t.Tree, t.Scan, model, relevance, settings, cancellationToken)));
                     merged.Constructors.FoldInto(merged.Facts);
                     return Link(compilation, model, declared, trees, relevance, merged, settings, null, cancellationToken);
                 })
@@ -507,10 +538,10 @@ namespace LockDiscipline.Analyzers
                     tree.RefFindings[method] = refFindings[method];
                 }
 
-                tree.InferredReturnsRef = tree.Facts.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef)
-                    .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal).ToImmutableArray();
+                tree.SettleInferredReturnsRef(tree.Facts.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef)
+                    .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal).ToImmutableArray());
                 if (plan.From is { } from && anyCarriedOver
-                    && !SameMethods(tree.InferredReturnsRef, from.Trees.FirstOrDefault(t => t.Tree.FilePath == tree.Tree.FilePath)?.InferredReturnsRef))
+                    && !SameMethods(tree, from.Trees.FirstOrDefault(t => t.Tree.FilePath == tree.Tree.FilePath)))
                 {
                     consistent = false;
                 }
@@ -519,25 +550,10 @@ namespace LockDiscipline.Analyzers
             return consistent;
         }
 
-        private static bool SameMethods(ImmutableArray<IMethodSymbol> now, ImmutableArray<IMethodSymbol>? before)
-            => before is not { } earlier ? now.IsEmpty : IdsOf(now) is { } ids && IdsOf(earlier) is { } earlierIds && ids.SetEquals(earlierIds);
-
-        /// <summary>The methods' documentation-comment IDs; null when one has none (a lambda, a local function).</summary>
-        private static HashSet<string>? IdsOf(ImmutableArray<IMethodSymbol> methods)
-        {
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var method in methods)
-            {
-                if (method.MethodKind is MethodKind.AnonymousFunction or MethodKind.LocalFunction || DocumentationCommentId.CreateDeclarationId(method) is not { } id)
-                {
-                    return null;
-                }
-
-                ids.Add(id);
-            }
-
-            return ids;
-        }
+        /// <summary>Whether a walked tree inferred the <c>[ReturnsRef]</c> its earlier walk did (by documentation-comment ID).</summary>
+        private static bool SameMethods(TreeFacts now, TreeFacts? before)
+            => before is null ? now.InferredReturnsRef.IsEmpty
+               : now.InferredReturnsRefIds is { } ids && before.InferredReturnsRefIds is { } earlierIds && ids.SetEquals(earlierIds);
 
         /// <summary>
         /// LD0001/LD0002 found now, with those a carried-over tree's walk found before (its declarations are unchanged, so they

@@ -95,23 +95,6 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        /// <summary>The same facts in a later compilation's symbols (see <see cref="Incremental.FactTranslator"/>).</summary>
-        public ConstructorFacts Translate(Incremental.FactTranslator translator)
-        {
-            var translated = new ConstructorFacts();
-            foreach (var type in _types)
-            {
-                translated._types.Add(translator.Symbol(type));
-            }
-
-            foreach (var pair in _initializers)
-            {
-                translated._initializers[translator.Symbol(pair.Key)] = pair.Value.Select(translator.Facts).ToList();
-            }
-
-            return translated;
-        }
-
         public void FoldInto(Dictionary<IMethodSymbol, MethodLockFacts> facts)
         {
             // Most types have neither: asking for their constructors would build every member of the type, which after an

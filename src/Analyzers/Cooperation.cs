@@ -34,9 +34,9 @@ namespace LockDiscipline.Analyzers
         /// <summary>The failure that ended the run: an <see cref="OperationCanceledException"/> when a participant was cancelled.</summary>
         public Exception? Failure => _failure?.SourceException;
 
-        /// <summary>Runs <paramref name="compute"/> once for all participants; each gets the same value.</summary>
+        /// <summary>Runs <paramref name="compute"/> once for all participants; each gets the same value (null included).</summary>
         public T Once<T>(ref int stepIndex, Func<T> compute, CancellationToken cancellationToken)
-            where T : class
+            where T : class?
         {
             var step = StepAt(stepIndex++, () => new OnceStep());
             var once = (OnceStep)step;
@@ -53,7 +53,7 @@ namespace LockDiscipline.Analyzers
                 }
 
                 once.Done.Set();
-                return (T)once.Value;
+                return (T)once.Value!;
             }
 
             Wait(once.Done, cancellationToken);

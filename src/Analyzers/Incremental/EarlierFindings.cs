@@ -34,7 +34,8 @@ namespace LockDiscipline.Analyzers.Incremental
         public ImmutableArray<PathRead> LinkReads { get; }
 
         /// <summary>The findings of <paramref name="from"/>, moved by <paramref name="edits"/>; null when the link step must run.</summary>
-        public static EarlierFindings? Moved(Lineage from, IReadOnlyDictionary<string, Lineage.Edit> edits, TreeFacts[] perTree, CancellationToken cancellationToken)
+        /// <param name="resolver">Finds the earlier facts' symbols in the new compilation, for an edited tree whose earlier facts are detached.</param>
+        public static EarlierFindings? Moved(Lineage from, IReadOnlyDictionary<string, Lineage.Edit> edits, TreeFacts[] perTree, SymbolResolver resolver, CancellationToken cancellationToken)
         {
             var earlierByPath = new Dictionary<string, TreeFacts>(StringComparer.Ordinal);
             foreach (var tree in from.Trees)
@@ -48,7 +49,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 var path = tree.Tree.FilePath;
                 var why = !earlierByPath.TryGetValue(path, out var earlier) ? "a new tree"
                     : from.WalkedWithCallersLocks.Contains(path) ? "walked with its callers' locks"
-                    : !SameFacts(earlier, tree, edits) ? "other facts"
+                    : !SameFacts(earlier.Attach(resolver), tree, edits) ? "other facts"
                     : null;
                 if (why is not null)
                 {
@@ -105,9 +106,18 @@ namespace LockDiscipline.Analyzers.Incremental
             return null;
         }
 
-        /// <summary>Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits.</summary>
-        private static bool SameFacts(TreeFacts earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
+        /// <summary>
+        /// Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits (null
+        /// when the earlier facts, carried over detached, could not be attached). Earlier facts attached in the new compilation
+        /// name its lambdas and locals, which stand where the edit moved them already: placed as they are, they match.
+        /// </summary>
+        private static bool SameFacts(TreeFacts? earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
         {
+            if (earlier is null)
+            {
+                return false;
+            }
+
             try
             {
                 return string.Equals(

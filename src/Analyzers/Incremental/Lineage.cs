@@ -130,7 +130,8 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             var sameShape = UniquePaths(trees.Select(t => t.FilePath)) && UniquePaths(Trees.Select(t => t.Tree.FilePath)) && settings.Equals(Settings) && trees.Count == Trees.Length && compilation.Options.Equals(Compilation.Options)
-                            && compilation.References.SequenceEqual(Compilation.References, SameObject.Instance) && compilation.AssemblyName == Compilation.AssemblyName;
+                            && compilation.References.SequenceEqual(Compilation.References, SameObject.Instance) && compilation.AssemblyName == Compilation.AssemblyName
+                            && SymbolMap.ReferencesShared(Compilation, compilation);
             for (var i = 0; i < trees.Count; i++)
             {
                 if (!byPath.TryGetValue(trees[i].FilePath, out var old))

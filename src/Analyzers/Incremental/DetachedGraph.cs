@@ -1,0 +1,424 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+
+namespace LockDiscipline.Analyzers.Incremental
+{
+    /// <summary>
+    /// Fact objects copied with every symbol in them written as its identity (<see cref="SymbolIdentity"/>), so the copy holds
+    /// no compilation, and copied back into the symbols of a later compilation (<see cref="SymbolResolver"/>). Every field of
+    /// every fact type is carried, found by reflection once per type, so a new fact field needs no line here: a value that can
+    /// hold no symbol is kept as it is, an object that can is copied field by field, a collection item by item (with its
+    /// comparers). Objects shared in the facts are shared in the copy. A value of a kind that must not outlive its compilation (a
+    /// syntax node, an operation, a graph) or a symbol with no identity makes the copy fail (<see cref="CannotCopy"/>): those
+    /// facts are walked again instead.
+    /// </summary>
+    internal static class DetachedGraph
+    {
+        /// <summary><paramref name="value"/> with every symbol replaced by its identity.</summary>
+        public static object? Detach(object? value, SymbolIdentity.Describer describer) => new Detaching(describer).Copy(value);
+
+        /// <summary>A detached <paramref name="value"/> with every identity replaced by its symbol in the resolver's compilation.</summary>
+        public static object? Attach(object? value, SymbolResolver resolver) => new Attaching(resolver).Copy(value);
+
+        internal sealed class CannotCopy : Exception
+        {
+            public CannotCopy(string message)
+                : base(message)
+            {
+            }
+        }
+
+        /// <summary>An object whose fields that may hold symbols are copied (<see cref="Values"/>); its other fields are in <see cref="Skeleton"/>.</summary>
+        private sealed class DetachedObject
+        {
+            public DetachedObject(Layout layout, object skeleton, object?[] values)
+            {
+                Layout = layout;
+                Skeleton = skeleton;
+                Values = values;
+            }
+
+            public Layout Layout { get; }
+
+            public object Skeleton { get; }
+
+            public object?[] Values { get; }
+        }
+
+        /// <summary>A collection's items copied, with the comparers it was made with (a dictionary's as key, value, key, value...).</summary>
+        private sealed class DetachedItems
+        {
+            public DetachedItems(Layout layout, object? comparer, object? valueComparer, object?[] items)
+            {
+                Layout = layout;
+                Comparer = comparer;
+                ValueComparer = valueComparer;
+                Items = items;
+            }
+
+            public Layout Layout { get; }
+
+            public object? Comparer { get; }
+
+            public object? ValueComparer { get; }
+
+            public object?[] Items { get; }
+        }
+
+        private sealed class Detaching
+        {
+            private readonly SymbolIdentity.Describer _describer;
+            private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
+
+            public Detaching(SymbolIdentity.Describer describer) => _describer = describer;
+
+            public object? Copy(object? value)
+            {
+                switch (value)
+                {
+                    case null or string:
+                        return value;
+                    case ISymbol symbol:
+                        return _describer.Of(symbol) ?? throw new CannotCopy("a " + symbol.Kind + " with no identity");
+                    case SyntaxNode or IOperation or ControlFlowGraph or Compilation or SemanticModel or SyntaxTree:
+                        throw new CannotCopy("a " + value.GetType().Name + " in facts");
+                }
+
+                var layout = Layout.Of(value.GetType());
+                if (!layout.MayHoldSymbols)
+                {
+                    return value;
+                }
+
+                if (!layout.IsValueType && _copies.TryGetValue(value, out var known))
+                {
+                    return known;
+                }
+
+                var copy = layout.Collection is not null ? CopyItems(layout, value) : CopyFields(layout, value);
+                if (!layout.IsValueType)
+                {
+                    _copies[value] = copy;
+                }
+
+                return copy;
+            }
+
+            private object CopyFields(Layout layout, object value)
+            {
+                var values = new object?[layout.Fields.Length];
+                var changed = false;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var field = layout.Fields[i].GetValue(value);
+                    values[i] = Copy(field);
+                    changed |= !ReferenceEquals(values[i], field);
+                }
+
+                if (!changed)
+                {
+                    return value;
+                }
+
+                var skeleton = layout.Clone(value);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    layout.Fields[i].SetValue(skeleton, layout.Defaults[i]);
+                }
+
+                return new DetachedObject(layout, skeleton, values);
+            }
+
+            private object CopyItems(Layout layout, object value)
+            {
+                if (layout.IsDefault?.Invoke(value) == true)
+                {
+                    return value;
+                }
+
+                var items = new List<object?>();
+                var changed = false;
+                if (value is IDictionary dictionary)
+                {
+                    var pairs = dictionary.GetEnumerator();
+                    while (pairs.MoveNext())
+                    {
+                        changed |= Add(items, pairs.Key) | Add(items, pairs.Value);
+                    }
+                }
+                else
+                {
+                    foreach (var item in (IEnumerable)value)
+                    {
+                        changed |= Add(items, item);
+                    }
+                }
+
+                return changed ? new DetachedItems(layout, layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items.ToArray()) : value;
+            }
+
+            private bool Add(List<object?> items, object? item)
+            {
+                var copy = Copy(item);
+                items.Add(copy);
+                return !ReferenceEquals(copy, item);
+            }
+        }
+
+        private sealed class Attaching
+        {
+            private readonly SymbolResolver _resolver;
+            private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
+
+            public Attaching(SymbolResolver resolver) => _resolver = resolver;
+
+            public object? Copy(object? value)
+            {
+                switch (value)
+                {
+                    case SymbolIdentity identity:
+                        return _resolver.Find(identity) ?? throw new CannotCopy("a symbol with no counterpart");
+                    case DetachedObject or DetachedItems:
+                        if (_copies.TryGetValue(value, out var known))
+                        {
+                            return known;
+                        }
+
+                        var copy = value is DetachedObject detached ? CopyFields(detached) : CopyItems((DetachedItems)value);
+                        _copies[value] = copy;
+                        return copy;
+                    default:
+                        return value;
+                }
+            }
+
+            private object CopyFields(DetachedObject detached)
+            {
+                var layout = detached.Layout;
+                var copy = layout.Clone(detached.Skeleton);
+                for (var i = 0; i < layout.Fields.Length; i++)
+                {
+                    layout.Fields[i].SetValue(copy, Copy(detached.Values[i]));
+                }
+
+                return copy;
+            }
+
+            private object CopyItems(DetachedItems detached)
+            {
+                var items = new object?[detached.Items.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = Copy(detached.Items[i]);
+                }
+
+                return detached.Layout.Collection!(detached.Comparer, detached.ValueComparer, items);
+            }
+        }
+
+        /// <summary>What copying values of one type needs, worked out once per type.</summary>
+        private sealed class Layout
+        {
+            private static readonly ConcurrentDictionary<Type, Layout> Layouts = new();
+            private static readonly ConcurrentDictionary<Type, bool> MayHold = new();
+            private static readonly Func<object, object> ShallowCopy = (Func<object, object>)typeof(object)
+                .GetMethod("MemberwiseClone", BindingFlags.Instance | BindingFlags.NonPublic)!.CreateDelegate(typeof(Func<object, object>));
+
+            private Layout(Type type)
+            {
+                IsValueType = type.IsValueType;
+                MayHoldSymbols = MayHoldSymbolsIn(type);
+                Fields = Array.Empty<FieldInfo>();
+                Defaults = Array.Empty<object?>();
+                if (!MayHoldSymbols)
+                {
+                    return;
+                }
+
+                var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : null;
+                var arguments = type.IsGenericType ? type.GetGenericArguments() : Type.EmptyTypes;
+                if (type.IsArray)
+                {
+                    Collection = Builder(nameof(BuildArray), type.GetElementType()!);
+                }
+                else if (definition == typeof(ImmutableArray<>))
+                {
+                    Collection = Builder(nameof(BuildImmutableArray), arguments);
+                    var isDefault = type.GetProperty(nameof(ImmutableArray<int>.IsDefault))!;
+                    IsDefault = v => (bool)isDefault.GetValue(v)!;
+                }
+                else if (definition == typeof(ImmutableHashSet<>))
+                {
+                    Collection = Builder(nameof(BuildImmutableHashSet), arguments);
+                    Comparer = Getter(type, nameof(ImmutableHashSet<int>.KeyComparer));
+                }
+                else if (definition == typeof(ImmutableDictionary<,>))
+                {
+                    Collection = Builder(nameof(BuildImmutableDictionary), arguments);
+                    Comparer = Getter(type, nameof(ImmutableDictionary<int, int>.KeyComparer));
+                    ValueComparer = Getter(type, nameof(ImmutableDictionary<int, int>.ValueComparer));
+                }
+                else if (definition == typeof(List<>))
+                {
+                    Collection = Builder(nameof(BuildList), arguments);
+                }
+                else if (definition == typeof(HashSet<>))
+                {
+                    Collection = Builder(nameof(BuildHashSet), arguments);
+                    Comparer = Getter(type, nameof(HashSet<int>.Comparer));
+                }
+                else if (definition == typeof(Dictionary<,>))
+                {
+                    Collection = Builder(nameof(BuildDictionary), arguments);
+                    Comparer = Getter(type, nameof(Dictionary<int, int>.Comparer));
+                }
+                else if (type.Assembly == typeof(Layout).Assembly || definition == typeof(KeyValuePair<,>) || definition == typeof(Nullable<>))
+                {
+                    Fields = FieldsOf(type).Where(f => MayHoldSymbolsIn(f.FieldType)).ToArray();
+                    Defaults = Fields.Select(f => f.FieldType.IsValueType ? Activator.CreateInstance(f.FieldType) : null).ToArray();
+                }
+                else
+                {
+                    throw new CannotCopy("a " + type.Name + " in facts");
+                }
+            }
+
+            public bool IsValueType { get; }
+
+            public bool MayHoldSymbols { get; }
+
+            /// <summary>For an object: the fields (its own and its bases', private ones included) that may hold a symbol.</summary>
+            public FieldInfo[] Fields { get; }
+
+            /// <summary>Per field, what the skeleton holds in its place.</summary>
+            public object?[] Defaults { get; }
+
+            public Func<object, object> Clone { get; } = ShallowCopy;
+
+            /// <summary>For a collection: makes one from its comparers and items.</summary>
+            public Func<object?, object?, object?[], object>? Collection { get; }
+
+            public Func<object, bool>? IsDefault { get; }
+
+            public Func<object, object?>? Comparer { get; }
+
+            public Func<object, object?>? ValueComparer { get; }
+
+            public static Layout Of(Type type) => Layouts.GetOrAdd(type, t => new Layout(t));
+
+            /// <summary>
+            /// Whether a value of this declared type can hold a symbol, by what its fields and type arguments can hold: a symbol,
+            /// an <c>object</c> or an interface (anything), or one of our types that can. Other framework and Roslyn types (strings,
+            /// locations, descriptors) cannot.
+            /// </summary>
+            private static bool MayHoldSymbolsIn(Type type) => MayHoldSymbolsIn(type, new HashSet<Type>());
+
+            /// <remarks>
+            /// A type met again inside its own fields counts as holding none there: its other fields decide, since a shortest way
+            /// to a symbol never passes through the same type twice. So the outermost answer is exact and is kept; an inner "no" may
+            /// have been cut short by that and is not kept (a "yes" always is). Nothing unfinished is ever published, so threads
+            /// asking at once cannot read a placeholder.
+            /// </remarks>
+            private static bool MayHoldSymbolsIn(Type type, HashSet<Type> visiting)
+            {
+                if (MayHold.TryGetValue(type, out var known))
+                {
+                    return known;
+                }
+
+                if (!visiting.Add(type))
+                {
+                    return false;
+                }
+
+                var result = type == typeof(object) || typeof(ISymbol).IsAssignableFrom(type)
+                    || (type.IsArray && MayHoldSymbolsIn(type.GetElementType()!, visiting))
+                    || (type.IsInterface && (!type.IsGenericType || type.GetGenericArguments().Any(a => MayHoldSymbolsIn(a, visiting))) && type.Assembly != typeof(ISymbol).Assembly)
+                    || (type.IsGenericType && type.Assembly != typeof(Layout).Assembly && type.GetGenericArguments().Any(a => MayHoldSymbolsIn(a, visiting)))
+                    || (type.Assembly == typeof(Layout).Assembly && !type.IsEnum && FieldsOf(type).Any(f => MayHoldSymbolsIn(f.FieldType, visiting)));
+                visiting.Remove(type);
+                if (result || visiting.Count == 0)
+                {
+                    MayHold[type] = result;
+                }
+
+                return result;
+            }
+
+            private static IEnumerable<FieldInfo> FieldsOf(Type type)
+            {
+                for (var t = type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)
+                {
+                    foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+                    {
+                        yield return field;
+                    }
+                }
+            }
+
+            private static Func<object, object?> Getter(Type type, string property)
+            {
+                var info = type.GetProperty(property)!;
+                return v => info.GetValue(v);
+            }
+
+            private static Func<object?, object?, object?[], object> Builder(string name, params Type[] arguments)
+                => (Func<object?, object?, object?[], object>)typeof(Layout).GetMethod(name, BindingFlags.Static | BindingFlags.NonPublic)!
+                    .MakeGenericMethod(arguments).CreateDelegate(typeof(Func<object?, object?, object?[], object>));
+
+            private static object BuildArray<T>(object? comparer, object? valueComparer, object?[] items)
+            {
+                var array = new T[items.Length];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    array[i] = (T)items[i]!;
+                }
+
+                return array;
+            }
+
+            private static object BuildImmutableArray<T>(object? comparer, object? valueComparer, object?[] items)
+                => ImmutableArray.Create((T[])BuildArray<T>(comparer, valueComparer, items));
+
+            private static object BuildImmutableHashSet<T>(object? comparer, object? valueComparer, object?[] items)
+                => ImmutableHashSet.CreateRange((IEqualityComparer<T>?)comparer, (T[])BuildArray<T>(comparer, valueComparer, items));
+
+            private static object BuildList<T>(object? comparer, object? valueComparer, object?[] items)
+                => new List<T>((T[])BuildArray<T>(comparer, valueComparer, items));
+
+            private static object BuildHashSet<T>(object? comparer, object? valueComparer, object?[] items)
+                => new HashSet<T>((T[])BuildArray<T>(comparer, valueComparer, items), (IEqualityComparer<T>?)comparer);
+
+            private static object BuildImmutableDictionary<TKey, TValue>(object? comparer, object? valueComparer, object?[] items)
+                where TKey : notnull
+                => ImmutableDictionary.CreateRange((IEqualityComparer<TKey>?)comparer, (IEqualityComparer<TValue>?)valueComparer, Pairs<TKey, TValue>(items));
+
+            private static object BuildDictionary<TKey, TValue>(object? comparer, object? valueComparer, object?[] items)
+                where TKey : notnull
+            {
+                var dictionary = new Dictionary<TKey, TValue>(items.Length / 2, (IEqualityComparer<TKey>?)comparer);
+                foreach (var pair in Pairs<TKey, TValue>(items))
+                {
+                    dictionary.Add(pair.Key, pair.Value);
+                }
+
+                return dictionary;
+            }
+
+            private static IEnumerable<KeyValuePair<TKey, TValue>> Pairs<TKey, TValue>(object?[] items)
+            {
+                for (var i = 0; i < items.Length; i += 2)
+                {
+                    yield return new KeyValuePair<TKey, TValue>((TKey)items[i]!, (TValue)items[i + 1]!);
+                }
+            }
+        }
+    }
+}
