@@ -22,7 +22,8 @@ namespace LockDiscipline.Benchmarks
     /// compilation, as an edit makes one, so it includes building the compilation-wide analysis.
     /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000),
     /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>). With
-    /// <c>-- --loop [N]</c>, the body edit N times (25) in a plain loop, with its median and quartiles.
+    /// <c>-- --loop [N] [--steps]</c>, the body edit N times (25) in a plain loop, with its median and quartiles (and the median
+    /// time of each step of the analysis inside the request).
     /// </summary>
     [MemoryDiagnoser]
     [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -124,7 +125,7 @@ namespace LockDiscipline.Benchmarks
         {
             if (args.Length > 0 && args[0] == "--loop")
             {
-                Loop(args.Length > 1 && int.TryParse(args[1], out var edits) && edits > 0 ? edits : 25);
+                Loop(args.Length > 1 && int.TryParse(args[1], out var edits) && edits > 0 ? edits : 25, args.Contains("--steps"));
                 return;
             }
 
@@ -135,21 +136,48 @@ namespace LockDiscipline.Benchmarks
         /// <see cref="OneDocumentAfterBodyEdit"/> in a plain loop after one warm analysis: on a noisy machine the median and
         /// quartiles of many edits are steadier than BenchmarkDotNet's five iterations (which disagreed by 20-30% between runs).
         /// </summary>
-        private static void Loop(int edits)
+        private static void Loop(int edits, bool steps)
         {
             var benchmark = new DocumentLatency();
             benchmark.Setup();
             With(benchmark._compilation).GetAnalyzerSemanticDiagnosticsAsync(benchmark._other, null, CancellationToken.None).GetAwaiter().GetResult();
             var times = new List<double>();
+            var stepTimes = new Dictionary<string, List<double>>();
+            var stepClock = new Stopwatch();
+            if (steps)
+            {
+                // The analysis's own steps inside each request (the rest of the request is the driver and the compiler).
+                CompilationAnalysis.StepObserver = step =>
+                {
+                    lock (stepTimes)
+                    {
+                        if (!stepTimes.TryGetValue(step, out var list))
+                        {
+                            stepTimes[step] = list = new List<double>();
+                        }
+
+                        list.Add(stepClock.Elapsed.TotalMilliseconds);
+                        stepClock.Restart();
+                    }
+                };
+            }
+
             for (var i = 0; i < edits; i++)
             {
                 var clock = Stopwatch.StartNew();
+                stepClock.Restart();
                 benchmark.OneDocumentAfterBodyEdit().GetAwaiter().GetResult();
                 times.Add(clock.Elapsed.TotalMilliseconds);
             }
 
+            CompilationAnalysis.StepObserver = null;
             times.Sort();
             Console.WriteLine($"one document after a body edit, {edits} edits: median {times[edits / 2]:F0} ms, quartiles {times[edits / 4]:F0}-{times[edits * 3 / 4]:F0} ms");
+            foreach (var (step, list) in stepTimes)
+            {
+                list.Sort();
+                Console.WriteLine($"  {step,-34} median {list[list.Count / 2],5:F0} ms over {list.Count} requests ");
+            }
         }
     }
 }

@@ -118,6 +118,7 @@ namespace LockDiscipline.Analyzers
         private static CompilationAnalysis Run(Compilation compilation, AnalyzerSettings settings, Cooperation cooperation, bool reuse, CancellationToken cancellationToken)
         {
             var step = 0;
+            StepObserver?.Invoke("before the analysis");
             var setup = cooperation.Once(ref step, () => Setup.Create(compilation, settings, reuse, cancellationToken), cancellationToken);
             StepObserver?.Invoke("setup");
             var trees = setup.Trees;
