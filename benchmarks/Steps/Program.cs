@@ -17,10 +17,11 @@ namespace LockDiscipline.Benchmarks
     /// round includes the JIT. --whole keeps whole chains for every lock class (the engine before the link step). --edit keeps the
     /// compilation after the first round and, in each later round, edits one method body of the middle file (a statement added
     /// at its start), as the IDE's next compilation after a keystroke: the trees walked again and those carried over are printed,
-    /// and the live memory after the first analysis and after the last edit.
+    /// and the live memory after the first analysis and after the last edit. --check edits a file further on each round and
+    /// compares each analysis after an edit with a fresh analysis of the same sources (diagnostics and events).
     /// --relevance prints how many bodies the syntax pre-filter sends to binding (--untyped: with receivers not told apart), and how
     /// many of those the bound second pass sends to the walk.
-    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit] [--relevance [--untyped]]
+    /// Usage: dotnet run -c Release --project benchmarks/Steps -- FOLDER [ROUNDS] [--whole] [--edit | --check] [--relevance [--untyped]]
     /// </summary>
     public static class Steps
     {
@@ -62,13 +63,15 @@ namespace LockDiscipline.Benchmarks
                 return 0;
             }
 
-            var edit = args.Contains("--edit");
+            var check = args.Contains("--check");
+            var edit = args.Contains("--edit") || check;
+            var mismatches = 0;
             CSharpCompilation? compilation = null;
             for (var round = 1; round <= rounds; round++)
             {
                 if (edit && compilation is not null)
                 {
-                    compilation = EditOneBody(compilation, round);
+                    compilation = EditOneBody(compilation, round, spread: check);
                 }
                 else
                 {
@@ -96,6 +99,11 @@ namespace LockDiscipline.Benchmarks
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
                 Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024 * 1024)} MB allocated");
+                if (check && round > 1)
+                {
+                    mismatches += CheckAgainstAFreshAnalysis(compilation, result, settings);
+                }
+
                 if (edit && (round == 1 || round == rounds))
                 {
                     // What stays reachable between edits: the compilation, and the analysis kept for the next one. Measured after
@@ -106,13 +114,56 @@ namespace LockDiscipline.Benchmarks
                 }
             }
 
-            return 0;
+            if (check)
+            {
+                Console.WriteLine($"{mismatches} edits whose analysis differed from a fresh one");
+            }
+
+            return mismatches == 0 ? 0 : 1;
         }
 
-        /// <summary>The compilation with one statement added at the start of the first method body of its middle file.</summary>
-        private static CSharpCompilation EditOneBody(CSharpCompilation compilation, int round)
+        /// <summary>
+        /// Whether the analysis after an edit gives what a fresh analysis of the same sources gives: the same diagnostics, and the
+        /// same events once the link step runs (so facts carried over and attached are checked, not only findings moved).
+        /// </summary>
+        private static int CheckAgainstAFreshAnalysis(CSharpCompilation compilation, CompilationAnalysis incremental, AnalyzerSettings settings)
         {
-            var tree = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ElementAt(compilation.SyntaxTrees.Count() / 2);
+            var fresh = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), (CSharpParseOptions)t.Options, t.FilePath)));
+            var expected = CompilationAnalysis.Run(fresh, settings, CancellationToken.None);
+            static string Key(Diagnostic d) => d.Location.SourceTree?.FilePath + d.Location.SourceSpan + " " + d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            var now = incremental.AllDiagnostics.Select(Key).ToList();
+            var then = expected.AllDiagnostics.Select(Key).ToList();
+            var events = (incremental.Context?.Events.Count ?? 0, expected.Context?.Events.Count ?? 0);
+            if (now.SequenceEqual(then) && events.Item1 == events.Item2)
+            {
+                Console.WriteLine($"  as a fresh analysis: {now.Count} diagnostics, {events.Item1} events");
+                return 0;
+            }
+
+            Console.WriteLine($"  DIFFERS from a fresh analysis: events {events.Item1} against {events.Item2}");
+            foreach (var line in now.Except(then).Take(5))
+            {
+                Console.WriteLine("    only after the edit: " + line);
+            }
+
+            foreach (var line in then.Except(now).Take(5))
+            {
+                Console.WriteLine("    only fresh: " + line);
+            }
+
+            return 1;
+        }
+
+        /// <summary>
+        /// The compilation with one statement added at the start of the first method body of its middle file, or, spread, of a
+        /// file further on each round.
+        /// </summary>
+        private static CSharpCompilation EditOneBody(CSharpCompilation compilation, int round, bool spread)
+        {
+            var withBodies = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal)
+                .Where(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Any(m => m.Body is not null)).ToList();
+            var tree = spread ? withBodies[round * 37 % withBodies.Count] : compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ElementAt(compilation.SyntaxTrees.Count() / 2);
+            Console.WriteLine("  edited " + Path.GetFileName(tree.FilePath));
             var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First(m => m.Body is not null).Body!;
             var text = tree.GetText().Replace(body.OpenBraceToken.Span.End, 0, " _ = " + round + ";");
             return compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(text));

@@ -86,12 +86,19 @@ namespace LockDiscipline.Analyzers.Incremental
                     case null or string:
                         return value;
                     case ISymbol symbol:
-                        return _describer.Of(symbol) ?? throw new CannotCopy("a " + symbol.Kind + " with no identity");
+                        return _describer.Of(symbol) ?? throw new CannotCopy("a " + symbol.Kind + " with no identity: " + symbol.ToDisplayString());
                     case SyntaxNode or IOperation or ControlFlowGraph or Compilation or SemanticModel or SyntaxTree:
                         throw new CannotCopy("a " + value.GetType().Name + " in facts");
                 }
 
-                var layout = Layout.Of(value.GetType());
+                var type = value.GetType();
+                if (type == typeof(object))
+                {
+                    // A marker (a condition key for an await, for this): one object for every compilation.
+                    return value;
+                }
+
+                var layout = Layout.Of(type);
                 if (!layout.MayHoldSymbols)
                 {
                     return value;

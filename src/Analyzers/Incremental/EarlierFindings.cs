@@ -64,7 +64,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 {
                     if (read.TouchedBy(edit.Ranges, edit.Before, edit.After, cancellationToken))
                     {
-                        return LinkNeeded("the link step read the edited syntax");
+                        return LinkNeeded($"the link step read the edited syntax ({read.Span.Length} of {edit.Before.Length} characters{(read.Search is null ? string.Empty : ", a search for " + read.Search.Key)})");
                     }
 
                     linkReads.Add(read.MovedBy(edit.Ranges));

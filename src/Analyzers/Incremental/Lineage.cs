@@ -146,12 +146,17 @@ namespace LockDiscipline.Analyzers.Incremental
                 {
                     // The lineage keeps its compilation, so the tree before the edit is at hand to compare.
                     sameShape = DeclarationShape.Of(trees[i], cancellationToken).Equals(DeclarationShape.Of(Trees[old].Tree, cancellationToken));
+                    if (!sameShape)
+                    {
+                        CompilationAnalysis.StepObserver?.Invoke("  nothing carries over: declarations changed in " + System.IO.Path.GetFileName(trees[i].FilePath));
+                    }
                 }
             }
 
             var sameTree = previous.ToImmutableArray();
             if (!sameShape)
             {
+                CompilationAnalysis.StepObserver?.Invoke("  nothing carries over");
                 return new Plan(null, null, sameTree);
             }
 

@@ -107,6 +107,12 @@ namespace LockDiscipline.Analyzers.Incremental
         /// </summary>
         public PathRead MovedBy(IReadOnlyList<TextChangeRange> changes)
         {
+            if (Span == SyntaxReads.WholeTree)
+            {
+                // A search of the whole tree (a plain read of it is touched by any edit): it still reaches every end.
+                return this;
+            }
+
             var start = Span.Start;
             var end = Span.End;
             foreach (var change in changes)

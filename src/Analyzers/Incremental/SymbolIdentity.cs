@@ -14,7 +14,7 @@ namespace LockDiscipline.Analyzers.Incremental
     /// parameter by its owner and ordinal; a constructed type or method by its definition and type arguments; a symbol of a
     /// referenced assembly as itself (compilations with the same references share those). A lambda, local function or local has
     /// no name outside its body: it is found again where it is written, in the very tree it was written in (held weakly) or
-    /// where an edit of that tree moved it. Tuples, anonymous types and error types have no identity.
+    /// where an edit of that tree moved it. Anonymous types and error types have no identity.
     /// </summary>
     internal abstract class SymbolIdentity
     {
@@ -60,7 +60,9 @@ namespace LockDiscipline.Analyzers.Incremental
                         return Of((ISymbol?)typeParameter.DeclaringMethod ?? typeParameter.DeclaringType!) is { } typeParameterOwner ? new Ordinal(typeParameterOwner, SymbolKind.TypeParameter, typeParameter.Ordinal) : null;
                     case IParameterSymbol parameter:
                         return parameter.ContainingSymbol is IMethodSymbol or IPropertySymbol && Of(parameter.ContainingSymbol) is { } parameterOwner ? new Ordinal(parameterOwner, SymbolKind.Parameter, parameter.Ordinal) : null;
-                    case INamedTypeSymbol type when type.IsTupleType || type.IsAnonymousType || type is IErrorTypeSymbol:
+                    case INamedTypeSymbol { IsTupleType: true, TupleUnderlyingType: { } underlying } tuple:
+                        return Of(underlying) is { } underlyingIdentity ? new Tuple(underlyingIdentity, tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToImmutableArray()) : null;
+                    case INamedTypeSymbol type when type.IsAnonymousType || type is IErrorTypeSymbol:
                         return null;
                     case INamedTypeSymbol type when !IsDefinition(type):
                         return Constructed(type.OriginalDefinition, type.ContainingType, type.TypeArguments, typeArgumentsOwnedBy: true);
@@ -390,6 +392,22 @@ namespace LockDiscipline.Analyzers.Incremental
                     _ => null,
                 };
             }
+        }
+
+        /// <summary>A tuple with element names: its underlying <c>ValueTuple</c> and the names.</summary>
+        private sealed class Tuple : SymbolIdentity
+        {
+            private readonly SymbolIdentity _underlying;
+            private readonly ImmutableArray<string?> _names;
+
+            public Tuple(SymbolIdentity underlying, ImmutableArray<string?> names)
+            {
+                _underlying = underlying;
+                _names = names;
+            }
+
+            internal override ISymbol? Find(SymbolResolver resolver)
+                => resolver.Find(_underlying) is INamedTypeSymbol underlying ? resolver.Compilation.CreateTupleTypeSymbol(underlying, _names) : null;
         }
 
         private sealed class Reduced : SymbolIdentity

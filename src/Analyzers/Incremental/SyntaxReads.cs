@@ -90,6 +90,27 @@ namespace LockDiscipline.Analyzers.Incremental
             return location ?? Location.None;
         }
 
+        /// <summary>
+        /// What comes before the first token of <paramref name="tree"/> (its leading trivia): where <c>#define</c> and <c>#undef</c>
+        /// may stand, since the compiler allows them nowhere after it. An edit further on leaves it standing.
+        /// </summary>
+        public static SyntaxTriviaList FileHeader(SyntaxTree tree, CancellationToken cancellationToken = default)
+        {
+            var first = tree.GetRoot(cancellationToken).GetFirstToken(includeZeroWidth: true);
+            Read(new SpanRead(tree, TextSpan.FromBounds(0, first.SpanStart)));
+            return first.LeadingTrivia;
+        }
+
+        /// <summary>
+        /// The root of a tree read to build an index, without counting it as read: every use of the index must record what it
+        /// depends on itself (<see cref="SearchWhole"/> for what it looks up). Counted as read whole, the index's first reader
+        /// made every cached answer that reads it depend on every file.
+        /// </summary>
+        public static SyntaxNode RootForAnIndex(SyntaxTree tree, CancellationToken cancellationToken = default) => tree.GetRoot(cancellationToken);
+
+        /// <summary>A whole tree read for what <paramref name="search"/> finds in it (an edit of a member it finds nothing in leaves the answer).</summary>
+        public static void SearchWhole(SyntaxTree tree, SyntaxSearch search) => Read(new SpanRead(tree, WholeTree, search));
+
         public static SyntaxNode Syntax(SyntaxReference reference, CancellationToken cancellationToken = default)
         {
             Read(new SpanRead(reference.SyntaxTree, reference.Span));
@@ -177,6 +198,8 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>
         /// A cached computation's reads, with a tree read in more than a few places counted as read whole: a computation that
         /// follows a chain of methods (each asking about the next) would otherwise keep, at every level, every read below it.
+        /// Searches stay searches, over the whole tree: wrapper inference follows chains of single-call bodies, and counted as
+        /// a plain read of the whole file it made every edit there run the link step.
         /// </summary>
         private static SpanRead[] Compact(SpanRead[] reads)
         {
@@ -185,8 +208,8 @@ namespace LockDiscipline.Analyzers.Incremental
                 return reads;
             }
 
-            return reads.GroupBy(r => r.Tree)
-                .SelectMany(g => g.Count() > MaxSpansPerTree ? new[] { new SpanRead(g.Key, WholeTree) } : g.AsEnumerable())
+            return reads.GroupBy(r => (r.Tree, r.Search))
+                .SelectMany(g => g.Count() > MaxSpansPerTree ? new[] { new SpanRead(g.Key.Tree, WholeTree, g.Key.Search) } : g.AsEnumerable())
                 .ToArray();
         }
 

@@ -161,10 +161,12 @@ namespace LockDiscipline.Analyzers.Model
                 return true;
             }
 
-            // Every tree counts as read: no store elsewhere is part of the proof.
+            // Every tree counts as searched for stores to the member: no store elsewhere is part of the proof, and an edit of a
+            // member with none, before and after, leaves it standing.
+            var stores = AssignedMember.StoresTo(owner.Name);
             foreach (var tree in _compilation.SyntaxTrees)
             {
-                SyntaxReads.Read(tree);
+                SyntaxReads.SearchWhole(tree, stores);
             }
 
             foreach (var (tree, node) in _stores.Of(owner.Name))
@@ -223,7 +225,8 @@ namespace LockDiscipline.Analyzers.Model
 
                 foreach (var tree in compilation.SyntaxTrees)
                 {
-                    foreach (var node in SyntaxReads.Root(tree).DescendantNodes())
+                    // Holds records the trees searched for the stores it looks up.
+                    foreach (var node in SyntaxReads.RootForAnIndex(tree).DescendantNodes())
                     {
                         switch (node)
                         {

@@ -296,7 +296,10 @@ namespace LockDiscipline.Analyzers.Model
             return symbols.Count == 0 || symbols.Any(s => s is not null && IsDefinedAt(callSite, s));
         }
 
-        /// <summary>Whether a preprocessor symbol is defined at a position: the last <c>#define</c>/<c>#undef</c> before it, else the project's.</summary>
+        /// <summary>
+        /// Whether a preprocessor symbol is defined at a position: by the file's last <c>#define</c>/<c>#undef</c> of it, else the
+        /// project's. Those directives may only precede the file's first token, so only that part of the file is read.
+        /// </summary>
         private static bool IsDefinedAt(Location site, string symbol)
         {
             if (site.SourceTree is not { } tree)
@@ -305,15 +308,9 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             bool? byDirective = null;
-            static bool IsDefinition(DirectiveTriviaSyntax d) => d is DefineDirectiveTriviaSyntax or UndefDirectiveTriviaSyntax;
-            for (var directive = ((CSharpSyntaxNode)SyntaxReads.Root(tree)).GetFirstDirective(IsDefinition); directive is not null; directive = directive.GetNextDirective(IsDefinition))
+            foreach (var trivia in SyntaxReads.FileHeader(tree))
             {
-                if (directive.SpanStart > site.SourceSpan.Start)
-                {
-                    break;
-                }
-
-                switch (directive)
+                switch (trivia.GetStructure())
                 {
                     case DefineDirectiveTriviaSyntax define when define.Name.ValueText == symbol:
                         byDirective = true;

@@ -66,6 +66,38 @@ namespace LockDiscipline.Tests.Ide
             }
         }
 
+        [Fact]
+        public void TuplesAndTheMarkersOfAsyncCodeCarryOver()
+        {
+            // A call on a list of named tuples, and an async body whose facts key conditions by marker objects: both were taken
+            // for what cannot outlive a compilation, so such trees (most of Npgsql's) were walked again after every edit.
+            var compilation = IncrementalTests.Compile(("Pool.cs", @"using System.Collections.Generic;
+using System.Threading.Tasks;
+public sealed class Pool
+{
+    private readonly object _gate = new object();
+    private readonly List<(int Id, Pool Owner)> _items = new List<(int Id, Pool Owner)>();
+    public void Add(int id) { lock (_gate) { _items.Add((id, this)); } }
+    public async Task RunAsync(Task other, bool first)
+    {
+        if (first) { await other; }
+        lock (_gate) { Add(1); }
+        await other;
+        lock (_gate) { _items.Clear(); }
+    }
+}
+"));
+            CompilationAnalysis.Run(compilation, AnalyzerSettings.Default, CancellationToken.None);
+            var tree = Lineage.Find(compilation)!.Trees.Single();
+            Assert.Contains(tree.Facts.Values.SelectMany(f => f.Calls), c => c.Target.ContainingType.TypeArguments.Any(a => a.IsTupleType));
+
+            var carried = tree.CarryOver(compilation.Assembly, tree.Reads);
+            Assert.NotNull(carried);
+            var attached = carried!.Attach(new SymbolResolver(compilation, Array.Empty<Lineage.Edit>(), CancellationToken.None));
+            Assert.NotNull(attached);
+            Assert.Equal(Fingerprint(tree), Fingerprint(attached!));
+        }
+
         private static string Fingerprint(TreeFacts facts) => FactsFingerprint.Of(facts, l => l.SourceTree?.FilePath + l.SourceSpan);
 
         private static bool IsSourceSymbolOf(ISymbol symbol, Compilation compilation)

@@ -326,6 +326,135 @@ public class Group
         }
 
         [Fact]
+        public void AProofThatABackPointerHoldsDependsOnTheStoresToItNotOnEveryFile()
+        {
+            // The proof reads every store to the member in the compilation: an edit of a body with none leaves it standing (the
+            // findings move), an edit that adds one runs the link step.
+            const string Buffer = @"public class Buffer
+{
+    internal readonly Connector Connector;
+    public Buffer(Connector connector) { Connector = connector; }
+    public void Flush() { Connector.Break(); }
+}
+";
+            const string Connector = @"public class Connector
+{
+    private readonly object _sync = new object();
+    private readonly object _cancelLock = new object();
+    public Buffer WriteBuffer = null!;
+    public void Open() { WriteBuffer = new Buffer(this); }
+    public void Break() { lock (_sync) { } }
+    public void Cancel() { lock (_cancelLock) { var cancel = new Connector(); cancel.DoCancel(); } }
+    public void DoCancel() { WriteBuffer.Flush(); }
+    public void Run() { lock (_sync) { lock (_cancelLock) { } } }
+}
+";
+            const string Elsewhere = @"public sealed class Elsewhere
+{
+    private readonly object _gate = new object();
+    private int _count;
+    public void Add() { lock (_gate) { _count++; } }
+    public void Other() { }
+}
+";
+            var before = Compile(("Buffer.cs", Buffer), ("Connector.cs", Connector), ("Elsewhere.cs", Elsewhere));
+            Assert.Empty(CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics);
+
+            var typed = Edit(before, "Elsewhere.cs", Elsewhere.Replace("public void Other() { }", "public void Other() { var total = 1; total++; }", StringComparison.Ordinal));
+            var moved = CompilationAnalysis.Run(typed, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            Assert.Equal(Describe(Fresh(typed)), Describe(moved));
+
+            // Another connector's buffer stored into the member: the back pointer no longer holds, and the cycle shows.
+            var storingInBody = Edit(typed, "Elsewhere.cs", Elsewhere.Replace("public void Other() { }", "public void Other() { var other = new Connector(); other.WriteBuffer = new Buffer(new Connector()); }", StringComparison.Ordinal));
+            var linked = CompilationAnalysis.Run(storingInBody, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.True(linked.Linked);
+            Assert.Equal(Describe(Fresh(storingInBody)), Describe(linked));
+            Assert.Contains(linked.AllDiagnostics, d => d.Id == "LD1002");
+        }
+
+        [Fact]
+        public void ATraceCallUnderALockReadsOnlyTheHeaderOfItsFileForWhetherItIsCompiled()
+        {
+            // Whether Trace's global lock is taken depends on TRACE at the call, which only a #define before the first token can
+            // set: an edit further on in that file leaves the link step's answer standing.
+            const string Tracing = @"#define TRACE
+using System.Diagnostics;
+public static class Tracing
+{
+    private static readonly object Gate = new object();
+    public static void Log() { lock (Gate) { Trace.WriteLine(""x""); } }
+    public static void Other() { }
+}
+";
+            var before = Compile(("Tracing.cs", Tracing), ("Outer.cs", Outer), ("Inner.cs", InnerClosed));
+            Assert.Equal(2, CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics.Count());
+
+            var typed = Edit(before, "Tracing.cs", Tracing.Replace("public static void Other() { }", "public static void Other() { var x = 1; x++; }", StringComparison.Ordinal));
+            var moved = CompilationAnalysis.Run(typed, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            Assert.Equal(Describe(Fresh(typed)), Describe(moved));
+        }
+
+        [Fact]
+        public void AWrapperTypeWithMoreMethodsThanTheReadsKeptPerFileStaysASearchOfThatFile()
+        {
+            // Telling a type's lock wrappers reads every method of it for a single-call body: more of them than are kept one by one
+            // count as one search of the whole file, for single-call bodies. An edit of a body that is none, before and after,
+            // leaves the caller's walk carried over (counted as a read of the whole file, it was walked again).
+            const string Gate = @"public sealed class Gate
+{
+    private readonly System.Threading.SemaphoreSlim _sem = new System.Threading.SemaphoreSlim(1, 1);
+    public void Lock() => _sem.Wait();
+    public void Unlock() => _sem.Release();
+    public int H0() => Helper(0);
+    public int H1() => Helper(1);
+    public int H2() => Helper(2);
+    public int H3() => Helper(3);
+    public int H4() => Helper(4);
+    public int H5() => Helper(5);
+    public int H6() => Helper(6);
+    public int H7() => Helper(7);
+    public int H8() => Helper(8);
+    public int H9() => Helper(9);
+    public int H10() => Helper(10);
+    public int H11() => Helper(11);
+    public int H12() => Helper(12);
+    public int H13() => Helper(13);
+    public int H14() => Helper(14);
+    public int H15() => Helper(15);
+    public int H16() => Helper(16);
+    public int H17() => Helper(17);
+    public int H18() => Helper(18);
+    public int H19() => Helper(19);
+    private static int Helper(int n) => n;
+    public void Other() { }
+}
+";
+            const string User = @"public static class User
+{
+    private static readonly Gate G = new Gate();
+    private static readonly object L = new object();
+    public static void A() { lock (L) { G.Lock(); G.Unlock(); } }
+    public static void B() { G.Lock(); lock (L) { } G.Unlock(); }
+}
+";
+            var before = Compile(("Gate.cs", Gate), ("User.cs", User), ("Unrelated.cs", Unrelated));
+            Assert.Equal(2, CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics.Count(d => d.Id == "LD1002"));
+
+            var typed = Edit(before, "Gate.cs", Gate.Replace("public void Other() { }", "public void Other() { var x = 1; x++; }", StringComparison.Ordinal));
+            var moved = CompilationAnalysis.Run(typed, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, false), (moved.Walked, moved.Reused, moved.Linked));
+            Assert.Equal(Describe(Fresh(typed)), Describe(moved));
+
+            // Made a single call, the body is what the search looks for: the caller is walked again.
+            var wrapping = Edit(typed, "Gate.cs", Gate.Replace("public void Other() { }", "public void Other() { Helper(1); }", StringComparison.Ordinal));
+            var walked = CompilationAnalysis.Run(wrapping, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((2, 1), (walked.Walked, walked.Reused));
+            Assert.Equal(Describe(Fresh(wrapping)), Describe(walked));
+        }
+
+        [Fact]
         public void ContractsTakenOverFromTheLastAnalysisNeverHideWhatAnEditChanged()
         {
             // After an edit the model takes over which methods had no contract (binding their attributes and searching their
