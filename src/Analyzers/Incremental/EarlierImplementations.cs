@@ -9,7 +9,7 @@ namespace LockDiscipline.Analyzers.Incremental
     /// Which interface and base members the methods of carried-over trees implement or override, as an earlier analysis of a
     /// compilation with the same declarations found them. Asking Roslyn again (<c>FindImplementationForInterfaceMember</c> in a
     /// new compilation, whose symbols nothing has asked about yet) was most of the link step's cost after an edit; with every
-    /// declaration unchanged the answer is the same, restated in the new symbols.
+    /// declaration unchanged the answer is the same, found again in the new symbols (<see cref="SymbolMap"/>).
     /// </summary>
     internal sealed class EarlierImplementations
     {

@@ -136,7 +136,7 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>
         /// A cache asked about most members of the compilation, from every thread of the analysis, made large at once: grown
         /// from the default size a concurrent dictionary takes all its locks at every doubling while the other threads spin
-        /// (measured on restating's symbol map before it became one per tree).
+        /// (measured on the symbol map that restated carried facts, before each thread had its own).
         /// </summary>
         public static ConcurrentDictionary<TKey, TValue> LargeCache<TKey, TValue>(IEqualityComparer<TKey> comparer)
             where TKey : notnull

@@ -11,8 +11,8 @@ using Xunit;
 namespace LockDiscipline.Tests.Ide
 {
     /// <summary>
-    /// Facts carried over are restated through <see cref="SymbolMap"/>, so a symbol mapped to the wrong counterpart (another
-    /// overload, another instantiation) would be a wrong finding. Every symbol a body can mention must map to the one declared at
+    /// Facts carried over name symbols by identity, found again in a later compilation (<see cref="SymbolMap"/> is the two steps
+    /// in one), so a symbol mapped to the wrong counterpart (another overload, another instantiation) would be a wrong finding. Every symbol a body can mention must map to the one declared at
     /// the same place, or to nothing (then the tree is walked again).
     /// </summary>
     public class SymbolMapTests
