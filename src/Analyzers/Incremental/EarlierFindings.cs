@@ -107,45 +107,35 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>
-        /// Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits (null
-        /// when the earlier facts, carried over detached, could not be attached). Earlier facts attached in the new compilation
-        /// name its lambdas and locals, which stand where the edit moved them already: placed as they are, they match.
+        /// Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits (false
+        /// when the earlier facts, carried over detached, could not be attached). The earlier walk's fingerprint was made when
+        /// it was the new one, and is only placed again here. Earlier facts attached in the new compilation name its lambdas and
+        /// locals, which stand where the edit moved them already: placed as they are, they match.
         /// </summary>
         private static bool SameFacts(TreeFacts? earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
-        {
-            if (earlier is null)
-            {
-                return false;
-            }
-
-            try
-            {
-                return string.Equals(
-                    FactsFingerprint.Of(earlier, l => Place(l, edits, moved: true)),
-                    FactsFingerprint.Of(now, l => Place(l, edits, moved: false)),
-                    StringComparison.Ordinal);
-            }
-            catch (NotSupportedException)
-            {
-                return false;
-            }
-        }
+            => earlier?.Fingerprint() is { } before && now.Fingerprint() is { } after
+               && before.SameAs(after, l => Place(l, edits, moved: true), l => Place(l, edits, moved: false));
 
         /// <summary>A location as path and span; an earlier one in an edited tree moved by the edit (one the edit touched has no place).</summary>
-        private static string Place(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits, bool moved)
+        private static (string Path, TextSpan Span)? Place(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits, bool moved)
         {
             if (location.SourceTree is not { } tree)
             {
-                return location.Kind.ToString();
+                return (location.Kind.ToString(), default);
             }
 
             var span = location.SourceSpan;
             if (moved && edits.TryGetValue(tree.FilePath, out var edit) && tree == edit.Before)
             {
-                span = edit.Moved(span) ?? throw new NotSupportedException("a site the edit changed");
+                if (edit.Moved(span) is not { } movedSpan)
+                {
+                    return null;
+                }
+
+                span = movedSpan;
             }
 
-            return tree.FilePath + span.ToString();
+            return (tree.FilePath, span);
         }
 
         /// <summary>The code-fix properties that hold a span of the finding's document.</summary>

@@ -9,31 +9,50 @@ using System.Reflection;
 using System.Text;
 using LockDiscipline.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LockDiscipline.Analyzers.Incremental
 {
     /// <summary>
-    /// One tree's facts (with its final reference findings and inferred <c>[ReturnsRef]</c>) written out as text that names no compilation: symbols by their display (a lambda, local function or local
-    /// by its member and where it is written), locations by path and span as a caller-given function places them. Two walks of a
-    /// body that give the same text gave the same facts, whichever compilations they ran in, so an edit whose walks give the text
-    /// the last analysis's facts gave (their positions moved by the edit) changed nothing any rule reads.
+    /// One tree's facts (with its final reference findings and inferred <c>[ReturnsRef]</c>) written out as text that names no
+    /// compilation: symbols by their display (a lambda, local function or local by its member and where it is written), every
+    /// location as a slot, kept beside the text in the order it is written. Two walks of a body whose texts are the same, and
+    /// whose slots stand at the same places once the earlier ones are moved by the edit, gave the same facts, whichever
+    /// compilations they ran in, so an edit that gives the facts the last analysis gave changed nothing any rule reads. With its
+    /// places apart, a tree's fingerprint is made once and compared after any later edit (<see cref="TreeFacts.Fingerprint"/>).
     /// Every public property of a fact is written, so a new field needs no line here; a value of a kind this cannot write
     /// (a syntax node, an operation, an unnamed marker) throws <see cref="NotSupportedException"/>, and the facts then count as
     /// changed.
     /// </summary>
-    internal static class FactsFingerprint
+    internal sealed class FactsFingerprint
     {
         private static readonly ConcurrentDictionary<Type, Shape> Shapes = new();
 
         private const int MaxDepth = 40;
 
-        public static string Of(TreeFacts facts, Func<Location, string> place)
+        /// <summary>Stands in the text where a location was written.</summary>
+        private const char Slot = '\u0001';
+
+        private FactsFingerprint(string text, Location[] slots)
         {
-            var writer = new Writer(place);
-            foreach (var pair in facts.Facts.Select(p => (Key: writer.SymbolText(p.Key), p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            Text = text;
+            Slots = slots;
+        }
+
+        /// <summary>The facts as text, with <see cref="Slot"/> wherever a location stands.</summary>
+        public string Text { get; }
+
+        /// <summary>The locations, in the order of their slots.</summary>
+        public IReadOnlyList<Location> Slots { get; }
+
+        public static FactsFingerprint Of(TreeFacts facts)
+        {
+            var writer = new Writer();
+            foreach (var (key, value) in facts.Facts.Select(p => (Key: writer.SymbolText(p.Key), p.Value)).OrderBy(p => p.Key, Piece.Order).ToList())
             {
-                writer.Text.Append(pair.Key).Append(" => ");
-                writer.Write(pair.Value, 0);
+                writer.Append(key);
+                writer.Text.Append(" => ");
+                writer.Write(value, 0);
                 writer.Text.Append('\n');
             }
 
@@ -45,7 +64,112 @@ namespace LockDiscipline.Analyzers.Incremental
             writer.Write(facts.RefFindings, 0);
             writer.Text.Append("\ninferred [ReturnsRef] ");
             writer.Write(facts.InferredReturnsRef, 0);
-            return writer.Definitions + "--\n" + writer.Text;
+            return writer.Finish();
+        }
+
+        /// <summary>
+        /// Whether these and <paramref name="other"/> are the same facts once every location is placed, this fingerprint's by
+        /// <paramref name="place"/> and the other's by <paramref name="placeOther"/> (null: a location with no place, which
+        /// matches nothing).
+        /// </summary>
+        public bool SameAs(FactsFingerprint other, Func<Location, (string Path, TextSpan Span)?> place, Func<Location, (string Path, TextSpan Span)?> placeOther)
+        {
+            if (!string.Equals(Text, other.Text, StringComparison.Ordinal) || Slots.Count != other.Slots.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < Slots.Count; i++)
+            {
+                if (place(Slots[i]) is not { } here || placeOther(other.Slots[i]) is not { } there || here != there)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The text with every location placed by <paramref name="place"/> (tests, tools).</summary>
+        public string Render(Func<Location, string> place)
+        {
+            var text = new StringBuilder(Text.Length);
+            var slot = 0;
+            foreach (var c in Text)
+            {
+                if (c == Slot)
+                {
+                    text.Append(place(Slots[slot++]));
+                }
+                else
+                {
+                    text.Append(c);
+                }
+            }
+
+            return text.ToString();
+        }
+
+        /// <summary>Where a location stands in its own tree, as written: what sorts and tells apart texts with slots.</summary>
+        private static (string Path, int Start, int End) RawPlace(Location location)
+            => location.SourceTree is { } tree ? (tree.FilePath, location.SourceSpan.Start, location.SourceSpan.End) : (location.Kind.ToString(), 0, 0);
+
+        /// <summary>Written text with its slots.</summary>
+        private sealed class Piece
+        {
+            public Piece(string text, Location[] slots)
+            {
+                Text = text;
+                Slots = slots;
+            }
+
+            public string Text { get; }
+
+            public Location[] Slots { get; }
+
+            /// <summary>
+            /// By text, then by where the slots stand (numerically, so an edit, which moves positions in order, keeps the order: a
+            /// set's items sort the same before and after it).
+            /// </summary>
+            public static readonly IComparer<Piece> Order = Comparer<Piece>.Create((a, b) =>
+            {
+                var byText = string.CompareOrdinal(a.Text, b.Text);
+                if (byText != 0)
+                {
+                    return byText;
+                }
+
+                for (var i = 0; i < Math.Min(a.Slots.Length, b.Slots.Length); i++)
+                {
+                    var (pathA, startA, endA) = RawPlace(a.Slots[i]);
+                    var (pathB, startB, endB) = RawPlace(b.Slots[i]);
+                    var byPlace = string.CompareOrdinal(pathA, pathB);
+                    if (byPlace == 0)
+                    {
+                        byPlace = startA != startB ? startA.CompareTo(startB) : endA.CompareTo(endB);
+                    }
+
+                    if (byPlace != 0)
+                    {
+                        return byPlace;
+                    }
+                }
+
+                return a.Slots.Length.CompareTo(b.Slots.Length);
+            });
+
+            /// <summary>Tells pieces apart exactly: the text and where each slot stands.</summary>
+            public string Key()
+            {
+                var key = new StringBuilder(Text);
+                foreach (var slot in Slots)
+                {
+                    var (path, start, end) = RawPlace(slot);
+                    key.Append('|').Append(path).Append(':').Append(start).Append('-').Append(end);
+                }
+
+                return key.ToString();
+            }
         }
 
         /// <summary>
@@ -101,70 +225,103 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <remarks>
         /// An object of the facts is written once, as a numbered definition, and named by its number wherever it appears again:
         /// a lock-dense tree's calls each list the locks held around them, and written out in full at every call the text ran to
-        /// megabytes (comparing one edited tree took 21-25 ms). Numbers go by the definitions' text, in order of first use, so
-        /// two walks that share objects differently still write the same. Inside a set or a dictionary, whose order is the hash
+        /// megabytes (comparing one edited tree took 21-25 ms). Numbers go by what the definitions write, in order of first use,
+        /// so two walks that share objects differently still write the same. Inside a set or a dictionary, whose order is the hash
         /// order of one compilation, items are written out in full and sorted, so no number depends on that order.
         /// </remarks>
         private sealed class Writer
         {
-            private readonly Func<Location, string> _place;
             private readonly Written _written;
             private readonly bool _inFull;
 
-            public Writer(Func<Location, string> place)
-                : this(place, new Written(), inFull: false)
+            public Writer()
+                : this(new Written(), inFull: false)
             {
             }
 
-            private Writer(Func<Location, string> place, Written written, bool inFull)
+            private Writer(Written written, bool inFull)
             {
-                _place = place;
                 _written = written;
                 _inFull = inFull;
             }
 
             public StringBuilder Text { get; } = new();
 
-            /// <summary>The numbered objects, one per line.</summary>
-            public string Definitions => _written.Definitions.ToString();
+            private List<Location> Slots { get; } = new();
 
             /// <summary>What one fingerprint has written so far, shared by its writers.</summary>
             private sealed class Written
             {
-                public Dictionary<ISymbol, string> SymbolTexts { get; } = new(SameObject.Instance);
+                public Dictionary<ISymbol, Piece> SymbolTexts { get; } = new(SameObject.Instance);
 
-                public Dictionary<object, string> InFull { get; } = new(SameObject.Instance);
+                public Dictionary<object, Piece> InFull { get; } = new(SameObject.Instance);
 
                 public Dictionary<object, int> NumberOf { get; } = new(SameObject.Instance);
 
-                public Dictionary<string, int> NumberOfText { get; } = new(StringComparer.Ordinal);
+                public Dictionary<string, int> NumberOfKey { get; } = new(StringComparer.Ordinal);
 
-                public StringBuilder Definitions { get; } = new();
+                /// <summary>The numbered objects, one per line, and their slots.</summary>
+                public StringBuilder DefinitionText { get; } = new();
+
+                public List<Location> DefinitionSlots { get; } = new();
             }
 
-            public string SymbolText(ISymbol symbol)
+            public FactsFingerprint Finish()
+                => new(_written.DefinitionText + "--\n" + Text, _written.DefinitionSlots.Concat(Slots).ToArray());
+
+            public void Append(Piece piece)
             {
-                if (!_written.SymbolTexts.TryGetValue(symbol, out var text))
+                Text.Append(piece.Text);
+                Slots.AddRange(piece.Slots);
+            }
+
+            private Piece ToPiece() => new(Text.ToString(), Slots.ToArray());
+
+            private void WriteLocation(Location location)
+            {
+                Text.Append(Slot);
+                Slots.Add(location);
+            }
+
+            public Piece SymbolText(ISymbol symbol)
+            {
+                if (!_written.SymbolTexts.TryGetValue(symbol, out var piece))
                 {
-                    text = DisplayOf(symbol);
-                    _written.SymbolTexts[symbol] = text;
+                    var writer = new Writer(_written, _inFull);
+                    writer.WriteSymbol(symbol);
+                    _written.SymbolTexts[symbol] = piece = writer.ToPiece();
                 }
 
-                return text;
+                return piece;
             }
 
-            private string DisplayOf(ISymbol symbol)
+            private void WriteSymbol(ISymbol symbol)
             {
-                var text = symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "#" + symbol.Kind.ToString();
+                Text.Append(symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).Append('#').Append(symbol.Kind.ToString());
                 if (symbol is IMethodSymbol method)
                 {
-                    text += "#" + method.MethodKind.ToString() + "(" + string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ")";
+                    Text.Append('#').Append(method.MethodKind.ToString()).Append('(')
+                        .Append(string.Join(",", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)))).Append(')');
                 }
 
-                return symbol is ILocalSymbol or IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
-                       || symbol.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
-                    ? text + " in " + SymbolText(symbol.ContainingSymbol) + " at " + string.Join(";", symbol.Locations.Select(_place))
-                    : text;
+                if (symbol is ILocalSymbol or IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }
+                    || symbol.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction })
+                {
+                    Text.Append(" in ");
+                    Append(SymbolText(symbol.ContainingSymbol));
+                    Text.Append(" at ");
+                    var first = true;
+                    foreach (var location in symbol.Locations)
+                    {
+                        if (!first)
+                        {
+                            Text.Append(';');
+                        }
+
+                        first = false;
+                        WriteLocation(location);
+                    }
+                }
             }
 
             public void Write(object? value, int depth)
@@ -186,10 +343,13 @@ namespace LockDiscipline.Analyzers.Incremental
                         Text.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
                         return;
                     case ISymbol symbol:
-                        Text.Append('<').Append(SymbolText(symbol)).Append('>');
+                        Text.Append('<');
+                        Append(SymbolText(symbol));
+                        Text.Append('>');
                         return;
                     case Location location:
-                        Text.Append('@').Append(_place(location));
+                        Text.Append('@');
+                        WriteLocation(location);
                         return;
                     case DiagnosticDescriptor descriptor:
                         Text.Append(descriptor.Id);
@@ -239,16 +399,24 @@ namespace LockDiscipline.Analyzers.Incremental
                     if (shape.Unordered)
                     {
                         // Sets and dictionaries have no order of their own (hash order differs between compilations' symbols).
-                        var written = new List<string>();
+                        var written = new List<Piece>();
                         foreach (var item in items)
                         {
-                            var inner = new Writer(_place, _written, inFull: true);
+                            var inner = new Writer(_written, inFull: true);
                             inner.Write(item, depth + 1);
-                            written.Add(inner.Text.ToString());
+                            written.Add(inner.ToPiece());
                         }
 
-                        written.Sort(StringComparer.Ordinal);
-                        Text.Append(string.Join(",", written));
+                        written.Sort(Piece.Order);
+                        for (var i = 0; i < written.Count; i++)
+                        {
+                            if (i > 0)
+                            {
+                                Text.Append(',');
+                            }
+
+                            Append(written[i]);
+                        }
                     }
                     else
                     {
@@ -275,27 +443,29 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
                 else if (_inFull)
                 {
-                    if (!_written.InFull.TryGetValue(value, out var text))
+                    if (!_written.InFull.TryGetValue(value, out var piece))
                     {
-                        var inner = new Writer(_place, _written, inFull: true);
+                        var inner = new Writer(_written, inFull: true);
                         inner.WriteProperties(type, shape, value, depth);
-                        _written.InFull[value] = text = inner.Text.ToString();
+                        _written.InFull[value] = piece = inner.ToPiece();
                     }
 
-                    Text.Append(text);
+                    Append(piece);
                 }
                 else
                 {
                     if (!_written.NumberOf.TryGetValue(value, out var number))
                     {
-                        var inner = new Writer(_place, _written, inFull: false);
+                        var inner = new Writer(_written, inFull: false);
                         inner.WriteProperties(type, shape, value, depth);
-                        var text = inner.Text.ToString();
-                        if (!_written.NumberOfText.TryGetValue(text, out number))
+                        var piece = inner.ToPiece();
+                        var key = piece.Key();
+                        if (!_written.NumberOfKey.TryGetValue(key, out number))
                         {
-                            number = _written.NumberOfText.Count;
-                            _written.NumberOfText[text] = number;
-                            _written.Definitions.Append(number.ToString(CultureInfo.InvariantCulture)).Append('=').Append(text).Append('\n');
+                            number = _written.NumberOfKey.Count;
+                            _written.NumberOfKey[key] = number;
+                            _written.DefinitionText.Append(number.ToString(CultureInfo.InvariantCulture)).Append('=').Append(piece.Text).Append('\n');
+                            _written.DefinitionSlots.AddRange(piece.Slots);
                         }
 
                         _written.NumberOf[value] = number;

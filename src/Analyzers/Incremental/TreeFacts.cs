@@ -19,8 +19,11 @@ namespace LockDiscipline.Analyzers.Incremental
     /// </summary>
     internal sealed class TreeFacts
     {
+        private static readonly object NoFingerprint = new();
+
         private readonly SymbolFacts? _symbols;
         private Detached? _detached;
+        private object? _fingerprint;
 
         public TreeFacts(SyntaxTree tree, RelevanceFilter.TreeScan scan)
         {
@@ -85,9 +88,35 @@ namespace LockDiscipline.Analyzers.Incremental
 
         private SymbolFacts Symbols => _symbols ?? throw new InvalidOperationException("The facts of " + Tree.FilePath + " were carried over detached: attach them before reading them.");
 
+        /// <summary>
+        /// These facts written out to be compared with a later walk's (<see cref="FactsFingerprint"/>), made once and kept until the
+        /// facts are settled again; null when the facts hold what cannot be written.
+        /// </summary>
+        public FactsFingerprint? Fingerprint()
+        {
+            if (_fingerprint is null)
+            {
+                object made;
+                try
+                {
+                    made = FactsFingerprint.Of(this);
+                }
+                catch (NotSupportedException)
+                {
+                    made = NoFingerprint;
+                }
+
+                Interlocked.CompareExchange(ref _fingerprint, made, null);
+            }
+
+            return _fingerprint as FactsFingerprint;
+        }
+
         /// <summary>Records what the analysis settled this tree's methods to return (<c>[ReturnsRef]</c> it inferred).</summary>
         public void SettleInferredReturnsRef(ImmutableArray<IMethodSymbol> methods)
         {
+            // The reference findings were settled just before: a fingerprint made earlier may not write them.
+            _fingerprint = null;
             InferredReturnsRef = methods;
             var ids = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
             foreach (var method in methods)

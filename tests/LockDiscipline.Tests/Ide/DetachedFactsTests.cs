@@ -98,7 +98,7 @@ public sealed class Pool
             Assert.Equal(Fingerprint(tree), Fingerprint(attached!));
         }
 
-        private static string Fingerprint(TreeFacts facts) => FactsFingerprint.Of(facts, l => l.SourceTree?.FilePath + l.SourceSpan);
+        private static string Fingerprint(TreeFacts facts) => FactsFingerprint.Of(facts).Render(l => l.SourceTree?.FilePath + l.SourceSpan);
 
         private static bool IsSourceSymbolOf(ISymbol symbol, Compilation compilation)
             => SymbolEqualityComparer.Default.Equals(symbol.ContainingAssembly, compilation.Assembly);
