@@ -311,19 +311,7 @@ namespace LockDiscipline.Analyzers
                 => _earlierAssembly is null || _earlier[index] is not { } earlier ? null : earlier.CarryOver(_earlierAssembly, _reads.IsDefault ? earlier.Reads : _reads[index]);
 
             /// <summary>A carried tree's facts in this compilation's symbols; null when one of them has no counterpart.</summary>
-            public TreeFacts? Attach(TreeFacts carried)
-            {
-                try
-                {
-                    return carried.Attach(_resolver!.ForOneThread());
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // Carrying over only saves time: a symbol Roslyn refuses to rebuild (a construction it rejects) means the tree
-                    // is walked, as if it had changed, rather than the analysis failing.
-                    return null;
-                }
-            }
+            public TreeFacts? Attach(TreeFacts carried) => carried.Attach(_resolver!.ForOneThread());
 
             /// <summary>Finds earlier symbols and identities in this compilation (for a tree whose earlier facts are compared).</summary>
             public SymbolResolver? Resolver => _resolver?.ForOneThread();

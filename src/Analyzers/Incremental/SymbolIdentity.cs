@@ -31,6 +31,9 @@ namespace LockDiscipline.Analyzers.Incremental
             private readonly IAssemblySymbol _sourceAssembly;
             private readonly Dictionary<ISymbol, SymbolIdentity?> _described = new(SymbolEqualityComparer.IncludeNullability);
 
+            // One weak reference per tree for everything written in it (each holds a handle of the runtime's).
+            private readonly Dictionary<SyntaxTree, WeakReference<SyntaxTree>> _trees = new();
+
             public Describer(IAssemblySymbol sourceAssembly) => _sourceAssembly = sourceAssembly;
 
             /// <summary>The identity of <paramref name="symbol"/>; null when it has none (its facts cannot outlive the compilation).</summary>
@@ -67,7 +70,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     case INamedTypeSymbol type when !IsDefinition(type):
                         return Constructed(type.OriginalDefinition, type.ContainingType, type.TypeArguments, typeArgumentsOwnedBy: true);
                     case IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } or IMethodSymbol { MethodKind: MethodKind.LocalFunction } or ILocalSymbol:
-                        return Written.Of(symbol);
+                        return Written.Of(symbol, WeakTree);
                     case IMethodSymbol { MethodKind: MethodKind.ReducedExtension, ReducedFrom: { IsGenericMethod: false } unreduced, ReceiverType: { } receiver }:
                         return Of(unreduced) is { } unreducedIdentity && Of(receiver) is { } receiverIdentity ? new Reduced(unreducedIdentity, receiverIdentity) : null;
                     case IMethodSymbol { MethodKind: MethodKind.ReducedExtension }:
@@ -144,6 +147,16 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
 
                 return new Declared(containerIdentity, symbol.Kind, symbol.Name, arity, symbol.IsImplicitlyDeclared, id);
+            }
+
+            private WeakReference<SyntaxTree> WeakTree(SyntaxTree tree)
+            {
+                if (!_trees.TryGetValue(tree, out var weak))
+                {
+                    _trees[tree] = weak = new WeakReference<SyntaxTree>(tree);
+                }
+
+                return weak;
             }
 
             /// <summary>Declared in the compilation's own trees (or its assembly), not in a referenced assembly.</summary>
@@ -444,18 +457,20 @@ namespace LockDiscipline.Analyzers.Incremental
             private readonly SymbolKind _kind;
             private readonly bool _lambda;
 
-            private Written(SyntaxTree tree, TextSpan span, int syntaxKind, ISymbol symbol)
+            private Written(WeakReference<SyntaxTree> tree, string path, TextSpan span, int syntaxKind, ISymbol symbol)
             {
-                _tree = new WeakReference<SyntaxTree>(tree);
-                _path = tree.FilePath;
+                _tree = tree;
+                _path = path;
                 _span = span;
                 _syntaxKind = syntaxKind;
                 _kind = symbol.Kind;
                 _lambda = symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction };
             }
 
-            public static SymbolIdentity? Of(ISymbol symbol)
-                => symbol.DeclaringSyntaxReferences is { Length: 1 } references ? new Written(references[0].SyntaxTree, references[0].Span, references[0].GetSyntax().RawKind, symbol) : null;
+            public static SymbolIdentity? Of(ISymbol symbol, Func<SyntaxTree, WeakReference<SyntaxTree>> weakTree)
+                => symbol.DeclaringSyntaxReferences is { Length: 1 } references
+                    ? new Written(weakTree(references[0].SyntaxTree), references[0].SyntaxTree.FilePath, references[0].Span, references[0].GetSyntax().RawKind, symbol)
+                    : null;
 
             internal override ISymbol? Find(SymbolResolver resolver)
             {

@@ -189,8 +189,10 @@ namespace LockDiscipline.Analyzers.Incremental
                 var inferred = detached.InferredReturnsRef.Select(i => (IMethodSymbol?)resolver.Find(i) ?? throw new DetachedGraph.CannotCopy("an inferred [ReturnsRef] with no counterpart")).ToImmutableArray();
                 return new TreeFacts(this, Reads, detached, symbols, inferred);
             }
-            catch (DetachedGraph.CannotCopy)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Carrying over only saves time: a symbol with no counterpart, or one Roslyn refuses to rebuild (a construction
+                // it rejects), means the tree is walked, as if it had changed, rather than the analysis failing.
                 return null;
             }
         }
@@ -207,8 +209,9 @@ namespace LockDiscipline.Analyzers.Incremental
                     var inferred = InferredReturnsRef.Select(m => describer.Of(m) ?? throw new DetachedGraph.CannotCopy("an inferred [ReturnsRef] with no identity")).ToImmutableArray();
                     made = new Detached(DetachedGraph.Detach(Symbols, describer), inferred);
                 }
-                catch (DetachedGraph.CannotCopy)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // What cannot be detached (a symbol with no identity, a value that must not outlive its compilation) is walked.
                     made = Detached.None;
                 }
 
