@@ -160,9 +160,14 @@ namespace LockDiscipline.Benchmarks
         /// </summary>
         private static CSharpCompilation EditOneBody(CSharpCompilation compilation, int round, bool spread)
         {
-            var withBodies = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal)
-                .Where(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Any(m => m.Body is not null)).ToList();
-            var tree = spread ? withBodies[round * 37 % withBodies.Count] : compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ElementAt(compilation.SyntaxTrees.Count() / 2);
+            var byPath = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
+            var tree = byPath[byPath.Count / 2];
+            if (spread)
+            {
+                var withBodies = byPath.Where(t => t.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().Any(m => m.Body is not null)).ToList();
+                tree = withBodies[round * 37 % withBodies.Count];
+            }
+
             Console.WriteLine("  edited " + Path.GetFileName(tree.FilePath));
             var body = tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().First(m => m.Body is not null).Body!;
             var text = tree.GetText().Replace(body.OpenBraceToken.Span.End, 0, " _ = " + round + ";");

@@ -140,8 +140,8 @@ namespace LockDiscipline.Analyzers
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
             // A tree that carries over keeps its facts detached (in parallel too: the first edit after a walk detaches them).
-            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.CarryOver(i)
-                                                                                         ?? Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
+            TreeFacts WalkTree(int i) => Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken);
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.CarryOver(i) ?? WalkTree(i)), cancellationToken);
             StepObserver?.Invoke("walk");
 
             // An edit whose walks gave the facts they gave before reports the earlier findings, moved, without reading the facts
@@ -153,7 +153,7 @@ namespace LockDiscipline.Analyzers
             }
 
             var attached = cooperation.ForEach(ref step, trees.Count, i => perTree[i].IsAttached ? perTree[i]
-                                                                          : carried.Attach(perTree[i]) ?? bindings[i].Keep(Walk(SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken)), cancellationToken);
+                                                                          : carried.Attach(perTree[i]) ?? bindings[i].Keep(WalkTree(i)), cancellationToken);
             StepObserver?.Invoke("attach");
             return cooperation.Once(ref step, () => Finish(compilation, setup, candidates, relevance, attached, settings, cancellationToken)
                                                      ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);

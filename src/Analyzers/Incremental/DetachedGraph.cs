@@ -286,7 +286,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     Collection = Builder(nameof(BuildDictionary), arguments);
                     Comparer = Getter(type, nameof(Dictionary<int, int>.Comparer));
                 }
-                else if (type.Assembly == typeof(Layout).Assembly || definition == typeof(KeyValuePair<,>) || definition == typeof(Nullable<>))
+                else if (type.Assembly == typeof(Layout).Assembly || definition == typeof(KeyValuePair<,>))
                 {
                     Fields = FieldsOf(type).Where(f => MayHoldSymbolsIn(f.FieldType)).ToArray();
                     Defaults = Fields.Select(f => f.FieldType.IsValueType ? Activator.CreateInstance(f.FieldType) : null).ToArray();

@@ -134,12 +134,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
 
                 var arity = (symbol as INamedTypeSymbol)?.Arity ?? 0;
-                var same = 0;
-                foreach (var candidate in Declared.Candidates(containerSymbol, symbol.Kind, symbol.Name, arity, symbol.IsImplicitlyDeclared))
-                {
-                    same++;
-                }
-
+                var same = Declared.Candidates(containerSymbol, symbol.Kind, symbol.Name, arity, symbol.IsImplicitlyDeclared).Count();
                 string? id = null;
                 if (same != 1 && (id = DocumentationCommentId.CreateDeclarationId(symbol)) is null)
                 {
