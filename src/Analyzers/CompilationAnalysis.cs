@@ -140,8 +140,8 @@ namespace LockDiscipline.Analyzers
             // Binding and walking bodies is most of the time and each tree's bodies are independent (the annotation model is
             // concurrent), so trees are analysed in parallel; their facts are merged in file order, so results never depend on scheduling.
             // A tree that carries over keeps its facts detached (in parallel too: the first edit after a walk detaches them).
-            TreeFacts WalkTree(int i) => Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken);
-            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.CarryOver(i) ?? WalkTree(i)), cancellationToken);
+            TreeFacts WalkTree(int i, TreeFacts.CarriedBodies? bodies = null) => Walk(bindings[i].TakeModel() ?? SemanticModelOf(compilation, trees[i]), trees[i], scans[i], setup.Model, relevance, settings, cancellationToken, bodies);
+            var perTree = cooperation.ForEach(ref step, trees.Count, i => bindings[i].Keep(carried.CarryOver(i) ?? WalkTree(i, carried.BodiesLeftStanding(i))), cancellationToken);
             StepObserver?.Invoke("walk");
 
             // An edit whose walks gave the facts they gave before reports the earlier findings, moved, without reading the facts
@@ -159,14 +159,17 @@ namespace LockDiscipline.Analyzers
                                                      ?? Run(compilation, settings, new Cooperation(0), reuse: false, cancellationToken), cancellationToken);
         }
 
-        /// <summary>One tree's bodies, bound and walked, with the other trees whose syntax the walk read.</summary>
-        private static TreeFacts Walk(SemanticModel semanticModel, SyntaxTree tree, RelevanceFilter.TreeScan scan, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, CancellationToken cancellationToken)
+        /// <summary>
+        /// One tree's bodies, bound and walked (but for those an edit of the tree left standing, which <paramref name="earlier"/>
+        /// carries over), with the other trees whose syntax the walk read.
+        /// </summary>
+        private static TreeFacts Walk(SemanticModel semanticModel, SyntaxTree tree, RelevanceFilter.TreeScan scan, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, CancellationToken cancellationToken, TreeFacts.CarriedBodies? earlier = null)
         {
             var facts = new TreeFacts(tree, scan);
             var recording = SyntaxReads.Record();
             try
             {
-                AnalyzeTree(semanticModel, model, relevance, settings, facts, cancellationToken);
+                AnalyzeTree(semanticModel, model, relevance, settings, facts, earlier, cancellationToken);
                 foreach (var type in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)).OfType<TypeDeclarationSyntax>())
                 {
                     facts.Constructors.CollectTypes(semanticModel, type, model, relevance, cancellationToken);
@@ -177,7 +180,11 @@ namespace LockDiscipline.Analyzers
                 recording.Dispose();
             }
 
-            facts.Reads = PathRead.Of(recording.Reads, tree);
+            var walked = PathRead.Of(recording.Reads, tree);
+            var carried = facts.Bodies.Where(earlier is null ? _ => false : earlier.Carried).ToList();
+            facts.CarriesBodies = carried.Count > 0;
+            var carriedReads = carried.SelectMany(b => b.Reads).Where(r => r.Path != tree.FilePath).ToList();
+            facts.Reads = carriedReads.Count == 0 ? walked : PathRead.Of(walked.Concat(carriedReads));
             return facts;
         }
 
@@ -262,7 +269,7 @@ namespace LockDiscipline.Analyzers
             {
                 if (Plan.From is not { } from || Plan.Reusable is not { } reusable || !relevance.Names.SameAs(from.Relevance.Names))
                 {
-                    return new CarriedOver(new TreeFacts?[Trees.Count], null, null, default);
+                    return new CarriedOver(new TreeFacts?[Trees.Count], null, null, default, new TreeFacts.CarriedBodies?[Trees.Count]);
                 }
 
                 var resolver = new SymbolResolver(compilation, Plan.Edits.Values, cancellationToken);
@@ -283,7 +290,18 @@ namespace LockDiscipline.Analyzers
                     }
                 }
 
-                return new CarriedOver(earlier, from.Compilation.Assembly, resolver, Plan.Reads);
+                // The bodies each edit left standing in its tree, found before any tree is walked, since what they inferred must be
+                // known to every walk.
+                var bodies = new TreeFacts.CarriedBodies?[Trees.Count];
+                for (var i = 0; i < bodies.Length; i++)
+                {
+                    if (Plan.Edits.TryGetValue(Trees[i].FilePath, out var edit) && edit.After == Trees[i] && from.Trees[i].Tree == edit.Before)
+                    {
+                        bodies[i] = from.Trees[i].BodiesLeftBy(edit, Plan.Edits, from.Compilation.Assembly, resolver.ForOneThread(), m => Model.InferReturnsRef(m), cancellationToken);
+                    }
+                }
+
+                return new CarriedOver(earlier, from.Compilation.Assembly, resolver, Plan.Reads, bodies);
             }
         }
 
@@ -295,13 +313,19 @@ namespace LockDiscipline.Analyzers
             private readonly SymbolResolver? _resolver;
             private readonly ImmutableArray<ImmutableArray<PathRead>> _reads;
 
-            public CarriedOver(TreeFacts?[] earlier, IAssemblySymbol? earlierAssembly, SymbolResolver? resolver, ImmutableArray<ImmutableArray<PathRead>> reads)
+            private readonly TreeFacts.CarriedBodies?[] _bodies;
+
+            public CarriedOver(TreeFacts?[] earlier, IAssemblySymbol? earlierAssembly, SymbolResolver? resolver, ImmutableArray<ImmutableArray<PathRead>> reads, TreeFacts.CarriedBodies?[] bodies)
             {
                 _earlier = earlier;
                 _earlierAssembly = earlierAssembly;
                 _resolver = resolver;
                 _reads = reads;
+                _bodies = bodies;
             }
+
+            /// <summary>For a tree an edit replaced, the earlier facts of the bodies the edit left standing; null for any other tree.</summary>
+            public TreeFacts.CarriedBodies? BodiesLeftStanding(int index) => _bodies[index];
 
             /// <summary>Whether any tree may carry over.</summary>
             public bool Any => _resolver is not null;
@@ -514,7 +538,7 @@ namespace LockDiscipline.Analyzers
         private static bool SettleReturnedReferences(AnnotationModel model, Lineage.Plan plan, TreeFacts[] perTree, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings)
         {
             var consistent = true;
-            var anyCarriedOver = perTree.Any(t => t.Reused);
+            var anyCarriedOver = perTree.Any(t => t.Reused || t.CarriesBodies);
             foreach (var tree in perTree)
             {
                 if (tree.Reused)
@@ -522,10 +546,7 @@ namespace LockDiscipline.Analyzers
                     continue;
                 }
 
-                foreach (var method in tree.RefFindings.Keys.ToList())
-                {
-                    tree.RefFindings[method] = refFindings[method];
-                }
+                tree.SettleRefFindings(refFindings);
 
                 tree.SettleInferredReturnsRef(tree.Facts.Keys.Where(m => model.ReturnsRef(m) && !model.GetEffectiveContract(m).ReturnsRef)
                     .OrderBy(m => m.ToDisplayString(), StringComparer.Ordinal).ToImmutableArray());
@@ -632,7 +653,59 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
+        /// <summary>
+        /// Binds and walks the tree's bodies, each into facts of its own (<see cref="BodyFacts"/>); a body the edit of this tree
+        /// left standing takes its earlier facts from <paramref name="earlier"/> instead of being walked.
+        /// </summary>
+        private static void AnalyzeTree(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, TreeFacts.CarriedBodies? earlier, CancellationToken cancellationToken)
+        {
+            var tree = semanticModel.SyntaxTree;
+            var bodies = new List<(SyntaxNode Declaration, IMethodSymbol? Method, BodyFacts? Facts)>();
+            foreach (var (declaration, method) in BodiesToWalk(semanticModel, model, relevance, cancellationToken))
+            {
+                bodies.Add((declaration, method, earlier?.Take(declaration.Span)));
+            }
+
+            for (var i = 0; i < bodies.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var (declaration, method, facts) = bodies[i];
+                if (facts is not null)
+                {
+                    continue;
+                }
+
+                facts = new BodyFacts(declaration.Span);
+                var recording = SyntaxReads.Record();
+                try
+                {
+                    if (method is null)
+                    {
+                        AnalyzeInitializerLambdas(semanticModel, (EqualsValueClauseSyntax)declaration, model, settings, facts, into.OwnershipGraphs, cancellationToken);
+                    }
+                    else
+                    {
+                        AnalyzeBody(semanticModel, declaration, method, model, settings, facts, into.OwnershipGraphs, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    recording.Dispose();
+                }
+
+                facts.Reads = PathRead.OfBody(recording.Reads, tree);
+
+                bodies[i] = (declaration, method, facts);
+            }
+
+            into.AddBodies(bodies.Select(b => b.Facts!));
+        }
+
+        /// <summary>
+        /// The declarations whose bodies the walk analyses, in the tree's order, each with its method (null for a field's or
+        /// property's initializer, whose lambdas are methods of their own); checks the annotations of every member on the way.
+        /// </summary>
+        private static IEnumerable<(SyntaxNode Declaration, IMethodSymbol? Method)> BodiesToWalk(SemanticModel semanticModel, AnnotationModel model, RelevanceFilter relevance, CancellationToken cancellationToken)
         {
             var root = semanticModel.SyntaxTree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes(n => n is not (ExpressionSyntax or StatementSyntax)))
@@ -648,33 +721,24 @@ namespace LockDiscipline.Analyzers
                             model.CheckMemberAnnotations(member);
                         }
 
-                        if (node is VariableDeclaratorSyntax { Initializer: { } fieldInitializer })
+                        if (((node as VariableDeclaratorSyntax)?.Initializer ?? (node as PropertyDeclarationSyntax)?.Initializer) is { } initializer
+                            && InitializerLambdasToWalk(initializer, relevance))
                         {
-                            AnalyzeInitializerLambdas(semanticModel, fieldInitializer, model, relevance, settings, into, cancellationToken);
-                        }
-                        else if (node is PropertyDeclarationSyntax { Initializer: { } propertyInitializer })
-                        {
-                            AnalyzeInitializerLambdas(semanticModel, propertyInitializer, model, relevance, settings, into, cancellationToken);
+                            yield return (initializer, null);
                         }
 
                         if (node is PropertyDeclarationSyntax { ExpressionBody: { } arrow } property
-                            && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter })
+                            && semanticModel.GetDeclaredSymbol(property, cancellationToken) is IPropertySymbol { GetMethod: { } getter }
+                            && BodyToWalk(arrow, getter, model, relevance))
                         {
-                            AnalyzeBody(semanticModel, arrow, getter, model, relevance, settings, into, cancellationToken);
+                            yield return (arrow, getter);
                         }
 
                         break;
-                    case BaseMethodDeclarationSyntax method:
-                        if (semanticModel.GetDeclaredSymbol(method, cancellationToken) is IMethodSymbol methodSymbol)
+                    case BaseMethodDeclarationSyntax or AccessorDeclarationSyntax:
+                        if (semanticModel.GetDeclaredSymbol(node, cancellationToken) is IMethodSymbol method && BodyToWalk(node, method, model, relevance))
                         {
-                            AnalyzeBody(semanticModel, method, methodSymbol, model, relevance, settings, into, cancellationToken);
-                        }
-
-                        break;
-                    case AccessorDeclarationSyntax accessor:
-                        if (semanticModel.GetDeclaredSymbol(accessor, cancellationToken) is IMethodSymbol accessorSymbol)
-                        {
-                            AnalyzeBody(semanticModel, accessor, accessorSymbol, model, relevance, settings, into, cancellationToken);
+                            yield return (node, method);
                         }
 
                         break;
@@ -682,14 +746,18 @@ namespace LockDiscipline.Analyzers
             }
         }
 
-        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
+        /// <summary>
+        /// Whether a declaration's body is walked: it has one, the pre-filter finds it relevant, and it is not a lock primitive's
+        /// (binding its contract on the way, which reports a bad annotation whether or not the body is walked).
+        /// </summary>
+        private static bool BodyToWalk(SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, RelevanceFilter relevance)
         {
             var contract = model.GetContract(method);
             // The members of a [ScopedLock] guard are the primitive too (the contract): `Dispose() => _mu.Unlock()` releases the
             // lock its creator took, which is what the guard is for.
-            if (contract.IsLockPrimitive || into.Facts.ContainsKey(method) || (method.ContainingType is { } type && model.LockTypes.IsScopedGuard(type)))
+            if (contract.IsLockPrimitive || (method.ContainingType is { } type && model.LockTypes.IsScopedGuard(type)))
             {
-                return;
+                return false;
             }
 
             var hasBody = declaration switch
@@ -699,11 +767,11 @@ namespace LockDiscipline.Analyzers
                 ArrowExpressionClauseSyntax => true,
                 _ => false,
             };
-            if (!hasBody || !relevance.IsRelevant(declaration))
-            {
-                return;
-            }
+            return hasBody && relevance.IsRelevant(declaration);
+        }
 
+        private static void AnalyzeBody(SemanticModel semanticModel, SyntaxNode declaration, IMethodSymbol method, AnnotationModel model, AnalyzerSettings settings, BodyFacts into, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
+        {
             var operation = semanticModel.GetOperation(declaration, cancellationToken);
             var cfg = operation switch
             {
@@ -717,21 +785,20 @@ namespace LockDiscipline.Analyzers
                 return;
             }
 
-            AnalyzeGraph(cfg, method, model, settings, into, cancellationToken);
+            AnalyzeGraph(cfg, method, model, settings, into, ownershipGraphs, cancellationToken);
         }
+
+        /// <summary>Whether a field's or property's initializer has lambdas that may take a lock.</summary>
+        private static bool InitializerLambdasToWalk(EqualsValueClauseSyntax initializer, RelevanceFilter relevance)
+            => initializer.Value.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax)
+               && (relevance.Mentions(initializer.Value) || initializer.Value.DescendantNodes().Any(n => n is LockStatementSyntax));
 
         /// <summary>
         /// The lambdas of a field's or property's initializer, as methods of their own (a <c>Lazy</c>'s value factory, a stored
         /// callback); the initializer itself runs in the constructor (<see cref="ConstructorFacts"/>).
         /// </summary>
-        private static void AnalyzeInitializerLambdas(SemanticModel semanticModel, EqualsValueClauseSyntax initializer, AnnotationModel model, RelevanceFilter relevance, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
+        private static void AnalyzeInitializerLambdas(SemanticModel semanticModel, EqualsValueClauseSyntax initializer, AnnotationModel model, AnalyzerSettings settings, BodyFacts into, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
-            if (!initializer.Value.DescendantNodes().Any(n => n is AnonymousFunctionExpressionSyntax)
-                || !(relevance.Mentions(initializer.Value) || initializer.Value.DescendantNodes().Any(n => n is LockStatementSyntax)))
-            {
-                return;
-            }
-
             var cfg = semanticModel.GetOperation(initializer, cancellationToken) switch
             {
                 IFieldInitializerOperation field => ControlFlowGraph.Create(field, cancellationToken),
@@ -742,13 +809,13 @@ namespace LockDiscipline.Analyzers
             {
                 foreach (var lambda in ValueResolver.Descendants(op).OfType<IFlowAnonymousFunctionOperation>())
                 {
-                    AnalyzeGraph(cfg!.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, model, settings, into, cancellationToken);
+                    AnalyzeGraph(cfg!.GetAnonymousFunctionControlFlowGraph(lambda, cancellationToken), lambda.Symbol, model, settings, into, ownershipGraphs, cancellationToken);
                 }
             }
         }
 
         /// <summary>Analyses a graph and, as methods of their own entered with nothing held, its local functions and lambdas.</summary>
-        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, TreeFacts into, CancellationToken cancellationToken)
+        private static void AnalyzeGraph(ControlFlowGraph root, IMethodSymbol rootMethod, AnnotationModel model, AnalyzerSettings settings, BodyFacts into, Dictionary<IMethodSymbol, ControlFlowGraph> ownershipGraphs, CancellationToken cancellationToken)
         {
             var work = new Stack<(ControlFlowGraph Graph, IMethodSymbol Method)>();
             work.Push((root, rootMethod));
@@ -766,7 +833,7 @@ namespace LockDiscipline.Analyzers
                 if (NeedsOwnershipAnalysis(model, method, lockFacts))
                 {
                     into.RefFindings[method] = RefFlowWalker.Analyze(model, cfg, method, settings.ExceptionsFromCalls, cancellationToken, out var returnsOwned);
-                    into.OwnershipGraphs[method] = cfg;
+                    ownershipGraphs[method] = cfg;
                     if (returnsOwned)
                     {
                         model.InferReturnsRef(method);
@@ -775,7 +842,7 @@ namespace LockDiscipline.Analyzers
                 else if (lockFacts.Calls.Any(c => c.Target.ReturnType.IsReferenceType && c.Target.Locations.Any(l => l.IsInSource)))
                 {
                     // Kept in case a callee turns out to return a reference (an inferred [ReturnsRef]).
-                    into.OwnershipGraphs[method] = cfg;
+                    ownershipGraphs[method] = cfg;
                 }
 
                 foreach (var local in cfg.LocalFunctions)

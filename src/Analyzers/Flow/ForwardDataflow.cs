@@ -31,7 +31,7 @@ namespace LockDiscipline.Analyzers.Flow
         protected BasicBlock? CurrentBlock { get; private set; }
 
         /// <summary>Leaves the method as an exception from the current point would: through enclosing finallys, unless caught.</summary>
-        protected void ThrowFromCurrentBlock(TState state, string exit)
+        protected void ThrowFromCurrentBlock(TState state, ExitPoint exit)
         {
             if (CurrentBlock is { } block)
             {
@@ -50,7 +50,7 @@ namespace LockDiscipline.Analyzers.Flow
         protected abstract (TState WhenTrue, TState WhenFalse) Split(IOperation? condition, TState state);
 
         /// <summary>The method is left with <paramref name="state"/>; <paramref name="exit"/> says how, for messages.</summary>
-        protected abstract void OnExit(TState state, string exit, BasicBlock from);
+        protected abstract void OnExit(TState state, ExitPoint exit, BasicBlock from);
 
         protected void RunMethod(TState entry)
         {
@@ -232,8 +232,7 @@ namespace LockDiscipline.Analyzers.Flow
                     break;
                 case ControlFlowBranchSemantics.Throw:
                 case ControlFlowBranchSemantics.Rethrow:
-                    var line = from.BranchValue?.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-                    Throw(from, state, line is null ? "when it throws" : "when it throws at line " + line);
+                    Throw(from, state, from.BranchValue is { } thrown ? new ExitPoint("when it throws at line", thrown.Syntax.GetLocation()) : new ExitPoint("when it throws"));
                     break;
                 case ControlFlowBranchSemantics.StructuredExceptionHandling:
                     regionOut = Join(regionOut, state);
@@ -246,25 +245,25 @@ namespace LockDiscipline.Analyzers.Flow
         /// runs off the end of the body. <paramref name="viaConditional"/>: the path leaves <paramref name="from"/> by its conditional
         /// branch, which for an <c>if</c> skips the then-part (Roslyn's graphs enter the then-part by falling through).
         /// </summary>
-        private static string DescribeReturn(BasicBlock from, bool viaConditional)
+        private static ExitPoint DescribeReturn(BasicBlock from, bool viaConditional)
         {
             if (ReturnStatementOf(from, viaConditional) is { } explicitReturn)
             {
-                return "when it returns at line " + Line(explicitReturn);
+                return new ExitPoint("when it returns at line", explicitReturn.GetLocation());
             }
 
             var lastSyntax = from.BranchValue?.Syntax ?? from.Operations.LastOrDefault()?.Syntax;
             if (lastSyntax is not null && FallsOffTheEnd(lastSyntax))
             {
-                return "at the end of the method";
+                return new ExitPoint("at the end of the method");
             }
 
             if (from.BranchValue is { } value)
             {
-                return "when it returns at line " + Line(value.Syntax);
+                return new ExitPoint("when it returns at line", value.Syntax.GetLocation());
             }
 
-            return lastSyntax is null ? "when it returns" : "when it returns after line " + Line(lastSyntax);
+            return lastSyntax is null ? new ExitPoint("when it returns") : new ExitPoint("when it returns after line", lastSyntax.GetLocation());
         }
 
         /// <summary>The <c>return</c> statement a block leaves the method through, when it has one in the source.</summary>
@@ -349,9 +348,7 @@ namespace LockDiscipline.Analyzers.Flow
             _ => null,
         };
 
-        private static int Line(SyntaxNode node) => node.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-
-        private void Throw(BasicBlock from, TState state, string exit)
+        private void Throw(BasicBlock from, TState state, ExitPoint exit)
         {
             if (Unwind(from, state, enqueueHandlers: null) is { } escaped)
             {

@@ -192,10 +192,10 @@ namespace LockDiscipline.Analyzers.Flow
 
             protected override bool Same(State a, State b) => a.SameAs(b);
 
-            protected override void OnExit(State state, string exit, BasicBlock from)
+            protected override void OnExit(State state, ExitPoint exit, BasicBlock from)
             {
                 // A teardown that throws has failed; what it owes is judged on the ways it completes.
-                if (exit.StartsWith("when it throws", System.StringComparison.Ordinal))
+                if (exit.IsThrow)
                 {
                     return;
                 }

@@ -160,20 +160,20 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected override (LockState WhenTrue, LockState WhenFalse) Split(IOperation? condition, LockState state) => SplitOnBranch(condition, state);
 
-        protected override void OnExit(LockState state, string exit, BasicBlock from) => RecordExit(state, exit);
+        protected override void OnExit(LockState state, ExitPoint exit, BasicBlock from) => RecordExit(state, exit);
 
         private readonly HashSet<LockClass> _triedClasses = new();
         private readonly Dictionary<ILocalSymbol, IMethodSymbol> _creations = new(SymbolEqualityComparer.Default);
         private Dictionary<ILocalSymbol, int>? _receiverUses;
         private readonly HashSet<HeldKey> _guardKeys = new();
-        private readonly HashSet<string> _exits = new();
-        private readonly Dictionary<HeldKey, HashSet<string>> _mustHeldAtExits = new();
-        private readonly Dictionary<HeldKey, HashSet<string>> _mayHeldAtExits = new();
+        private readonly HashSet<ExitPoint> _exits = new();
+        private readonly Dictionary<HeldKey, HashSet<ExitPoint>> _mustHeldAtExits = new();
+        private readonly Dictionary<HeldKey, HashSet<ExitPoint>> _mayHeldAtExits = new();
 
         /// <summary>An exit the dataflow names as a return, not a throw (see <see cref="ForwardDataflow{TState}"/>).</summary>
-        private static bool IsReturn(string exit) => !exit.StartsWith("when it throws", StringComparison.Ordinal);
+        private static bool IsReturn(ExitPoint exit) => !exit.IsThrow;
 
-        private void RecordExit(LockState state, string exit)
+        private void RecordExit(LockState state, ExitPoint exit)
         {
             state = LeaveStatementScopes(null, state);
             _exits.Add(exit);
@@ -181,7 +181,7 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 if (!_mustHeldAtExits.TryGetValue(held.Key, out var exits))
                 {
-                    _mustHeldAtExits[held.Key] = exits = new HashSet<string>();
+                    _mustHeldAtExits[held.Key] = exits = new HashSet<ExitPoint>();
                 }
 
                 exits.Add(exit);
@@ -191,7 +191,7 @@ namespace LockDiscipline.Analyzers.Flow
             {
                 if (!_mayHeldAtExits.TryGetValue(held.Key, out var mayExits))
                 {
-                    _mayHeldAtExits[held.Key] = mayExits = new HashSet<string>();
+                    _mayHeldAtExits[held.Key] = mayExits = new HashSet<ExitPoint>();
                 }
 
                 mayExits.Add(exit);

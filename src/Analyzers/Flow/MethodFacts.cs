@@ -275,7 +275,7 @@ namespace LockDiscipline.Analyzers.Flow
     /// <summary>A lock still held when the method returns or throws.</summary>
     internal sealed class LeakFact
     {
-        public LeakFact(HeldLock held, string exit, bool heldOnEveryExit = false)
+        public LeakFact(HeldLock held, ExitPoint exit, bool heldOnEveryExit = false)
         {
             Held = held;
             Exit = exit;
@@ -284,7 +284,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         public HeldLock Held { get; }
 
-        public string Exit { get; }
+        public ExitPoint Exit { get; }
 
         /// <summary>Held on every path out of the method: the method takes the lock for its caller, or forgets it everywhere.</summary>
         public bool HeldOnEveryExit { get; }

@@ -35,8 +35,15 @@ namespace LockDiscipline.Analyzers.Flow
 
         public object[] Arguments { get; }
 
-        /// <summary>What a code fix needs (<see cref="LeakFixProperties"/>), or null.</summary>
+        /// <summary>What a code fix needs (<see cref="LeakFixProperties"/>) but for where the leaking return stands, or null.</summary>
         public ImmutableDictionary<string, string?>? Properties { get; }
+
+        /// <summary>The <c>return</c> statement a reference leaks through, for the fix (kept as a location, so it moves with an edit).</summary>
+        public Location? ReturnAt { get; init; }
+
+        /// <summary>The diagnostic's properties: <see cref="Properties"/> with the span of <see cref="ReturnAt"/>.</summary>
+        public ImmutableDictionary<string, string?>? DiagnosticProperties()
+            => ReturnAt is null ? Properties : (Properties ?? ImmutableDictionary<string, string?>.Empty).Add(LeakFixProperties.ReturnAt, Rules.FixProperties.FormatSpan(ReturnAt.SourceSpan));
     }
 
     /// <summary>Diagnostic property keys of LD2001, shared with the fix that drops the reference on the leaking return.</summary>
@@ -102,7 +109,7 @@ namespace LockDiscipline.Analyzers.Flow
 
         protected override bool Same(RefState a, RefState b) => a.Same(b);
 
-        protected override void OnExit(RefState state, string exit, BasicBlock from)
+        protected override void OnExit(RefState state, ExitPoint exit, BasicBlock from)
         {
             // The CFG carries `return value;` as the block's branch value: returning a reference hands it on.
             if (from.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return && from.BranchValue is { } returned)
@@ -123,26 +130,25 @@ namespace LockDiscipline.Analyzers.Flow
                     var key = (Descriptors.LD2001_ReferenceLeak.Id, info.TakenAt);
                     if (!_findings.ContainsKey(key))
                     {
-                        _findings[key] = new RefFinding(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, LeakProperties(state, info, from),
-                            info.TakenBy, "along a path out of '" + Summaries.LockSummaries.CalleeName(_method) + "' (" + exit + ")");
+                        var (properties, returnAt) = LeakProperties(state, info, from);
+                        _findings[key] = new RefFinding(Descriptors.LD2001_ReferenceLeak, info.TakenAt, ImmutableArray<Location>.Empty, properties,
+                            info.TakenBy, new PathOutOf(Summaries.LockSummaries.CalleeName(_method), exit)) { ReturnAt = returnAt };
                     }
                 }
             }
         }
 
         /// <summary>The leaking <c>return</c> and the variable holding the reference there, when both are in the source.</summary>
-        private static ImmutableDictionary<string, string?>? LeakProperties(RefState state, RefInfo info, BasicBlock from)
+        private static (ImmutableDictionary<string, string?>? Properties, Location? ReturnAt) LeakProperties(RefState state, RefInfo info, BasicBlock from)
         {
             var holder = state.Vars.Where(v => v.Value.Contains(info.Id)).Select(v => v.Key).OfType<ISymbol>()
                 .Where(s => s is ILocalSymbol or IParameterSymbol).Select(s => s.Name).OrderBy(n => n, System.StringComparer.Ordinal).FirstOrDefault();
             if (holder is null || ReturnStatementOf(from) is not { } returnStatement || returnStatement.SyntaxTree != info.TakenAt.SourceTree)
             {
-                return null;
+                return (null, null);
             }
 
-            return ImmutableDictionary<string, string?>.Empty
-                .Add(LeakFixProperties.ReturnAt, Rules.FixProperties.FormatSpan(returnStatement.Span))
-                .Add(LeakFixProperties.Holder, holder);
+            return (ImmutableDictionary<string, string?>.Empty.Add(LeakFixProperties.Holder, holder), returnStatement.GetLocation());
         }
 
         protected override RefState Transfer(IOperation operation, RefState state)
@@ -250,7 +256,7 @@ namespace LockDiscipline.Analyzers.Flow
             // Opt-in (lockdiscipline.exceptions_from_calls): any other call may throw, and the references owned before it leak then.
             if (_exceptionsFromCalls && !contract.IsRefPrimitive && !_model.ReturnsRef(call.TargetMethod))
             {
-                ThrowFromCurrentBlock(state, "if '" + Summaries.LockSummaries.CalleeName(call.TargetMethod) + "' throws at line " + (call.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1));
+                ThrowFromCurrentBlock(state, new ExitPoint("if '" + Summaries.LockSummaries.CalleeName(call.TargetMethod) + "' throws at line", call.Syntax.GetLocation()));
             }
 
             foreach (var argument in call.Arguments)
@@ -587,6 +593,6 @@ namespace LockDiscipline.Analyzers.Flow
             }
         }
 
-        private static string RuleWhere(Location location) => Rules.RuleContext.Where(location);
+        private static SourceLine RuleWhere(Location location) => new(location);
     }
 }

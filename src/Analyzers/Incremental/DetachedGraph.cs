@@ -27,6 +27,12 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>A detached <paramref name="value"/> with every identity replaced by its symbol in the resolver's compilation.</summary>
         public static object? Attach(object? value, SymbolResolver resolver) => new Attaching(resolver).Copy(value);
 
+        /// <summary>
+        /// Attached <paramref name="value"/> with every location replaced by <paramref name="move"/>'s (the facts of a body carried
+        /// over inside its edited tree, whose locations stand in the tree before the edit).
+        /// </summary>
+        public static object? Moved(object? value, Func<Location, Location> move) => new Moving(move).Copy(value);
+
         internal sealed class CannotCopy : Exception
         {
             public CannotCopy(string message)
@@ -72,7 +78,8 @@ namespace LockDiscipline.Analyzers.Incremental
             public object?[] Items { get; }
         }
 
-        private sealed class Detaching
+        /// <summary>Detaches values one after another, sharing what they share (one tree's bodies).</summary>
+        internal sealed class Detaching
         {
             private readonly SymbolIdentity.Describer _describer;
             private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
@@ -179,7 +186,8 @@ namespace LockDiscipline.Analyzers.Incremental
             }
         }
 
-        private sealed class Attaching
+        /// <summary>Attaches values one after another, sharing what they share.</summary>
+        internal sealed class Attaching
         {
             private readonly SymbolResolver _resolver;
             private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
@@ -230,18 +238,112 @@ namespace LockDiscipline.Analyzers.Incremental
             }
         }
 
+        /// <summary>Copies attached facts with their locations moved; what holds no location is shared, not copied.</summary>
+        private sealed class Moving
+        {
+            private readonly Func<Location, Location> _move;
+            private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
+
+            public Moving(Func<Location, Location> move) => _move = move;
+
+            public object? Copy(object? value)
+            {
+                switch (value)
+                {
+                    case null or string or ISymbol:
+                        return value;
+                    case Location location:
+                        return _move(location);
+                    case SyntaxNode or IOperation or ControlFlowGraph or Compilation or SemanticModel or SyntaxTree:
+                        throw new CannotCopy("a " + value.GetType().Name + " in facts");
+                }
+
+                var type = value.GetType();
+                var layout = type == typeof(object) ? null : Layout.ForLocations(type);
+                if (layout is null || !layout.MayHoldSymbols)
+                {
+                    return value;
+                }
+
+                if (!layout.IsValueType && _copies.TryGetValue(value, out var known))
+                {
+                    return known;
+                }
+
+                var copy = layout.Collection is not null ? CopyItems(layout, value) : CopyFields(layout, value);
+                if (!layout.IsValueType)
+                {
+                    _copies[value] = copy;
+                }
+
+                return copy;
+            }
+
+            private object CopyFields(Layout layout, object value)
+            {
+                object? copy = null;
+                for (var i = 0; i < layout.Fields.Length; i++)
+                {
+                    var field = layout.Fields[i].GetValue(value);
+                    var moved = Copy(field);
+                    if (!ReferenceEquals(moved, field))
+                    {
+                        copy ??= layout.Clone(value);
+                        layout.Fields[i].SetValue(copy, moved);
+                    }
+                }
+
+                return copy ?? value;
+            }
+
+            private object CopyItems(Layout layout, object value)
+            {
+                if (layout.IsDefault?.Invoke(value) == true)
+                {
+                    return value;
+                }
+
+                var items = new List<object?>();
+                var changed = false;
+                if (value is IDictionary dictionary)
+                {
+                    var pairs = dictionary.GetEnumerator();
+                    while (pairs.MoveNext())
+                    {
+                        changed |= Add(items, pairs.Key) | Add(items, pairs.Value);
+                    }
+                }
+                else
+                {
+                    foreach (var item in (IEnumerable)value)
+                    {
+                        changed |= Add(items, item);
+                    }
+                }
+
+                return changed ? layout.Collection!(layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items.ToArray()) : value;
+            }
+
+            private bool Add(List<object?> items, object? item)
+            {
+                var copy = Copy(item);
+                items.Add(copy);
+                return !ReferenceEquals(copy, item);
+            }
+        }
+
         /// <summary>What copying values of one type needs, worked out once per type.</summary>
         private sealed class Layout
         {
-            private static readonly ConcurrentDictionary<Type, Layout> Layouts = new();
-            private static readonly ConcurrentDictionary<Type, bool> MayHold = new();
+            private static readonly Leaves Symbols = new(t => typeof(ISymbol).IsAssignableFrom(t));
+            private static readonly Leaves Locations = new(t => typeof(Location).IsAssignableFrom(t));
             private static readonly Func<object, object> ShallowCopy = (Func<object, object>)typeof(object)
                 .GetMethod("MemberwiseClone", BindingFlags.Instance | BindingFlags.NonPublic)!.CreateDelegate(typeof(Func<object, object>));
 
-            private Layout(Type type)
+            private Layout(Type type, Leaves leaves)
             {
                 IsValueType = type.IsValueType;
-                MayHoldSymbols = MayHoldSymbolsIn(type);
+                MayHoldSymbols = leaves.MayHoldIn(type);
                 Fields = Array.Empty<FieldInfo>();
                 Defaults = Array.Empty<object?>();
                 if (!MayHoldSymbols)
@@ -288,7 +390,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
                 else if (type.Assembly == typeof(Layout).Assembly || definition == typeof(KeyValuePair<,>))
                 {
-                    Fields = FieldsOf(type).Where(f => MayHoldSymbolsIn(f.FieldType)).ToArray();
+                    Fields = FieldsOf(type).Where(f => leaves.MayHoldIn(f.FieldType)).ToArray();
                     Defaults = Fields.Select(f => f.FieldType.IsValueType ? Activator.CreateInstance(f.FieldType) : null).ToArray();
                 }
                 else
@@ -299,6 +401,7 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public bool IsValueType { get; }
 
+            /// <summary>Whether a value of the type can hold a symbol (for <see cref="ForLocations"/>, a location).</summary>
             public bool MayHoldSymbols { get; }
 
             /// <summary>For an object: the fields (its own and its bases', private ones included) that may hold a symbol.</summary>
@@ -318,45 +421,60 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public Func<object, object?>? ValueComparer { get; }
 
-            public static Layout Of(Type type) => Layouts.GetOrAdd(type, t => new Layout(t));
+            public static Layout Of(Type type) => Symbols.LayoutOf(type);
 
-            /// <summary>
-            /// Whether a value of this declared type can hold a symbol, by what its fields and type arguments can hold: a symbol,
-            /// an <c>object</c> or an interface (anything), or one of our types that can. Other framework and Roslyn types (strings,
-            /// locations, descriptors) cannot.
-            /// </summary>
-            private static bool MayHoldSymbolsIn(Type type) => MayHoldSymbolsIn(type, new HashSet<Type>());
+            /// <summary>The layout of what may hold a location, for moving locations (<see cref="Moving"/>).</summary>
+            public static Layout ForLocations(Type type) => Locations.LayoutOf(type);
 
-            /// <remarks>
-            /// A type met again inside its own fields counts as holding none there: its other fields decide, since a shortest way
-            /// to a symbol never passes through the same type twice. So the outermost answer is exact and is kept; an inner "no" may
-            /// have been cut short by that and is not kept (a "yes" always is). Nothing unfinished is ever published, so threads
-            /// asking at once cannot read a placeholder.
-            /// </remarks>
-            private static bool MayHoldSymbolsIn(Type type, HashSet<Type> visiting)
+            /// <summary>What copying looks for (symbols, or locations), with the answers and layouts worked out so far.</summary>
+            private sealed class Leaves
             {
-                if (MayHold.TryGetValue(type, out var known))
-                {
-                    return known;
-                }
+                private readonly Func<Type, bool> _isLeaf;
+                private readonly ConcurrentDictionary<Type, bool> _mayHold = new();
+                private readonly ConcurrentDictionary<Type, Layout> _layouts = new();
 
-                if (!visiting.Add(type))
-                {
-                    return false;
-                }
+                public Leaves(Func<Type, bool> isLeaf) => _isLeaf = isLeaf;
 
-                var result = type == typeof(object) || typeof(ISymbol).IsAssignableFrom(type)
-                    || (type.IsArray && MayHoldSymbolsIn(type.GetElementType()!, visiting))
-                    || (type.IsInterface && (!type.IsGenericType || type.GetGenericArguments().Any(a => MayHoldSymbolsIn(a, visiting))) && type.Assembly != typeof(ISymbol).Assembly)
-                    || (type.IsGenericType && type.Assembly != typeof(Layout).Assembly && type.GetGenericArguments().Any(a => MayHoldSymbolsIn(a, visiting)))
-                    || (type.Assembly == typeof(Layout).Assembly && !type.IsEnum && FieldsOf(type).Any(f => MayHoldSymbolsIn(f.FieldType, visiting)));
-                visiting.Remove(type);
-                if (result || visiting.Count == 0)
-                {
-                    MayHold[type] = result;
-                }
+                public Layout LayoutOf(Type type) => _layouts.GetOrAdd(type, t => new Layout(t, this));
 
-                return result;
+                /// <summary>
+                /// Whether a value of this declared type can hold a leaf, by what its fields and type arguments can hold: a leaf, an
+                /// <c>object</c> or an interface (anything), or one of our types that can. Other framework and Roslyn types
+                /// (strings, descriptors; for symbols, locations) cannot.
+                /// </summary>
+                public bool MayHoldIn(Type type) => MayHoldIn(type, new HashSet<Type>());
+
+                /// <remarks>
+                /// A type met again inside its own fields counts as holding none there: its other fields decide, since a shortest way
+                /// to a leaf never passes through the same type twice. So the outermost answer is exact and is kept; an inner "no" may
+                /// have been cut short by that and is not kept (a "yes" always is). Nothing unfinished is ever published, so threads
+                /// asking at once cannot read a placeholder.
+                /// </remarks>
+                private bool MayHoldIn(Type type, HashSet<Type> visiting)
+                {
+                    if (_mayHold.TryGetValue(type, out var known))
+                    {
+                        return known;
+                    }
+
+                    if (!visiting.Add(type))
+                    {
+                        return false;
+                    }
+
+                    var result = type == typeof(object) || _isLeaf(type)
+                        || (type.IsArray && MayHoldIn(type.GetElementType()!, visiting))
+                        || (type.IsInterface && (!type.IsGenericType || type.GetGenericArguments().Any(a => MayHoldIn(a, visiting))) && type.Assembly != typeof(ISymbol).Assembly)
+                        || (type.IsGenericType && type.Assembly != typeof(Layout).Assembly && type.GetGenericArguments().Any(a => MayHoldIn(a, visiting)))
+                        || (type.Assembly == typeof(Layout).Assembly && !type.IsEnum && FieldsOf(type).Any(f => MayHoldIn(f.FieldType, visiting)));
+                    visiting.Remove(type);
+                    if (result || visiting.Count == 0)
+                    {
+                        _mayHold[type] = result;
+                    }
+
+                    return result;
+                }
             }
 
             private static IEnumerable<FieldInfo> FieldsOf(Type type)

@@ -191,7 +191,7 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>The reads in the edited trees' later positions; <paramref name="touched"/> when an edit changed one of them.</summary>
-        private static ImmutableArray<PathRead> ReadsAfter(ImmutableArray<PathRead> reads, Dictionary<string, Edit> changes, CancellationToken cancellationToken, out bool touched)
+        internal static ImmutableArray<PathRead> ReadsAfter(ImmutableArray<PathRead> reads, IReadOnlyDictionary<string, Edit> changes, CancellationToken cancellationToken, out bool touched)
         {
             touched = false;
             ImmutableArray<PathRead>.Builder? moved = null;

@@ -35,14 +35,24 @@ namespace LockDiscipline.Analyzers.Incremental
         /// unless a read covers them.
         /// </summary>
         public static ImmutableArray<PathRead> Of(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree? own)
+            => Of(reads.Where(r => r.Tree != own).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)));
+
+        /// <summary>
+        /// The reads of one body's walk in every tree, its own included, but for where the locations its facts keep stand in its
+        /// own tree: a body carried over inside its edited tree has those moved with the edit.
+        /// </summary>
+        public static ImmutableArray<PathRead> OfBody(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree own)
+            => Of(reads.Where(r => !(r.Position && r.Tree == own)).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)));
+
+        /// <summary>Reads in path order, overlapping reads of a tree joined, searches kept apart unless a read covers them.</summary>
+        public static ImmutableArray<PathRead> Of(IEnumerable<PathRead> reads)
         {
             var result = ImmutableArray.CreateBuilder<PathRead>();
-            foreach (var tree in reads.Where(r => r.Tree != own).GroupBy(r => r.Tree.FilePath, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            foreach (var tree in reads.GroupBy(r => r.Path, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var spans = Joined(tree.Where(r => r.Search is null).Select(r => r.Span));
                 result.AddRange(spans.Select(s => new PathRead(tree.Key, s)));
-                result.AddRange(tree.Where(r => r.Search is not null && !spans.Any(s => s.Contains(r.Span)))
-                    .Select(r => new PathRead(tree.Key, r.Span, r.Search)).Distinct()
+                result.AddRange(tree.Where(r => r.Search is not null && !spans.Any(s => s.Contains(r.Span))).Distinct()
                     .OrderBy(r => r.Span.Start).ThenBy(r => r.Span.End).ThenBy(r => r.Search!.Key, StringComparer.Ordinal));
             }
 

@@ -78,13 +78,15 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>
         /// A declaration's location kept in facts (a partial method's first part may be in another tree): facts that point into a
-        /// tree depend on it as much as facts read from it, and on everything before it, which would move it.
+        /// tree depend on it as much as facts read from it, and on everything before it, which would move it (a position read:
+        /// facts whose locations are moved with the edit, those of a body carried over inside its own edited tree, need only the
+        /// span itself untouched).
         /// </summary>
         public static Location Located(Location? location)
         {
             if (location?.SourceTree is { } tree)
             {
-                Read(new SpanRead(tree, TextSpan.FromBounds(0, location.SourceSpan.End)));
+                Read(new SpanRead(tree, location.SourceSpan, search: null, position: true));
             }
 
             return location ?? Location.None;
@@ -208,8 +210,10 @@ namespace LockDiscipline.Analyzers.Incremental
                 return reads;
             }
 
-            return reads.GroupBy(r => (r.Tree, r.Search))
-                .SelectMany(g => g.Count() > MaxSpansPerTree ? new[] { new SpanRead(g.Key.Tree, WholeTree, g.Key.Search) } : g.AsEnumerable())
+            return reads.GroupBy(r => (r.Tree, r.Search, r.Position))
+                .SelectMany(g => g.Count() <= MaxSpansPerTree ? g.AsEnumerable()
+                    : g.Key.Position ? new[] { new SpanRead(g.Key.Tree, TextSpan.FromBounds(0, g.Max(r => r.Span.End))) }
+                    : new[] { new SpanRead(g.Key.Tree, WholeTree, g.Key.Search) })
                 .ToArray();
         }
 
@@ -227,11 +231,12 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>A span of syntax read in a tree.</summary>
         internal readonly struct SpanRead : IEquatable<SpanRead>
         {
-            public SpanRead(SyntaxTree tree, TextSpan span, SyntaxSearch? search = null)
+            public SpanRead(SyntaxTree tree, TextSpan span, SyntaxSearch? search = null, bool position = false)
             {
                 Tree = tree;
                 Span = span;
                 Search = search;
+                Position = position;
             }
 
             public SyntaxTree Tree { get; }
@@ -241,9 +246,18 @@ namespace LockDiscipline.Analyzers.Incremental
             /// <summary>For a search (<see cref="SyntaxReads.Search"/>), what it looks for; null for a read of every token.</summary>
             public SyntaxSearch? Search { get; }
 
-            public bool Covers(SpanRead other) => Tree == other.Tree && (Search is null ? Span.Contains(other.Span) : Equals(other));
+            /// <summary>
+            /// Where a location kept in facts stands (<see cref="Located"/>): read as everything up to its end, unless the facts
+            /// are moved with the edit.
+            /// </summary>
+            public bool Position { get; }
 
-            public bool Equals(SpanRead other) => Tree == other.Tree && Span == other.Span && Equals(Search, other.Search);
+            /// <summary>The read as a plain one: a position counts everything before it.</summary>
+            public SpanRead AsRead => Position ? new SpanRead(Tree, TextSpan.FromBounds(0, Span.End)) : this;
+
+            public bool Covers(SpanRead other) => Tree == other.Tree && Position == other.Position && (Search is null && !Position ? Span.Contains(other.Span) : Equals(other));
+
+            public bool Equals(SpanRead other) => Tree == other.Tree && Span == other.Span && Position == other.Position && Equals(Search, other.Search);
 
             public override bool Equals(object? obj) => obj is SpanRead other && Equals(other);
 

@@ -7,6 +7,7 @@ using LockDiscipline.Analyzers.Flow;
 using LockDiscipline.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace LockDiscipline.Analyzers.Incremental
 {
@@ -54,6 +55,7 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>Whether the symbol facts are at hand; a tree carried over detached has only its identities until attached.</summary>
         public bool IsAttached => _symbols is not null;
 
+        /// <summary>Every method's facts (the bodies' merged in the tree's order, the first to give a method's facts winning).</summary>
         public Dictionary<IMethodSymbol, MethodLockFacts> Facts => Symbols.Facts;
 
         /// <summary>Reference-count findings by method: the walk's, then the final ones once inferred <c>[ReturnsRef]</c> settled.</summary>
@@ -67,6 +69,29 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>The types declared here and the facts of their instance initializers.</summary>
         public ConstructorFacts Constructors => Symbols.Constructors;
+
+        /// <summary>Each declaration's share of the facts, in the tree's order (what an edit of one body leaves standing).</summary>
+        public IReadOnlyList<BodyFacts> Bodies => Symbols.Bodies;
+
+        /// <summary>Adds the facts of the tree's declarations, in the tree's order (a tree is given its bodies once, after its walk).</summary>
+        public void AddBodies(IEnumerable<BodyFacts> bodies) => Symbols.Add(bodies);
+
+        /// <summary>Replaces each method's reference findings with its final ones (after the returned-reference fixpoint).</summary>
+        public void SettleRefFindings(IReadOnlyDictionary<IMethodSymbol, ImmutableArray<RefFinding>> final)
+        {
+            foreach (var body in Symbols.Bodies)
+            {
+                foreach (var method in body.RefFindings.Keys.ToList())
+                {
+                    body.RefFindings[method] = final[method];
+                }
+            }
+
+            foreach (var method in RefFindings.Keys.ToList())
+            {
+                RefFindings[method] = final[method];
+            }
+        }
 
         /// <summary>Methods of this tree inferred to be <c>[ReturnsRef]</c>, once the analysis settled (empty while detached).</summary>
         public ImmutableArray<IMethodSymbol> InferredReturnsRef { get; private set; } = ImmutableArray<IMethodSymbol>.Empty;
@@ -85,6 +110,9 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>Carried over from an earlier compilation rather than walked.</summary>
         public bool Reused { get; }
+
+        /// <summary>Walked after an edit that left some of its bodies standing, whose earlier facts it carries over.</summary>
+        public bool CarriesBodies { get; set; }
 
         private SymbolFacts Symbols => _symbols ?? throw new InvalidOperationException("The facts of " + Tree.FilePath + " were carried over detached: attach them before reading them.");
 
@@ -185,7 +213,9 @@ namespace LockDiscipline.Analyzers.Incremental
             var detached = _detached!;
             try
             {
-                var symbols = (SymbolFacts)DetachedGraph.Attach(detached.Symbols, resolver)!;
+                var attaching = new DetachedGraph.Attaching(resolver);
+                var symbols = new SymbolFacts((ConstructorFacts)attaching.Copy(detached.Constructors)!);
+                symbols.Add(detached.Bodies.Select(b => (BodyFacts)attaching.Copy(b.Facts)!));
                 var inferred = detached.InferredReturnsRef.Select(i => (IMethodSymbol?)resolver.Find(i) ?? throw new DetachedGraph.CannotCopy("an inferred [ReturnsRef] with no counterpart")).ToImmutableArray();
                 return new TreeFacts(this, Reads, detached, symbols, inferred);
             }
@@ -206,8 +236,10 @@ namespace LockDiscipline.Analyzers.Incremental
                 try
                 {
                     var describer = new SymbolIdentity.Describer(sourceAssembly);
+                    var detaching = new DetachedGraph.Detaching(describer);
                     var inferred = InferredReturnsRef.Select(m => describer.Of(m) ?? throw new DetachedGraph.CannotCopy("an inferred [ReturnsRef] with no identity")).ToImmutableArray();
-                    made = new Detached(DetachedGraph.Detach(Symbols, describer), inferred);
+                    var bodies = Symbols.Bodies.Select(b => new DetachedBody(b.Span, b.Reads, detaching.Copy(b), inferred.Where((_, i) => b.Facts.ContainsKey(InferredReturnsRef[i])).ToImmutableArray())).ToImmutableArray();
+                    made = new Detached(bodies, detaching.Copy(Symbols.Constructors), inferred);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -221,32 +253,225 @@ namespace LockDiscipline.Analyzers.Incremental
             return _detached == Detached.None ? null : _detached;
         }
 
+        /// <summary>
+        /// The earlier facts of the bodies an edit of this tree left standing, for the walk of the edited tree to take over instead
+        /// of walking them: by their span in the edited tree, attached in <paramref name="resolver"/>'s compilation with every
+        /// location moved by <paramref name="edits"/>. A body is left standing when the edit touched neither it nor any syntax
+        /// its walk read (its own tree's included); one whose facts cannot be attached or moved is walked. The <c>[ReturnsRef]</c>
+        /// inferred for their methods are given to <paramref name="inferReturnsRef"/> here, before any tree is walked, as those of
+        /// the trees carried over are. Null when these facts cannot be detached.
+        /// </summary>
+        public CarriedBodies? BodiesLeftBy(Lineage.Edit edit, IReadOnlyDictionary<string, Lineage.Edit> edits, IAssemblySymbol sourceAssembly, SymbolResolver resolver, Action<IMethodSymbol> inferReturnsRef, CancellationToken cancellationToken)
+        {
+            if (DetachedIn(sourceAssembly) is not { } detached)
+            {
+                return null;
+            }
+
+            var standing = new Dictionary<TextSpan, (DetachedBody Body, ImmutableArray<PathRead> Reads)>();
+            foreach (var body in detached.Bodies)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (edit.Moved(body.Span) is not { } span)
+                {
+                    continue;
+                }
+
+                var reads = Lineage.ReadsAfter(body.Reads, edits, cancellationToken, out var touched);
+                var inferred = body.InferredReturnsRef.Select(i => resolver.Find(i) as IMethodSymbol).ToList();
+                if (!touched && !inferred.Contains(null))
+                {
+                    standing[span] = (body, reads);
+                    inferred.ForEach(m => inferReturnsRef(m!));
+                }
+            }
+
+            return new CarriedBodies(standing, edits, resolver);
+        }
+
         /// <summary>The part of the facts that names symbols: what is detached to carry a tree over.</summary>
         private sealed class SymbolFacts
         {
+            public SymbolFacts()
+                : this(new ConstructorFacts())
+            {
+            }
+
+            public SymbolFacts(ConstructorFacts constructors) => Constructors = constructors;
+
+            public List<BodyFacts> Bodies { get; } = new();
+
             public Dictionary<IMethodSymbol, MethodLockFacts> Facts { get; } = new(SymbolEqualityComparer.Default);
 
             public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
 
             public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
 
-            public ConstructorFacts Constructors { get; } = new();
+            public ConstructorFacts Constructors { get; }
+
+            public void Add(IEnumerable<BodyFacts> bodies)
+            {
+                foreach (var body in bodies)
+                {
+                    Bodies.Add(body);
+                    MethodGroups.UnionWith(body.MethodGroups);
+                    foreach (var pair in body.Facts)
+                    {
+                        if (!Facts.ContainsKey(pair.Key))
+                        {
+                            Facts.Add(pair.Key, pair.Value);
+                        }
+                    }
+
+                    foreach (var pair in body.RefFindings)
+                    {
+                        if (!RefFindings.ContainsKey(pair.Key))
+                        {
+                            RefFindings.Add(pair.Key, pair.Value);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>A body's facts detached, with where it stands and what its walk read (to tell whether an edit left it standing).</summary>
+        internal sealed class DetachedBody
+        {
+            public DetachedBody(TextSpan span, ImmutableArray<PathRead> reads, object? facts, ImmutableArray<SymbolIdentity> inferredReturnsRef)
+            {
+                Span = span;
+                Reads = reads;
+                Facts = facts;
+                InferredReturnsRef = inferredReturnsRef;
+            }
+
+            public TextSpan Span { get; }
+
+            public ImmutableArray<PathRead> Reads { get; }
+
+            public object? Facts { get; }
+
+            /// <summary>Its methods the analysis inferred to be <c>[ReturnsRef]</c>.</summary>
+            public ImmutableArray<SymbolIdentity> InferredReturnsRef { get; }
         }
 
         /// <summary>The symbol facts with every symbol written as its identity, and the inferred <c>[ReturnsRef]</c> likewise.</summary>
         private sealed class Detached
         {
-            public static readonly Detached None = new(null, ImmutableArray<SymbolIdentity>.Empty);
+            public static readonly Detached None = new(ImmutableArray<DetachedBody>.Empty, null, ImmutableArray<SymbolIdentity>.Empty);
 
-            public Detached(object? symbols, ImmutableArray<SymbolIdentity> inferredReturnsRef)
+            public Detached(ImmutableArray<DetachedBody> bodies, object? constructors, ImmutableArray<SymbolIdentity> inferredReturnsRef)
             {
-                Symbols = symbols;
+                Bodies = bodies;
+                Constructors = constructors;
                 InferredReturnsRef = inferredReturnsRef;
             }
 
-            public object? Symbols { get; }
+            public ImmutableArray<DetachedBody> Bodies { get; }
+
+            public object? Constructors { get; }
 
             public ImmutableArray<SymbolIdentity> InferredReturnsRef { get; }
+        }
+
+        /// <summary>The bodies of an edited tree whose earlier facts an edit left standing (<see cref="BodiesLeftBy"/>).</summary>
+        internal sealed class CarriedBodies
+        {
+            private readonly Dictionary<TextSpan, (DetachedBody Body, ImmutableArray<PathRead> Reads)> _standing;
+            private readonly Dictionary<SyntaxTree, Lineage.Edit> _byEarlierTree;
+            private readonly DetachedGraph.Attaching _attaching;
+            private readonly Dictionary<Location, Location> _moved = new();
+            private readonly HashSet<BodyFacts> _taken = new();
+
+            internal CarriedBodies(Dictionary<TextSpan, (DetachedBody Body, ImmutableArray<PathRead> Reads)> standing, IReadOnlyDictionary<string, Lineage.Edit> edits, SymbolResolver resolver)
+            {
+                _standing = standing;
+                _byEarlierTree = edits.Values.ToDictionary(e => e.Before, e => e);
+                _attaching = new DetachedGraph.Attaching(resolver);
+            }
+
+            /// <summary>
+            /// The earlier facts of the declaration at <paramref name="span"/> of the edited tree, attached and moved; null when the
+            /// edit did not leave it standing, or its facts cannot be attached or moved.
+            /// </summary>
+            public BodyFacts? Take(TextSpan span)
+            {
+                if (!_standing.TryGetValue(span, out var standing))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    var attached = (BodyFacts)_attaching.Copy(standing.Body.Facts)!;
+                    var taken = BodyFacts.MovedTo(span, standing.Reads, (BodyFacts)DetachedGraph.Moved(attached, Move)!);
+                    _taken.Add(taken);
+                    return taken;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // As for a whole tree: what cannot be carried over is walked.
+                    return null;
+                }
+            }
+
+            /// <summary>Whether <paramref name="body"/> was carried over rather than walked.</summary>
+            public bool Carried(BodyFacts body) => _taken.Contains(body);
+
+            private Location Move(Location location)
+            {
+                if (location.SourceTree is not { } tree || !_byEarlierTree.TryGetValue(tree, out var edit))
+                {
+                    return location;
+                }
+
+                if (!_moved.TryGetValue(location, out var moved))
+                {
+                    _moved[location] = moved = edit.Moved(location.SourceSpan) is { } span ? Location.Create(edit.After, span) : throw new DetachedGraph.CannotCopy("a location the edit changed");
+                }
+
+                return moved;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One declaration's share of a tree's facts: a method's, accessor's or expression-bodied property's body with its lambdas and
+    /// local functions, or the lambdas of a field's or property's initializer. Kept apart so that an edit of one body of a tree
+    /// walks that body alone (<see cref="TreeFacts.BodiesLeftBy"/>).
+    /// </summary>
+    internal sealed class BodyFacts
+    {
+        public BodyFacts(TextSpan span) => Span = span;
+
+        /// <summary>The declaration's span in its tree.</summary>
+        public TextSpan Span { get; }
+
+        public Dictionary<IMethodSymbol, MethodLockFacts> Facts { get; } = new(SymbolEqualityComparer.Default);
+
+        public Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> RefFindings { get; } = new(SymbolEqualityComparer.Default);
+
+        public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The syntax the body's walk read in every tree, its own included (but for its own locations, which move with it).</summary>
+        public ImmutableArray<PathRead> Reads { get; set; } = ImmutableArray<PathRead>.Empty;
+
+        /// <summary>Another body's facts at <paramref name="span"/>, with <paramref name="reads"/>.</summary>
+        public static BodyFacts MovedTo(TextSpan span, ImmutableArray<PathRead> reads, BodyFacts facts)
+        {
+            var moved = new BodyFacts(span) { Reads = reads };
+            foreach (var pair in facts.Facts)
+            {
+                moved.Facts.Add(pair.Key, pair.Value);
+            }
+
+            foreach (var pair in facts.RefFindings)
+            {
+                moved.RefFindings.Add(pair.Key, pair.Value);
+            }
+
+            moved.MethodGroups.UnionWith(facts.MethodGroups);
+            return moved;
         }
     }
 }

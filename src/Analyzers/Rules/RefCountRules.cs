@@ -13,7 +13,7 @@ namespace LockDiscipline.Analyzers.Rules
             {
                 foreach (var finding in methodFindings)
                 {
-                    context.Report(finding.Descriptor, finding.Site, finding.Related, finding.Properties, finding.Arguments);
+                    context.Report(finding.Descriptor, finding.Site, finding.Related, finding.DiagnosticProperties(), finding.Arguments);
                 }
             }
         }
