@@ -41,6 +41,9 @@ namespace LockDiscipline.Analyzers
 
         public int Reused { get; private init; }
 
+        /// <summary>How many bodies of the walked trees were carried over from the analysis before rather than walked (tests, benchmarks).</summary>
+        public int BodiesCarried { get; private init; }
+
         /// <summary>
         /// Whether the link step ran (summaries, events, rules); false when the walks gave the facts the last analysis had and its
         /// findings were reported again, moved (<see cref="EarlierFindings"/>).
@@ -181,9 +184,9 @@ namespace LockDiscipline.Analyzers
             }
 
             var walked = PathRead.Of(recording.Reads, tree);
-            var carried = facts.Bodies.Where(earlier is null ? _ => false : earlier.Carried).ToList();
-            facts.CarriesBodies = carried.Count > 0;
-            var carriedReads = carried.SelectMany(b => b.Reads).Where(r => r.Path != tree.FilePath).ToList();
+            var carried = earlier?.Taken ?? new Dictionary<BodyFacts, bool>();
+            facts.Carried(carried);
+            var carriedReads = carried.Keys.SelectMany(b => b.Reads).Where(r => r.Path != tree.FilePath).ToList();
             facts.Reads = carriedReads.Count == 0 ? walked : PathRead.Of(walked.Concat(carriedReads));
             return facts;
         }
@@ -435,6 +438,7 @@ namespace LockDiscipline.Analyzers
             {
                 Walked = perTree.Count(t => !t.Reused),
                 Reused = perTree.Count(t => t.Reused),
+                BodiesCarried = perTree.Where(t => !t.Reused).Sum(t => t.CarriedBodyCount),
                 Findings = context.Findings,
                 LinkReads = linkReads,
                 WalkedWithCallersLocks = merged.WalkedWithCallersLocks
@@ -481,6 +485,7 @@ namespace LockDiscipline.Analyzers
             {
                 Walked = perTree.Count(t => !t.Reused),
                 Reused = perTree.Count(t => t.Reused),
+                BodiesCarried = perTree.Where(t => !t.Reused).Sum(t => t.CarriedBodyCount),
                 Linked = false,
                 Findings = moved.Findings,
                 LinkReads = moved.LinkReads,
@@ -538,7 +543,7 @@ namespace LockDiscipline.Analyzers
         private static bool SettleReturnedReferences(AnnotationModel model, Lineage.Plan plan, TreeFacts[] perTree, Dictionary<IMethodSymbol, ImmutableArray<RefFinding>> refFindings)
         {
             var consistent = true;
-            var anyCarriedOver = perTree.Any(t => t.Reused || t.CarriesBodies);
+            var anyCarriedOver = perTree.Any(t => t.Reused || t.CarriedBodyCount > 0);
             foreach (var tree in perTree)
             {
                 if (tree.Reused)

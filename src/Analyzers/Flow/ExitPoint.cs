@@ -8,7 +8,7 @@ namespace LockDiscipline.Analyzers.Flow
     /// location and work the line out only when the text is written, so the facts of a body carried over inside an edited tree,
     /// whose locations are moved with the edit, name the line it stands on now. Two exits are the same when their texts are.
     /// </summary>
-    internal sealed class ExitPoint : IEquatable<ExitPoint>
+    internal sealed class ExitPoint : IEquatable<ExitPoint>, Incremental.INamesALine
     {
         public ExitPoint(string words, Location? line = null)
         {
@@ -27,6 +27,8 @@ namespace LockDiscipline.Analyzers.Flow
         /// renumbers the line is a change of what the rules report, not only a move.
         /// </summary>
         public int? LineNumber => Line is null ? null : NumberOf(Line);
+
+        public bool NamesALine => Line is not null;
 
         /// <summary>An exit through a <c>throw</c> (a path an exception takes), not a return.</summary>
         public bool IsThrow => Words.StartsWith("when it throws", StringComparison.Ordinal);
@@ -61,9 +63,11 @@ namespace LockDiscipline.Analyzers.Flow
     }
 
     /// <summary>"File.cs:12": a message argument naming where a location stands, worked out when it is written.</summary>
-    internal sealed class SourceLine
+    internal sealed class SourceLine : Incremental.INamesALine
     {
         public SourceLine(Location at) => At = at;
+
+        public bool NamesALine => true;
 
         public Location At { get; }
 

@@ -29,9 +29,16 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>
         /// Attached <paramref name="value"/> with every location replaced by <paramref name="move"/>'s (the facts of a body carried
-        /// over inside its edited tree, whose locations stand in the tree before the edit).
+        /// over inside its edited tree, whose locations stand in the tree before the edit); <paramref name="namesALine"/> when the
+        /// facts hold text that names the line of a location (<see cref="INamesALine"/>), which an edit may renumber.
         /// </summary>
-        public static object? Moved(object? value, Func<Location, Location> move) => new Moving(move).Copy(value);
+        public static object? Moved(object? value, Func<Location, Location> move, out bool namesALine)
+        {
+            var moving = new Moving(move);
+            var moved = moving.Copy(value);
+            namesALine = moving.NamesALine;
+            return moved;
+        }
 
         internal sealed class CannotCopy : Exception
         {
@@ -246,6 +253,8 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public Moving(Func<Location, Location> move) => _move = move;
 
+            public bool NamesALine { get; private set; }
+
             public object? Copy(object? value)
             {
                 switch (value)
@@ -254,6 +263,9 @@ namespace LockDiscipline.Analyzers.Incremental
                         return value;
                     case Location location:
                         return _move(location);
+                    case INamesALine { NamesALine: true }:
+                        NamesALine = true;
+                        break;
                     case SyntaxNode or IOperation or ControlFlowGraph or Compilation or SemanticModel or SyntaxTree:
                         throw new CannotCopy("a " + value.GetType().Name + " in facts");
                 }
@@ -545,5 +557,14 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A fact whose text, as messages write it, names the line of a location it holds ("when it returns at line 12"): moving the
+    /// location keeps it right, but an edit that renumbers lines changes what it says.
+    /// </summary>
+    internal interface INamesALine
+    {
+        bool NamesALine { get; }
     }
 }

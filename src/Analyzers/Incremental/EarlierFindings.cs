@@ -108,13 +108,42 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>
         /// Whether a walk gave the facts the earlier walk of the same tree gave, the earlier positions moved by the edits (false
-        /// when the earlier facts, carried over detached, could not be attached). The earlier walk's fingerprint was made when
-        /// it was the new one, and is only placed again here. Earlier facts attached in the new compilation name its lambdas and
-        /// locals, which stand where the edit moved them already: placed as they are, they match.
+        /// when the earlier facts, carried over detached, could not be attached), body by body: the same declarations' bodies, in
+        /// the same order, each giving what it gave. A body this walk carried over gave its earlier facts by construction, unless
+        /// they name a line an edit may have renumbered. The fingerprints compared are made once per body and kept with it. Earlier
+        /// facts attached in the new compilation name its lambdas and locals, which stand where the edit moved them already:
+        /// placed as they are, they match.
         /// </summary>
         private static bool SameFacts(TreeFacts? earlier, TreeFacts now, IReadOnlyDictionary<string, Lineage.Edit> edits)
-            => earlier?.Fingerprint() is { } before && now.Fingerprint() is { } after
-               && before.SameAs(after, l => Place(l, edits, moved: true), l => Place(l, edits, moved: false));
+        {
+            if (earlier is null || earlier.Bodies.Count != now.Bodies.Count || !Same(earlier.TreeLevelFingerprint(), now.TreeLevelFingerprint(), edits))
+            {
+                return false;
+            }
+
+            edits.TryGetValue(now.Tree.FilePath, out var edit);
+            for (var i = 0; i < now.Bodies.Count; i++)
+            {
+                var before = earlier.Bodies[i];
+                var after = now.Bodies[i];
+                var moved = edit is null ? before.Span : edit.Moved(before.Span);
+                if (moved is { } span && span != after.Span)
+                {
+                    // Another declaration's body: the edit made a body relevant, or left one out.
+                    return false;
+                }
+
+                if (!(now.WasCarried(after, out var namesALine) && !namesALine) && !Same(before.Fingerprint(), after.Fingerprint(), edits))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool Same(FactsFingerprint? before, FactsFingerprint? after, IReadOnlyDictionary<string, Lineage.Edit> edits)
+            => before is not null && after is not null && before.SameAs(after, l => Place(l, edits, moved: true), l => Place(l, edits, moved: false));
 
         /// <summary>A location as path and span; an earlier one in an edited tree moved by the edit (one the edit touched has no place).</summary>
         private static (string Path, TextSpan Span)? Place(Location location, IReadOnlyDictionary<string, Lineage.Edit> edits, bool moved)

@@ -45,10 +45,34 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>The locations, in the order of their slots.</summary>
         public IReadOnlyList<Location> Slots { get; }
 
+        /// <summary>A whole tree's facts (tests, tools; an analysis compares a tree body by body and <see cref="OfTreeLevel"/>).</summary>
         public static FactsFingerprint Of(TreeFacts facts)
         {
             var writer = new Writer();
-            foreach (var (key, value) in facts.Facts.Select(p => (Key: writer.SymbolText(p.Key), p.Value)).OrderBy(p => p.Key, Piece.Order).ToList())
+            WriteMethods(writer, facts.Facts, facts.MethodGroups, facts.RefFindings);
+            WriteTreeLevel(writer, facts);
+            return writer.Finish();
+        }
+
+        /// <summary>One body's facts: its methods', the method groups it names and its reference findings.</summary>
+        public static FactsFingerprint Of(BodyFacts body)
+        {
+            var writer = new Writer();
+            WriteMethods(writer, body.Facts, body.MethodGroups, body.RefFindings);
+            return writer.Finish();
+        }
+
+        /// <summary>What a tree's facts hold beside its bodies': its types' constructors and the <c>[ReturnsRef]</c> it inferred.</summary>
+        public static FactsFingerprint OfTreeLevel(TreeFacts facts)
+        {
+            var writer = new Writer();
+            WriteTreeLevel(writer, facts);
+            return writer.Finish();
+        }
+
+        private static void WriteMethods(Writer writer, Dictionary<IMethodSymbol, MethodLockFacts> facts, HashSet<IMethodSymbol> groups, Dictionary<IMethodSymbol, System.Collections.Immutable.ImmutableArray<RefFinding>> refFindings)
+        {
+            foreach (var (key, value) in facts.Select(p => (Key: writer.SymbolText(p.Key), p.Value)).OrderBy(p => p.Key, Piece.Order).ToList())
             {
                 writer.Append(key);
                 writer.Text.Append(" => ");
@@ -57,14 +81,17 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             writer.Text.Append("groups ");
-            writer.Write(facts.MethodGroups, 0);
+            writer.Write(groups, 0);
+            writer.Text.Append("\nreferences ");
+            writer.Write(refFindings, 0);
+        }
+
+        private static void WriteTreeLevel(Writer writer, TreeFacts facts)
+        {
             writer.Text.Append("\nconstructors ");
             writer.Write(facts.Constructors, 0);
-            writer.Text.Append("\nreferences ");
-            writer.Write(facts.RefFindings, 0);
             writer.Text.Append("\ninferred [ReturnsRef] ");
             writer.Write(facts.InferredReturnsRef, 0);
-            return writer.Finish();
         }
 
         /// <summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using LockDiscipline.Analyzers.Flow;
 using LockDiscipline.Analyzers.Model;
@@ -25,6 +26,7 @@ namespace LockDiscipline.Analyzers.Incremental
         private readonly SymbolFacts? _symbols;
         private Detached? _detached;
         private object? _fingerprint;
+        private IReadOnlyDictionary<BodyFacts, bool>? _carried;
 
         public TreeFacts(SyntaxTree tree, RelevanceFilter.TreeScan scan)
         {
@@ -111,34 +113,52 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>Carried over from an earlier compilation rather than walked.</summary>
         public bool Reused { get; }
 
-        /// <summary>Walked after an edit that left some of its bodies standing, whose earlier facts it carries over.</summary>
-        public bool CarriesBodies { get; set; }
 
         private SymbolFacts Symbols => _symbols ?? throw new InvalidOperationException("The facts of " + Tree.FilePath + " were carried over detached: attach them before reading them.");
 
         /// <summary>
-        /// These facts written out to be compared with a later walk's (<see cref="FactsFingerprint"/>), made once and kept until the
-        /// facts are settled again; null when the facts hold what cannot be written.
+        /// What these facts hold beside their bodies' (constructors, inferred <c>[ReturnsRef]</c>) written out to be compared with a
+        /// later walk's (<see cref="FactsFingerprint"/>), made once and kept until the facts are settled again; null when the facts
+        /// hold what cannot be written.
         /// </summary>
-        public FactsFingerprint? Fingerprint()
+        public FactsFingerprint? TreeLevelFingerprint()
         {
             if (_fingerprint is null)
             {
-                object made;
-                try
-                {
-                    made = FactsFingerprint.Of(this);
-                }
-                catch (NotSupportedException)
-                {
-                    made = NoFingerprint;
-                }
-
-                Interlocked.CompareExchange(ref _fingerprint, made, null);
+                Interlocked.CompareExchange(ref _fingerprint, FingerprintOrNone(() => FactsFingerprint.OfTreeLevel(this)), null);
             }
 
             return _fingerprint as FactsFingerprint;
         }
+
+        /// <summary>A fingerprint, or a marker that the facts hold what cannot be written.</summary>
+        internal static object FingerprintOrNone(Func<FactsFingerprint> make)
+        {
+            try
+            {
+                return make();
+            }
+            catch (NotSupportedException)
+            {
+                return NoFingerprint;
+            }
+        }
+
+        /// <summary>
+        /// Whether <paramref name="body"/> was carried over from the analysis before (an edit of this tree left it standing) rather
+        /// than walked; <paramref name="namesALine"/> when its facts name a line the edit may have renumbered.
+        /// </summary>
+        public bool WasCarried(BodyFacts body, out bool namesALine)
+        {
+            namesALine = false;
+            return _carried is not null && _carried.TryGetValue(body, out namesALine);
+        }
+
+        /// <summary>How many of the bodies were carried over rather than walked.</summary>
+        public int CarriedBodyCount => _carried?.Count ?? 0;
+
+        /// <summary>Records the bodies this walk carried over (<see cref="WasCarried"/>).</summary>
+        public void Carried(IReadOnlyDictionary<BodyFacts, bool> bodies) => _carried = bodies.Count == 0 ? null : bodies;
 
         /// <summary>Records what the analysis settled this tree's methods to return (<c>[ReturnsRef]</c> it inferred).</summary>
         public void SettleInferredReturnsRef(ImmutableArray<IMethodSymbol> methods)
@@ -381,7 +401,7 @@ namespace LockDiscipline.Analyzers.Incremental
             private readonly Dictionary<SyntaxTree, Lineage.Edit> _byEarlierTree;
             private readonly DetachedGraph.Attaching _attaching;
             private readonly Dictionary<Location, Location> _moved = new();
-            private readonly HashSet<BodyFacts> _taken = new();
+            private readonly Dictionary<BodyFacts, bool> _taken = new();
 
             internal CarriedBodies(Dictionary<TextSpan, (DetachedBody Body, ImmutableArray<PathRead> Reads)> standing, IReadOnlyDictionary<string, Lineage.Edit> edits, SymbolResolver resolver)
             {
@@ -404,8 +424,8 @@ namespace LockDiscipline.Analyzers.Incremental
                 try
                 {
                     var attached = (BodyFacts)_attaching.Copy(standing.Body.Facts)!;
-                    var taken = BodyFacts.MovedTo(span, standing.Reads, (BodyFacts)DetachedGraph.Moved(attached, Move)!);
-                    _taken.Add(taken);
+                    var taken = BodyFacts.MovedTo(span, standing.Reads, (BodyFacts)DetachedGraph.Moved(attached, Move, out var namesALine)!);
+                    _taken.Add(taken, namesALine);
                     return taken;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -415,8 +435,8 @@ namespace LockDiscipline.Analyzers.Incremental
                 }
             }
 
-            /// <summary>Whether <paramref name="body"/> was carried over rather than walked.</summary>
-            public bool Carried(BodyFacts body) => _taken.Contains(body);
+            /// <summary>The bodies taken, each with whether its facts name a line (<see cref="INamesALine"/>).</summary>
+            public IReadOnlyDictionary<BodyFacts, bool> Taken => _taken;
 
             private Location Move(Location location)
             {
@@ -455,6 +475,11 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>The syntax the body's walk read in every tree, its own included (but for its own locations, which move with it).</summary>
         public ImmutableArray<PathRead> Reads { get; set; } = ImmutableArray<PathRead>.Empty;
+
+        private static readonly ConditionalWeakTable<BodyFacts, object> Fingerprints = new();
+
+        /// <summary>These facts written out to be compared with a later walk's, made once; null when they hold what cannot be written.</summary>
+        public FactsFingerprint? Fingerprint() => Fingerprints.GetValue(this, b => TreeFacts.FingerprintOrNone(() => FactsFingerprint.Of(b))) as FactsFingerprint;
 
         /// <summary>Another body's facts at <paramref name="span"/>, with <paramref name="reads"/>.</summary>
         public static BodyFacts MovedTo(TextSpan span, ImmutableArray<PathRead> reads, BodyFacts facts)

@@ -537,7 +537,7 @@ public static class Locks { public static readonly object A = new object(); publ
         }
 
         /// <summary>The same sources, parsed again: nothing to carry over.</summary>
-        private static CompilationAnalysis Fresh(CSharpCompilation compilation)
+        internal static CompilationAnalysis Fresh(CSharpCompilation compilation)
         {
             var reparsed = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), (CSharpParseOptions)t.Options, t.FilePath)));
             var analysis = CompilationAnalysis.Run(reparsed, AnalyzerSettings.Default, CancellationToken.None);
@@ -545,7 +545,7 @@ public static class Locks { public static readonly object A = new object(); publ
             return analysis;
         }
 
-        private static string[] Describe(CompilationAnalysis analysis)
+        internal static string[] Describe(CompilationAnalysis analysis)
             => analysis.AllDiagnostics
                 .Select(DescribeOne)
                 .OrderBy(s => s, StringComparer.Ordinal)
@@ -555,7 +555,7 @@ public static class Locks { public static readonly object A = new object(); publ
             => $"{d.Location.SourceTree!.FilePath}({d.Location.GetLineSpan().StartLinePosition.Line + 1},{d.Location.GetLineSpan().StartLinePosition.Character + 1}): {d.Id} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
 
         /// <summary>Each finding's code-fix properties (spans of the acquisitions a fix moves), by where it is.</summary>
-        private static string[] Properties(CompilationAnalysis analysis)
+        internal static string[] Properties(CompilationAnalysis analysis)
             => analysis.AllDiagnostics
                 .Select(d => DescribeOne(d) + " " + string.Join(";", d.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))
                 .OrderBy(s => s, StringComparer.Ordinal)
