@@ -98,7 +98,7 @@ namespace LockDiscipline.Benchmarks
                 };
                 var result = CompilationAnalysis.Run(compilation, settings, CancellationToken.None);
                 CompilationAnalysis.StepObserver = null;
-                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked, {result.Reused} carried over, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024 * 1024)} MB allocated");
+                Console.WriteLine($"  total {clock.ElapsedMilliseconds} ms, {result.AllDiagnostics.Count()} diagnostics, {result.Context?.Events.Count ?? 0} events, {result.Walked} trees walked ({result.BodiesCarried} of their bodies carried over), {result.Reused} carried over, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (1024 * 1024)} MB allocated");
                 if (check && round > 1)
                 {
                     mismatches += CheckAgainstAFreshAnalysis(compilation, result, settings);
