@@ -21,7 +21,8 @@ namespace LockDiscipline.Benchmarks
     /// compilation built the compilation-wide analysis (the state is warm); <see cref="OneDocumentAfterEdit"/> starts from a new
     /// compilation, as an edit makes one, so it includes building the compilation-wide analysis.
     /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000),
-    /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>). With
+    /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>),
+    /// LOCKDISCIPLINE_CLASSES_PER_FILE=1 files of one class each (as many files as issue 16's corpus). With
     /// <c>-- --loop [N] [--steps]</c>, the body edit N times (25) in a plain loop, with its median and quartiles (and the median
     /// time of each step of the analysis inside the request).
     /// </summary>
@@ -39,7 +40,8 @@ namespace LockDiscipline.Benchmarks
         {
             var lines = int.TryParse(Environment.GetEnvironmentVariable("LOCKDISCIPLINE_LINES"), out var n) ? n : 200_000;
             var dense = Environment.GetEnvironmentVariable("LOCKDISCIPLINE_SHAPE") == "dense";
-            var folder = Path.Combine(Path.GetTempPath(), "lockdiscipline-ide-" + (dense ? "dense-" : string.Empty) + lines);
+            var perFile = Environment.GetEnvironmentVariable("LOCKDISCIPLINE_CLASSES_PER_FILE");
+            var folder = Path.Combine(Path.GetTempPath(), "lockdiscipline-ide-" + (dense ? "dense-" : string.Empty) + lines + (string.IsNullOrEmpty(perFile) ? string.Empty : "-" + perFile + "-per-file"));
             var arguments = new[] { folder, lines.ToString(System.Globalization.CultureInfo.InvariantCulture), AppContext.BaseDirectory };
             Program.Main(dense ? arguments.Append("dense").ToArray() : arguments);
             var trees = Directory.GetFiles(folder, "*.cs").OrderBy(f => f, StringComparer.Ordinal)

@@ -259,10 +259,15 @@ namespace LockDiscipline.Analyzers
             public TreeFacts? SameTree(int index) => Plan.SameTree?[index];
 
             /// <summary>
-            /// What the earlier analysis learnt binding this very tree's bodies, when every declaration is as it was then (a body
-            /// binds to the same members while no declaration changes).
+            /// What the earlier analysis learnt binding this tree's bodies (or, for a tree an edit of its bodies replaced, the
+            /// bodies the edit left standing), when every declaration is as it was then (a body binds to the same members while no
+            /// declaration changes).
             /// </summary>
-            public TreeBinding? EarlierBinding(int index) => Plan.From is null ? null : SameTree(index)?.Binding;
+            public TreeBinding? EarlierBinding(int index)
+                => Plan.From is not { } from ? null
+                   : SameTree(index) is { } same ? same.Binding
+                   : Plan.Edits.TryGetValue(Trees[index].FilePath, out var edit) && edit.After == Trees[index] && from.Trees[index].Tree == edit.Before ? from.Trees[index].Binding?.MovedBy(edit)
+                   : null;
 
             /// <summary>
             /// The earlier facts that may carry over, and the <c>[ReturnsRef]</c> they inferred, which the trees walked now see as a

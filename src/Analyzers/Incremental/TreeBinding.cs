@@ -19,10 +19,14 @@ namespace LockDiscipline.Analyzers.Incremental
         private readonly Dictionary<TextSpan, HashSet<string>?> _names;
         private SemanticModel? _model;
 
-        private TreeBinding(Dictionary<TextSpan, HashSet<string>?> names, SemanticModel? model)
+        // Whether this binding is of the very tree it is kept with (not moved from the tree before an edit).
+        private readonly bool _sameTree;
+
+        private TreeBinding(Dictionary<TextSpan, HashSet<string>?> names, SemanticModel? model, bool sameTree)
         {
             _names = names;
             _model = model;
+            _sameTree = sameTree;
         }
 
         /// <summary>
@@ -31,6 +35,12 @@ namespace LockDiscipline.Analyzers.Incremental
         /// </summary>
         public static TreeBinding For(Compilation compilation, SyntaxTree tree, RelevanceFilter.TreeScan scan, RelevanceFilter candidates, TreeBinding? earlier, CancellationToken cancellationToken)
         {
+            if (earlier is { _sameTree: true } && candidates.TakenOver)
+            {
+                // The same tree's bodies, and the same candidates among them (the first pass taken over): bound already, every one.
+                return new TreeBinding(earlier._names, model: null, sameTree: true);
+            }
+
             var known = earlier?._names ?? None;
             Dictionary<TextSpan, HashSet<string>?>? names = null;
             SemanticModel? model = null;
@@ -46,7 +56,25 @@ namespace LockDiscipline.Analyzers.Incremental
                 names[body.Node.Span] = BoundNames.Of(model, body.Node, candidates, cancellationToken);
             }
 
-            return new TreeBinding(names ?? known, model);
+            return new TreeBinding(names ?? known, model, sameTree: true);
+        }
+
+        /// <summary>
+        /// What binding the tree before <paramref name="edit"/> gave, for the bodies the edit left standing, where they stand after
+        /// it (a body binds to the same members while no declaration changes; an edit of one body leaves the others' names).
+        /// </summary>
+        public TreeBinding MovedBy(Lineage.Edit edit)
+        {
+            var moved = new Dictionary<TextSpan, HashSet<string>?>(_names.Count);
+            foreach (var pair in _names)
+            {
+                if (edit.Moved(pair.Key) is { } span)
+                {
+                    moved[span] = pair.Value;
+                }
+            }
+
+            return new TreeBinding(moved, model: null, sameTree: false);
         }
 
         /// <summary>The names <paramref name="body"/> reaches bound; null when it was not bound or binding could not tell.</summary>

@@ -37,7 +37,7 @@ namespace LockDiscipline.Analyzers.Model
         private static readonly string[] ImplicitCallNames = { "Dispose", "DisposeAsync", "GetEnumerator", "MoveNext", "Current", "GetAwaiter", "GetResult" };
 
         // Keyed by tree and span, not by node: red nodes under large lists are held weakly and may be recreated.
-        private readonly HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)> _relevant = new();
+        private HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)> _relevant = new();
 
         private RelevanceFilter()
         {
@@ -133,7 +133,7 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            var index = _index.Over(scans);
+            var index = _index.Over(scans, edited);
             var relevant = new HashSet<(SyntaxTree Tree, Microsoft.CodeAnalysis.Text.TextSpan Span)>(_relevant);
             var before = new List<string>();
             var after = new List<string>();
@@ -163,13 +163,11 @@ namespace LockDiscipline.Analyzers.Model
                 }
             }
 
-            var filter = new RelevanceFilter
+            return new RelevanceFilter
             {
                 _index = index, _typedReceivers = _typedReceivers, _relevantNames = _relevantNames, Names = Names,
-                _candidateKeys = candidates?._relevant, TakenOver = true,
+                _candidateKeys = candidates?._relevant, TakenOver = true, _relevant = relevant,
             };
-            filter._relevant.UnionWith(relevant);
-            return filter;
         }
 
         /// <summary>Whether this filter was taken over from an earlier compilation's rather than built (<see cref="TakeOver"/>).</summary>
@@ -291,12 +289,24 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             /// <summary>This index over <paramref name="scans"/>, whose trees add the same names as those it was built from.</summary>
-            public NameIndex Over(IReadOnlyList<TreeScan> scans)
+            public NameIndex Over(IReadOnlyList<TreeScan> scans, IReadOnlyCollection<int> edited)
             {
-                var bodies = new List<(int Tree, Body Body)>(Bodies.Count);
-                for (var tree = 0; tree < scans.Count; tree++)
+                // Only the edited trees' bodies are other objects now (each has as many as before): the rest is copied as it is.
+                var bodies = new List<(int Tree, Body Body)>(Bodies);
+                var edits = new HashSet<int>(edited);
+                for (var i = 0; i < bodies.Count; i++)
                 {
-                    bodies.AddRange(scans[tree].Bodies.Select(body => (tree, body)));
+                    var tree = bodies[i].Tree;
+                    if (edits.Contains(tree))
+                    {
+                        var later = scans[tree].Bodies;
+                        for (var k = 0; k < later.Count; k++)
+                        {
+                            bodies[i + k] = (tree, later[k]);
+                        }
+
+                        i += later.Count - 1;
+                    }
                 }
 
                 return new NameIndex(bodies, TreeCount, RelevantNames, Invoked, Stores, ValueNames, SourceTypeNames, SourceMemberNames, ReachableFromOutside);
