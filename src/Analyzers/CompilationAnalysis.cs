@@ -686,7 +686,7 @@ namespace LockDiscipline.Analyzers
                 }
 
                 facts = new BodyFacts(declaration.Span);
-                var recording = SyntaxReads.Record();
+                var part = SyntaxReads.BeginPart();
                 try
                 {
                     if (method is null)
@@ -700,10 +700,9 @@ namespace LockDiscipline.Analyzers
                 }
                 finally
                 {
-                    recording.Dispose();
+                    facts.Reads = PathRead.OfBody(SyntaxReads.EndPart(part), tree);
                 }
 
-                facts.Reads = PathRead.OfBody(recording.Reads, tree);
 
                 bodies[i] = (declaration, method, facts);
             }

@@ -42,7 +42,10 @@ namespace LockDiscipline.Analyzers.Incremental
         /// own tree: a body carried over inside its edited tree has those moved with the edit.
         /// </summary>
         public static ImmutableArray<PathRead> OfBody(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree own)
-            => Of(reads.Where(r => !(r.Position && r.Tree == own)).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)));
+        {
+            var kept = reads.Where(r => !(r.Position && r.Tree == own)).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)).ToList();
+            return kept.Count == 0 ? ImmutableArray<PathRead>.Empty : Of(kept);
+        }
 
         /// <summary>Reads in path order, overlapping reads of a tree joined, searches kept apart unless a read covers them.</summary>
         public static ImmutableArray<PathRead> Of(IEnumerable<PathRead> reads)

@@ -48,6 +48,40 @@ namespace LockDiscipline.Analyzers.Incremental
             return new Recording(outer, outerFloor, _log);
         }
 
+        /// <summary>
+        /// Starts a part of the recording in progress (one body of a tree's walk) whose reads <see cref="EndPart"/> gives apart: a
+        /// read the part repeats from before it is logged again, as a computation's is, so the part's reads are all its own.
+        /// </summary>
+        public static Part BeginPart()
+        {
+            var log = _log ?? throw new InvalidOperationException("A part of a recording needs a recording in progress.");
+            var part = new Part(log.Count, _floor);
+            _floor = log.Count;
+            return part;
+        }
+
+        /// <summary>The reads made since <paramref name="part"/> began, each once; the recording goes on.</summary>
+        public static IEnumerable<SpanRead> EndPart(Part part)
+        {
+            var log = _log!;
+            _floor = part.OuterFloor;
+            return log.Skip(part.Start).Distinct().ToList();
+        }
+
+        /// <summary>Where a part of a recording began (<see cref="BeginPart"/>).</summary>
+        internal readonly struct Part
+        {
+            public Part(int start, int outerFloor)
+            {
+                Start = start;
+                OuterFloor = outerFloor;
+            }
+
+            public int Start { get; }
+
+            public int OuterFloor { get; }
+        }
+
         /// <summary>A read of the whole of <paramref name="tree"/>.</summary>
         public static void Read(SyntaxTree? tree)
         {
