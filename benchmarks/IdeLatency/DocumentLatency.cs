@@ -23,8 +23,8 @@ namespace LockDiscipline.Benchmarks
     /// Run: dotnet run -c Release --project benchmarks/IdeLatency [-- --filter *]; LOCKDISCIPLINE_LINES sets the size (200000),
     /// LOCKDISCIPLINE_SHAPE=dense the lock-dense shape of issue 16 (benchmarks/Generator's <c>dense</c>),
     /// LOCKDISCIPLINE_CLASSES_PER_FILE=1 files of one class each (as many files as issue 16's corpus). With
-    /// <c>-- --loop [N] [--steps]</c>, the body edit N times (25) in a plain loop, with its median and quartiles (and the median
-    /// time of each step of the analysis inside the request).
+    /// <c>-- --loop [N] [--steps] [--empty]</c>, the body edit N times (25) in a plain loop, with its median and quartiles (and the
+    /// median time of each step of the analysis inside the request; or, with --empty, for an analyzer that does nothing).
     /// </summary>
     [MemoryDiagnoser]
     [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
@@ -106,7 +106,10 @@ namespace LockDiscipline.Benchmarks
         }
 
         private static CompilationWithAnalyzers With(Compilation compilation)
-            => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new LockDisciplineAnalyzer()));
+            => compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(_emptyInLoop ? new EmptyAnalyzer() : new LockDisciplineAnalyzer()));
+
+        // The loop's --empty: the same requests with an analyzer that does nothing (what the driver and the compiler take).
+        private static bool _emptyInLoop;
 
         [DiagnosticAnalyzer(LanguageNames.CSharp)]
         private sealed class EmptyAnalyzer : DiagnosticAnalyzer
@@ -127,6 +130,7 @@ namespace LockDiscipline.Benchmarks
         {
             if (args.Length > 0 && args[0] == "--loop")
             {
+                _emptyInLoop = args.Contains("--empty");
                 Loop(args.Length > 1 && int.TryParse(args[1], out var edits) && edits > 0 ? edits : 25, args.Contains("--steps"));
                 return;
             }
