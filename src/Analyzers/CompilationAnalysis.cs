@@ -703,7 +703,6 @@ namespace LockDiscipline.Analyzers
                     facts.Reads = PathRead.OfBody(SyntaxReads.EndPart(part), tree);
                 }
 
-
                 bodies[i] = (declaration, method, facts);
             }
 

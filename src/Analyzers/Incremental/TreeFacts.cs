@@ -78,20 +78,30 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>Adds the facts of the tree's declarations, in the tree's order (a tree is given its bodies once, after its walk).</summary>
         public void AddBodies(IEnumerable<BodyFacts> bodies) => Symbols.Add(bodies);
 
-        /// <summary>Replaces each method's reference findings with its final ones (after the returned-reference fixpoint).</summary>
+        /// <summary>
+        /// Sets each method's reference findings to its final ones (after the returned-reference fixpoint), those of a method the
+        /// fixpoint walked for the first time included: a caller that counts references only through a method inferred to return
+        /// one has none until then, and without them its leak was lost once its tree was carried over.
+        /// </summary>
         public void SettleRefFindings(IReadOnlyDictionary<IMethodSymbol, ImmutableArray<RefFinding>> final)
         {
             foreach (var body in Symbols.Bodies)
             {
-                foreach (var method in body.RefFindings.Keys.ToList())
+                foreach (var method in body.Facts.Keys)
                 {
-                    body.RefFindings[method] = final[method];
+                    if (final.TryGetValue(method, out var findings))
+                    {
+                        body.RefFindings[method] = findings;
+                    }
                 }
             }
 
-            foreach (var method in RefFindings.Keys.ToList())
+            foreach (var method in Facts.Keys)
             {
-                RefFindings[method] = final[method];
+                if (final.TryGetValue(method, out var findings))
+                {
+                    RefFindings[method] = findings;
+                }
             }
         }
 
@@ -112,7 +122,6 @@ namespace LockDiscipline.Analyzers.Incremental
 
         /// <summary>Carried over from an earlier compilation rather than walked.</summary>
         public bool Reused { get; }
-
 
         private SymbolFacts Symbols => _symbols ?? throw new InvalidOperationException("The facts of " + Tree.FilePath + " were carried over detached: attach them before reading them.");
 

@@ -108,5 +108,40 @@ namespace LockDiscipline.Tests.Ide
             Assert.Equal(Describe(Fresh(after)), Describe(incremental));
             Assert.Equal((1, 1, 1), (incremental.Walked, incremental.Reused, incremental.BodiesCarried));
         }
+
+        [Fact]
+        public void ACallerThatCountsReferencesOnlyThroughAnInferredReturnKeepsItsFindingsWhenCarriedOver()
+        {
+            const string Registry = @"using LockDiscipline;
+public class Group
+{
+    [ReturnsRef] public static Group Get(int id) => null;
+    [DropsRef] public void Put() { }
+}
+public static class Registry
+{
+    public static Group Lookup(int id) { var group = Group.Get(id); return group; }
+}
+";
+            const string User = @"public static class User
+{
+    public static void Use() { var group = Registry.Lookup(1); }
+}
+";
+            var before = Compile(("Registry.cs", Registry), ("User.cs", User), ("Pair.cs", Pair));
+            var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Contains(first.AllDiagnostics, d => d.Id == "LD2001" && d.Location.SourceTree!.FilePath == "User.cs");
+
+            // Use counts a reference only through Lookup, inferred to return one: its leak is found by the returned-reference
+            // fixpoint, after its walk. An edit of another file that changes that file's facts links again over User.cs carried
+            // over, which must still hold the leak.
+            var after = Edit(before, "Pair.cs", Pair.Replace("public void Second() { lock (_a) { lock (_b) { } } }", "public void Second() { lock (_b) { lock (_a) { } } }", StringComparison.Ordinal));
+            var linked = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+            Assert.Equal((1, 2, true), (linked.Walked, linked.Reused, linked.Linked));
+            Assert.Equal(
+                new[] { "User.cs(3,44): LD2001 The reference taken by 'Lookup' is neither dropped nor handed on along a path out of 'Use' (at the end of the method)" },
+                Describe(linked));
+            Assert.Equal(Describe(Fresh(after)), Describe(linked));
+        }
     }
 }
