@@ -40,6 +40,60 @@ namespace LockDiscipline.Analyzers.Incremental
             return moved;
         }
 
+        /// <summary>
+        /// A collection's items (a dictionary's as key, value, key, value...) each copied by <paramref name="copy"/>; null when every
+        /// copy is the item itself, so the collection can be kept as it is.
+        /// </summary>
+        private static object?[]? ItemsCopied(object collection, Func<object?, object?> copy)
+        {
+            var items = new List<object?>();
+            var changed = false;
+            void Add(object? item)
+            {
+                var copied = copy(item);
+                items.Add(copied);
+                changed |= !ReferenceEquals(copied, item);
+            }
+
+            if (collection is IDictionary dictionary)
+            {
+                var pairs = dictionary.GetEnumerator();
+                while (pairs.MoveNext())
+                {
+                    Add(pairs.Key);
+                    Add(pairs.Value);
+                }
+            }
+            else
+            {
+                foreach (var item in (IEnumerable)collection)
+                {
+                    Add(item);
+                }
+            }
+
+            return changed ? items.ToArray() : null;
+        }
+
+        /// <summary>
+        /// <paramref name="value"/> copied by <paramref name="copy"/>, once per object (what the facts share stays shared); a value
+        /// type each time.
+        /// </summary>
+        private static object CopiedOnce(Layout layout, object value, Dictionary<object, object> copies, Func<Layout, object, object> copy)
+        {
+            if (layout.IsValueType)
+            {
+                return copy(layout, value);
+            }
+
+            if (!copies.TryGetValue(value, out var known))
+            {
+                copies[value] = known = copy(layout, value);
+            }
+
+            return known;
+        }
+
         internal sealed class CannotCopy : Exception
         {
             public CannotCopy(string message)
@@ -90,6 +144,7 @@ namespace LockDiscipline.Analyzers.Incremental
         {
             private readonly SymbolIdentity.Describer _describer;
             private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
+            private Func<Layout, object, object>? _copyObject;
 
             public Detaching(SymbolIdentity.Describer describer) => _describer = describer;
 
@@ -118,18 +173,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     return value;
                 }
 
-                if (!layout.IsValueType && _copies.TryGetValue(value, out var known))
-                {
-                    return known;
-                }
-
-                var copy = layout.Collection is not null ? CopyItems(layout, value) : CopyFields(layout, value);
-                if (!layout.IsValueType)
-                {
-                    _copies[value] = copy;
-                }
-
-                return copy;
+                return CopiedOnce(layout, value, _copies, _copyObject ??= (l, v) => l.Collection is not null ? CopyItems(l, v) : CopyFields(l, v));
             }
 
             private object CopyFields(Layout layout, object value)
@@ -158,39 +202,9 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             private object CopyItems(Layout layout, object value)
-            {
-                if (layout.IsDefault?.Invoke(value) == true)
-                {
-                    return value;
-                }
-
-                var items = new List<object?>();
-                var changed = false;
-                if (value is IDictionary dictionary)
-                {
-                    var pairs = dictionary.GetEnumerator();
-                    while (pairs.MoveNext())
-                    {
-                        changed |= Add(items, pairs.Key) | Add(items, pairs.Value);
-                    }
-                }
-                else
-                {
-                    foreach (var item in (IEnumerable)value)
-                    {
-                        changed |= Add(items, item);
-                    }
-                }
-
-                return changed ? new DetachedItems(layout, layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items.ToArray()) : value;
-            }
-
-            private bool Add(List<object?> items, object? item)
-            {
-                var copy = Copy(item);
-                items.Add(copy);
-                return !ReferenceEquals(copy, item);
-            }
+                => layout.IsDefault?.Invoke(value) != true && ItemsCopied(value, Copy) is { } items
+                    ? new DetachedItems(layout, layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items)
+                    : value;
         }
 
         /// <summary>Attaches values one after another, sharing what they share.</summary>
@@ -250,6 +264,7 @@ namespace LockDiscipline.Analyzers.Incremental
         {
             private readonly Func<Location, Location> _move;
             private readonly Dictionary<object, object> _copies = new(SameObject.Instance);
+            private Func<Layout, object, object>? _copyObject;
 
             public Moving(Func<Location, Location> move) => _move = move;
 
@@ -277,18 +292,7 @@ namespace LockDiscipline.Analyzers.Incremental
                     return value;
                 }
 
-                if (!layout.IsValueType && _copies.TryGetValue(value, out var known))
-                {
-                    return known;
-                }
-
-                var copy = layout.Collection is not null ? CopyItems(layout, value) : CopyFields(layout, value);
-                if (!layout.IsValueType)
-                {
-                    _copies[value] = copy;
-                }
-
-                return copy;
+                return CopiedOnce(layout, value, _copies, _copyObject ??= (l, v) => l.Collection is not null ? CopyItems(l, v) : CopyFields(l, v));
             }
 
             private object CopyFields(Layout layout, object value)
@@ -309,39 +313,9 @@ namespace LockDiscipline.Analyzers.Incremental
             }
 
             private object CopyItems(Layout layout, object value)
-            {
-                if (layout.IsDefault?.Invoke(value) == true)
-                {
-                    return value;
-                }
-
-                var items = new List<object?>();
-                var changed = false;
-                if (value is IDictionary dictionary)
-                {
-                    var pairs = dictionary.GetEnumerator();
-                    while (pairs.MoveNext())
-                    {
-                        changed |= Add(items, pairs.Key) | Add(items, pairs.Value);
-                    }
-                }
-                else
-                {
-                    foreach (var item in (IEnumerable)value)
-                    {
-                        changed |= Add(items, item);
-                    }
-                }
-
-                return changed ? layout.Collection!(layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items.ToArray()) : value;
-            }
-
-            private bool Add(List<object?> items, object? item)
-            {
-                var copy = Copy(item);
-                items.Add(copy);
-                return !ReferenceEquals(copy, item);
-            }
+                => layout.IsDefault?.Invoke(value) != true && ItemsCopied(value, Copy) is { } items
+                    ? layout.Collection!(layout.Comparer?.Invoke(value), layout.ValueComparer?.Invoke(value), items)
+                    : value;
         }
 
         /// <summary>What copying values of one type needs, worked out once per type.</summary>
