@@ -686,7 +686,7 @@ namespace LockDiscipline.Analyzers
                 }
 
                 facts = new BodyFacts(declaration.Span);
-                var part = SyntaxReads.BeginPart();
+                var outerFloor = SyntaxReads.BeginPart();
                 try
                 {
                     if (method is null)
@@ -700,7 +700,7 @@ namespace LockDiscipline.Analyzers
                 }
                 finally
                 {
-                    facts.Reads = PathRead.OfBody(SyntaxReads.EndPart(part), tree);
+                    facts.ReadIn(SyntaxReads.EndPart(outerFloor, tree));
                 }
 
                 bodies[i] = (declaration, method, facts);

@@ -43,7 +43,7 @@ namespace LockDiscipline.Analyzers.Incremental
         /// </summary>
         public static ImmutableArray<PathRead> OfBody(IEnumerable<SyntaxReads.SpanRead> reads, SyntaxTree own)
         {
-            var kept = reads.Where(r => !(r.Position && r.Tree == own)).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)).ToList();
+            var kept = reads.Distinct().Where(r => !(r.Position && r.Tree == own)).Select(r => r.AsRead).Select(r => new PathRead(r.Tree.FilePath, r.Span, r.Search)).ToList();
             return kept.Count == 0 ? ImmutableArray<PathRead>.Empty : Of(kept);
         }
 

@@ -49,37 +49,54 @@ namespace LockDiscipline.Analyzers.Incremental
         }
 
         /// <summary>
-        /// Starts a part of the recording in progress (one body of a tree's walk) whose reads <see cref="EndPart"/> gives apart: a
+        /// Starts a part of the recording in progress (one body of a tree's walk) whose reads <see cref="EndPart"/> keeps apart: a
         /// read the part repeats from before it is logged again, as a computation's is, so the part's reads are all its own.
         /// </summary>
-        public static Part BeginPart()
+        public static int BeginPart()
         {
             var log = _log ?? throw new InvalidOperationException("A part of a recording needs a recording in progress.");
-            var part = new Part(log.Count, _floor);
+            var outerFloor = _floor;
             _floor = log.Count;
+            return outerFloor;
+        }
+
+        /// <summary>The part begun when the floor was <paramref name="outerFloor"/>, of <paramref name="tree"/>'s walk; the recording goes on.</summary>
+        public static Part EndPart(int outerFloor, SyntaxTree tree)
+        {
+            var log = _log!;
+            var part = new Part(log, _floor, log.Count, tree);
+            _floor = outerFloor;
             return part;
         }
 
-        /// <summary>The reads made since <paramref name="part"/> began, each once; the recording goes on.</summary>
-        public static IEnumerable<SpanRead> EndPart(Part part)
+        /// <summary>A part of a tree walk's recording (its log is only added to, so the range stays what the part read).</summary>
+        internal sealed class Part
         {
-            var log = _log!;
-            _floor = part.OuterFloor;
-            return log.Skip(part.Start).Distinct().ToList();
-        }
+            private readonly List<SpanRead> _log;
+            private readonly int _start;
+            private readonly int _end;
 
-        /// <summary>Where a part of a recording began (<see cref="BeginPart"/>).</summary>
-        internal readonly struct Part
-        {
-            public Part(int start, int outerFloor)
+            public Part(List<SpanRead> log, int start, int end, SyntaxTree tree)
             {
-                Start = start;
-                OuterFloor = outerFloor;
+                _log = log;
+                _start = start;
+                _end = end;
+                Tree = tree;
             }
 
-            public int Start { get; }
+            /// <summary>The tree whose walk this is part of.</summary>
+            public SyntaxTree Tree { get; }
 
-            public int OuterFloor { get; }
+            public IEnumerable<SpanRead> Reads
+            {
+                get
+                {
+                    for (var i = _start; i < _end; i++)
+                    {
+                        yield return _log[i];
+                    }
+                }
+            }
         }
 
         /// <summary>A read of the whole of <paramref name="tree"/>.</summary>

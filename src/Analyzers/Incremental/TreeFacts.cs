@@ -482,8 +482,36 @@ namespace LockDiscipline.Analyzers.Incremental
 
         public HashSet<IMethodSymbol> MethodGroups { get; } = new(SymbolEqualityComparer.Default);
 
-        /// <summary>The syntax the body's walk read in every tree, its own included (but for its own locations, which move with it).</summary>
-        public ImmutableArray<PathRead> Reads { get; set; } = ImmutableArray<PathRead>.Empty;
+        private ImmutableArray<PathRead> _reads = ImmutableArray<PathRead>.Empty;
+        private SyntaxReads.Part? _unsorted;
+
+        /// <summary>
+        /// The syntax the body's walk read in every tree, its own included (but for its own locations, which move with it). Worked
+        /// out from the walk's recording on first use: only a later compilation asks, and one compilation (a build) never does.
+        /// </summary>
+        public ImmutableArray<PathRead> Reads
+        {
+            get
+            {
+                if (Volatile.Read(ref _unsorted) is { } part)
+                {
+                    // Threads that race here work out the same reads; the recording (which holds trees) is let go once they are known.
+                    _reads = PathRead.OfBody(part.Reads, part.Tree);
+                    Volatile.Write(ref _unsorted, null);
+                }
+
+                return _reads;
+            }
+
+            set
+            {
+                _reads = value;
+                _unsorted = null;
+            }
+        }
+
+        /// <summary>Records where in its tree's recording the body's walk logged its reads (<see cref="Reads"/> sorts them out later).</summary>
+        public void ReadIn(SyntaxReads.Part part) => _unsorted = part;
 
         private static readonly ConditionalWeakTable<BodyFacts, object> Fingerprints = new();
 
