@@ -124,6 +124,7 @@ namespace LockDiscipline.Tests.Robustness
             var references = await References.Value;
             var edited = 0;
             var moved = 0;
+            var carriedBodies = 0;
             var gen =
                 from program in ProgramGen.Programs
                 from edits in ProgramGen.Edits.Array[2, 5]
@@ -163,9 +164,18 @@ namespace LockDiscipline.Tests.Robustness
                         // The analysis the requests shared (the same trees, options and references): did it report the last
                         // analysis's findings again, moved, instead of linking?
                         if (first is not null && LockDiscipline.Analyzers.Incremental.Lineage.Find(compilation) is { } lineage
-                            && lineage.AnalysisFor(compilation, lineage.Settings) is { Linked: false })
+                            && lineage.AnalysisFor(compilation, lineage.Settings) is { } shared)
                         {
-                            Interlocked.Increment(ref moved);
+                            if (!shared.Linked)
+                            {
+                                Interlocked.Increment(ref moved);
+                            }
+
+                            // Did the edited file's walk carry bodies the edit left standing over?
+                            if (shared.BodiesCarried > 0)
+                            {
+                                Interlocked.Increment(ref carriedBodies);
+                            }
                         }
                     }
                 },
@@ -173,7 +183,8 @@ namespace LockDiscipline.Tests.Robustness
 
             Assert.True(edited > 0, "no generated edit changed any file");
             Assert.True(moved > 0, "no edit was one whose findings were moved instead of linked again");
-            _output.WriteLine($"{edited} edits, {moved} of them answered by moving the last findings");
+            Assert.True(carriedBodies > 0, "no edit carried a body over inside the tree it edited");
+            _output.WriteLine($"{edited} edits, {moved} of them answered by moving the last findings, {carriedBodies} carrying bodies over");
         }
 
         /// <summary>
