@@ -266,8 +266,14 @@ namespace LockDiscipline.Analyzers
             public TreeBinding? EarlierBinding(int index)
                 => Plan.From is not { } from ? null
                    : SameTree(index) is { } same ? same.Binding
-                   : Plan.Edits.TryGetValue(Trees[index].FilePath, out var edit) && edit.After == Trees[index] && from.Trees[index].Tree == edit.Before ? from.Trees[index].Binding?.MovedBy(edit)
+                   : EditOf(index) is { } edit ? from.Trees[index].Binding?.MovedBy(edit)
                    : null;
+
+            /// <summary>The edit that replaced the earlier analysis's tree at <paramref name="index"/> with this one, if any.</summary>
+            private Lineage.Edit? EditOf(int index)
+                => Plan.From is { } from && Plan.Edits.TryGetValue(Trees[index].FilePath, out var edit) && edit.After == Trees[index] && from.Trees[index].Tree == edit.Before
+                    ? edit
+                    : null;
 
             /// <summary>
             /// The earlier facts that may carry over, and the <c>[ReturnsRef]</c> they inferred, which the trees walked now see as a
@@ -303,7 +309,7 @@ namespace LockDiscipline.Analyzers
                 var bodies = new TreeFacts.CarriedBodies?[Trees.Count];
                 for (var i = 0; i < bodies.Length; i++)
                 {
-                    if (Plan.Edits.TryGetValue(Trees[i].FilePath, out var edit) && edit.After == Trees[i] && from.Trees[i].Tree == edit.Before)
+                    if (EditOf(i) is { } edit)
                     {
                         bodies[i] = from.Trees[i].BodiesLeftBy(edit, Plan.Edits, from.Compilation.Assembly, resolver.ForOneThread(), m => Model.InferReturnsRef(m), cancellationToken);
                     }
@@ -371,9 +377,9 @@ namespace LockDiscipline.Analyzers
                 foreach (var tree in perTree)
                 {
                     merged.MethodGroups.UnionWith(tree.MethodGroups);
-                    MergeFirstWins(merged.Facts, tree.Facts);
-                    MergeFirstWins(merged.RefFindings, tree.RefFindings);
-                    MergeFirstWins(merged.OwnershipGraphs, tree.OwnershipGraphs);
+                    TreeFacts.MergeFirstWins(merged.Facts, tree.Facts);
+                    TreeFacts.MergeFirstWins(merged.RefFindings, tree.RefFindings);
+                    TreeFacts.MergeFirstWins(merged.OwnershipGraphs, tree.OwnershipGraphs);
                     merged.Constructors.Add(tree.Constructors);
                 }
 
@@ -650,17 +656,6 @@ namespace LockDiscipline.Analyzers
             var semanticModel = compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
             return semanticModel.GetOperation(syntax, cancellationToken) is IMethodBodyOperation body ? ControlFlowGraph.Create(body, cancellationToken) : null;
-        }
-
-        private static void MergeFirstWins<TValue>(Dictionary<IMethodSymbol, TValue> into, Dictionary<IMethodSymbol, TValue> from)
-        {
-            foreach (var pair in from)
-            {
-                if (!into.ContainsKey(pair.Key))
-                {
-                    into.Add(pair.Key, pair.Value);
-                }
-            }
         }
 
         /// <summary>

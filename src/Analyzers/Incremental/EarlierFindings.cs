@@ -177,7 +177,7 @@ namespace LockDiscipline.Analyzers.Incremental
                 return location;
             }
 
-            return tree == edit.Before && edit.Moved(location.SourceSpan) is { } span ? Location.Create(edit.After, span) : null;
+            return edit.Moved(location);
         }
 
         private static Finding? MovedFinding(Finding finding, IReadOnlyDictionary<string, Lineage.Edit> edits)

@@ -238,6 +238,10 @@ namespace LockDiscipline.Analyzers.Incremental
 
             public IReadOnlyList<TextChangeRange> Ranges { get; }
 
+            /// <summary>A location in the earlier tree where it stands in the later one; null when the edit touched it.</summary>
+            public Location? Moved(Location location)
+                => location.SourceTree == Before && Moved(location.SourceSpan) is { } span ? Location.Create(After, span) : null;
+
             /// <summary>A span of the earlier tree where it stands in the later one; null when the edit touched it.</summary>
             public TextSpan? Moved(TextSpan span)
             {

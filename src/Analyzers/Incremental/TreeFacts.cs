@@ -256,6 +256,18 @@ namespace LockDiscipline.Analyzers.Incremental
             }
         }
 
+        /// <summary>Adds to <paramref name="into"/> the methods of <paramref name="from"/> it does not have (facts merged in order, the first giving a method's winning).</summary>
+        internal static void MergeFirstWins<TValue>(Dictionary<IMethodSymbol, TValue> into, Dictionary<IMethodSymbol, TValue> from)
+        {
+            foreach (var pair in from)
+            {
+                if (!into.ContainsKey(pair.Key))
+                {
+                    into.Add(pair.Key, pair.Value);
+                }
+            }
+        }
+
         /// <summary>The detached form, made on first use (from any thread: each makes the same, one is kept); null when it cannot be made.</summary>
         private Detached? DetachedIn(IAssemblySymbol sourceAssembly)
         {
@@ -267,8 +279,15 @@ namespace LockDiscipline.Analyzers.Incremental
                     var describer = new SymbolIdentity.Describer(sourceAssembly);
                     var detaching = new DetachedGraph.Detaching(describer);
                     var inferred = InferredReturnsRef.Select(m => describer.Of(m) ?? throw new DetachedGraph.CannotCopy("an inferred [ReturnsRef] with no identity")).ToImmutableArray();
-                    var bodies = Symbols.Bodies.Select(b => new DetachedBody(b.Span, b.Reads, detaching.Copy(b), inferred.Where((_, i) => b.Facts.ContainsKey(InferredReturnsRef[i])).ToImmutableArray())).ToImmutableArray();
-                    made = new Detached(bodies, detaching.Copy(Symbols.Constructors), inferred);
+                    var bodies = ImmutableArray.CreateBuilder<DetachedBody>(Symbols.Bodies.Count);
+                    foreach (var body in Symbols.Bodies)
+                    {
+                        // The reads first: working them out lets go of the walk's recording (which holds trees), and the copy would keep it.
+                        var reads = body.Reads;
+                        bodies.Add(new DetachedBody(body.Span, reads, detaching.Copy(body), inferred.Where((_, i) => body.Facts.ContainsKey(InferredReturnsRef[i])).ToImmutableArray()));
+                    }
+
+                    made = new Detached(bodies.MoveToImmutable(), detaching.Copy(Symbols.Constructors), inferred);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -344,21 +363,8 @@ namespace LockDiscipline.Analyzers.Incremental
                 {
                     Bodies.Add(body);
                     MethodGroups.UnionWith(body.MethodGroups);
-                    foreach (var pair in body.Facts)
-                    {
-                        if (!Facts.ContainsKey(pair.Key))
-                        {
-                            Facts.Add(pair.Key, pair.Value);
-                        }
-                    }
-
-                    foreach (var pair in body.RefFindings)
-                    {
-                        if (!RefFindings.ContainsKey(pair.Key))
-                        {
-                            RefFindings.Add(pair.Key, pair.Value);
-                        }
-                    }
+                    MergeFirstWins(Facts, body.Facts);
+                    MergeFirstWins(RefFindings, body.RefFindings);
                 }
             }
         }
@@ -456,7 +462,7 @@ namespace LockDiscipline.Analyzers.Incremental
 
                 if (!_moved.TryGetValue(location, out var moved))
                 {
-                    _moved[location] = moved = edit.Moved(location.SourceSpan) is { } span ? Location.Create(edit.After, span) : throw new DetachedGraph.CannotCopy("a location the edit changed");
+                    _moved[location] = moved = edit.Moved(location) ?? throw new DetachedGraph.CannotCopy("a location the edit changed");
                 }
 
                 return moved;
