@@ -179,6 +179,7 @@ dotnet_diagnostic.CA2000.severity = warning
   <ItemGroup>
     <Reference Include=""LockDiscipline.Annotations"" HintPath=""{analyzers}/LockDiscipline.Annotations.dll"" />
     <Analyzer Include=""{analyzers}/LockDiscipline.Analyzers.dll"" Condition=""'$(WithLockDiscipline)' == 'true'"" />
+    <Analyzer Include=""{analyzers}/LockDiscipline.Benchmarks.EmptyAnalyzer.dll"" Condition=""'$(WithEmptyAnalyzer)' == 'true'"" />
   </ItemGroup>
 </Project>
 ";
