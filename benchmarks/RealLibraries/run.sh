@@ -4,7 +4,8 @@
 #
 # usage: run.sh NAME [MODE [N]]
 #   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
-#         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net | mongodb | easynetq
+#         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net | mongodb | easynetq | Newtonsoft.Json
+#         | prometheus-net | opentelemetry-dotnet
 #         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
@@ -115,6 +116,19 @@ lib() {
       REPO=EasyNetQ/EasyNetQ; COMMIT=03da1f1d7e193ee2112da4c2f1891c773f332730; NAME=EasyNetQ
       PROJ=Source/EasyNetQ/EasyNetQ.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0);;
+    newtonsoft|newtonsoft.json|json.net)
+      REPO=JamesNK/Newtonsoft.Json; COMMIT=09bb545d72969ad7fb4ea07db0d5c34f4fc07877; NAME=Newtonsoft.Json
+      PROJ=Src/Newtonsoft.Json/Newtonsoft.Json.csproj; TFM=net8.0
+      # its own switch for the target list (net20-net45 would need reference packs); SourceLink rejects a local clone's URL
+      PROPS=(-p:LibraryFrameworks=net8.0 -p:EnableSourceLink=false);;
+    prometheus|prometheus-net)
+      REPO=prometheus-net/prometheus-net; COMMIT=60e9106a83ff1274fec0022c37366f04822b1d1b; NAME=prometheus-net
+      PROJ=Prometheus/Prometheus.csproj; TFM=net6.0
+      PROPS=(-p:TargetFrameworks=net6.0 -p:EnableSourceLink=false);;   # SourceLink rejects a local clone's URL
+    opentelemetry|opentelemetry-dotnet)
+      REPO=open-telemetry/opentelemetry-dotnet; COMMIT=63d9cd17298d977235bf254a346a1b07944d85dd; NAME=opentelemetry-dotnet
+      PROJ=src/OpenTelemetry/OpenTelemetry.csproj; TFM=net8.0
+      PROPS=(-p:TargetFrameworks=net8.0);;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -122,7 +136,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net mongodb easynetq; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net mongodb easynetq Newtonsoft.Json prometheus-net opentelemetry-dotnet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
