@@ -53,6 +53,9 @@ namespace LockDiscipline.Analyzers
         /// <summary>The rules' findings, for an analysis after an edit that changes no facts to report again.</summary>
         internal IReadOnlyList<Finding> Findings { get; private init; } = Array.Empty<Finding>();
 
+        /// <summary>The declared order the analysis used, which the next one takes over while no declaration changes.</summary>
+        internal DeclaredOrder? Declared { get; private init; }
+
         /// <summary>The syntax the link step read (model answers about other bodies): an edit that touches it runs the link step.</summary>
         internal ImmutableArray<PathRead> LinkReads { get; private init; } = ImmutableArray<PathRead>.Empty;
 
@@ -226,16 +229,17 @@ namespace LockDiscipline.Analyzers
 
             public static Setup Create(Compilation compilation, AnalyzerSettings settings, bool reuse, CancellationToken cancellationToken)
             {
-                var model = new AnnotationModel(compilation) { External = settings.Summaries.Bind(compilation, cancellationToken) };
-                var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var found = Lineage.Find(compilation);
+                var model = new AnnotationModel(compilation) { External = settings.Summaries.Bind(compilation, cancellationToken, earlier: reuse ? found?.Compilation : null) };
+                var trees = compilation.SyntaxTrees.OrderBy(t => t.FilePath, StringComparer.Ordinal).ToList();
                 var plan = reuse && found is not null ? found.PlanFor(compilation, settings, trees, cancellationToken) : Lineage.Fresh;
                 if (plan.From is { Model: { } earlier } from && plan.Reusable is not null)
                 {
                     model.TakeOver(earlier, new Continuity(from.Compilation, compilation, new HashSet<SyntaxTree>(trees.Intersect(from.Compilation.SyntaxTrees))));
                 }
 
-                return new Setup(model, DeclaredOrder.Build(compilation, model), trees, plan, found);
+                var declared = plan.From?.Declared?.TakenOverBy(compilation, model) ?? DeclaredOrder.Build(compilation, model);
+                return new Setup(model, declared, trees, plan, found);
             }
 
             /// <summary>
@@ -451,6 +455,7 @@ namespace LockDiscipline.Analyzers
                 Reused = perTree.Count(t => t.Reused),
                 BodiesCarried = perTree.Where(t => !t.Reused).Sum(t => t.CarriedBodyCount),
                 Findings = context.Findings,
+                Declared = setup.Declared,
                 LinkReads = linkReads,
                 WalkedWithCallersLocks = merged.WalkedWithCallersLocks
                     .Select(m => m.DeclaringSyntaxReferences.FirstOrDefault()?.SyntaxTree.FilePath ?? string.Empty).ToImmutableHashSet(StringComparer.Ordinal),
@@ -499,6 +504,7 @@ namespace LockDiscipline.Analyzers
                 BodiesCarried = perTree.Where(t => !t.Reused).Sum(t => t.CarriedBodyCount),
                 Linked = false,
                 Findings = moved.Findings,
+                Declared = declared,
                 LinkReads = moved.LinkReads,
                 WalkedWithCallersLocks = setup.Plan.From!.WalkedWithCallersLocks,
             };

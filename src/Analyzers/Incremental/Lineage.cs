@@ -54,6 +54,9 @@ namespace LockDiscipline.Analyzers.Incremental
         /// <summary>The analysis's lock summaries (their implementations index is taken over by <see cref="EarlierImplementations"/>).</summary>
         public Summaries.LockSummaries? Summaries => _analysis.LinkedContext?.Summaries;
 
+        /// <summary>The declared order the analysis used (<see cref="DeclaredOrder.TakenOverBy"/>).</summary>
+        public DeclaredOrder? Declared => _analysis.Declared;
+
         /// <summary>What the analysis's rules found (<see cref="EarlierFindings"/>).</summary>
         public IReadOnlyList<Finding> Findings => _analysis.Findings;
 

@@ -540,15 +540,22 @@ namespace LockDiscipline.Analyzers.Model
         }
 
         /// <summary>Reports LD0001 at the attribute's positional argument <paramref name="argumentIndex"/> (an element of a params array counts).</summary>
-        public void Report(AttributeData attribute, int argumentIndex, string argument, string attributeName, string message)
+        public Diagnostic? Report(AttributeData attribute, int argumentIndex, string argument, string attributeName, string message)
         {
             var location = ArgumentLocation(attribute, argumentIndex);
-            if (location is not null)
+            if (location is null)
             {
-                var diagnostic = Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, location, argument, attributeName, message);
-                _bindingErrors.TryAdd((location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)), diagnostic);
+                return null;
             }
+
+            var diagnostic = Diagnostic.Create(Descriptors.LD0001_BadAnnotationArgument, location, argument, attributeName, message);
+            Report(diagnostic);
+            return diagnostic;
         }
+
+        /// <summary>A binding error found before, by a step whose result this model takes over (<see cref="DeclaredOrder.TakenOverBy"/>).</summary>
+        public void Report(Diagnostic bindingError)
+            => _bindingErrors.TryAdd((bindingError.Location, bindingError.GetMessage(System.Globalization.CultureInfo.InvariantCulture)), bindingError);
 
         public void ReportAttribute(AttributeData attribute, string attributeName, string message)
         {

@@ -6,7 +6,11 @@ using Microsoft.CodeAnalysis;
 
 namespace LockDiscipline.Analyzers.Model
 {
-    /// <summary>The <c>[LockOrder]</c> declarations of the assembly and their transitive closure.</summary>
+    /// <summary>
+    /// The <c>[LockOrder]</c> declarations of the assembly and their transitive closure. Its lock classes hold no symbol (only
+    /// their names are compared), so an analysis after an edit that changed no declaration takes it over whole
+    /// (<see cref="TakenOverBy"/>) instead of binding every name again in the new compilation's types.
+    /// </summary>
     internal sealed class DeclaredOrder
     {
         // outer -> every lock class declared inside it (transitively).
@@ -16,7 +20,14 @@ namespace LockDiscipline.Analyzers.Model
         {
         }
 
+        /// <summary>LD0002: declarations that contradict each other.</summary>
         public ImmutableArray<Diagnostic> Diagnostics { get; private set; } = ImmutableArray<Diagnostic>.Empty;
+
+        /// <summary>LD0001: names that bind to no lock, reported into the model that bound them (and into each that takes this over).</summary>
+        private ImmutableArray<Diagnostic> _bindingErrors = ImmutableArray<Diagnostic>.Empty;
+
+        /// <summary>The trees the declarations are written in, where every location above stands.</summary>
+        private ImmutableArray<SyntaxTree> _trees = ImmutableArray<SyntaxTree>.Empty;
 
         /// <summary>True when the declarations place <paramref name="outer"/> outside <paramref name="inner"/>.</summary>
         public bool IsDeclaredOutside(LockClass outer, LockClass inner)
@@ -24,10 +35,32 @@ namespace LockDiscipline.Analyzers.Model
 
         public IEnumerable<(LockClass Outer, LockClass Inner)> DirectPairs { get; private set; } = Array.Empty<(LockClass, LockClass)>();
 
+        /// <summary>
+        /// This order, for an analysis of <paramref name="compilation"/> that follows the one it was built for, when that is sure to
+        /// bind every name as before: an edit that kept every tree's declarations (and so the names and what they bind to), and left
+        /// the trees the declarations are written in as they were (so their locations stand). Null otherwise: build it again.
+        /// </summary>
+        public DeclaredOrder? TakenOverBy(Compilation compilation, AnnotationModel model)
+        {
+            if (!_trees.All(compilation.ContainsSyntaxTree))
+            {
+                return null;
+            }
+
+            foreach (var error in _bindingErrors)
+            {
+                model.Report(error);
+            }
+
+            return this;
+        }
+
         public static DeclaredOrder Build(Compilation compilation, AnnotationModel model)
         {
             var order = new DeclaredOrder();
             var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+            var bindingErrors = ImmutableArray.CreateBuilder<Diagnostic>();
+            var trees = new HashSet<SyntaxTree>();
             var direct = new List<(LockClass Outer, LockClass Inner, AttributeData Attribute)>();
 
             foreach (var attribute in compilation.Assembly.GetAttributes())
@@ -35,6 +68,11 @@ namespace LockDiscipline.Analyzers.Model
                 if (!KnownSymbols.IsAttribute(attribute, "LockOrderAttribute"))
                 {
                     continue;
+                }
+
+                if (attribute.ApplicationSyntaxReference?.SyntaxTree is { } tree)
+                {
+                    trees.Add(tree);
                 }
 
                 var names = attribute.ConstructorArguments.Length == 0 ? ImmutableArray<TypedConstant>.Empty
@@ -45,12 +83,12 @@ namespace LockDiscipline.Analyzers.Model
                 {
                     var name = names[i].Value as string ?? string.Empty;
                     var lockClass = model.Binder.BindClassName(name, out var error);
-                    if (error is not null)
+                    if (error is not null && model.Report(attribute, i, name, "LockOrder", error) is { } reported)
                     {
-                        model.Report(attribute, i, name, "LockOrder", error);
+                        bindingErrors.Add(reported);
                     }
 
-                    bound.Add(lockClass);
+                    bound.Add(lockClass is null ? null : new LockClass(lockClass.Key, lockClass.DisplayName, symbol: null, lockClass.Subclass));
                 }
 
                 for (var i = 0; i + 1 < bound.Count; i++)
@@ -87,6 +125,8 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             order.Diagnostics = diagnostics.ToImmutable();
+            order._bindingErrors = bindingErrors.ToImmutable();
+            order._trees = trees.ToImmutableArray();
             return order;
         }
 

@@ -90,11 +90,20 @@ namespace LockDiscipline.Analyzers.Summaries
         }
 
         /// <summary>The summaries that describe this compilation's references as they are, and LD0003 for those that do not.</summary>
-        public BoundSummaries Bind(Compilation compilation, CancellationToken cancellationToken)
+        public BoundSummaries Bind(Compilation compilation, CancellationToken cancellationToken, Compilation? earlier = null)
         {
             if (_bound.TryGetValue(compilation, out var bound))
             {
                 return bound;
+            }
+
+            // What binding reads is the references, their assemblies' attributes and the summary files: a compilation made of the
+            // very same reference objects (the IDE's next one after an edit) binds what the one before bound, which names no symbol.
+            if (earlier is not null && _bound.TryGetValue(earlier, out var before) && compilation.AssemblyName == earlier.AssemblyName
+                && !compilation.References.OfType<CompilationReference>().Any()
+                && compilation.References.SequenceEqual(earlier.References, Incremental.SameObject.Instance))
+            {
+                return _bound.GetValue(compilation, _ => before);
             }
 
             // In the IDE a project reference is a compilation: its summary is made from its code as it is now, as its build would

@@ -369,6 +369,60 @@ namespace LockDiscipline.Tests.Rules
             return test;
         }
 
+        /// <summary>
+        /// The compilation after an edit, made of the same reference objects, binds the summaries the one before bound (they name no
+        /// symbol of either), and finds what a fresh analysis with them finds.
+        /// </summary>
+        [Fact]
+        public async Task AnEditKeepsTheSummariesBoundForTheSameReferences()
+        {
+            var (compiled, image) = await CompileLibraryAsync(Library);
+            var text = SummaryWriter.Write(compiled, CompilationAnalysis.Run(compiled, AnalyzerSettings.Default, CancellationToken.None), new[] { ModuleMetadata.CreateFromImage(image).GetModuleVersionId() }).Render();
+            var summaries = ExternalSummaries.From(ImmutableArray.Create<AdditionalText>(new InMemoryText("B.lockdiscipline.txt", text)), CancellationToken.None);
+            var settings = AnalyzerSettings.Default.WithSummaries(summaries);
+            var references = (await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None)).Add(MetadataReference.CreateFromImage(image));
+            const string Other = "public static class Other\n{\n    public static int Value() { return 1; }\n}\n";
+            var before = CSharpCompilation.Create(
+                "A",
+                new[] { CSharpSyntaxTree.ParseText(Listener.Replace("/*CALL*/", "Register", StringComparison.Ordinal), path: "File0.cs"), CSharpSyntaxTree.ParseText(Other, path: "Other.cs") },
+                references,
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            var first = CompilationAnalysis.Run(before, settings, CancellationToken.None);
+            Assert.Equal(2, first.AllDiagnostics.Count(d => d.Id == "LD1002"));
+
+            var other = before.SyntaxTrees.Single(t => t.FilePath == "Other.cs");
+            var after = before.ReplaceSyntaxTree(other, CSharpSyntaxTree.ParseText(Other.Replace("return 1;", "return 2;", StringComparison.Ordinal), path: "Other.cs"));
+            var incremental = CompilationAnalysis.Run(after, settings, CancellationToken.None);
+            var fresh = CompilationAnalysis.Run(after.RemoveAllSyntaxTrees().AddSyntaxTrees(after.SyntaxTrees.Select(t => CSharpSyntaxTree.ParseText(t.GetText(), path: t.FilePath))), settings, CancellationToken.None);
+
+            Assert.Equal(1, incremental.Reused);
+            Assert.Same(summaries.Bind(before, CancellationToken.None), summaries.Bind(after, CancellationToken.None));
+            Assert.Equal(fresh.AllDiagnostics.Select(d => d.ToString()), incremental.AllDiagnostics.Select(d => d.ToString()));
+
+            // Another build of the library referenced instead binds afresh: the summary describes the build before.
+            var (_, rebuilt) = await CompileLibraryAsync(Library.Replace("public int Count", "public int Total { get; set; }\n\n        public int Count", StringComparison.Ordinal));
+            var relinked = after.ReplaceReference(after.References.Last(), MetadataReference.CreateFromImage(rebuilt));
+            CompilationAnalysis.Run(relinked, settings, CancellationToken.None);
+            Assert.Equal(
+                new[] { "Lock summary 'B.lockdiscipline.txt' describes another build of 'B' than the one referenced (it is stale: build 'B' again): calls into 'B' are analysed as if they took no lock" },
+                summaries.Bind(relinked, CancellationToken.None).Diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        private sealed class InMemoryText : AdditionalText
+        {
+            private readonly string _text;
+
+            public InMemoryText(string path, string text)
+            {
+                Path = path;
+                _text = text;
+            }
+
+            public override string Path { get; }
+
+            public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => Microsoft.CodeAnalysis.Text.SourceText.From(_text);
+        }
+
         private static async Task<Verify.Test> WithLibraryAsync(string source, bool summary, Guid? module = null, string library = Library)
         {
             var (compiled, image) = await CompileLibraryAsync(library);
