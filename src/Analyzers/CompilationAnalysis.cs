@@ -196,7 +196,8 @@ namespace LockDiscipline.Analyzers
 
         /// <summary>
         /// The driver's own model for the tree (the compilation's semantic model provider hands out one per tree): a model of our
-        /// own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x).
+        /// own, even one that skips nullable analysis, binds every body a second time (measured: 0.34x -> 0.56x; NLog's build in the
+        /// sixteenth session: analyzer time 4.9-5.8 -> 7.3-9.2 s, peak memory 380 -> 421-456 MB).
         /// </summary>
         internal static SemanticModel SemanticModelOf(Compilation compilation, SyntaxTree tree)
 #pragma warning disable RS1030 // The analysis is interprocedural: every body in the compilation is read once, by the walk, and cached per compilation.
