@@ -111,21 +111,6 @@ namespace LockDiscipline.Benchmarks
         // The loop's --empty: the same requests with an analyzer that does nothing (what the driver and the compiler take).
         private static bool _emptyInLoop;
 
-        [DiagnosticAnalyzer(LanguageNames.CSharp)]
-        private sealed class EmptyAnalyzer : DiagnosticAnalyzer
-        {
-            private static readonly DiagnosticDescriptor Rule = new("EMPTY0001", "Empty", "Empty", "Empty", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-            public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => ImmutableArray.Create(Rule);
-
-            public override void Initialize(AnalysisContext context)
-            {
-                context.EnableConcurrentExecution();
-                context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-                context.RegisterSemanticModelAction(_ => { });
-            }
-        }
-
         public static void Main(string[] args)
         {
             if (args.Length > 0 && args[0] == "--loop")

@@ -9,6 +9,7 @@ using LockDiscipline.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
+using LockDiscipline.Tests.Verifiers;
 using Xunit;
 
 namespace LockDiscipline.Tests.Docs
@@ -179,21 +180,6 @@ namespace LockDiscipline.Tests.Docs
                 .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
                 .Select(d => d.ToString())
                 .ToArray();
-        }
-
-        private sealed class InMemoryText : AdditionalText
-        {
-            private readonly string _text;
-
-            public InMemoryText(string path, string text)
-            {
-                Path = path;
-                _text = text;
-            }
-
-            public override string Path { get; }
-
-            public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => Microsoft.CodeAnalysis.Text.SourceText.From(_text);
         }
 
         private static string FindRepoRoot()

@@ -49,29 +49,13 @@ public static class Orders
         {
             // User's walk reads whether Gate.Sem is a lock from Gate's constructor: an edit there walks User.cs again, the very
             // tree that holds the declarations, so their LD0001 comes from the order taken over, not from the tree's earlier facts.
-            const string Gate = @"using System.Threading;
-public sealed class Gate
-{
-    public readonly SemaphoreSlim Sem;
-    public Gate() { Sem = new SemaphoreSlim(1); }
-}
-";
-            const string User = @"using LockDiscipline;
-[assembly: LockOrder(""User.L"", ""Missing.Gate"")]
-public static class User
-{
-    private static readonly Gate G = new Gate();
-    private static readonly object L = new object();
-    public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
-    public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
-}
-";
+            const string User = "using LockDiscipline;\n[assembly: LockOrder(\"User.L\", \"Missing.Gate\")]\n" + SemaphoreUser;
             const string Missing = "User.cs(2,32): LD0001 'Missing.Gate' in [LockOrder] binds to nothing: no type 'Missing'";
-            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", User));
+            var before = Compile(("Gate.cs", SemaphoreGate), ("Unrelated.cs", Unrelated), ("User.cs", User));
             var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
             Assert.Contains(Missing, Describe(first));
 
-            var after = Edit(before, "Gate.cs", Gate.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
+            var after = Edit(before, "Gate.cs", SemaphoreGate.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
             var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
 
             Assert.Equal((2, 1), (incremental.Walked, incremental.Reused));

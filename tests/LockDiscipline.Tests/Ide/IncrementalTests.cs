@@ -44,12 +44,21 @@ namespace LockDiscipline.Tests.Ide
 ";
 
         /// <summary>Takes Gate.Sem and L in both orders: a cycle when Gate.Sem is a semaphore of one.</summary>
-        private const string SemaphoreUser = @"public static class User
+        internal const string SemaphoreUser = @"public static class User
 {
     private static readonly Gate G = new Gate();
     private static readonly object L = new object();
     public static void A() { G.Sem.Wait(); lock (L) { } G.Sem.Release(); }
     public static void B() { lock (L) { G.Sem.Wait(); G.Sem.Release(); } }
+}
+";
+
+        /// <summary>Whether Gate.Sem is a lock (a semaphore of one) is read from Gate's constructor body when User's bodies are walked.</summary>
+        internal const string SemaphoreGate = @"using System.Threading;
+public sealed class Gate
+{
+    public readonly SemaphoreSlim Sem;
+    public Gate() { Sem = new SemaphoreSlim(1); }
 }
 ";
 
@@ -185,19 +194,11 @@ public partial class P
         [Fact]
         public void ATreeWhoseWalkReadTheEditedBodyIsWalkedAgain()
         {
-            // Whether Gate.Sem is a lock (a semaphore of one) is read from Gate's constructor body when User's bodies are walked.
-            const string Gate = @"using System.Threading;
-public sealed class Gate
-{
-    public readonly SemaphoreSlim Sem;
-    public Gate() { Sem = new SemaphoreSlim(1); }
-}
-";
-            var before = Compile(("Gate.cs", Gate), ("Unrelated.cs", Unrelated), ("User.cs", SemaphoreUser));
+            var before = Compile(("Gate.cs", SemaphoreGate), ("Unrelated.cs", Unrelated), ("User.cs", SemaphoreUser));
             var first = CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None);
             Assert.Equal(2, first.AllDiagnostics.Count(d => d.Id == "LD1002"));
 
-            var after = Edit(before, "Gate.cs", Gate.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
+            var after = Edit(before, "Gate.cs", SemaphoreGate.Replace("new SemaphoreSlim(1)", "new SemaphoreSlim(2)", StringComparison.Ordinal));
             var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
 
             Assert.Equal((2, 1), (incremental.Walked, incremental.Reused));

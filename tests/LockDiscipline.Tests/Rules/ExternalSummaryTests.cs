@@ -408,21 +408,6 @@ namespace LockDiscipline.Tests.Rules
                 summaries.Bind(relinked, CancellationToken.None).Diagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
-        private sealed class InMemoryText : AdditionalText
-        {
-            private readonly string _text;
-
-            public InMemoryText(string path, string text)
-            {
-                Path = path;
-                _text = text;
-            }
-
-            public override string Path { get; }
-
-            public override Microsoft.CodeAnalysis.Text.SourceText GetText(CancellationToken cancellationToken = default) => Microsoft.CodeAnalysis.Text.SourceText.From(_text);
-        }
-
         private static async Task<Verify.Test> WithLibraryAsync(string source, bool summary, Guid? module = null, string library = Library)
         {
             var (compiled, image) = await CompileLibraryAsync(library);
