@@ -5,7 +5,7 @@
 # usage: run.sh NAME [MODE [N]]
 #   NAME  NLog | StackExchange.Redis | npgsql | Polly | log4net | quartznet | rabbitmq | MQTTnet | Autofac | LiteDB | reactive
 #         | MySqlConnector | Castle.Core | NATS.Client | serilog | akka.net | mongodb | easynetq | Newtonsoft.Json
-#         | prometheus-net | opentelemetry-dotnet
+#         | prometheus-net | opentelemetry-dotnet | protobuf-net
 #         (or lower case; "list" lists them)
 #   MODE  findings  (default) feed + cache + restore + build, findings to results/NAME-findings.txt and a summary line
 #         checkout  clone the repository into $RC_ROOT/NAME from $LD_MIRRORS (or GitHub) and check out the commit
@@ -129,6 +129,12 @@ lib() {
       REPO=open-telemetry/opentelemetry-dotnet; COMMIT=63d9cd17298d977235bf254a346a1b07944d85dd; NAME=opentelemetry-dotnet
       PROJ=src/OpenTelemetry/OpenTelemetry.csproj; TFM=net8.0
       PROPS=(-p:TargetFrameworks=net8.0);;
+    protobuf|protobuf-net)
+      REPO=protobuf-net/protobuf-net; COMMIT=cddd8d9ce724f432aeaf86bcb7170f765c09459e; NAME=protobuf-net
+      PROJ=src/protobuf-net/protobuf-net.csproj; TFM=net8.0
+      # a TargetFrameworks override would reach its build-tools analyzer project; that project's pins meet the source's
+      # versions only with the NU1605 downgrade left a warning
+      PROPS=(-p:GeneratePackageOnBuild=false -p:EnableSourceLink=false -p:WarningsAsErrors=);;
     *) return 1;;
   esac
   DIR=$RC_ROOT/$NAME
@@ -136,7 +142,7 @@ lib() {
 
 [ $# -ge 1 ] || usage
 if [ "$1" = list ]; then
-  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net mongodb easynetq Newtonsoft.Json prometheus-net opentelemetry-dotnet; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
+  for n in NLog StackExchange.Redis npgsql Polly log4net quartznet rabbitmq MQTTnet Autofac LiteDB reactive MySqlConnector Castle.Core NATS.Client serilog akka.net mongodb easynetq Newtonsoft.Json prometheus-net opentelemetry-dotnet protobuf-net; do lib $n; echo "$NAME  $REPO@${COMMIT:0:10}  $PROJ  $TFM  ${PROPS[*]}"; done
   exit 0
 fi
 lib "$1" || { echo "unknown library: $1" >&2; usage; }
