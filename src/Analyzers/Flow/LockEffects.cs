@@ -122,7 +122,7 @@ namespace LockDiscipline.Analyzers.Flow
             var guard = model.LockTypes.IsScopedGuard(creation.Type);
             return contract.Acquires
                 .Select(entry => KeyOf(entry, creation, constructor, values))
-                .Select(key => new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), affinity: model.ThreadAffinities.OfContract(constructor, key.Class)))
+                .Select(key => new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, model.LockTypes.IsRecursiveThroughContract(key.Class), affinity: model.ThreadAffinities.OfContract(constructor, key.Class)))
                 .ToList();
         }
 
@@ -134,14 +134,14 @@ namespace LockDiscipline.Analyzers.Flow
             foreach (var entry in contract.Acquires)
             {
                 var key = KeyOf(entry, call, values);
-                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, entry.Recursive ?? model.LockTypes.IsAnnotatedRecursive(key.Class), takenFlag,
+                effects.Add(new LockEffect(guard ? EffectKind.GuardAcquire : EffectKind.Acquire, key, entry.Recursive ?? model.LockTypes.IsRecursiveThroughContract(key.Class), takenFlag,
                     isTry: takenFlag is not null && contract.TakenFlagIsTry, affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
             }
 
             foreach (var entry in contract.TryAcquires)
             {
                 var key = KeyOf(entry, call, values);
-                effects.Add(new LockEffect(EffectKind.TryAcquire, key, model.LockTypes.IsAnnotatedRecursive(key.Class), successValue: entry.SuccessValue ?? true, affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
+                effects.Add(new LockEffect(EffectKind.TryAcquire, key, model.LockTypes.IsRecursiveThroughContract(key.Class), successValue: entry.SuccessValue ?? true, affinity: model.ThreadAffinities.OfContract(call.TargetMethod, key.Class)));
             }
 
             foreach (var entry in contract.Releases)

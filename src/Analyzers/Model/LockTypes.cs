@@ -34,6 +34,7 @@ namespace LockDiscipline.Analyzers.Model
                 OwnedLockObject = EarlierAnswers<bool>.From(earlier._ownedLockObject, continuity);
                 LocksThis = EarlierAnswers<bool>.From(earlier._locksThis, continuity);
                 SpinLockTracksOwner = EarlierAnswers<bool>.From(earlier._spinLockTracksOwner, continuity);
+                UsedAsMonitor = EarlierAnswers<bool>.From(earlier._usedAsMonitor, continuity);
             }
 
             public EarlierAnswers<bool> IsLockType { get; }
@@ -47,6 +48,8 @@ namespace LockDiscipline.Analyzers.Model
             public EarlierAnswers<bool> LocksThis { get; }
 
             public EarlierAnswers<bool> SpinLockTracksOwner { get; }
+
+            public EarlierAnswers<bool> UsedAsMonitor { get; }
         }
 
         /// <summary>Takes over the answers of an earlier compilation's lock types that no edit can have changed.</summary>
@@ -54,6 +57,7 @@ namespace LockDiscipline.Analyzers.Model
 
         private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _ownedLockObject = new(SymbolEqualityComparer.Default);
         private readonly ConcurrentDictionary<ITypeSymbol, SyntaxReads.Tracked<bool>> _locksThis = new(SymbolEqualityComparer.Default);
+        private readonly ConcurrentDictionary<ISymbol, SyntaxReads.Tracked<bool>> _usedAsMonitor = new(SymbolEqualityComparer.Default);
 
         /// <summary>Whether the type's own source locks <c>this</c> (<c>lock (this)</c>, <c>Monitor.Enter(this)</c>).</summary>
         public bool LocksThis(INamedTypeSymbol type)
@@ -66,6 +70,38 @@ namespace LockDiscipline.Analyzers.Model
             LockStatementSyntax { Expression: ThisExpressionSyntax } => true,
             InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter", Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" } }, ArgumentList.Arguments: { Count: > 0 } arguments }
                 => arguments[0].Expression is ThisExpressionSyntax,
+            _ => false,
+        };
+
+        /// <summary>
+        /// Whether <paramref name="member"/>, a field or property of a reference type, is used as a monitor by its own type's code
+        /// (<c>lock (member)</c>, <c>Monitor.Enter</c> or <c>TryEnter(member, ...)</c>). Any object can be one, and the walk takes
+        /// such a monitor as the lock class of the member whatever its type (<c>Monitor.TryEnter(types, timeout)</c> on a list), so
+        /// an annotation that names the member names a lock.
+        /// </summary>
+        public bool IsUsedAsMonitor(ISymbol member)
+            => member is IFieldSymbol or IPropertySymbol && PathBinder.MemberType(member) is { IsReferenceType: true } && member.ContainingType is { } type
+               && SyntaxReads.Memo(_usedAsMonitor, member.OriginalDefinition, m => UsedAsMonitor(type.OriginalDefinition, m.Name), _earlier?.UsedAsMonitor);
+
+        private static bool UsedAsMonitor(INamedTypeSymbol type, string name)
+        {
+            var search = new SyntaxSearch("monitor " + name, member => member.DescendantNodes().Any(n => IsMonitorOf(n, name)));
+            return type.DeclaringSyntaxReferences.Any(r => SyntaxReads.Search(r, search).DescendantNodes().Any(n => IsMonitorOf(n, name)));
+        }
+
+        /// <summary><c>lock (name)</c>, <c>lock (this.name)</c>, or <c>Monitor.Enter</c>/<c>TryEnter</c> with it as the first argument.</summary>
+        private static bool IsMonitorOf(SyntaxNode node, string name) => node switch
+        {
+            LockStatementSyntax { Expression: var locked } => Names(locked, name),
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter", Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" } }, ArgumentList.Arguments: { Count: > 0 } arguments }
+                => Names(arguments[0].Expression, name),
+            _ => false,
+        };
+
+        private static bool Names(ExpressionSyntax expression, string name) => expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
+            MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var member } => member == name,
             _ => false,
         };
 
@@ -121,6 +157,16 @@ namespace LockDiscipline.Analyzers.Model
 
             return TypeHasAttribute(PathBinder.MemberType(symbol) ?? symbol as ITypeSymbol, "RecursiveAttribute");
         }
+
+        /// <summary>
+        /// Whether an acquisition a contract states (<c>[Acquires]</c>, <c>[TryAcquires]</c>) re-enters a lock already held: annotated
+        /// <c>[Recursive]</c>, or a monitor (a member of type <c>object</c>, or one its type's code locks on that is of no lock type),
+        /// which the method can only be taking with <c>Monitor</c>, as <c>lock</c> does, and <c>Monitor</c> re-enters.
+        /// </summary>
+        public bool IsRecursiveThroughContract(LockClass lockClass)
+            => IsAnnotatedRecursive(lockClass)
+               || (lockClass.Symbol is IFieldSymbol or IPropertySymbol && PathBinder.MemberType(lockClass.Symbol) is { } type
+                   && (type.SpecialType == SpecialType.System_Object || (!IsLockType(type) && IsUsedAsMonitor(lockClass.Symbol))));
 
         /// <summary>
         /// Whether a lock its caller holds for a method (<c>[Requires]</c>) is re-entrant there: annotated <c>[Recursive]</c>, a

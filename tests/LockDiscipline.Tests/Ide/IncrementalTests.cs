@@ -524,6 +524,37 @@ public static class Locks { public static readonly object A = new object(); publ
             Assert.Equal(Describe(Fresh(after)), Describe(incremental));
         }
 
+        [Fact]
+        public void WhetherAMemberIsAMonitorFollowsAnEditOfTheBodyThatLocksOnIt()
+        {
+            // [GuardedBy("types")] names a list only because the other part of the type enters its monitor: once it no longer
+            // does, the annotation names no lock. The field is declared in the file the edit left alone, where the answer of the
+            // analysis before could be taken over; what it read of the edited file says it cannot.
+            const string Declared = @"using System.Collections.Generic;
+using LockDiscipline;
+public sealed partial class Model
+{
+    private readonly List<int> types = new List<int>();
+    private readonly object other = new object();
+    [GuardedBy(""types"")] private int _count;
+}
+";
+            const string Locks = @"using System.Threading;
+public sealed partial class Model
+{
+    public void Add() { Monitor.Enter(types); _count++; Monitor.Exit(types); }
+}
+";
+            var before = Compile(("Declared.cs", Declared), ("Locks.cs", Locks), ("Unrelated.cs", Unrelated));
+            Assert.Empty(CompilationAnalysis.Run(before, AnalyzerSettings.Default, CancellationToken.None).AllDiagnostics);
+
+            var after = Edit(before, "Locks.cs", Locks.Replace("Monitor.Enter(types); _count++; Monitor.Exit(types);", "Monitor.Enter(other); Monitor.Exit(other);", StringComparison.Ordinal));
+            var incremental = CompilationAnalysis.Run(after, AnalyzerSettings.Default, CancellationToken.None);
+
+            Assert.Equal(new[] { "Declared.cs(7,16): LD0001 'types' in [GuardedBy] binds to 'types' of type 'System.Collections.Generic.List<int>', which is not a lock" }, Describe(incremental));
+            Assert.Equal(Describe(Fresh(after)), Describe(incremental));
+        }
+
         internal static CSharpCompilation Compile(params (string Path, string Text)[] files)
             => CSharpCompilation.Create(
                 "Incremental",

@@ -1484,5 +1484,72 @@ public sealed class Replication
     }
 }
 ");
+
+        /// <summary>
+        /// protobuf-net's model lock: <c>TakeLock</c> enters the monitor of <c>types</c>, a list, with a timeout and
+        /// <c>ReleaseLock</c> exits it; callers pair them in <c>try</c>/<c>finally</c> and re-enter them while registering nested
+        /// types. The annotations LD1008 names bind (any object its type locks on is a monitor), and an acquisition through them
+        /// re-enters as <c>Monitor</c> does.
+        /// </summary>
+        [Fact]
+        public Task AnnotationsNameAMonitorOfAnyTypeAndItsAcquisitionsReenter()
+            => Verify.AnalyzerAsync(@"using System;
+using System.Collections.Generic;
+using System.Threading;
+using LockDiscipline;
+public sealed class Model
+{
+    private readonly List<Type> types = new List<Type>();
+    [GuardedBy(""types"")] private int _count;
+    [Acquires(""types"")]
+    internal void TakeLock(ref int token)
+    {
+        token = 0;
+        if (!Monitor.TryEnter(types, 5000)) throw new TimeoutException();
+        token = 1;
+    }
+    [Releases(""types"")]
+    internal void ReleaseLock(int token)
+    {
+        if (token != 0) Monitor.Exit(types);
+    }
+    public void Add(Type type)
+    {
+        int token = 0;
+        try
+        {
+            TakeLock(ref token);
+            _count++;
+            if (type.BaseType is { } baseType) Add(baseType);
+        }
+        finally
+        {
+            ReleaseLock(token);
+        }
+    }
+}
+");
+
+        /// <summary>
+        /// Beside it: a member of no lock type that nothing locks on is still no lock to an annotation, and an acquisition through a
+        /// contract on a semaphore, which does not re-enter, taken again while held is still reported.
+        /// </summary>
+        [Fact]
+        public Task AMemberNothingLocksOnIsNoLockAndASemaphoreTakenThroughAContractDoesNotReenter()
+            => Verify.AnalyzerAsync(@"using System.Collections.Generic;
+using System.Threading;
+using LockDiscipline;
+public sealed class Registry
+{
+    private readonly List<int> _items = new List<int>();
+    private readonly SemaphoreSlim _sem = new SemaphoreSlim(1, 1);
+    [Acquires(""_items"")] public void Enter() { }
+    [Acquires(""_sem"")] public void Take() { _sem.Wait(); }
+    [Releases(""_sem"")] public void Give() { _sem.Release(); }
+    public void Twice() { Take(); Take(); Give(); Give(); }
+}
+",
+                Verify.Diagnostic("LD0001").WithSpan("File0.cs", 8, 15, 8, 23).WithMessage("'_items' in [Acquires] binds to '_items' of type 'System.Collections.Generic.List<int>', which is not a lock"),
+                Verify.Diagnostic("LD1003").WithSpan("File0.cs", 11, 35, 11, 41).WithSpan("File0.cs", 11, 27, 11, 33).WithMessage("'Registry._sem' is acquired while already held (taken at File0.cs:11) and it is not recursive"));
     }
 }
