@@ -65,12 +65,15 @@ namespace LockDiscipline.Analyzers.Model
 
         private static readonly SyntaxSearch LockOfThisSearch = new("lock (this)", member => member.DescendantNodes().Any(IsLockOfThis));
 
-        private static bool IsLockOfThis(SyntaxNode node) => node switch
+        private static bool IsLockOfThis(SyntaxNode node) => MonitorEntered(node) is ThisExpressionSyntax;
+
+        /// <summary>What <c>lock (x)</c>, or <c>Monitor.Enter</c>/<c>TryEnter</c> with <c>x</c> as the first argument, enters the monitor of.</summary>
+        private static ExpressionSyntax? MonitorEntered(SyntaxNode node) => node switch
         {
-            LockStatementSyntax { Expression: ThisExpressionSyntax } => true,
+            LockStatementSyntax { Expression: var locked } => locked,
             InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter", Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" } }, ArgumentList.Arguments: { Count: > 0 } arguments }
-                => arguments[0].Expression is ThisExpressionSyntax,
-            _ => false,
+                => arguments[0].Expression,
+            _ => null,
         };
 
         /// <summary>
@@ -90,15 +93,7 @@ namespace LockDiscipline.Analyzers.Model
         }
 
         /// <summary><c>lock (name)</c>, <c>lock (this.name)</c>, or <c>Monitor.Enter</c>/<c>TryEnter</c> with it as the first argument.</summary>
-        private static bool IsMonitorOf(SyntaxNode node, string name) => node switch
-        {
-            LockStatementSyntax { Expression: var locked } => Names(locked, name),
-            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter", Expression: IdentifierNameSyntax { Identifier.ValueText: "Monitor" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Monitor" } }, ArgumentList.Arguments: { Count: > 0 } arguments }
-                => Names(arguments[0].Expression, name),
-            _ => false,
-        };
-
-        private static bool Names(ExpressionSyntax expression, string name) => expression switch
+        private static bool IsMonitorOf(SyntaxNode node, string name) => MonitorEntered(node) switch
         {
             IdentifierNameSyntax identifier => identifier.Identifier.ValueText == name,
             MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var member } => member == name,
