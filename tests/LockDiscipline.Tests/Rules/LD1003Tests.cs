@@ -30,6 +30,24 @@ public class E
                 Verify.Diagnostic("LD1003").WithSpan("File1.cs", 8, 37, 8, 43).WithSpan("File1.cs", 9, 19, 9, 32).WithSpan("File1.cs", 8, 22, 8, 35).WithMessage("'D.Mu' is acquired while already held (taken at File1.cs:8) and it is not recursive (via Take -> two.Mu.Lock())"));
 
         /// <summary>
+        /// An <c>[Acquires]</c> helper on an <c>object</c> member can only be entering its monitor, which re-enters as <c>lock</c>
+        /// does: taking it again through the helper while held is no recursion to report.
+        /// </summary>
+        [Fact]
+        public Task AContractOnAnObjectMemberReentersAsItsMonitorDoes()
+            => Verify.AnalyzerAsync(@"using System.Threading;
+using LockDiscipline;
+public sealed class Journal
+{
+    private readonly object _gate = new object();
+    [Acquires(""_gate"")] public void Enter() { Monitor.Enter(_gate); }
+    [Releases(""_gate"")] public void Exit() { Monitor.Exit(_gate); }
+    public void Append() { Enter(); try { Flush(); } finally { Exit(); } }
+    private void Flush() { Enter(); try { } finally { Exit(); } }
+}
+");
+
+        /// <summary>
         /// A monitor its caller holds (<c>[Requires]</c> on an <c>object</c>) is re-entered by <c>lock</c>, which never blocks; a
         /// <c>SemaphoreSlim</c> its caller holds is not re-entrant, and taking it again waits for ever.
         /// </summary>
