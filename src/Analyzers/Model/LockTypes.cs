@@ -76,6 +76,9 @@ namespace LockDiscipline.Analyzers.Model
             _ => null,
         };
 
+        /// <summary>Whether <paramref name="member"/>, of type <paramref name="type"/>, holds a lock: one of a lock type, or a monitor its own type's code enters.</summary>
+        public bool IsLockMember(ISymbol member, ITypeSymbol type) => IsLockType(type) || IsUsedAsMonitor(member);
+
         /// <summary>
         /// Whether <paramref name="member"/>, a field or property of a reference type, is used as a monitor by its own type's code
         /// (<c>lock (member)</c>, <c>Monitor.Enter</c> or <c>TryEnter(member, ...)</c>). Any object can be one, and the walk takes

@@ -65,7 +65,7 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             var lockedType = bound.Members.IsEmpty ? RootType(bound, owner) : MemberType(bound.Members[bound.Members.Length - 1]);
-            if (lockedType is null || (!_lockTypes.IsLockType(lockedType) && (bound.Members.IsEmpty || !_lockTypes.IsUsedAsMonitor(bound.Members[bound.Members.Length - 1]))))
+            if (lockedType is null || (bound.Members.IsEmpty ? !_lockTypes.IsLockType(lockedType) : !_lockTypes.IsLockMember(bound.Members[bound.Members.Length - 1], lockedType)))
             {
                 error = $"binds to '{path}' of type '{lockedType?.ToDisplayString() ?? "?"}', which is not a lock";
                 return null;
@@ -135,7 +135,7 @@ namespace LockDiscipline.Analyzers.Model
             }
 
             var memberType = MemberType(member[0]);
-            if (memberType is null || (!_lockTypes.IsLockType(memberType) && !_lockTypes.IsUsedAsMonitor(member[0])))
+            if (memberType is null || !_lockTypes.IsLockMember(member[0], memberType))
             {
                 error = $"binds to '{text}' of type '{memberType?.ToDisplayString() ?? "?"}', which is not a lock";
                 return null;
